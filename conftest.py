@@ -1,0 +1,65 @@
+"""Root test configuration, loaded before anything imports Textual.
+
+Deterministic UI: no animations, no cursor blink, a frozen clock. ``demo_db_url`` gives each
+test its own copy of a demo database seeded once per test session (per xdist worker).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+os.environ["TEXTUAL_ANIMATIONS"] = "none"
+os.environ.setdefault("TEXTUAL_DEBUG", "0")
+os.environ.pop("USIS_DATABASE_URL", None)
+os.environ.pop("USIS_NOW", None)
+
+# Monday of a teaching week in the demo academic year 2026-2027.
+DEMO_NOW = datetime(2026, 11, 23, 9, 30)
+
+
+@pytest.fixture(scope="session")
+def demo_now() -> datetime:
+    return DEMO_NOW
+
+
+@pytest.fixture(scope="session")
+def _demo_template(tmp_path_factory) -> tuple[Path, object]:
+    from usis_tui.data.demo import seed_demo
+    from usis_tui.db import Database
+
+    path = tmp_path_factory.mktemp("demo-template") / "usis.db"
+    db = Database(f"sqlite:///{path}")
+    summary = seed_demo(db, DEMO_NOW)
+    with db.engine.connect() as conn:  # fold the WAL into the file before copying it
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    db.dispose()
+    return path, summary
+
+
+@pytest.fixture
+def demo_summary(_demo_template):
+    """The DemoSummary: ``highlights`` names class numbers for each demo situation."""
+    return _demo_template[1]
+
+
+@pytest.fixture
+def demo_db_url(_demo_template, tmp_path) -> str:
+    """A fresh copy of the seeded demo database for this test."""
+    target = tmp_path / "usis.db"
+    shutil.copyfile(_demo_template[0], target)
+    return f"sqlite:///{target}"
+
+
+@pytest.fixture
+def demo_usis(demo_db_url):
+    """The service facade on a fresh demo database, clock frozen at DEMO_NOW."""
+    from usis_tui.services import Usis
+
+    usis = Usis.open(demo_db_url, clock=lambda: DEMO_NOW)
+    yield usis
+    usis.close()

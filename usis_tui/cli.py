@@ -1,0 +1,296 @@
+"""The `usis` command.
+
+    usis                         launch the app on the embedded demo database
+    usis db init|reset [--demo] [--size N]
+    usis catalogue [--year 2026-2027] [--programme NAME] [--class 1052] [--json]
+
+--db URL / USIS_DATABASE_URL and --now ISO / USIS_NOW apply to every subcommand. Every error
+prints one line on stderr and exits non-zero.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import click
+
+from . import __version__
+from .errors import UsisError
+
+EXIT_ERROR = 1
+EXIT_USAGE = 2
+
+
+class Settings:
+    current: Settings | None = None  # the invocation's settings, for error messages
+
+    def __init__(self) -> None:
+        self.db: str | None = None
+        self.now: str | None = None
+        Settings.current = self
+
+    @property
+    def url(self) -> str:
+        from .db import resolve_database_url
+
+        return resolve_database_url(self.db)
+
+    @property
+    def frozen(self) -> datetime | None:
+        from .clock import resolve_now
+
+        return resolve_now(self.now)
+
+    def moment(self) -> datetime:
+        from .clock import make_clock
+
+        return make_clock(self.frozen)()
+
+
+def common_options(fn: Callable) -> Callable:
+    """--db and --now, accepted both before and after a subcommand."""
+
+    def remember(attr: str):
+        def callback(ctx: click.Context, _param, value):
+            if value is not None:
+                setattr(ctx.ensure_object(Settings), attr, value)
+            return value
+        return callback
+
+    fn = click.option("--now", metavar="ISO-DATETIME", expose_value=False,
+                      callback=remember("now"), envvar=None,
+                      help="Freeze the clock (default: USIS_NOW, else the wall clock).")(fn)
+    fn = click.option("--db", metavar="URL", expose_value=False, callback=remember("db"),
+                      help="SQLAlchemy database URL (default: USIS_DATABASE_URL, else the "
+                           "embedded SQLite database).")(fn)
+    return fn
+
+
+def open_db(settings: Settings):
+    from .db import Database
+
+    return Database(settings.url)
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="usis")
+@common_options
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """uSis in the terminal: Leiden University course and exam enrolment.
+
+    Without a command, launches the app (log in as s1234567, password demo).
+    """
+    settings = ctx.ensure_object(Settings)
+    if ctx.invoked_subcommand is None:
+        launch(settings)
+
+
+def launch(settings: Settings) -> None:
+    from .bootstrap import ensure_database
+
+    db = open_db(settings)
+    try:
+        if not db.has_schema():
+            click.echo("Preparing the demo database (first start)…", err=True)
+        ensure_database(db, settings.moment())
+    finally:
+        db.dispose()
+    from .app import UsisApp
+
+    UsisApp(database_url=settings.url, now=settings.frozen).run()
+
+
+@cli.group()
+@common_options
+def db() -> None:
+    """Create or reset the database."""
+
+
+@db.command("init")
+@common_options
+@click.option("--demo/--empty", default=True, show_default=True,
+              help="Fill an empty database with the demo catalogue and accounts.")
+@click.option("--size", type=click.IntRange(min=1), default=None, metavar="N",
+              help="With --demo: at least N class sections (e.g. 50000 for benchmarks).")
+@click.pass_obj
+def db_init(settings: Settings, demo: bool, size: int | None) -> None:
+    """Create the schema (and the demo data) if the database is empty."""
+    from .bootstrap import ensure_database
+
+    database = open_db(settings)
+    try:
+        if size:
+            seeded = _seed_with_progress(database, settings, size) if _is_empty(database) else None
+        else:
+            seeded = ensure_database(database, settings.moment(), demo=demo)
+        if seeded:
+            _report(seeded, database.url)
+        else:
+            database.create_schema()
+            click.echo(f"Database ready at {database.url}.")
+    finally:
+        database.dispose()
+
+
+@db.command("reset")
+@common_options
+@click.option("--demo/--empty", default=True, show_default=True,
+              help="Fill the new database with the demo catalogue and accounts.")
+@click.option("--size", type=click.IntRange(min=1), default=None, metavar="N",
+              help="With --demo: at least N class sections (e.g. 50000 for benchmarks).")
+@click.option("--yes", is_flag=True, help="Do not ask for confirmation.")
+@click.pass_obj
+def db_reset(settings: Settings, demo: bool, size: int | None, yes: bool) -> None:
+    """Delete everything and start again (all enrolments are lost)."""
+    from .bootstrap import database_problem
+
+    if not yes and sys.stdin.isatty():
+        click.confirm(f"Delete every row in {settings.url}?", abort=True)
+    database = open_db(settings)
+    try:
+        try:
+            database.drop_schema()
+            database.create_schema()
+        except Exception as exc:  # noqa: BLE001 - reported as one line below
+            from sqlalchemy.exc import SQLAlchemyError
+
+            if isinstance(exc, SQLAlchemyError):
+                raise UsisError(database_problem(database.url, exc)) from None
+            raise
+        if demo:
+            _report(_seed_with_progress(database, settings, size), database.url)
+        else:
+            click.echo(f"Empty database ready at {database.url}.")
+    finally:
+        database.dispose()
+
+
+def _is_empty(database) -> bool:
+    from sqlalchemy import func, select
+
+    from .models import Student
+
+    if not database.has_schema():
+        return True
+    with database.read() as session:
+        return not session.scalar(select(func.count(Student.id)))
+
+
+def _seed_with_progress(database, settings: Settings, size: int | None):
+    from .data.demo import seed_demo
+
+    if not size:
+        return seed_demo(database, settings.moment())
+    with click.progressbar(length=100, label="Writing the demo catalogue", file=sys.stderr,
+                           show_percent=True) as bar:
+        state = {"pct": 0}
+
+        def progress(done: int, total: int) -> None:
+            pct = int(done * 100 / max(total, 1))
+            if pct > state["pct"]:
+                bar.update(pct - state["pct"])
+                state["pct"] = pct
+        return seed_demo(database, settings.moment(), size=size, progress=progress)
+
+
+def _report(summary, url: str) -> None:
+    click.echo(f"Demo database ready at {url}: {summary.programmes} programmes, "
+               f"{summary.courses} courses, {summary.sections} class sections, "
+               f"{summary.students} students, academic year {summary.academic_year}.")
+    click.echo("Log in as s1234567 (student), s7654321 (master), support, board or trainer; "
+               "password: demo.")
+
+
+@cli.command()
+@common_options
+@click.option("--year", metavar="YYYY-YYYY", help="Academic year (default: the current one).")
+@click.option("--programme", metavar="NAME", help="Only this programme (name or code).")
+@click.option("--class", "class_number", metavar="NUMBER", help="Only this class number.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_obj
+def catalogue(settings: Settings, year: str | None, programme: str | None,
+              class_number: str | None, as_json: bool) -> None:
+    """Print the class numbers, as Leiden publishes them per programme."""
+    from .services import Usis
+
+    usis = Usis.open(settings.url, clock=lambda: settings.moment())
+    try:
+        if not usis.db.has_schema():
+            raise UsisError(f"The database {settings.url} has no uSis data yet: run "
+                            "`usis db init` first.")
+        code = year or usis.catalogue.current_year()
+        if class_number is not None:
+            classes = [usis.catalogue.lookup(code, class_number)]
+        else:
+            classes = usis.catalogue.class_list(code, programme)
+    finally:
+        usis.close()
+    if as_json:
+        click.echo(json.dumps([_class_json(c) for c in classes], indent=2, ensure_ascii=False))
+        return
+    current = object()
+    for c in classes:
+        heading = c.programme or "Faculty of Science minors"
+        if heading != current:
+            click.echo(f"\n{heading} — Studiejaar {c.academic_year}")
+            current = heading
+        click.echo(f"  {c.class_number}  {c.catalogue_number:<11} {c.component:<9} "
+                   f"{c.status:<9} {c.seats:>7}  {c.title}")
+
+
+def _class_json(c) -> dict[str, Any]:
+    return {
+        "class_number": c.class_number, "catalogue_number": c.catalogue_number,
+        "title": c.title, "component": c.component, "section": c.section,
+        "academic_year": c.academic_year, "programme": c.programme or "Minors",
+        "status": c.status, "enrolled": c.enrolled, "capacity": c.capacity,
+        "waitlisted": c.waitlisted, "waitlist_capacity": c.waitlist_capacity,
+        "ec": c.ec, "level": c.level, "instructor": c.instructor,
+        "days_times": c.days_times, "rooms": c.rooms,
+        "enrolment_opens": c.enrol_opens_at.isoformat(),
+        "enrolment_closes": c.enrol_closes_at.isoformat(),
+        "minor_type": c.minor_type, "part_of": c.parent_class_number,
+        "brightspace_url": c.brightspace_url,
+    }
+
+
+def _one_line(exc: UsisError) -> str:
+    problems = getattr(exc, "problems", None)
+    if problems:
+        return " ".join(f"{p.message} {p.hint}".strip() for p in problems)
+    return str(exc)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: one clear line on stderr for every error, never a traceback."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    try:
+        cli.main(args=argv, prog_name="usis", standalone_mode=False)
+    except click.exceptions.Abort:
+        click.echo("usis: aborted.", err=True)
+        sys.exit(EXIT_ERROR)
+    except click.ClickException as exc:
+        hint = " (see usis --help)" if isinstance(exc, click.UsageError) else ""
+        click.echo(f"usis: error: {exc.format_message()}{hint}", err=True)
+        sys.exit(exc.exit_code or EXIT_USAGE)
+    except UsisError as exc:
+        click.echo(f"usis: error: {_one_line(exc)}", err=True)
+        sys.exit(EXIT_ERROR)
+    except SQLAlchemyError as exc:
+        from .bootstrap import database_problem
+        from .db import resolve_database_url
+
+        url = resolve_database_url(Settings.current.db if Settings.current else None)
+        click.echo(f"usis: error: {database_problem(url, exc)}", err=True)
+        sys.exit(EXIT_ERROR)
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except OSError as exc:
+        click.echo(f"usis: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
+        sys.exit(EXIT_ERROR)

@@ -1,0 +1,587 @@
+"""Deterministic demo database, built relative to the clock's academic year.
+
+``seed_demo(db, now)`` writes: the current and the next academic year; the Faculty of Science
+minors with their real class numbers; eight programmes with sixteen courses each (lecture,
+tutorials, sometimes a practical, exam and resit, each with its own class number and real
+meeting dates); a mix, at ``now``, of open, nearly full, full-with-wait-list, closed,
+not-yet-open and closed-period classes; a pair of clashing classes; the demo accounts; and
+classmates ("filler" students) who fill the seats without clashing themselves.
+
+The same ``now`` and ``seed`` always give the same database. ``size`` adds synthetic courses
+until there are at least that many class sections (spreading over more academic years, since a
+class number has 4 digits and is unique within a year).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import insert
+
+from .. import models as m
+from ..db import Database
+from ..services.auth import hash_password
+from ..services.catalogue import academic_year_code
+from .catalogue_data import (
+    EXAM_ROOMS, FIRST_NAMES, INSTRUCTORS, LAST_NAMES, MINORS, PROGRAMMES, ROOMS, SLOTS,
+)
+
+DEMO_PASSWORD = "demo"
+DEMO_STUDENT = "s1234567"
+DEMO_MASTER = "s7654321"
+DEMO_HOLD_STUDENT = "s2345678"
+STAFF = [("support", "Sanne Visser (uSis helpdesk)", "support"),
+         ("board", "Prof.dr. M. de Rijke (Board of Examiners)", "board"),
+         ("trainer", "Tom Bakker (uSis trainer)", "trainer")]
+TEACHING_WEEKS = 14
+FILLERS_PER_PROGRAMME = 260
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class DemoSummary:
+    academic_year: str
+    years: list[str]
+    programmes: int = 0
+    courses: int = 0
+    sections: int = 0
+    students: int = 0
+    enrolments: int = 0
+    highlights: dict[str, str] = field(default_factory=dict)  # what a trainer can show, by class
+
+
+def first_monday(on_or_after: date) -> date:
+    return on_or_after + timedelta(days=(7 - on_or_after.weekday()) % 7)
+
+
+def at(day: date, hhmm: str) -> datetime:
+    h, mi = map(int, hhmm.split(":"))
+    return datetime.combine(day, time(h, mi))
+
+
+class _Builder:
+    """Accumulates rows with explicit ids, then bulk-inserts them in foreign-key order."""
+
+    ORDER = [m.AcademicYear, m.Programme, m.Course, m.Minor, m.ClassSection, m.Meeting,
+             m.Student, m.StaffUser, m.Enrolment, m.CartItem, m.PermissionNumber, m.ExamResult,
+             m.Hold, m.Message, m.MinorApplication]
+
+    def __init__(self) -> None:
+        self.rows: dict[type, list[dict]] = {t: [] for t in self.ORDER}
+
+    def add(self, model: type, **values) -> int:
+        rows = self.rows[model]
+        values.setdefault("id", len(rows) + 1)
+        rows.append(values)
+        return values["id"]
+
+    def write(self, db: Database, progress: Progress | None = None) -> None:
+        total = sum(len(v) for v in self.rows.values())
+        done = 0
+        with db.write() as session:
+            for model in self.ORDER:
+                rows = self.rows[model]
+                for start in range(0, len(rows), 5000):
+                    chunk = rows[start:start + 5000]
+                    session.execute(insert(model), chunk)
+                    done += len(chunk)
+                    if progress:
+                        progress(done, total)
+
+
+@dataclass
+class _Section:
+    id: int
+    course_idx: int
+    class_number: str
+    component: str
+    capacity: int
+    waitlist_capacity: int
+    occupancy: list[tuple]  # (term, weekday, slot) or (date, slot) keys a student can hold once
+    period: str
+
+
+class DemoGenerator:
+    def __init__(self, now: datetime, *, seed: int = 1575, size: int | None = None) -> None:
+        self.now = now.replace(second=0, microsecond=0)
+        self.rng = random.Random(seed)
+        self.size = size
+        self.b = _Builder()
+        code = academic_year_code(self.now)
+        self.start_year = int(code[:4])
+        self.summary = DemoSummary(academic_year=code, years=[])
+        self.course_ids: dict[str, int] = {}
+        self.sections: list[_Section] = []
+        self.by_number: dict[tuple[int, str], _Section] = {}
+        self.occupied: dict[int, set] = {}  # student id -> occupancy keys
+        self.enrolled_in: dict[int, set[int]] = {}  # section id -> student ids
+
+    # ------------------------------------------------------------------ calendar
+    def calendar(self, start_year: int) -> dict[str, date]:
+        sem1 = first_monday(date(start_year, 9, 1))
+        sem2 = first_monday(date(start_year + 1, 2, 1))
+        return {
+            "sem1": sem1, "sem1_end": sem1 + timedelta(weeks=TEACHING_WEEKS - 1, days=4),
+            "sem1_exam": first_monday(date(start_year + 1, 1, 12)),
+            "sem2": sem2, "sem2_end": sem2 + timedelta(weeks=TEACHING_WEEKS - 1, days=4),
+            "sem2_exam": first_monday(date(start_year + 1, 6, 1)),
+        }
+
+    def window(self, period: str, year_offset: int) -> tuple[datetime, datetime]:
+        """Enrolment window relative to the clock (current year) or to the year (next year)."""
+        today = self.now.date()
+        if year_offset > 0:
+            return (datetime(self.start_year + year_offset, 6, 15, 9, 0),
+                    datetime(self.start_year + year_offset, 9, 30, 23, 59))
+        if year_offset < 0:
+            return (datetime(self.start_year + year_offset, 6, 15, 9, 0),
+                    datetime(self.start_year + year_offset, 9, 30, 23, 59))
+        if period == "not_yet_open":
+            return at(today + timedelta(days=9), "09:00"), at(today + timedelta(days=50), "23:59")
+        if period == "closed":
+            return at(today - timedelta(days=80), "09:00"), at(today - timedelta(days=4), "23:59")
+        return at(today - timedelta(days=21), "09:00"), at(today + timedelta(days=28), "23:59")
+
+    # ------------------------------------------------------------------ building blocks
+    def add_year(self, start_year: int) -> int:
+        code = f"{start_year}-{start_year + 1}"
+        self.summary.years.append(code)
+        return self.b.add(m.AcademicYear, code=code, starts_on=date(start_year, 9, 1),
+                          ends_on=date(start_year + 1, 8, 31), max_ec=None)
+
+    def add_course(self, catalogue_number: str, title: str, ec: float, level: int,
+                   programme_id: int | None, honours: bool = False) -> int:
+        cid = len(self.b.rows[m.Course]) + 1
+        bs = 100000 + cid * 7
+        self.b.add(m.Course, id=cid, catalogue_number=catalogue_number, title=title, ec=ec,
+                   level=level, honours=honours, programme_id=programme_id,
+                   brightspace_id=str(bs),
+                   brightspace_url=f"https://brightspace.universiteitleiden.nl/d2l/home/{bs}",
+                   description=None)
+        self.course_ids[catalogue_number] = cid
+        return cid
+
+    def add_section(self, year_id: int, class_number: str, course_id: int, component: str, *,
+                    capacity: int, waitlist_capacity: int, window: tuple[datetime, datetime],
+                    period: str, section: str = "1", parent_id: int | None = None,
+                    instructor: str | None = None, meetings: list[dict] = ()) -> _Section:
+        sid = self.b.add(m.ClassSection, academic_year_id=year_id, class_number=class_number,
+                         course_id=course_id, component=component, section=section,
+                         capacity=capacity, waitlist_capacity=waitlist_capacity,
+                         enrolled_count=0, waitlist_count=0, instructor=instructor,
+                         enrol_opens_at=window[0], enrol_closes_at=window[1],
+                         parent_id=parent_id, requires_course_id=None)
+        occupancy = []
+        for mt in meetings:
+            self.b.add(m.Meeting, section_id=sid, **{k: v for k, v in mt.items() if k != "key"})
+            occupancy.append(mt["key"])
+        sec = _Section(sid, course_id, class_number, component, capacity, waitlist_capacity,
+                       occupancy, period)
+        self.sections.append(sec)
+        self.by_number[(year_id, class_number)] = sec
+        return sec
+
+    @staticmethod
+    def weekly(term: str, weekday: int, slot: int, start: date, end: date, room: str,
+               weeks: str | None = None) -> dict:
+        s, e = SLOTS[slot]
+        return dict(weekday=weekday, start_time=time.fromisoformat(s), end_time=time.fromisoformat(e),
+                    room=room, start_date=start + timedelta(days=weekday),
+                    end_date=end, weeks=weeks, key=(term, weekday, slot))
+
+    @staticmethod
+    def single(day: date, start: str, end: str, room: str) -> dict:
+        return dict(weekday=day.weekday(), start_time=time.fromisoformat(start),
+                    end_time=time.fromisoformat(end), room=room, start_date=day, end_date=day,
+                    weeks=None, key=(day, start))
+
+    def student(self, number: str, name: str, programme_id: int, degree: str, pw: str) -> int:
+        sid = self.b.add(m.Student, student_number=number, name=name,
+                         email=f"{number}@vuw.leidenuniv.nl", programme_id=programme_id,
+                         degree=degree, password_hash=pw, failed_logins=0, locked_until=None)
+        self.occupied[sid] = set()
+        return sid
+
+    def can_sit(self, student_id: int, sec: _Section) -> bool:
+        return (student_id not in self.enrolled_in.get(sec.id, set())
+                and not (self.occupied[student_id] & set(sec.occupancy)))
+
+    def enrol(self, student_id: int, sec: _Section, status: str, when: datetime,
+              position: int | None = None) -> None:
+        self.b.add(m.Enrolment, student_id=student_id, section_id=sec.id, status=status,
+                   waitlist_position=position, permission_number=None, created_at=when,
+                   enrolled_at=when if status == "enrolled" else None,
+                   waitlisted_at=when if status == "waitlisted" else None, dropped_at=None,
+                   drop_reason=None)
+        self.enrolled_in.setdefault(sec.id, set()).add(student_id)
+        if status == "enrolled":
+            self.occupied[student_id] |= set(sec.occupancy)
+        row = self.b.rows[m.ClassSection][sec.id - 1]
+        row["enrolled_count" if status == "enrolled" else "waitlist_count"] += 1
+        self.summary.enrolments += 1
+
+    # ------------------------------------------------------------------ the catalogue
+    def build(self) -> DemoSummary:
+        rng = self.rng
+        year_id = self.add_year(self.start_year)
+        next_year_id = self.add_year(self.start_year + 1)
+        minors_prog = None
+        prog_ids: dict[str, int] = {}
+        for code, name, degree, _prefix, _courses in PROGRAMMES:
+            prog_ids[code] = self.b.add(m.Programme, code=code, name=name, degree=degree)
+        self.summary.programmes = len(prog_ids)
+
+        # Minors: real catalogue and class numbers, same numbers in both years.
+        minor_course: dict[str, int] = {}
+        for number, cat, title, mtype, ec, parts in MINORS:
+            cid = self.add_course(cat, title, ec, 300, minors_prog)
+            self.b.add(m.Minor, course_id=cid, minor_type=mtype)
+            minor_course[number] = cid
+            for pnum, pcat, ptitle, pec in parts:
+                minor_course[pnum] = self.add_course(pcat, ptitle, pec, 300, minors_prog)
+        for yid, offset in ((year_id, 0), (next_year_id, 1)):
+            cal = self.calendar(self.start_year + offset)
+            for i, (number, cat, title, mtype, ec, parts) in enumerate(MINORS):
+                period = ("closed" if mtype == "selection" else
+                          "not_yet_open" if number == "1061" else "open")
+                win = self.window(period, offset)
+                room = ROOMS[i % len(ROOMS)]
+                meetings = [self.weekly("sem1", d, 2, cal["sem1"], cal["sem1_end"], room)
+                            for d in (0, 2)] if offset == 0 else []
+                cap = 60 + 20 * (i % 4)
+                minor = self.add_section(yid, number, minor_course[number], "Lecture",
+                                         capacity=cap, waitlist_capacity=25, window=win,
+                                         period=period, instructor=INSTRUCTORS[i],
+                                         meetings=meetings)
+                for pnum, _pcat, _ptitle, _pec in parts:
+                    self.add_section(yid, pnum, minor_course[pnum], "Lecture", capacity=cap,
+                                     waitlist_capacity=10, window=win, period=period,
+                                     parent_id=minor.id, instructor=INSTRUCTORS[i])
+
+        # Programmes: sixteen courses each; class numbers from 2001 upwards.
+        next_number = iter(range(2001, 10000))
+        programme_courses: dict[str, list[tuple[int, int, str, int]]] = {}
+        for p_i, (code, name, degree, prefix, courses) in enumerate(PROGRAMMES):
+            pid = prog_ids[code]
+            rows = []
+            for c_i, (title, ec, level) in enumerate(courses):
+                cat = f"{prefix}{self.abbreviation(title)}"
+                while cat in self.course_ids:
+                    cat = cat[:-1] + str(int(cat[-1]) + 1 if cat[-1].isdigit() else 2)
+                cid = self.add_course(cat, title, ec, level, pid)
+                rows.append((cid, c_i, cat, level))
+            programme_courses[code] = rows
+        numbers: dict[tuple[int, str], list[str]] = {}
+        for offset, yid in ((0, year_id), (1, next_year_id)):
+            counter = iter(range(2001, 10000))
+            for p_i, (code, name, degree, prefix, courses) in enumerate(PROGRAMMES):
+                for cid, c_i, cat, level in programme_courses[code]:
+                    period = self.course_period(code, c_i) if offset == 0 else "not_yet_open"
+                    numbers[(yid, cat)] = self.course_sections(
+                        yid, offset, counter, p_i, c_i, cid, degree, period, courses[c_i])
+        del next_number
+        self.summary.courses = len(self.b.rows[m.Course])
+
+        # People.
+        demo_hash = hash_password(DEMO_PASSWORD)
+        cs = prog_ids["BSC-CS"]
+        me = self.student(DEMO_STUDENT, "Eva de Vries", cs, "bachelor", hash_password(DEMO_PASSWORD))
+        master = self.student(DEMO_MASTER, "Jan Jansen", prog_ids["MSC-ICTIB"], "master",
+                              hash_password(DEMO_PASSWORD))
+        held = self.student(DEMO_HOLD_STUDENT, "Ada Visser", prog_ids["BSC-MATH"], "bachelor",
+                            hash_password(DEMO_PASSWORD))
+        for username, name, role in STAFF:
+            self.b.add(m.StaffUser, username=username, name=name, role=role,
+                       password_hash=hash_password(DEMO_PASSWORD), failed_logins=0,
+                       locked_until=None)
+        self.b.add(m.Hold, student_id=held, kind="Tuition fees not paid",
+                   reason="Your tuition fees for this academic year have not been received. "
+                          "Contact the Student Desk (studentdesk@leidenuniv.nl).",
+                   blocks_enrolment=True, starts_at=at(self.now.date() - timedelta(days=30), "00:00"),
+                   ends_at=None)
+
+        self.demo_student(me, year_id, programme_courses["BSC-CS"], numbers)
+        self.demo_master(master, year_id, programme_courses["MSC-ICTIB"], numbers)
+        self.fill(year_id, prog_ids, programme_courses, numbers, demo_hash)
+        if self.size:
+            self.scale(year_id, prog_ids)
+        self.summary.sections = len(self.b.rows[m.ClassSection])
+        self.summary.students = len(self.b.rows[m.Student])
+        return self.summary
+
+    @staticmethod
+    def abbreviation(title: str) -> str:
+        words = [w for w in title.replace(",", "").replace(":", "").split()
+                 if w.lower() not in {"and", "of", "for", "the", "in", "to", "with", "a"}]
+        if len(words) == 1:
+            core = words[0][:5]
+        else:
+            core = "".join(w[0] if not w.isdigit() else w for w in words)[:4]
+            core += words[-1][1:3] if len(core) < 4 else ""
+        digits = "".join(ch for ch in title if ch.isdigit()) or "Y"
+        return (core.upper() + digits)[:6]
+
+    def course_period(self, programme: str, c_i: int) -> str:
+        if programme == "BSC-CS" and c_i in (1, 2, 4, 5, 6, 7, 8, 9, 10, 12):
+            return "open"  # the demo student's programme stays demonstrable
+        roll = self.rng.random()
+        return "not_yet_open" if roll < 0.15 else "closed" if roll < 0.28 else "open"
+
+    def course_sections(self, yid: int, offset: int, counter: Iterator[int], p_i: int, c_i: int,
+                        cid: int, degree: str, period: str, course: tuple) -> list[str]:
+        title, _ec, level = course
+        rng = self.rng
+        cal = self.calendar(self.start_year + offset)
+        term = "sem1" if c_i % 2 == 0 else "sem2"
+        if "Thesis" in title or "Project" in title or "Research" in title:
+            term = "sem2"
+        start, end = cal[term], cal[f"{term}_end"]
+        instructor = INSTRUCTORS[(p_i * 5 + c_i) % len(INSTRUCTORS)]
+        room = ROOMS[(p_i + c_i) % len(ROOMS)]
+        lec_day, lec_slot = (c_i // 2 + p_i) % 5, (c_i // 2 + c_i) % 4
+        big = degree == "bachelor"
+        lec_cap = rng.choice([120, 150, 200, 250]) if big else rng.choice([40, 50, 60, 80])
+        win = self.window(period, offset)
+        out = []
+        lecture_meetings = [self.weekly(term, lec_day, lec_slot, start, end, room)]
+        if big and c_i % 3 == 0:
+            lecture_meetings.append(self.weekly(term, (lec_day + 2) % 5, lec_slot, start, end, room))
+        lec = self.add_section(yid, f"{next(counter):04d}", cid, "Lecture", capacity=lec_cap,
+                               waitlist_capacity=20, window=win, period=period,
+                               instructor=instructor, meetings=lecture_meetings)
+        out.append(lec.class_number)
+        n_tut = 2 if big else 1
+        for t in range(n_tut):
+            tday, tslot = (lec_day + 1 + t) % 5, (lec_slot + 1 + t) % 4
+            tut = self.add_section(
+                yid, f"{next(counter):04d}", cid, "Tutorial", capacity=rng.choice([24, 28, 30]),
+                waitlist_capacity=8, window=win, period=period, section=str(t + 1),
+                parent_id=lec.id, instructor=instructor,
+                meetings=[self.weekly(term, tday, tslot, start, end,
+                                      ROOMS[(p_i + c_i + t + 3) % len(ROOMS)])])
+            out.append(tut.class_number)
+        if c_i % 4 == 3:
+            # A fortnightly practical: only odd ISO weeks.
+            weeks = sorted({(start + timedelta(weeks=w)).isocalendar().week
+                            for w in range(TEACHING_WEEKS)})
+            odd = ",".join(str(w) for w in weeks if w % 2 == 1)
+            pday = (lec_day + 3) % 5
+            prac = self.add_section(
+                yid, f"{next(counter):04d}", cid, "Practical", capacity=40, waitlist_capacity=5,
+                window=win, period=period, parent_id=lec.id, instructor=instructor,
+                meetings=[dict(self.weekly(term, pday, 3, start, end, "Snellius 302/304",
+                                           weeks=odd), key=(term, pday, 3, "odd"))])
+            out.append(prac.class_number)
+        exam_day = cal[f"{term}_exam"] + timedelta(days=c_i % 5)
+        resit_day = exam_day + timedelta(weeks=6 if term == "sem1" else 5)
+        ex_room = EXAM_ROOMS[c_i % len(EXAM_ROOMS)]
+        for component, day in (("Exam", exam_day), ("Resit", resit_day)):
+            closes = at(day - timedelta(days=10), "23:59")
+            opens = min(win[0], closes - timedelta(days=30))
+            sec = self.add_section(
+                yid, f"{next(counter):04d}", cid, component, capacity=lec_cap + 20,
+                waitlist_capacity=0, window=(opens, closes),
+                period="open" if opens <= self.now <= closes else (
+                    "closed" if self.now > closes else "not_yet_open"),
+                instructor=instructor,
+                meetings=[self.single(day, "09:00" if c_i % 2 == 0 else "14:00",
+                                      "12:00" if c_i % 2 == 0 else "17:00", ex_room)])
+            out.append(sec.class_number)
+        return out
+
+    # ------------------------------------------------------------------ people
+    def _sections_of(self, yid: int, numbers: dict, cat: str) -> list[_Section]:
+        return [self.by_number[(yid, n)] for n in numbers[(yid, cat)]]
+
+    def demo_student(self, me: int, yid: int, courses: list, numbers: dict) -> None:
+        """s1234567: second-year Computer Science, a week filled in both semesters, one failed
+        exam (so its resit may be enrolled), a clash to demonstrate."""
+        h = self.summary.highlights
+        when = self.now - timedelta(days=14)
+        by_cat = {cat: (cid, c_i) for cid, c_i, cat, _lvl in courses}
+        cats = list(by_cat)
+        chosen = 0
+        # Keep the minor trainers demonstrate first (1052) free of clashes for this student.
+        reserved = set(self.by_number[(yid, "1052")].occupancy) - self.occupied[me]
+        self.occupied[me] |= reserved
+        for cat in [cats[i] for i in (7, 2, 4, 6, 9, 5, 8, 10, 12, 1)]:
+            secs = self._sections_of(yid, numbers, cat)
+            weekly = [s for s in secs if s.component in ("Lecture", "Tutorial")]
+            lecture, tutorial = weekly[0], weekly[1]
+            if chosen < 6 and self.can_sit(me, lecture) and self.can_sit(me, tutorial) and not (
+                    set(lecture.occupancy) & set(tutorial.occupancy)):
+                self.enrol(me, lecture, "enrolled", when)
+                self.enrol(me, tutorial, "enrolled", when)
+                exam = next(s for s in secs if s.component == "Exam")
+                if self.can_sit(me, exam):
+                    self.enrol(me, exam, "enrolled", when)
+                chosen += 1
+                h.setdefault("enrolled", lecture.class_number)
+        self.occupied[me] -= reserved
+        # A class with free seats that clashes with one of the student's own classes.
+        mine = self.occupied[me]
+        for cat in cats:
+            for sec in self._sections_of(yid, numbers, cat):
+                if (sec.component == "Lecture" and sec.period == "open"
+                        and me not in self.enrolled_in.get(sec.id, set())
+                        and set(sec.occupancy) & mine):
+                    h.setdefault("clash", sec.class_number)
+        # First-year results: passed, and one failed exam whose resit is open now.
+        first_year = self.now.date() - timedelta(days=300)
+        for cat, grade in ((cats[0], 7.5), (cats[3], 8.0), (cats[2 - 1], 6.5)):
+            self.b.add(m.ExamResult, student_id=me, course_id=by_cat[cat][0], grade=grade,
+                       exam_date=first_year)
+        failed_cat = cats[11]  # an advanced course taken early: exam failed three weeks ago
+        self.b.add(m.ExamResult, student_id=me, course_id=by_cat[failed_cat][0], grade=4.8,
+                   exam_date=self.now.date() - timedelta(days=21))
+        resit = next(s for s in self._sections_of(yid, numbers, failed_cat) if s.component == "Resit")
+        row = self.b.rows[m.ClassSection][resit.id - 1]
+        row["enrol_opens_at"] = at(self.now.date() - timedelta(days=14), "09:00")
+        row["enrol_closes_at"] = max(row["enrol_closes_at"], at(self.now.date() + timedelta(days=21), "23:59"))
+        h["resit"] = resit.class_number
+        other_resit = next(s for s in self._sections_of(yid, numbers, cats[1]) if s.component == "Resit")
+        h["resit_without_failed_exam"] = other_resit.class_number
+        # Welcome messages.
+        self.b.add(m.Message, student_id=me, category="info", subject="Welcome to uSis",
+                   body="Enrol for your courses and exams under Student Center → Enrol.",
+                   created_at=self.now - timedelta(days=30), read_at=self.now - timedelta(days=29))
+        self.b.add(m.Message, student_id=me, category="info",
+                   subject="Enrolment for semester 2 opens soon",
+                   body="Plan your semester 2 courses in your Shopping cart now and enrol as soon "
+                        "as enrolment opens.",
+                   created_at=self.now - timedelta(days=2), read_at=None)
+
+    def demo_master(self, master: int, yid: int, courses: list, numbers: dict) -> None:
+        when = self.now - timedelta(days=10)
+        for cid, c_i, cat, _lvl in courses[:4]:
+            lecture = self._sections_of(yid, numbers, cat)[0]
+            if self.can_sit(master, lecture):
+                self.enrol(master, lecture, "enrolled", when)
+
+    def fill(self, yid: int, prog_ids: dict, programme_courses: dict, numbers: dict,
+             pw: str) -> None:
+        """Classmates: fill seats per a deterministic mix of Open, nearly full, Wait List and
+        Closed classes, without any classmate sitting in two clashing classes."""
+        rng = self.rng
+        h = self.summary.highlights
+        serial = 2000001
+        for p_i, (code, _name, degree, _prefix, _courses) in enumerate(PROGRAMMES):
+            pool = []
+            for _ in range(FILLERS_PER_PROGRAMME):
+                name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
+                pool.append(self.student(f"s{serial:07d}", name, prog_ids[code], degree, pw))
+                serial += 1
+            for cid, c_i, cat, _lvl in programme_courses[code]:
+                for sec in self._sections_of(yid, numbers, cat):
+                    self.fill_section(sec, pool, code, c_i)
+        # Minors get classmates from every programme.
+        everyone = [sid for sid in self.occupied if sid > 3]
+        for number, *_ in MINORS:
+            sec = self.by_number[(yid, number)]
+            target = {"1047": sec.capacity - 2, "1053": sec.capacity, "1051": sec.capacity,
+                      "1052": sec.capacity - 37}.get(number, sec.capacity // 2)
+            waiting = {"1053": 6, "1051": sec.waitlist_capacity}.get(number, 0)
+            self.seat(sec, everyone, target, waiting)
+        h.setdefault("minor_open", "1052")
+        h.setdefault("minor_nearly_full", "1047")
+        h.setdefault("minor_wait_list", "1053")
+        h.setdefault("minor_closed", "1051")
+        h.setdefault("minor_not_yet_open", "1061")
+        h.setdefault("minor_period_closed", "1048")
+
+    def fill_section(self, sec: _Section, pool: list[int], code: str, c_i: int) -> None:
+        rng = self.rng
+        h = self.summary.highlights
+        if sec.component in ("Exam", "Resit"):
+            self.seat(sec, pool, int(sec.capacity * rng.uniform(0.05, 0.4)), 0)
+            return
+        roll = rng.random()
+        protected = code == "BSC-CS" and sec.component == "Lecture"
+        mine = 1 in self.enrolled_in.get(sec.id, set())  # the demo student sits in it
+        if mine:
+            h = {}  # never show a trainer a "closed class" the demo student is already in
+        if roll < 0.12 and not protected and sec.period == "open":
+            self.seat(sec, pool, sec.capacity - rng.randint(1, 2), 0)
+            h.setdefault("nearly_full", sec.class_number)
+        elif roll < 0.22 and not protected and sec.waitlist_capacity:
+            self.seat(sec, pool, sec.capacity, rng.randint(1, min(4, sec.waitlist_capacity)))
+            if sec.period == "open":
+                h.setdefault("wait_list", sec.class_number)
+        elif roll < 0.27 and not protected:
+            self.seat(sec, pool, sec.capacity, sec.waitlist_capacity)
+            if sec.period == "open":
+                h.setdefault("closed", sec.class_number)
+                self.b.add(m.PermissionNumber, section_id=sec.id,
+                           number=str(40000 + sec.id * 13 % 50000), student_id=None,
+                           used_by_id=None, used_at=None)
+                h.setdefault("permission", f"{sec.class_number}:{40000 + sec.id * 13 % 50000}")
+        else:
+            self.seat(sec, pool, int(sec.capacity * rng.uniform(0.1, 0.75)), 0)
+        if sec.period == "not_yet_open":
+            h.setdefault("not_yet_open", sec.class_number)
+        elif sec.period == "closed":
+            h.setdefault("period_closed", sec.class_number)
+
+    def seat(self, sec: _Section, pool: list[int], enrolled: int, waiting: int) -> None:
+        candidates = [s for s in pool if self.can_sit(s, sec)]
+        self.rng.shuffle(candidates)
+        base = self.now - timedelta(days=20)
+        already = len(self.enrolled_in.get(sec.id, set()))
+        for k, sid in enumerate(candidates[:max(0, enrolled - already)]):
+            self.enrol(sid, sec, "enrolled", base + timedelta(minutes=k))
+        rest = [s for s in candidates[max(0, enrolled - already):] if self.can_sit(s, sec)]
+        for k, sid in enumerate(rest[:waiting]):
+            self.enrol(sid, sec, "waitlisted", base + timedelta(days=5, minutes=k), position=k + 1)
+
+    def scale(self, year_id: int, prog_ids: dict) -> None:
+        """Synthetic courses until there are ``size`` sections; extra sections go to earlier
+        academic years once a year's 4-digit class numbers run out."""
+        used = {n for (yid, n) in self.by_number if yid == year_id}
+        free = iter([f"{n:04d}" for n in range(1000, 10000) if f"{n:04d}" not in used])
+        year, offset = year_id, 0
+        cal = self.calendar(self.start_year)
+        codes = list(prog_ids)
+        k = 0
+        while len(self.b.rows[m.ClassSection]) < self.size:
+            code = codes[k % len(codes)]
+            prefix = next(p for c, _n, _d, p, _cs in PROGRAMMES if c == code)
+            cid = self.add_course(f"{prefix}S{k:05d}", f"Special Topics {k + 1}", 6,
+                                  300 + 100 * (k % 3), prog_ids[code])
+            term = "sem1" if k % 2 == 0 else "sem2"
+            for component, slot_shift, cap in (("Lecture", 0, 200), ("Tutorial", 1, 30),
+                                               ("Tutorial", 2, 30), ("Exam", 0, 220),
+                                               ("Resit", 0, 150)):
+                number = next(free, None)
+                if number is None:
+                    offset -= 1
+                    year = self.add_year(self.start_year + offset)
+                    free = iter([f"{n:04d}" for n in range(1000, 10000)])
+                    number = next(free)
+                day, slot = (k + slot_shift) % 5, (k // 5 + slot_shift) % 4
+                if component in ("Exam", "Resit"):
+                    exam = cal[f"{term}_exam"] + timedelta(days=k % 5,
+                                                           weeks=6 if component == "Resit" else 0)
+                    meetings = [self.single(exam, "09:00", "12:00", EXAM_ROOMS[k % 4])]
+                else:
+                    meetings = [self.weekly(term, day, slot, cal[term], cal[f"{term}_end"],
+                                            ROOMS[k % len(ROOMS)])]
+                self.add_section(year, number, cid, component, capacity=cap,
+                                 waitlist_capacity=20 if component != "Exam" else 0,
+                                 window=self.window("open", 0 if year == year_id else -1),
+                                 period="open", instructor=INSTRUCTORS[k % len(INSTRUCTORS)],
+                                 meetings=meetings)
+            k += 1
+
+
+def seed_demo(db: Database, now: datetime, *, size: int | None = None, seed: int = 1575,
+              progress: Progress | None = None) -> DemoSummary:
+    """Create the schema if needed and write the demo data. The database must be empty."""
+    if not db.has_schema():
+        db.create_schema()
+    gen = DemoGenerator(now, seed=seed, size=size)
+    summary = gen.build()
+    gen.b.write(db, progress)
+    return summary

@@ -1,0 +1,22 @@
+"""The SQLAlchemy ORM: tables only, no rules and no UI."""
+
+from .base import Base
+from .catalogue import COMPONENTS, MINOR_TYPES, WEEKDAYS, AcademicYear, ClassSection, Course, Meeting, Minor
+from .enrolment import (
+    ENROLMENT_STATUSES,
+    CartItem,
+    Enrolment,
+    ExamResult,
+    Hold,
+    MinorApplication,
+    PermissionNumber,
+)
+from .messaging import AuditEntry, Message
+from .people import Programme, StaffUser, Student
+
+__all__ = [
+    "COMPONENTS", "ENROLMENT_STATUSES", "MINOR_TYPES", "WEEKDAYS",
+    "AcademicYear", "AuditEntry", "Base", "CartItem", "ClassSection", "Course", "Enrolment",
+    "ExamResult", "Hold", "Meeting", "Message", "Minor", "MinorApplication", "PermissionNumber",
+    "Programme", "StaffUser", "Student",
+]

@@ -1,0 +1,63 @@
+"""Students, staff users and the programmes they belong to."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import Base
+
+if TYPE_CHECKING:
+    from .catalogue import Course
+
+
+class Programme(Base):
+    __tablename__ = "programme"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    degree: Mapped[str] = mapped_column(String(10))  # "bachelor" | "master"
+
+    courses: Mapped[list[Course]] = relationship(back_populates="programme")
+
+    __table_args__ = (CheckConstraint("degree IN ('bachelor', 'master')", name="degree"),)
+
+
+class Student(Base):
+    __tablename__ = "student"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    student_number: Mapped[str] = mapped_column(String(8), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str | None] = mapped_column(String(200))
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programme.id"))
+    degree: Mapped[str] = mapped_column(String(10))  # "bachelor" | "master"
+    password_hash: Mapped[str] = mapped_column(String(300))
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
+
+    programme: Mapped[Programme] = relationship()
+
+    __table_args__ = (
+        CheckConstraint("degree IN ('bachelor', 'master')", name="degree"),
+        CheckConstraint("length(student_number) = 8 AND substr(student_number, 1, 1) = 's'",
+                        name="student_number"),
+    )
+
+
+class StaffUser(Base):
+    __tablename__ = "staff_user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(40), unique=True)
+    name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[str] = mapped_column(String(10))  # "support" | "board" | "trainer"
+    password_hash: Mapped[str] = mapped_column(String(300))
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    locked_until: Mapped[datetime | None]
+
+    __table_args__ = (CheckConstraint("role IN ('support', 'board', 'trainer')", name="role"),)

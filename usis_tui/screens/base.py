@@ -1,0 +1,55 @@
+"""The base every uSis page screen builds on: header, breadcrumb, body, footer; Escape goes back
+one step; service calls run in a worker thread so the UI never freezes."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import TYPE_CHECKING, ClassVar, TypeVar
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Header
+
+from ..widgets.breadcrumb import Breadcrumb
+
+if TYPE_CHECKING:
+    from ..app import UsisApp
+
+T = TypeVar("T")
+
+
+class UsisScreen(Screen):
+    """A uSis page. Subclasses set BREADCRUMB and implement ``compose_body``."""
+
+    BREADCRUMB: ClassVar[tuple[str, ...]] = ()
+    BINDINGS = [Binding("escape", "back", "Back", tooltip="Go back one step")]
+
+    @property
+    def usis_app(self) -> UsisApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        yield Breadcrumb(self.BREADCRUMB, id="breadcrumb")
+        yield from self.compose_body()
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def action_back(self) -> None:
+        if len(self.app.screen_stack) > 2:
+            self.app.pop_screen()
+
+    async def call(self, fn: Callable[..., T], *args, loading: Widget | None = None, **kwargs) -> T:
+        """Run a (blocking) service call in a thread. ServiceError propagates to the caller."""
+        if loading is not None:
+            loading.loading = True
+        try:
+            return await asyncio.to_thread(fn, *args, **kwargs)
+        finally:
+            if loading is not None:
+                loading.loading = False

@@ -1,0 +1,45 @@
+"""All rules live here. UI-free; one transaction per call; typed pydantic results and errors.
+
+    usis = Usis.open("sqlite:///usis.db", clock=lambda: datetime(2026, 9, 7, 10))
+    usis.cart.add("s1234567", "2026-2027", "1052")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from ..db import Database
+from .auth import AuthService
+from .base import Context, ServiceError
+from .cart import CartService
+from .catalogue import CatalogueService, academic_year_code
+from .enrolment import EnrolmentService
+from .schemas import Problem
+from .student import StudentService
+
+
+class Usis:
+    """The service facade the app, the CLI and the tests talk to."""
+
+    def __init__(self, db: Database, clock: Callable[[], datetime]) -> None:
+        self.db = db
+        self.ctx = Context(db=db, clock=clock)
+        self.auth = AuthService(self.ctx)
+        self.catalogue = CatalogueService(self.ctx)
+        self.enrolment = EnrolmentService(self.ctx)
+        self.cart = CartService(self.ctx, self.enrolment)
+        self.student = StudentService(self.ctx)
+
+    @classmethod
+    def open(cls, url: str, clock: Callable[[], datetime] | None = None) -> Usis:
+        return cls(Database(url), clock or datetime.now)
+
+    def now(self) -> datetime:
+        return self.ctx.now()
+
+    def close(self) -> None:
+        self.db.dispose()
+
+
+__all__ = ["Usis", "ServiceError", "Problem", "academic_year_code"]

@@ -1,0 +1,141 @@
+"""Shared plumbing for services: the context (database + clock), errors, ORM → schema helpers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, joinedload, selectinload
+
+from ..db import Database
+from ..errors import UsisError
+from ..models import AcademicYear, ClassSection, Course, Student
+from .schemas import ClassInfo, MeetingInfo, PeriodState, Problem
+
+CLASS_NUMBER = re.compile(r"[0-9]{4}")  # ASCII: \d would accept "１２３４"
+
+
+class ServiceError(UsisError):
+    """A refused request; ``problems`` lists every reason (uSis wording + hint)."""
+
+    def __init__(self, problems: Problem | Iterable[Problem]) -> None:
+        self.problems = [problems] if isinstance(problems, Problem) else list(problems)
+        super().__init__(" ".join(p.message for p in self.problems))
+
+    @property
+    def code(self) -> str:
+        return self.problems[0].code
+
+
+def fail(code: str, message: str, hint: str = "") -> ServiceError:
+    return ServiceError(Problem(code=code, message=message, hint=hint))
+
+
+@dataclass
+class Context:
+    db: Database
+    clock: Callable[[], datetime]
+
+    def now(self) -> datetime:
+        return self.clock().replace(microsecond=0)
+
+
+def period_state(section: ClassSection, now: datetime) -> PeriodState:
+    if now < section.enrol_opens_at:
+        return "not_yet_open"
+    if now > section.enrol_closes_at:
+        return "closed"
+    return "open"
+
+
+def fmt_dt(value: datetime) -> str:
+    return f"{value:%d %b %Y %H:%M}"
+
+
+def section_options():
+    """Loader options so that class_info() never lazy-loads row by row."""
+    return (
+        joinedload(ClassSection.course).joinedload(Course.programme),
+        joinedload(ClassSection.course).joinedload(Course.minor),
+        joinedload(ClassSection.academic_year),
+        joinedload(ClassSection.parent),
+        selectinload(ClassSection.meetings),
+    )
+
+
+def class_info(section: ClassSection, now: datetime) -> ClassInfo:
+    course = section.course
+    return ClassInfo(
+        section_id=section.id,
+        academic_year=section.academic_year.code,
+        class_number=section.class_number,
+        catalogue_number=course.catalogue_number,
+        title=course.title,
+        component=section.component,  # type: ignore[arg-type]
+        section=section.section,
+        ec=course.ec,
+        level=course.level,
+        honours=course.honours,
+        programme=course.programme.name if course.programme else None,
+        instructor=section.instructor,
+        capacity=section.capacity,
+        enrolled=section.enrolled_count,
+        waitlist_capacity=section.waitlist_capacity,
+        waitlisted=section.waitlist_count,
+        status=section.status,  # type: ignore[arg-type]
+        enrol_opens_at=section.enrol_opens_at,
+        enrol_closes_at=section.enrol_closes_at,
+        period_state=period_state(section, now),
+        meetings=[
+            MeetingInfo(weekday=m.weekday, start=m.start_time, end=m.end_time, room=m.room,
+                        start_date=m.start_date, end_date=m.end_date, weeks=m.weeks)
+            for m in section.meetings
+        ],
+        brightspace_url=course.brightspace_url,
+        parent_class_number=section.parent.class_number if section.parent else None,
+        minor_type=course.minor.minor_type if course.minor else None,
+    )
+
+
+def get_student(session: Session, student_number: str) -> Student:
+    student = session.scalar(select(Student).where(Student.student_number == student_number))
+    if student is None:
+        raise fail("unknown_student", f"Student {student_number} does not exist.")
+    return student
+
+
+def get_year(session: Session, code: str) -> AcademicYear:
+    year = session.scalar(select(AcademicYear).where(AcademicYear.code == code))
+    if year is None:
+        codes = ", ".join(session.scalars(select(AcademicYear.code).order_by(AcademicYear.code)))
+        raise fail("unknown_year", f"Academic year {code!r} is not offered.",
+                   f"Choose one of: {codes}." if codes else "")
+    return year
+
+
+def check_class_number(class_number: str) -> str:
+    value = (class_number or "").strip()
+    if not CLASS_NUMBER.fullmatch(value):
+        raise fail("bad_class_number", "A class number has exactly 4 digits, e.g. 1052.",
+                   "Class numbers are published per programme and in MyTimetable.")
+    return value
+
+
+def find_section(session: Session, year: AcademicYear, class_number: str, *,
+                 lock: bool = False) -> ClassSection:
+    number = check_class_number(class_number)
+    stmt = (select(ClassSection)
+            .where(ClassSection.academic_year_id == year.id, ClassSection.class_number == number))
+    if lock:
+        stmt = stmt.with_for_update()
+    else:
+        stmt = stmt.options(*section_options())
+    section = session.scalar(stmt)
+    if section is None:
+        raise fail("unknown_class",
+                   f"Class {number} does not exist in {year.label}.",
+                   "Check the number in MyTimetable, or use \"Enrol by searching the course\".")
+    return section

@@ -1,0 +1,147 @@
+"""The shopping cart: add by class number or from search, remove, list with live problems, and
+Validate (a dry run of Enrol that writes nothing)."""
+
+from __future__ import annotations
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from ..models import CartItem, ClassSection, Enrolment, Student
+from .base import Context, class_info, fail, find_section, get_student, get_year, section_options
+from .enrolment import EnrolmentService
+from .rules import StudentState, evaluate
+from .schemas import CartLine, EnrolRequest, EnrolResult
+
+
+class CartService:
+    def __init__(self, ctx: Context, enrolment: EnrolmentService) -> None:
+        self.ctx = ctx
+        self.enrolment = enrolment
+
+    def add(self, student_number: str, academic_year: str, class_number: str, *,
+            wait_list_ok: bool = False, permission_number: str | None = None) -> CartLine:
+        """"Enrol by entering the class number": put the class in the Shopping cart."""
+        with self.ctx.db.write() as session:
+            section = find_section(session, get_year(session, academic_year), class_number)
+            return self._add(session, student_number, section, wait_list_ok, permission_number)
+
+    def add_section(self, student_number: str, section_id: int, *, wait_list_ok: bool = False,
+                    permission_number: str | None = None) -> CartLine:
+        """"To shopping cart" from a search result."""
+        with self.ctx.db.write() as session:
+            section = session.get(ClassSection, section_id)
+            if section is None:
+                raise fail("unknown_class", "That class no longer exists.", "Search again.")
+            return self._add(session, student_number, section, wait_list_ok, permission_number)
+
+    def _add(self, session: Session, student_number: str, section: ClassSection,
+             wait_list_ok: bool, permission_number: str | None) -> CartLine:
+        student = get_student(session, student_number)
+        n = section.class_number
+        status = session.scalar(select(Enrolment.status).where(
+            Enrolment.student_id == student.id, Enrolment.section_id == section.id))
+        if status == "enrolled":
+            raise fail("already_enrolled", "Already Enrolled in Class, Add Not Processed.",
+                       f"Class {n} is already on your schedule: see My Class Schedule.")
+        if status == "waitlisted":
+            raise fail("already_waitlisted",
+                       f"Already on the Wait List for Class {n}, Add Not Processed.",
+                       "You are told when a seat frees up.")
+        if session.scalar(select(CartItem.id).where(CartItem.student_id == student.id,
+                                                    CartItem.section_id == section.id)):
+            raise fail("already_in_cart", f"Class {n} is already in your Shopping cart.",
+                       "Select it in the Shopping cart and press Enrol.")
+        item = CartItem(student_id=student.id, section_id=section.id, wait_list_ok=wait_list_ok,
+                        permission_number=(permission_number or "").strip() or None,
+                        added_at=self.ctx.now())
+        session.add(item)
+        try:
+            session.flush()
+        except IntegrityError:  # a second terminal added it a moment ago
+            raise fail("already_in_cart", f"Class {n} is already in your Shopping cart.") from None
+        return self._lines(session, student, [item])[0]
+
+    def update(self, student_number: str, item_id: int, *, wait_list_ok: bool,
+               permission_number: str | None = None) -> CartLine:
+        with self.ctx.db.write() as session:
+            student = get_student(session, student_number)
+            item = self._item(session, student, item_id)
+            item.wait_list_ok = wait_list_ok
+            item.permission_number = (permission_number or "").strip() or None
+            session.flush()
+            return self._lines(session, student, [item])[0]
+
+    def remove(self, student_number: str, item_id: int) -> None:
+        with self.ctx.db.write() as session:
+            student = get_student(session, student_number)
+            self._item(session, student, item_id)
+            session.execute(delete(CartItem).where(CartItem.id == item_id))
+
+    def list(self, student_number: str, academic_year: str | None = None) -> list[CartLine]:
+        """The cart with every blocking reason per class, judged now (clashes flagged live)."""
+        with self.ctx.db.read() as session:
+            student = get_student(session, student_number)
+            stmt = select(CartItem).where(CartItem.student_id == student.id)
+            if academic_year:
+                year = get_year(session, academic_year)
+                stmt = stmt.join(CartItem.section).where(ClassSection.academic_year_id == year.id)
+            items = session.scalars(stmt.order_by(CartItem.added_at, CartItem.id)).all()
+            return self._lines(session, student, items)
+
+    def validate(self, student_number: str, item_ids: list[int] | None = None) -> list[EnrolResult]:
+        """"Validate": what Enrol would do for each selected class, without enrolling."""
+        lines = self.list(student_number)
+        if item_ids is not None:
+            lines = [line for line in lines if line.item_id in set(item_ids)]
+        return [EnrolResult(
+            section_id=line.cls.section_id, class_number=line.cls.class_number,
+            catalogue_number=line.cls.catalogue_number, title=line.cls.title,
+            component=line.cls.component, outcome=line.would,
+            message=(line.problems[0].message if line.problems else
+                     "Validate: this class can be added to your schedule." if line.would == "enrolled"
+                     else "Validate: this class would be added to your wait list."),
+            problems=line.problems) for line in lines]
+
+    def enrol(self, student_number: str, item_ids: list[int], *,
+              all_or_nothing: bool = False) -> list[EnrolResult]:
+        """Enrol the selected cart classes (step 3 "View results" lines)."""
+        with self.ctx.db.read() as session:
+            student = get_student(session, student_number)
+            items = session.scalars(select(CartItem).where(
+                CartItem.student_id == student.id, CartItem.id.in_(item_ids))).all()
+            if len(items) != len(set(item_ids)):
+                raise fail("not_in_cart", "A selected class is no longer in your Shopping cart.",
+                           "Refresh the Shopping cart and select again.")
+            order = {item_id: i for i, item_id in enumerate(item_ids)}
+            items = sorted(items, key=lambda it: order[it.id])
+            requests = [EnrolRequest(section_id=it.section_id, wait_list_ok=it.wait_list_ok,
+                                     permission_number=it.permission_number) for it in items]
+        if not requests:
+            raise fail("nothing_selected", "Select at least one class to enrol.",
+                       "Tick the classes in your Shopping cart, then press Enrol.")
+        return self.enrolment.enrol(student_number, requests, all_or_nothing=all_or_nothing)
+
+    @staticmethod
+    def _item(session: Session, student: Student, item_id: int) -> CartItem:
+        item = session.get(CartItem, item_id)
+        if item is None or item.student_id != student.id:
+            raise fail("not_in_cart", "That class is no longer in your Shopping cart.")
+        return item
+
+    def _lines(self, session: Session, student: Student, items) -> list[CartLine]:
+        now = self.ctx.now()
+        ids = [it.section_id for it in items]
+        sections = {s.id: s for s in session.scalars(
+            select(ClassSection).where(ClassSection.id.in_(ids)).options(*section_options())).unique()}
+        state = StudentState.load(session, student)
+        lines = []
+        for it in items:
+            section = sections[it.section_id]
+            verdict = evaluate(session, state, section, section.academic_year, now,
+                               wait_list_ok=it.wait_list_ok, permission_number=it.permission_number)
+            lines.append(CartLine(item_id=it.id, cls=class_info(section, now),
+                                  wait_list_ok=it.wait_list_ok,
+                                  permission_number=it.permission_number, added_at=it.added_at,
+                                  problems=verdict.problems, would=verdict.outcome))
+        return lines

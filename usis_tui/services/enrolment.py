@@ -1,0 +1,397 @@
+"""Enrol, drop, swap and wait lists. Every public method is one transaction.
+
+Concurrency: the classes involved are locked before their seats are counted (SQLite: the whole
+transaction runs under BEGIN IMMEDIATE; PostgreSQL: SELECT ... FOR UPDATE on the class rows, in
+id order so two carts never deadlock). Seats are counted in ``enrolled_count``/``waitlist_count``
+on the class row, updated in the same transaction as the enrolment rows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.orm import Session
+
+from ..models import AcademicYear, CartItem, ClassSection, Enrolment, Message, MinorApplication, Student
+from .base import Context, ServiceError, class_info, fail, find_section, get_student, get_year, section_options
+from .rules import StudentState, Verdict, clashes, evaluate
+from .schemas import ClassInfo, DropResult, EnrolRequest, EnrolResult, ScheduleLine, SwapResult
+
+ENROLLED_MSG = "Success: This class has been added to your schedule."
+
+
+def waitlisted_msg(position: int) -> str:
+    return f"Success: This class has been added to your wait list (position {position})."
+
+
+def lock_sections(session: Session, section_ids: Iterable[int]) -> dict[int, ClassSection]:
+    """Lock the class rows (FOR UPDATE on PostgreSQL) in id order and load what rules need."""
+    ids = sorted(set(section_ids))
+    if not ids:
+        return {}
+    session.execute(select(ClassSection.id).where(ClassSection.id.in_(ids))
+                    .order_by(ClassSection.id).with_for_update()).all()
+    rows = session.scalars(select(ClassSection).where(ClassSection.id.in_(ids))
+                           .options(*section_options())).unique().all()
+    for row in rows:  # counts must be read after the lock, never from an older identity map
+        session.refresh(row, attribute_names=["enrolled_count", "waitlist_count", "capacity"])
+    return {row.id: row for row in rows}
+
+
+def post_message(session: Session, student_id: int, category: str, subject: str, body: str,
+                 now: datetime) -> None:
+    session.add(Message(student_id=student_id, category=category, subject=subject, body=body,
+                        created_at=now))
+
+
+def describe(section: ClassSection) -> str:
+    return f"{section.course.catalogue_number} {section.course.title} ({section.component}, class {section.class_number})"
+
+
+class EnrolmentService:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    # ---------------------------------------------------------------- enrol
+    def enrol(self, student_number: str, requests: Sequence[EnrolRequest], *,
+              all_or_nothing: bool = False, from_cart: bool = True) -> list[EnrolResult]:
+        """Enrol in many classes at once: one result line per class, in request order.
+
+        Successful classes leave the shopping cart; refused ones stay there. With
+        ``all_or_nothing`` nothing is enrolled unless every class can be.
+        """
+        now = self.ctx.now()
+        with self.ctx.db.write() as session:
+            student = get_student(session, student_number)
+            sections = lock_sections(session, [r.section_id for r in requests])
+            verdicts = self._judge(session, student, sections, requests, now)
+            results: list[EnrolResult] = []
+            failed = any(not v.ok for v in verdicts)
+            for verdict in verdicts:
+                if verdict.ok and all_or_nothing and failed:
+                    results.append(self._result(verdict, message=(
+                        "Not enrolled: another class in this all-or-nothing enrolment was "
+                        "refused, so none was processed."), outcome="failed"))
+                    continue
+                if verdict.ok:
+                    position = self._apply(session, student, verdict, now)
+                    if from_cart:
+                        session.execute(delete(CartItem).where(
+                            CartItem.student_id == student.id,
+                            CartItem.section_id == verdict.section.id))
+                    results.append(self._result(verdict, position=position))
+                else:
+                    results.append(self._result(verdict))
+            return results
+
+    def _judge(self, session: Session, student: Student, sections: dict[int, ClassSection],
+               requests: Sequence[EnrolRequest], now: datetime, *,
+               ignore: Iterable[int] = ()) -> list[Verdict]:
+        state = StudentState.load(session, student)
+        state.ignore.update(ignore)
+        years: dict[int, AcademicYear] = {}
+        for req in requests:
+            if sections.get(req.section_id) is None:
+                raise fail("unknown_class", "That class no longer exists.",
+                           "Remove it from your Shopping cart and search again.")
+        # A minor part may come before its minor in the same enrolment: judge the classes whose
+        # parent is also requested after that parent, but report in request order.
+        requested = {req.section_id for req in requests}
+        order = sorted(range(len(requests)), key=lambda i: (
+            sections[requests[i].section_id].parent_id in requested, i))
+        verdicts: list[Verdict | None] = [None] * len(requests)
+        for i in order:
+            req = requests[i]
+            section = sections[req.section_id]
+            year = years.setdefault(section.academic_year_id, section.academic_year)
+            verdict = evaluate(session, state, section, year, now, wait_list_ok=req.wait_list_ok,
+                               permission_number=req.permission_number)
+            if verdict.ok:
+                state.pending.append(verdict)
+            verdicts[i] = verdict
+        return verdicts  # type: ignore[return-value]
+
+    @staticmethod
+    def _result(verdict: Verdict, *, position: int | None = None, message: str | None = None,
+                outcome: str | None = None) -> EnrolResult:
+        s = verdict.section
+        if message is None:
+            if verdict.outcome == "enrolled":
+                message = ENROLLED_MSG
+            elif verdict.outcome == "waitlisted":
+                message = waitlisted_msg(position or 0)
+            else:
+                message = verdict.problems[0].message
+        return EnrolResult(
+            section_id=s.id, class_number=s.class_number,
+            catalogue_number=s.course.catalogue_number, title=s.course.title,
+            component=s.component, outcome=outcome or verdict.outcome, message=message,
+            waitlist_position=position, problems=verdict.problems)
+
+    def _apply(self, session: Session, student: Student, verdict: Verdict, now: datetime) -> int | None:
+        """Write one accepted verdict. Returns the wait list position, if waitlisted."""
+        section = verdict.section
+        enrolment = session.scalar(select(Enrolment).where(
+            Enrolment.student_id == student.id, Enrolment.section_id == section.id))
+        if enrolment is None:
+            enrolment = Enrolment(student_id=student.id, section_id=section.id, created_at=now)
+            session.add(enrolment)
+        enrolment.dropped_at = None
+        enrolment.drop_reason = None
+        position = None
+        if verdict.outcome == "enrolled":
+            enrolment.status = "enrolled"
+            enrolment.waitlist_position = None
+            enrolment.enrolled_at = now
+            section.enrolled_count += 1
+            subject = f"Enrolled: {describe(section)}"
+            body = (f"You are enrolled in class {section.class_number}, "
+                    f"{section.course.catalogue_number} {section.course.title}. "
+                    "The course has been added to your Brightspace courses.")
+        else:
+            section.waitlist_count += 1
+            position = section.waitlist_count
+            enrolment.status = "waitlisted"
+            enrolment.waitlist_position = position
+            enrolment.waitlisted_at = now
+            subject = f"Wait list: {describe(section)}"
+            body = (f"You are on the wait list for class {section.class_number} at position "
+                    f"{position}. You will be enrolled automatically when a seat frees up.")
+        if verdict.permission is not None:
+            enrolment.permission_number = verdict.permission.number
+            verdict.permission.used_by_id = student.id
+            verdict.permission.used_at = now
+        if section.course.minor is not None:
+            self._record_minor(session, student, section, verdict.outcome, now)
+        session.flush()
+        post_message(session, student.id, "enrolment", subject, body, now)
+        return position
+
+    @staticmethod
+    def _record_minor(session: Session, student: Student, section: ClassSection, outcome: str,
+                      now: datetime) -> None:
+        minor = section.course.minor
+        assert minor is not None
+        app = session.scalar(select(MinorApplication).where(
+            MinorApplication.student_id == student.id, MinorApplication.minor_id == minor.id,
+            MinorApplication.academic_year_id == section.academic_year_id))
+        existing = session.scalar(select(MinorApplication.id).where(
+            MinorApplication.student_id == student.id,
+            MinorApplication.academic_year_id == section.academic_year_id,
+            MinorApplication.minor_id != minor.id,
+            MinorApplication.status != "cancelled").limit(1))
+        status = "placed" if outcome == "enrolled" else "waitlisted"
+        if app is None:
+            session.add(MinorApplication(
+                student_id=student.id, minor_id=minor.id, academic_year_id=section.academic_year_id,
+                status=status, choice=2 if existing else 1, applied_at=now, updated_at=now))
+        else:
+            app.status, app.updated_at = status, now
+
+    # ---------------------------------------------------------------- drop
+    def drop(self, student_number: str, section_id: int, *, reason: str | None = None) -> DropResult:
+        now = self.ctx.now()
+        with self.ctx.db.write() as session:
+            student = get_student(session, student_number)
+            section = lock_sections(session, [section_id]).get(section_id)
+            if section is None:
+                raise fail("unknown_class", "That class no longer exists.")
+            promoted = self._drop(session, student, section, now, reason=reason)
+            return DropResult(section_id=section.id, class_number=section.class_number,
+                              message=f"Success: Class {section.class_number} has been dropped "
+                                      "from your schedule.",
+                              promoted=promoted)
+
+    def _drop(self, session: Session, student: Student, section: ClassSection, now: datetime, *,
+              reason: str | None = None, notify: bool = True) -> int:
+        enrolment = session.scalar(select(Enrolment).where(
+            Enrolment.student_id == student.id, Enrolment.section_id == section.id,
+            Enrolment.status.in_(("enrolled", "waitlisted"))))
+        if enrolment is None:
+            raise fail("not_enrolled", f"You are not enrolled in class {section.class_number}, "
+                                       "Drop Not Processed.",
+                       "See My Class Schedule for the classes you can drop.")
+        was = enrolment.status
+        if was == "waitlisted":
+            self._leave_waitlist(session, section, enrolment)
+        else:
+            section.enrolled_count -= 1
+        enrolment.status = "dropped"
+        enrolment.waitlist_position = None
+        enrolment.dropped_at = now
+        enrolment.drop_reason = reason
+        if section.course.minor is not None:
+            session.execute(update(MinorApplication).where(
+                MinorApplication.student_id == student.id,
+                MinorApplication.minor_id == section.course.minor.id,
+                MinorApplication.academic_year_id == section.academic_year_id,
+            ).values(status="cancelled", updated_at=now))
+        session.flush()
+        if notify:
+            what = "wait list of" if was == "waitlisted" else "class"
+            post_message(session, student.id, "drop", f"Dropped: {describe(section)}",
+                         f"You have been removed from the {what} {section.class_number}"
+                         + (f". Reason: {reason}" if reason else "."), now)
+        return self.promote(session, section, now) if was == "enrolled" else 0
+
+    @staticmethod
+    def _leave_waitlist(session: Session, section: ClassSection, enrolment: Enrolment) -> None:
+        position = enrolment.waitlist_position
+        enrolment.waitlist_position = None
+        enrolment.status = "dropped"
+        session.flush()
+        session.execute(update(Enrolment).where(
+            Enrolment.section_id == section.id, Enrolment.status == "waitlisted",
+            Enrolment.waitlist_position > position,
+        ).values(waitlist_position=Enrolment.waitlist_position - 1)
+            .execution_options(synchronize_session="fetch"))
+        section.waitlist_count -= 1
+
+    def promote(self, session: Session, section: ClassSection, now: datetime) -> int:
+        """Fill free seats from the wait list, first come first served.
+
+        A student who cannot take the seat (time conflict, enrolment hold) is skipped, keeps
+        their place at the head of the list and is told why; the next eligible one is promoted.
+        """
+        promoted = 0
+        skipped: set[int] = set()
+        while section.enrolled_count < section.capacity:
+            waiting = session.scalars(select(Enrolment).where(
+                Enrolment.section_id == section.id, Enrolment.status == "waitlisted",
+            ).order_by(Enrolment.waitlist_position)).all()
+            chosen = None
+            for enrolment in waiting:
+                if enrolment.id in skipped:
+                    continue
+                student = enrolment.student
+                state = StudentState.load(session, student)
+                reasons = [f"it clashes with class {other.class_number} ({mine.days_times})"
+                           for other, mine, _ in clashes(
+                               section, state.enrolled_sections(section.academic_year_id))]
+                reasons += [f"you have a hold: {h.kind}" for h in state.active_holds(now)]
+                reasons += self._promotion_limits(state, section)
+                if reasons:
+                    skipped.add(enrolment.id)
+                    post_message(session, student.id, "waitlist",
+                                 f"Wait list skipped: {describe(section)}",
+                                 f"A seat in class {section.class_number} became free, but you "
+                                 f"could not be enrolled because {' and '.join(reasons)}. You "
+                                 f"keep wait list position {enrolment.waitlist_position}.", now)
+                    continue
+                chosen = enrolment
+                break
+            if chosen is None:
+                break
+            self._leave_waitlist(session, section, chosen)
+            chosen.status = "enrolled"
+            chosen.enrolled_at = now
+            section.enrolled_count += 1
+            if section.course.minor is not None:  # the application is placed now
+                self._record_minor(session, chosen.student, section, "enrolled", now)
+            session.flush()
+            post_message(session, chosen.student_id, "waitlist",
+                         f"Enrolled from the wait list: {describe(section)}",
+                         f"A seat became free in class {section.class_number}: you have been "
+                         "enrolled from the wait list.", now)
+            promoted += 1
+        return promoted
+
+    @staticmethod
+    def _promotion_limits(state: StudentState, section: ClassSection) -> list[str]:
+        """The one-minor rule and the EC cap, which must hold for a promotion too."""
+        reasons = []
+        course, year = section.course, section.academic_year
+        if course.minor is not None:
+            placed = [s for s, st in state.minor_sections(section.academic_year_id)
+                      if st == "enrolled" and s.id != section.id]
+            if placed:
+                reasons.append(f"you are already registered for minor {placed[0].class_number} "
+                               f"{placed[0].course.title}")
+        if year.max_ec is not None:
+            courses = {s.course_id: s.course.ec for s in state.enrolled_sections(year.id)}
+            if course.id not in courses and sum(courses.values()) + course.ec > year.max_ec:
+                reasons.append(f"it would exceed the maximum of {year.max_ec:g} EC for "
+                               f"{year.label}")
+        return reasons
+
+    # ---------------------------------------------------------------- swap
+    def swap(self, student_number: str, from_section_id: int, to_section_id: int, *,
+             permission_number: str | None = None) -> SwapResult:
+        """Replace one enrolled class by another, atomically: the old class stays unless the new
+        one can be enrolled (a seat, not a wait list place)."""
+        now = self.ctx.now()
+        with self.ctx.db.write() as session:
+            student = get_student(session, student_number)
+            sections = lock_sections(session, [from_section_id, to_section_id])
+            old, new = sections.get(from_section_id), sections.get(to_section_id)
+            if old is None or new is None:
+                raise fail("unknown_class", "That class no longer exists.")
+            if old.id == new.id:
+                raise fail("same_class", f"Class {old.class_number} cannot be swapped for itself, "
+                                         "Swap Not Processed.",
+                           "Choose another class to swap to.")
+            old_info, new_info = class_info(old, now), class_info(new, now)
+            current = session.scalar(select(Enrolment).where(
+                Enrolment.student_id == student.id, Enrolment.section_id == old.id,
+                Enrolment.status == "enrolled"))
+            if current is None:
+                raise fail("not_enrolled", f"You are not enrolled in class {old.class_number}, "
+                                           "Swap Not Processed.",
+                           "Swap replaces a class on your schedule; pick one from My Class "
+                           "Schedule.")
+            [verdict] = self._judge(session, student, sections, [EnrolRequest(
+                section_id=new.id, permission_number=permission_number)], now, ignore=[old.id])
+            if not verdict.ok or verdict.outcome != "enrolled":
+                return SwapResult(ok=False, dropped=old_info, added=new_info,
+                                  problems=verdict.problems,
+                                  message=f"Swap not processed: you stay enrolled in class "
+                                          f"{old.class_number}.")
+            self._drop(session, student, old, now, reason=f"Swapped for class {new.class_number}",
+                       notify=False)
+            self._apply(session, student, verdict, now)
+            session.execute(delete(CartItem).where(CartItem.student_id == student.id,
+                                                   CartItem.section_id == new.id))
+            session.flush()
+            return SwapResult(ok=True, dropped=class_info(old, now), added=class_info(new, now),
+                              message=f"Success: Class {old.class_number} has been swapped for "
+                                      f"class {new.class_number}.")
+
+    # ---------------------------------------------------------------- schedule
+    def schedule(self, student_number: str, academic_year: str | None = None, *,
+                 include_dropped: bool = False) -> list[ScheduleLine]:
+        now = self.ctx.now()
+        with self.ctx.db.read() as session:
+            student = get_student(session, student_number)
+            statuses = ("enrolled", "waitlisted", "dropped") if include_dropped else (
+                "enrolled", "waitlisted")
+            stmt = (select(Enrolment).join(Enrolment.section)
+                    .where(Enrolment.student_id == student.id, Enrolment.status.in_(statuses)))
+            if academic_year:
+                stmt = stmt.where(ClassSection.academic_year_id == get_year(session, academic_year).id)
+            rows = session.scalars(stmt.order_by(ClassSection.class_number)).all()
+            sections = {s.id: s for s in session.scalars(
+                select(ClassSection).where(ClassSection.id.in_([r.section_id for r in rows]))
+                .options(*section_options())).unique()}
+            return [ScheduleLine(enrolment_id=r.id, cls=class_info(sections[r.section_id], now),
+                                 status=r.status, waitlist_position=r.waitlist_position,  # type: ignore[arg-type]
+                                 enrolled_at=r.enrolled_at, waitlisted_at=r.waitlisted_at)
+                    for r in rows]
+
+    def brightspace_courses(self, student_number: str) -> list[tuple[str, str, str | None]]:
+        """(catalogue number, title, Brightspace link) of every course the student is enrolled in."""
+        seen: dict[str, tuple[str, str, str | None]] = {}
+        for line in self.schedule(student_number):
+            if line.status == "enrolled":
+                c = line.cls
+                seen.setdefault(c.catalogue_number, (c.catalogue_number, c.title, c.brightspace_url))
+        return sorted(seen.values())
+
+    def lookup_class(self, academic_year: str, class_number: str) -> ClassInfo:
+        now = self.ctx.now()
+        with self.ctx.db.read() as session:
+            return class_info(find_section(session, get_year(session, academic_year), class_number), now)
+
+
+__all__ = ["EnrolmentService", "ServiceError", "ENROLLED_MSG", "waitlisted_msg"]
