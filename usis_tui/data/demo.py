@@ -283,8 +283,6 @@ class DemoGenerator:
                     numbers[(yid, cat)] = self.course_sections(
                         yid, offset, counter, p_i, c_i, cid, degree, period, courses[c_i])
         del next_number
-        self.summary.courses = len(self.b.rows[m.Course])
-
         # People.
         demo_hash = hash_password(DEMO_PASSWORD)
         cs = prog_ids["BSC-CS"]
@@ -308,6 +306,7 @@ class DemoGenerator:
         self.fill(year_id, prog_ids, programme_courses, numbers, demo_hash)
         if self.size:
             self.scale(year_id, prog_ids)
+        self.summary.courses = len(self.b.rows[m.Course])
         self.summary.sections = len(self.b.rows[m.ClassSection])
         self.summary.students = len(self.b.rows[m.Student])
         return self.summary
