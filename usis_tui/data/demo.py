@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import insert
+from sqlalchemy import insert, text
 
 from .. import models as m
 from ..db import Database
@@ -90,6 +90,13 @@ class _Builder:
                     done += len(chunk)
                     if progress:
                         progress(done, total)
+            if session.bind.dialect.name == "postgresql":
+                # Explicit ids do not advance PostgreSQL's sequences: move them past our rows.
+                for model in self.ORDER:
+                    table = model.__table__.name
+                    session.execute(text(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                        f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"))
 
 
 @dataclass
