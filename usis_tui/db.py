@@ -18,6 +18,7 @@ from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
 
 from .errors import ConfigError
 
@@ -57,13 +58,16 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
                 raise ConfigError(f"The database path {path} is a folder, not a file.")
             if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
                 raise ConfigError(f"The database file {path} is not writable.")
+        memory = database in ("", ":memory:")
         engine = create_engine(
             parsed,
             echo=echo,
             connect_args={"timeout": BUSY_TIMEOUT_S, "isolation_level": None,
                           "check_same_thread": False},
+            # An in-memory database lives in its connection: share one across threads.
+            **({"poolclass": StaticPool} if memory else {}),
         )
-        _install_sqlite_hooks(engine, memory=database in ("", ":memory:"))
+        _install_sqlite_hooks(engine, memory=memory)
         return engine
     if backend == "postgresql":
         try:

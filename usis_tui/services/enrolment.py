@@ -33,10 +33,11 @@ def lock_sections(session: Session, section_ids: Iterable[int]) -> dict[int, Cla
         return {}
     session.execute(select(ClassSection.id).where(ClassSection.id.in_(ids))
                     .order_by(ClassSection.id).with_for_update()).all()
+    # populate_existing: the seat counts must be the ones read under the lock, even if an
+    # earlier query in this session already loaded the row.
     rows = session.scalars(select(ClassSection).where(ClassSection.id.in_(ids))
-                           .options(*section_options())).unique().all()
-    for row in rows:  # counts must be read after the lock, never from an older identity map
-        session.refresh(row, attribute_names=["enrolled_count", "waitlist_count", "capacity"])
+                           .options(*section_options())
+                           .execution_options(populate_existing=True)).unique().all()
     return {row.id: row for row in rows}
 
 
