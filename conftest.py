@@ -35,9 +35,8 @@ def _demo_template(tmp_path_factory) -> tuple[Path, object]:
     path = tmp_path_factory.mktemp("demo-template") / "usis.db"
     db = Database(f"sqlite:///{path}")
     summary = seed_demo(db, DEMO_NOW)
-    with db.engine.connect() as conn:  # fold the WAL into the file before copying it
-        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-    db.dispose()
+    db.dispose()  # closing the last connection folds the WAL into the file
+    assert not path.with_name("usis.db-wal").exists()
     return path, summary
 
 

@@ -183,8 +183,8 @@ class DemoGenerator:
                          parent_id=parent_id, requires_course_id=None)
         occupancy = []
         for mt in meetings:
-            self.b.add(m.Meeting, section_id=sid, **{k: v for k, v in mt.items() if k != "key"})
-            occupancy.append(mt["key"])
+            self.b.add(m.Meeting, section_id=sid, **{k: v for k, v in mt.items() if k != "keys"})
+            occupancy.extend(mt["keys"])
         sec = _Section(sid, course_id, class_number, component, capacity, waitlist_capacity,
                        occupancy, period)
         self.sections.append(sec)
@@ -197,13 +197,21 @@ class DemoGenerator:
         s, e = SLOTS[slot]
         return dict(weekday=weekday, start_time=time.fromisoformat(s), end_time=time.fromisoformat(e),
                     room=room, start_date=start + timedelta(days=weekday),
-                    end_date=end, weeks=weeks, key=(term, weekday, slot))
+                    end_date=end, weeks=weeks, keys=[(term, weekday, slot)])
 
-    @staticmethod
-    def single(day: date, start: str, end: str, room: str) -> dict:
+    def single(self, day: date, start: str, end: str, room: str) -> dict:
+        """A one-day meeting (exam). Inside a teaching term it also occupies the weekly slots it
+        overlaps, so nobody is seated in an exam and a class that meet at the same moment."""
+        keys: list[tuple] = [(day, start)]
+        for offset in (-1, 0, 1):
+            cal = self.calendar(self.start_year + offset)
+            for term in ("sem1", "sem2"):
+                if cal[term] <= day <= cal[f"{term}_end"]:
+                    keys += [(term, day.weekday(), i) for i, (s, e) in enumerate(SLOTS)
+                             if s < end and start < e]
         return dict(weekday=day.weekday(), start_time=time.fromisoformat(start),
                     end_time=time.fromisoformat(end), room=room, start_date=day, end_date=day,
-                    weeks=None, key=(day, start))
+                    weeks=None, keys=keys)
 
     def student(self, number: str, name: str, programme_id: int, degree: str, pw: str) -> int:
         sid = self.b.add(m.Student, student_number=number, name=name,
@@ -378,8 +386,8 @@ class DemoGenerator:
             prac = self.add_section(
                 yid, f"{next(counter):04d}", cid, "Practical", capacity=40, waitlist_capacity=5,
                 window=win, period=period, parent_id=lec.id, instructor=instructor,
-                meetings=[dict(self.weekly(term, pday, 3, start, end, "Snellius 302/304",
-                                           weeks=odd), key=(term, pday, 3, "odd"))])
+                # Same occupancy key as a weekly class in that slot: it clashes in odd weeks.
+                meetings=[self.weekly(term, pday, 3, start, end, "Snellius 302/304", weeks=odd)])
             out.append(prac.class_number)
         exam_day = cal[f"{term}_exam"] + timedelta(days=c_i % 5)
         resit_day = exam_day + timedelta(weeks=6 if term == "sem1" else 5)
