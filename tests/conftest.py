@@ -3,6 +3,7 @@ that tests can move, and the ``Usis`` facade on top of them."""
 
 from __future__ import annotations
 
+import shutil
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -16,6 +17,7 @@ for path in (TESTS, TESTS.parent):  # `import factories` and `import usis_tui` i
 
 from factories import NOW, Scenario  # noqa: E402
 
+from usis_tui.db import Database  # noqa: E402
 from usis_tui.services import Usis  # noqa: E402
 
 
@@ -41,9 +43,22 @@ def clock() -> Clock:
     return Clock()
 
 
+@pytest.fixture(scope="session")
+def schema_file(tmp_path_factory) -> Path:
+    """An empty database with the schema and the academic year 2026-2027, made once:
+    copying it is ~7x faster than creating the schema for every test."""
+    path = tmp_path_factory.mktemp("template") / "usis.db"
+    scenario = Scenario.create(path)
+    scenario.year()
+    scenario.db.dispose()  # checkpoints the WAL into the file
+    return path
+
+
 @pytest.fixture
-def sc(tmp_path: Path):
-    scenario = Scenario.create(tmp_path / "usis.db")
+def sc(tmp_path: Path, schema_file: Path):
+    """A scenario builder on a fresh SQLite file database of its own."""
+    shutil.copyfile(schema_file, tmp_path / "usis.db")
+    scenario = Scenario(Database(f"sqlite:///{tmp_path / 'usis.db'}"))
     scenario.year()  # "2026-2027", the year of NOW
     yield scenario
     scenario.db.dispose()

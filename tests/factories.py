@@ -20,8 +20,9 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
-from usis_tui.db import Database
+from usis_tui.db import READ_ONLY, Database
 from usis_tui.models import (
     AcademicYear,
     Base,
@@ -255,9 +256,10 @@ def unchanged(db: Database):
 def dump(db: Database) -> dict[str, list[tuple]]:
     """Every row of every table, sorted: equal dumps mean an unchanged database."""
     out = {}
-    with db.engine.connect() as conn:
+    with db.engine.connect().execution_options(**{READ_ONLY: True}) as conn:  # no write lock
         for table in Base.metadata.sorted_tables:
-            rows = conn.execute(table.select()).all()
+            # plain SQL: fast even on a fresh engine (no statement compilation)
+            rows = conn.exec_driver_sql(f"SELECT * FROM {table.name}").all()
             out[table.name] = sorted((tuple(r) for r in rows), key=repr)
     return out
 
@@ -286,7 +288,8 @@ def enrolments(db: Database, section: SectionRef | int, status: str | None = Non
         return rows
 
 
-def status_of(db: Database, student: StudentRef, section: SectionRef) -> tuple[str | None, int | None]:
+def status_of(db: Database, student: StudentRef,
+              section: SectionRef) -> tuple[str | None, int | None]:
     with db.read() as s:
         row = s.scalar(select(Enrolment).where(Enrolment.student_id == student.id,
                                                Enrolment.section_id == section.id))
@@ -299,13 +302,23 @@ def waitlist(db: Database, section: SectionRef | int) -> list[tuple[int, int]]:
 
 
 def check_invariants(db: Database, *, allow_over_capacity: bool = False) -> None:
-    """The seat invariants every service call must keep. Raises AssertionError."""
+    """The seat invariants every service call must keep. Raises AssertionError.
+
+    Per class: enrolled_count/waitlist_count equal the rows, enrolled <= capacity (unless
+    permission numbers were used), wait list within its capacity with positions 1..n in
+    first-come-first-served order (waitlisted_at), nobody twice. Per student: no two enrolled
+    classes of the same year whose meetings really clash.
+    """
     with db.read() as s:
-        sections = s.scalars(select(ClassSection)).all()
-        for sec in sections:
-            rows = s.scalars(select(Enrolment).where(Enrolment.section_id == sec.id)).all()
-            enrolled = [r for r in rows if r.status == "enrolled"]
-            waiting = sorted((r for r in rows if r.status == "waitlisted"),
+        sections = {sec.id: sec for sec in s.scalars(
+            select(ClassSection).options(selectinload(ClassSection.meetings)))}
+        rows: dict[int, list[Enrolment]] = {sid: [] for sid in sections}
+        for e in s.scalars(select(Enrolment)):
+            rows[e.section_id].append(e)
+        by_student: dict[int, list[ClassSection]] = {}
+        for sid, sec in sections.items():
+            enrolled = [r for r in rows[sid] if r.status == "enrolled"]
+            waiting = sorted((r for r in rows[sid] if r.status == "waitlisted"),
                              key=lambda r: r.waitlist_position)
             n = sec.class_number
             assert sec.enrolled_count == len(enrolled), f"{n}: enrolled_count out of sync"
@@ -315,15 +328,12 @@ def check_invariants(db: Database, *, allow_over_capacity: bool = False) -> None
             assert len(waiting) <= sec.waitlist_capacity, f"{n}: wait list overbooked"
             assert [r.waitlist_position for r in waiting] == list(range(1, len(waiting) + 1)), (
                 f"{n}: wait list positions not 1..n")
-            joined = [(r.waitlisted_at, r.id) for r in waiting]
-            assert [r.waitlisted_at for r in waiting] == sorted(r.waitlisted_at for r in waiting), (
-                f"{n}: wait list not first come first served: {joined}")
-            students = [r.student_id for r in rows if r.status != "dropped"]
+            stamps = [r.waitlisted_at for r in waiting]
+            assert stamps == sorted(stamps), f"{n}: wait list not first come first served"
+            students = [r.student_id for r in rows[sid] if r.status != "dropped"]
             assert len(students) == len(set(students)), f"{n}: a student is in twice"
-        # No student sits in two enrolled classes that really clash.
-        by_student: dict[int, list[ClassSection]] = {}
-        for e in s.scalars(select(Enrolment).where(Enrolment.status == "enrolled")):
-            by_student.setdefault(e.student_id, []).append(e.section)
+            for r in enrolled:
+                by_student.setdefault(r.student_id, []).append(sec)
         for student_id, secs in by_student.items():
             for i, a in enumerate(secs):
                 for b in secs[i + 1:]:
@@ -331,3 +341,46 @@ def check_invariants(db: Database, *, allow_over_capacity: bool = False) -> None
                         assert first_clash(a, b) is None, (
                             f"student {student_id} enrolled in clashing {a.class_number} and "
                             f"{b.class_number}")
+
+
+# ---------------------------------------------------------------------- concurrency
+def shared_clock(t0: datetime):
+    """NOW plus the real time elapsed since ``t0``: one timeline for every process."""
+    return lambda: NOW + (datetime.now() - t0)
+
+
+def enrol_worker(url: str, student_numbers: list[str], section_id: int, barrier, results,
+                 t0: datetime) -> None:
+    """Runs in a spawned process: wait for the others, then enrol each student (wait list ok)
+    and put (student number, outcome, position, message) on ``results``."""
+    from usis_tui.services import Usis
+
+    usis = Usis(Database(url), clock=shared_clock(t0))
+    usis.catalogue.get(section_id)  # connect and warm up before the start signal
+    barrier.wait(timeout=60)
+    try:
+        for number in student_numbers:
+            [r] = usis.enrolment.enrol(number, [EnrolRequest(section_id=section_id,
+                                                             wait_list_ok=True)])
+            results.put((number, r.outcome, r.waitlist_position, r.message))
+    except Exception as exc:  # reported to the parent, which fails the test
+        results.put(("error", repr(exc), None, ""))
+    finally:
+        usis.close()
+
+
+def drop_worker(url: str, student_numbers: list[str], section_id: int, barrier, results,
+                t0: datetime) -> None:
+    from usis_tui.services import Usis
+
+    usis = Usis(Database(url), clock=shared_clock(t0))
+    usis.catalogue.get(section_id)
+    barrier.wait(timeout=60)
+    try:
+        for number in student_numbers:
+            r = usis.enrolment.drop(number, section_id)
+            results.put((number, "dropped", r.promoted, r.message))
+    except Exception as exc:
+        results.put(("error", repr(exc), None, ""))
+    finally:
+        usis.close()

@@ -22,7 +22,8 @@ def error(fn, *args, **kw) -> ServiceError:
 
 def test_add_by_class_number(sc, usis, db, clock):
     s = sc.student()
-    sc.section("1052", title="Data Science and Artificial Intelligence", capacity=3, meets=[MO])
+    minor = sc.section("1052", title="Data Science and Artificial Intelligence", capacity=3,
+                       meets=[MO])
     clock.advance(seconds=30.5)
     line = usis.cart.add(s.number, YEAR, " 1052 ", wait_list_ok=True, permission_number="  ")
     assert line.cls.class_number == "1052" and line.cls.academic_year == YEAR
@@ -32,15 +33,7 @@ def test_add_by_class_number(sc, usis, db, clock):
     with db.read() as session:
         item = session.scalar(select(CartItem))
         assert (item.id, item.student_id, item.wait_list_ok) == (line.item_id, s.id, True)
-    assert status_of(db, s, sc_ref(db, "1052")) == (None, None)  # the cart is not enrolment
-
-
-def sc_ref(db, number):
-    from factories import SectionRef
-    from usis_tui.models import ClassSection
-    with db.read() as session:
-        row = session.scalar(select(ClassSection).where(ClassSection.class_number == number))
-        return SectionRef(row.id, number, row.course_id)
+    assert status_of(db, s, minor) == (None, None)  # the cart is not enrolment
 
 
 def test_add_from_search_result(sc, usis, db):
@@ -120,7 +113,7 @@ def test_list_judges_every_line_now(sc, usis, db, clock):
     s = sc.student()
     sc.year("2027-2028")
     sc.section("1111", meets=[MO])
-    sc.section("2222", capacity=1, meets=[MO])
+    b = sc.section("2222", capacity=1, meets=[MO])
     sc.section("3333", year="2027-2028", opens=NOW + timedelta(days=200),
                closes=NOW + timedelta(days=220))
     usis.cart.add(s.number, YEAR, "1111")
@@ -133,7 +126,7 @@ def test_list_judges_every_line_now(sc, usis, db, clock):
         ("1111", "enrolled"), ("2222", "enrolled"), ("3333", "failed")]
     # individually each could be enrolled; together they clash: Enrol says so per line
     assert [x.cls.class_number for x in usis.cart.list(s.number, YEAR)] == ["1111", "2222"]
-    sc.fill(sc_ref(db, "2222"))
+    sc.fill(b)
     assert usis.cart.list(s.number, YEAR)[1].would == "waitlisted"
 
 
@@ -161,8 +154,7 @@ def test_validate_is_a_dry_run(sc, usis, db):
     sc.section("1111", meets=[MO])
     full = sc.section("2222", capacity=1)
     sc.fill(full)
-    sc.section("3333", capacity=1)
-    sc.fill(sc_ref(db, "3333"))
+    sc.fill(sc.section("3333", capacity=1))
     i1 = usis.cart.add(s.number, YEAR, "1111").item_id
     i2 = usis.cart.add(s.number, YEAR, "2222").item_id
     i3 = usis.cart.add(s.number, YEAR, "3333", wait_list_ok=True).item_id
@@ -175,8 +167,9 @@ def test_validate_is_a_dry_run(sc, usis, db):
         ("3333", "waitlisted", "Validate: this class would be added to your wait list."),
     ]
     assert [r.class_number for r in chosen] == ["2222"]
-    assert {i1, i2, i3}  # ids are distinct
-    assert len({i1, i2, i3}) == 3
+    assert [r.class_number for r in usis.cart.validate(s.number, [i3, i1, 999])] == [
+        "3333", "1111"]  # the selected order, like Enrol; unknown ids are left out
+    assert len(usis.cart.list(s.number)) == 3  # validating never removes anything
 
 
 def test_cart_enrol_errors(sc, usis, db):
@@ -212,3 +205,28 @@ def test_cart_enrol_uses_the_lines_wait_list_and_permission(sc, usis, db):
     assert status_of(db, s, b) == ("enrolled", None)
     assert usis.cart.list(s.number) == []
     check_invariants(db, allow_over_capacity=True)
+
+
+def test_validate_judges_the_selection_as_one_enrolment(sc, usis, db):
+    """Validate is a dry run of Enrol: cart classes that clash with each other are reported."""
+    s = sc.student()
+    sc.section("1111", meets=[MO])
+    sc.section("2222", meets=[MO])
+    minor = sc.minor("1048")
+    sc.minor_part(minor, "1049")
+    i1 = usis.cart.add(s.number, YEAR, "1111").item_id
+    i2 = usis.cart.add(s.number, YEAR, "2222").item_id
+    part = usis.cart.add(s.number, YEAR, "1049").item_id
+    parent = usis.cart.add(s.number, YEAR, "1048").item_id
+    with unchanged(db):
+        dry = usis.cart.validate(s.number)
+        reversed_ = usis.cart.validate(s.number, [i2, i1])
+    assert [(r.class_number, r.outcome) for r in dry] == [
+        ("1111", "enrolled"), ("2222", "failed"), ("1049", "enrolled"), ("1048", "enrolled")]
+    assert dry[1].message == "Time Scheduling Conflict for class 2222 and 1111, not enrolled."
+    assert [(r.class_number, r.outcome) for r in reversed_] == [("2222", "enrolled"),
+                                                                ("1111", "failed")]
+    real = usis.cart.enrol(s.number, [i1, i2, part, parent])
+    assert [(r.class_number, r.outcome, r.message) for r in real][1:2] == [
+        (dry[1].class_number, dry[1].outcome, dry[1].message)]
+    assert [r.outcome for r in real] == [r.outcome for r in dry]

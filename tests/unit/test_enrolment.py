@@ -167,7 +167,8 @@ def test_drop_enrolled_promotes_first_waitlisted(sc, usis, db, clock):
     assert waitlist(db, a) == [(1, w2.id), (2, w3.id)]  # renumbered
     row = section_row(db, a)
     assert (row.enrolled_count, row.waitlist_count) == (1, 2)
-    assert subjects(usis, w1, "waitlist") == [f"Enrolled from the wait list: {b_desc(usis, '1234')}"]
+    assert subjects(usis, w1, "waitlist") == [
+        f"Enrolled from the wait list: {b_desc(usis, '1234')}"]
     assert subjects(usis, holder, "drop") == [f"Dropped: {b_desc(usis, '1234')}"]
     assert "Reason: Timetable" in usis.student.messages(holder.number)[0].body
     assert subjects(usis, w2, "waitlist") == []
@@ -317,6 +318,23 @@ def test_promoted_minor_application_is_placed(sc, usis, db):
         [app] = session.scalars(select(MinorApplication)
                                 .where(MinorApplication.student_id == s.id)).all()
         assert app.status == "placed"
+
+
+def test_dropping_a_minor_drops_its_parts_and_frees_their_seats(sc, usis, db):
+    minor = sc.minor("1048", capacity=5)
+    part1, part2 = sc.minor_part(minor, "1049"), sc.minor_part(minor, "1050")
+    s = sc.student()
+    enrol(usis, s, minor, part1, part2)
+    assert status_of(db, s, part1) == ("enrolled", None)
+    result = usis.enrolment.drop(s.number, minor.id)
+    assert result.also_dropped == ["1049", "1050"]
+    assert result.message == ("Success: Class 1048 has been dropped from your schedule. "
+                              "Its parts 1049 and 1050 were dropped too.")
+    for part in (minor, part1, part2):
+        assert status_of(db, s, part)[0] == "dropped"
+        assert section_row(db, part).enrolled_count == 0
+    assert sum("Dropped:" in subject for subject in subjects(usis, s, "drop")) == 3
+    check_invariants(db)
 
 
 # ---------------------------------------------------------------- swap
@@ -477,3 +495,31 @@ def test_lookup_class(sc, usis, db):
         "1234", "Algorithms", "Dr. A. Turing", YEAR)
     with pytest.raises(ServiceError):
         usis.enrolment.lookup_class(YEAR, "9999")
+
+
+def test_drop_from_an_over_full_class_promotes_nobody(sc, usis, db):
+    """Permission numbers can seat students beyond capacity: a drop then frees no seat."""
+    a = sc.section("1234", capacity=1)
+    [holder] = sc.fill(a)
+    extra, waiting = sc.student(), sc.student()
+    sc.permission(a, "PN-X", student=extra)
+    assert enrol(usis, waiting, a, wait=True)[0].outcome == "waitlisted"
+    [r] = usis.enrolment.enrol(extra.number, [req(a, pn="PN-X")])
+    assert r.outcome == "enrolled" and section_row(db, a).enrolled_count == 2
+    assert usis.enrolment.drop(holder.number, a.id).promoted == 0
+    assert status_of(db, waiting, a) == ("waitlisted", 1)
+    assert usis.enrolment.drop(extra.number, a.id).promoted == 1
+    assert status_of(db, waiting, a) == ("enrolled", None)
+    check_invariants(db)
+
+
+def test_swap_at_the_ec_cap(sc, usis, db):
+    sc.year(YEAR, max_ec=10)
+    s = sc.student()
+    a, b = sc.section("1111", ec=5), sc.section("2222", ec=5)
+    c, big = sc.section("3333", ec=5), sc.section("4444", ec=6)
+    enrol(usis, s, a, b)
+    assert usis.enrolment.swap(s.number, a.id, c.id).ok  # 5 EC out, 5 EC in
+    with unchanged(db):
+        result = usis.enrolment.swap(s.number, c.id, big.id)
+    assert [p.code for p in result.problems] == ["ec_cap"]

@@ -90,18 +90,32 @@ class CartService:
             return self._lines(session, student, items)
 
     def validate(self, student_number: str, item_ids: list[int] | None = None) -> list[EnrolResult]:
-        """"Validate": what Enrol would do for each selected class, without enrolling."""
-        lines = self.list(student_number)
-        if item_ids is not None:
-            lines = [line for line in lines if line.item_id in set(item_ids)]
-        return [EnrolResult(
-            section_id=line.cls.section_id, class_number=line.cls.class_number,
-            catalogue_number=line.cls.catalogue_number, title=line.cls.title,
-            component=line.cls.component, outcome=line.would,
-            message=(line.problems[0].message if line.problems else
-                     "Validate: this class can be added to your schedule." if line.would == "enrolled"
-                     else "Validate: this class would be added to your wait list."),
-            problems=line.problems) for line in lines]
+        """"Validate": what Enrol would do for the selected classes (default: the whole cart),
+        without enrolling. Judged as one enrolment, like Enrol: two cart classes that clash
+        with each other are reported, not only clashes with the schedule."""
+        now = self.ctx.now()
+        with self.ctx.db.read() as session:
+            student = get_student(session, student_number)
+            items = list(session.scalars(select(CartItem).where(CartItem.student_id == student.id)
+                                         .order_by(CartItem.added_at, CartItem.id)))
+            if item_ids is not None:  # in the order Enrol would take them
+                by_id = {it.id: it for it in items}
+                items = [by_id[i] for i in dict.fromkeys(item_ids) if i in by_id]
+            sections = {s.id: s for s in session.scalars(
+                select(ClassSection).where(ClassSection.id.in_([it.section_id for it in items]))
+                .options(*section_options())).unique()}
+            verdicts = self.enrolment._judge(session, student, sections, [
+                EnrolRequest(section_id=it.section_id, wait_list_ok=it.wait_list_ok,
+                             permission_number=it.permission_number) for it in items], now)
+            return [EnrolResult(
+                section_id=v.section.id, class_number=v.section.class_number,
+                catalogue_number=v.section.course.catalogue_number, title=v.section.course.title,
+                component=v.section.component, outcome=v.outcome,
+                message=(v.problems[0].message if v.problems else
+                         "Validate: this class can be added to your schedule."
+                         if v.outcome == "enrolled"
+                         else "Validate: this class would be added to your wait list."),
+                problems=v.problems) for v in verdicts]
 
     def enrol(self, student_number: str, item_ids: list[int], *,
               all_or_nothing: bool = False) -> list[EnrolResult]:

@@ -63,10 +63,10 @@ class EnrolmentService:
         Successful classes leave the shopping cart; refused ones stay there. With
         ``all_or_nothing`` nothing is enrolled unless every class can be.
         """
-        now = self.ctx.now()
         with self.ctx.db.write() as session:
             student = get_student(session, student_number)
             sections = lock_sections(session, [r.section_id for r in requests])
+            now = self.ctx.now()  # after the lock: timestamps follow the order of arrival
             verdicts = self._judge(session, student, sections, requests, now)
             results: list[EnrolResult] = []
             failed = any(not v.ok for v in verdicts)
@@ -193,20 +193,26 @@ class EnrolmentService:
 
     # ---------------------------------------------------------------- drop
     def drop(self, student_number: str, section_id: int, *, reason: str | None = None) -> DropResult:
-        now = self.ctx.now()
         with self.ctx.db.write() as session:
             student = get_student(session, student_number)
             section = lock_sections(session, [section_id]).get(section_id)
+            now = self.ctx.now()  # after the lock, like enrol
             if section is None:
                 raise fail("unknown_class", "That class no longer exists.")
-            promoted = self._drop(session, student, section, now, reason=reason)
+            parts: list[str] = []
+            promoted = self._drop(session, student, section, now, reason=reason,
+                                  also_dropped=parts)
+            message = f"Success: Class {section.class_number} has been dropped from your schedule."
+            if parts:
+                message += (f" Its part{'s' if len(parts) > 1 else ''} "
+                            f"{' and '.join(parts)} {'were' if len(parts) > 1 else 'was'} "
+                            "dropped too.")
             return DropResult(section_id=section.id, class_number=section.class_number,
-                              message=f"Success: Class {section.class_number} has been dropped "
-                                      "from your schedule.",
-                              promoted=promoted)
+                              message=message, promoted=promoted, also_dropped=parts)
 
     def _drop(self, session: Session, student: Student, section: ClassSection, now: datetime, *,
-              reason: str | None = None, notify: bool = True) -> int:
+              reason: str | None = None, notify: bool = True,
+              also_dropped: list[str] | None = None) -> int:
         enrolment = session.scalar(select(Enrolment).where(
             Enrolment.student_id == student.id, Enrolment.section_id == section.id,
             Enrolment.status.in_(("enrolled", "waitlisted"))))
@@ -223,19 +229,32 @@ class EnrolmentService:
         enrolment.waitlist_position = None
         enrolment.dropped_at = now
         enrolment.drop_reason = reason
+        promoted = 0
         if section.course.minor is not None:
             session.execute(update(MinorApplication).where(
                 MinorApplication.student_id == student.id,
                 MinorApplication.minor_id == section.course.minor.id,
                 MinorApplication.academic_year_id == section.academic_year_id,
             ).values(status="cancelled", updated_at=now))
+            # The parts of a minor (e.g. 1049 and 1050 under 1048) go with it.
+            part_ids = session.scalars(
+                select(Enrolment.section_id).join(Enrolment.section).where(
+                    Enrolment.student_id == student.id,
+                    Enrolment.status.in_(("enrolled", "waitlisted")),
+                    ClassSection.parent_id == section.id)).all()
+            for part in lock_sections(session, part_ids).values():
+                promoted += self._drop(
+                    session, student, part, now, notify=notify,
+                    reason=f"part of minor {section.class_number}, which was dropped")
+                if also_dropped is not None:
+                    also_dropped.append(part.class_number)
         session.flush()
         if notify:
             what = "wait list of" if was == "waitlisted" else "class"
             post_message(session, student.id, "drop", f"Dropped: {describe(section)}",
                          f"You have been removed from the {what} {section.class_number}"
                          + (f". Reason: {reason}" if reason else "."), now)
-        return self.promote(session, section, now) if was == "enrolled" else 0
+        return promoted + (self.promote(session, section, now) if was == "enrolled" else 0)
 
     @staticmethod
     def _leave_waitlist(session: Session, section: ClassSection, enrolment: Enrolment) -> None:
@@ -322,10 +341,10 @@ class EnrolmentService:
              permission_number: str | None = None) -> SwapResult:
         """Replace one enrolled class by another, atomically: the old class stays unless the new
         one can be enrolled (a seat, not a wait list place)."""
-        now = self.ctx.now()
         with self.ctx.db.write() as session:
             student = get_student(session, student_number)
             sections = lock_sections(session, [from_section_id, to_section_id])
+            now = self.ctx.now()  # after the lock, like enrol
             old, new = sections.get(from_section_id), sections.get(to_section_id)
             if old is None or new is None:
                 raise fail("unknown_class", "That class no longer exists.")

@@ -192,6 +192,7 @@ class DropResult(Frozen):
     class_number: str
     message: str
     promoted: int = 0  # how many waitlisted students got the freed seat(s)
+    also_dropped: list[str] = Field(default_factory=list)  # parts of a dropped minor
 
 
 class SwapResult(Frozen):
