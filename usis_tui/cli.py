@@ -3,6 +3,7 @@
     usis                         launch the app on the embedded demo database
     usis db init|reset [--demo] [--size N]
     usis catalogue [--year 2026-2027] [--programme NAME] [--class 1052] [--json]
+    usis timetable --student s1234567 [--week 48] [--ics FILE] [--include waitlisted,planned]
 
 --db URL / USIS_DATABASE_URL and --now ISO / USIS_NOW apply to every subcommand. Every error
 prints one line on stderr and exits non-zero.
@@ -257,6 +258,92 @@ def _class_json(c) -> dict[str, Any]:
         "minor_type": c.minor_type, "part_of": c.parent_class_number,
         "brightspace_url": c.brightspace_url,
     }
+
+
+@cli.command()
+@common_options
+@click.option("--student", "student_number", required=True, metavar="SNUMBER",
+              help="The student, e.g. s1234567.")
+@click.option("--week", metavar="WEEK",
+              help="Week to print: 48, 2026-W48 or a date (default: this week).")
+@click.option("--ics", "ics_path", metavar="FILE", type=click.Path(dir_okay=False),
+              help="Write the timetable as an iCalendar (.ics) file instead of printing a week.")
+@click.option("--include", "include", metavar="KINDS", default="",
+              help="Also show/export these kinds, comma separated: waitlisted, planned "
+                   "(enrolled classes are always included).")
+@click.option("--exams", "exams", is_flag=True, help="Print the exam schedule.")
+@click.pass_obj
+def timetable(settings: Settings, student_number: str, week: str | None, ics_path: str | None,
+              include: str, exams: bool) -> None:
+    """MyTimetable: print a student's week, the exam schedule, or export an .ics file."""
+    from .services import Usis
+    from .services.timetable import KINDS, parse_week
+
+    extra = [k.strip().lower() for k in include.split(",") if k.strip()]
+    unknown = [k for k in extra if k not in KINDS]
+    if unknown:
+        raise click.BadParameter(f"unknown kind {unknown[0]!r}; use waitlisted or planned.",
+                                 param_hint="--include")
+    kinds = tuple(k for k in KINDS if k == "enrolled" or k in extra)
+    usis = Usis.open(settings.url, clock=lambda: settings.moment())
+    try:
+        if not usis.db.has_schema():
+            raise UsisError(f"The database {settings.url} has no uSis data yet: run "
+                            "`usis db init` first.")
+        student = student_number.strip().lower()
+        if ics_path is not None:
+            result = usis.timetable.export(student, ics_path, kinds=kinds)
+            click.echo(f"Wrote {result.events} events ({', '.join(result.kinds)}) to "
+                       f"{result.path}.")
+            return
+        if exams:
+            lines = usis.timetable.exams(student)
+        else:
+            today = usis.now().date()
+            view = usis.timetable.week(student, parse_week(week, today), kinds=kinds)
+    finally:
+        usis.close()
+    if exams:
+        _print_exams(student, lines)
+    else:
+        _print_week(view)
+
+
+def _print_week(view) -> None:
+    click.echo(f"{view.student_number} · {view.title()}")
+    if not view.occurrences:
+        hints = []
+        if view.previous_class:
+            hints.append(f"previous class {view.previous_class:%a %d %b %Y}")
+        if view.next_class:
+            hints.append(f"next class {view.next_class:%a %d %b %Y} "
+                         f"(week {view.next_class.isocalendar().week})")
+        click.echo("  No classes this week" + (f"; {', '.join(hints)}." if hints else "."))
+        return
+    for day in view.days:
+        todays = view.on(day)
+        if not todays:
+            continue
+        click.echo(f"\n{day:%a %d %b}" + ("  (today)" if day == view.today else ""))
+        for o in todays:
+            tags = []
+            if o.kind != "enrolled":
+                tags.append(o.kind_label.lower())
+            if o.conflicts:
+                tags.append("CONFLICT with " + ", ".join(o.conflicts))
+            tag = f"  [{'; '.join(tags)}]" if tags else ""
+            click.echo(f"  {o.times}  {o.class_number}  {o.catalogue_number:<10} "
+                       f"{o.component:<9} {o.room or 'TBA':<24} {o.title}{tag}")
+
+
+def _print_exams(student: str, lines) -> None:
+    click.echo(f"{student} · Exam schedule (enrol at the latest 10 days before each exam)")
+    if not lines:
+        click.echo("  No exams.")
+    for e in lines:
+        click.echo(f"  {e.day:%a %d %b %Y} {e.start:%H:%M}–{e.end:%H:%M}  {e.component:<5} "
+                   f"{e.class_number}  {e.catalogue_number:<10} {e.room or 'TBA':<24} "
+                   f"{e.status_label:<12} deadline {e.deadline_label}  {e.title}")
 
 
 def _one_line(exc: UsisError) -> str:

@@ -514,9 +514,10 @@ class DemoGenerator:
             return
         roll = rng.random()
         protected = code == "BSC-CS" and sec.component == "Lecture"
-        mine = 1 in self.enrolled_in.get(sec.id, set())  # the demo student sits in it
-        if mine:
-            h = {}  # never show a trainer a "closed class" the demo student is already in
+        # Highlights are what a trainer shows as s1234567 (student id 1): only classes she
+        # is not in and that do not clash with her timetable, so only the named rule applies.
+        if not self.can_sit(1, sec):
+            h = {}
         if roll < 0.12 and not protected and sec.period == "open":
             self.seat(sec, pool, sec.capacity - rng.randint(1, 2), 0)
             h.setdefault("nearly_full", sec.class_number)

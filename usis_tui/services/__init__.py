@@ -17,6 +17,7 @@ from .catalogue import CatalogueService, academic_year_code
 from .enrolment import EnrolmentService
 from .schemas import Problem
 from .student import StudentService
+from .timetable import TimetableService
 
 
 class Usis:
@@ -30,6 +31,7 @@ class Usis:
         self.enrolment = EnrolmentService(self.ctx)
         self.cart = CartService(self.ctx, self.enrolment)
         self.student = StudentService(self.ctx)
+        self.timetable = TimetableService(self.ctx)
 
     @classmethod
     def open(cls, url: str, clock: Callable[[], datetime] | None = None) -> Usis:

@@ -1,8 +1,25 @@
-"""Where you are: "Main Menu › Self Service › Student Center › Enrol"."""
+"""Where you are: "Main Menu › Self Service › Student Center › Enrol".
+
+Every step but the last is a link (click it to go back there).
+"""
 
 from __future__ import annotations
 
+from textual.content import Content
 from textual.widgets import Static
+
+
+def trail_content(trail: tuple[str, ...]) -> Content:
+    parts: list[Content] = []
+    for i, step in enumerate(trail):
+        if i:
+            parts.append(Content(" › "))
+        if i < len(trail) - 1:
+            parts.append(Content.from_markup(f"[@click=app.navigate({step!r})]$step[/]",
+                                             step=step))
+        else:
+            parts.append(Content.styled(step, "bold"))
+    return Content("").join(parts)
 
 
 class Breadcrumb(Static):
@@ -11,5 +28,10 @@ class Breadcrumb(Static):
     """
 
     def __init__(self, trail: tuple[str, ...] | list[str], **kwargs) -> None:
-        super().__init__(" › ".join(trail), **kwargs)
         self.trail = tuple(trail)
+        super().__init__(trail_content(self.trail), **kwargs)
+
+    @property
+    def text(self) -> str:
+        """The trail as plain text."""
+        return " › ".join(self.trail)

@@ -1,0 +1,69 @@
+"""Helpers for the shell tests: start the app, sign in, read what a widget shows."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+from rich.console import Console
+from textual.content import Content
+from textual.widget import Widget
+
+from usis_tui.app import UsisApp
+
+SIZE = (120, 40)
+
+
+async def settle(pilot) -> None:
+    """Wait until workers are done and the screen has been refreshed."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def wait_ready(pilot, timeout: float = 20.0) -> None:
+    """Wait for the start-up worker (database preparation) to finish."""
+    waited = 0.0
+    while not pilot.app.ready and waited < timeout:
+        await pilot.pause(0.05)
+        waited += 0.05
+    await settle(pilot)
+
+
+async def sign_in(pilot, username: str, password: str = "demo") -> None:
+    """Type the credentials on the Login screen and press Enter."""
+    app = pilot.app
+    app.screen.query_one("#username").value = ""
+    await pilot.click("#username")
+    await pilot.press(*username)
+    await pilot.press("enter")
+    await pilot.pause()
+    await pilot.press(*password)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def signed_in(pilot, username: str = "s1234567") -> None:
+    await wait_ready(pilot)
+    await sign_in(pilot, username)
+    assert pilot.app.identity is not None, f"could not sign in as {username}"
+
+
+def text_of(widget: Widget) -> str:
+    """The plain text a Static-like widget shows (str, Content, Rich Text or a Rich table)."""
+    content = getattr(widget, "content", None)
+    if content is None:
+        content = widget.render()
+    if isinstance(content, str):
+        return content
+    if isinstance(content, Content):
+        return content.plain
+    plain = getattr(content, "plain", None)
+    if isinstance(plain, str):
+        return plain
+    out = StringIO()
+    Console(file=out, width=200, color_system=None, legacy_windows=False).print(content)
+    return out.getvalue()
+
+
+def screen_names(app: UsisApp) -> list[str]:
+    return [type(s).__name__ for s in app.screen_stack[1:]]

@@ -1,0 +1,405 @@
+"""The shell: start-up, Login, Main Menu → Self Service → Student Center, Escape, the Student
+Center sidebar, the Message centre and the command palette, driven through the real app."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import pytest
+from sqlalchemy import create_engine, select
+from sqlalchemy.orm import Session
+from textual.widgets import DataTable, Input
+
+from usis_tui.app import UsisApp
+from usis_tui.models import Message, Student
+from usis_tui.screens.login import DatabaseErrorScreen, LoginScreen
+from usis_tui.screens.main_menu import MainMenuScreen
+from usis_tui.screens.messages import MessageCentreScreen
+from usis_tui.screens.self_service import SelfServiceScreen
+from usis_tui.screens.student_center import StudentCenterScreen
+
+try:  # tests/app may or may not be a package
+    from .shell_helpers import (SIZE, screen_names, settle, sign_in, signed_in, text_of,
+                                wait_ready)
+except ImportError:
+    from shell_helpers import SIZE, screen_names, settle, sign_in, signed_in, text_of, wait_ready
+
+DEMO_NOW = datetime(2026, 11, 23, 9, 30)  # as in the root conftest.py
+
+
+def make_app(url: str) -> UsisApp:
+    return UsisApp(database_url=url, now=DEMO_NOW)
+
+
+def student_row(url: str, number: str) -> tuple[int, object]:
+    engine = create_engine(url)
+    try:
+        with Session(engine) as s:
+            st = s.scalar(select(Student).where(Student.student_number == number))
+            return st.failed_logins, st.locked_until
+    finally:
+        engine.dispose()
+
+
+def read_at(url: str, subject: str):
+    engine = create_engine(url)
+    try:
+        with Session(engine) as s:
+            return s.scalar(select(Message.read_at).where(Message.subject == subject))
+    finally:
+        engine.dispose()
+
+
+# ---------------------------------------------------------------- start-up and login
+async def test_startup_prepares_database_then_login(tmp_path):
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"  # empty: the demo data is seeded on start-up
+    app = make_app(url)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_ready(pilot)
+        assert isinstance(app.screen, LoginScreen)
+        labels = [text_of(w) for w in app.screen.query("Label")]
+        assert "Student number / User ID" in labels and "Password" in labels
+        assert app.screen.query_one("#password", Input).password is True
+        assert str(app.screen.query_one("#sign-in").label) == "Sign In"
+        assert app.theme == "usis"
+        await sign_in(pilot, "s1234567")
+        assert isinstance(app.screen, MainMenuScreen)
+
+
+async def test_unusable_database_shows_one_line_error(tmp_path):
+    app = make_app(f"sqlite:///{tmp_path}")  # a folder, not a database file
+    async with app.run_test(size=SIZE) as pilot:
+        for _ in range(100):
+            await pilot.pause(0.05)
+            if isinstance(app.screen, DatabaseErrorScreen):
+                break
+        assert isinstance(app.screen, DatabaseErrorScreen)
+        message = text_of(app.screen.query_one("#error-message"))
+        assert "is a folder, not a file" in message and "\n" not in message
+        assert "Traceback" not in message
+        await pilot.press("q")
+    assert app.return_code == 0
+
+
+async def test_login_success_shows_main_menu_and_name(demo_db_url):
+    app = make_app(demo_db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await signed_in(pilot, "s1234567")
+        assert isinstance(app.screen, MainMenuScreen)
+        assert app.student_number == "s1234567"
+        assert app.screen.sub_title == "Eva de Vries (s1234567)"  # shown in the Header
+        assert screen_names(app) == ["MainMenuScreen"]  # Login is gone: Escape cannot go back
+        assert "Welcome, Eva de Vries." in text_of(app.screen.query_one("#welcome"))
+
+
+async def test_login_failure_shows_service_message_and_counts(demo_db_url):
+    app = make_app(demo_db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_ready(pilot)
+        await sign_in(pilot, "s1234567", "wrong")
+        assert isinstance(app.screen, LoginScreen)
+        shown = text_of(app.screen.query_one("#login-problems"))
+        assert "Your User ID and/or Password are invalid." in shown
+        assert "4 attempts left" in shown
+        assert app.screen.query_one("#password", Input).value == ""
+        assert app.identity is None
+    assert student_row(demo_db_url, "s1234567") == (1, None)
+
+
+async def test_five_failures_lock_the_account(demo_db_url):
+    app = make_app(demo_db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_ready(pilot)
+        for _ in range(5):
+            await sign_in(pilot, "s1234567", "wrong")
+        shown = text_of(app.screen.query_one("#login-problems"))
+        assert "locked after 5 failed attempts until 09:45" in shown
+        await sign_in(pilot, "s1234567", "demo")  # the right password does not help now
+        assert isinstance(app.screen, LoginScreen) and app.identity is None
+        assert "locked" in text_of(app.screen.query_one("#login-problems"))
+    failed, locked_until = student_row(demo_db_url, "s1234567")
+    assert locked_until == DEMO_NOW + timedelta(minutes=15)
+
+
+async def test_staff_sign_in_gets_main_menu_but_no_student_pages(demo_db_url):
+    app = make_app(demo_db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await signed_in(pilot, "support")
+        assert app.identity.kind == "staff" and app.student_number is None
+        assert isinstance(app.screen, MainMenuScreen)
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, SelfServiceScreen)
+        assert "act as" in text_of(app.screen.query_one("#staff-note"))
+        assert await app.navigate("Student Center") is False
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, SelfServiceScreen)  # refused, with a message, no crash
+        assert any("act as" in str(n.message) for n in app._notifications)
+
+
+# ---------------------------------------------------------------- navigation
+async def test_keys_walk_the_breadcrumb_and_escape_goes_back(demo_db_url):
+    app = make_app(demo_db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await signed_in(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, SelfServiceScreen)
+        assert app.screen.query_one("#breadcrumb").text == "Main Menu › Self Service"
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, StudentCenterScreen)
+        assert app.screen.query_one("#breadcrumb").text == (
+            "Main Menu › Self Service › Student Center")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, SelfServiceScreen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, MainMenuScreen)
+        await pilot.press("escape")  # not past the Main Menu
+        await settle(pilot)
+        assert isinstance(app.screen, MainMenuScreen)
+        assert screen_names(app) == ["MainMenuScreen"]
+
+
+async def test_links_open_with_enter_and_with_the_mouse(demo_db_url):
+    app = make_app(demo_db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await signed_in(pilot)
+        assert app.focused.id == "link-self-service"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, SelfServiceScreen)
+        await pilot.click("#link-student-center")
+        await settle(pilot)
+        assert isinstance(app.screen, StudentCenterScreen)
+        await pilot.click("#breadcrumb", offset=(2, 0))  # "Main Menu" in the breadcrumb
+        await settle(pilot)
+        assert screen_names(app) == ["MainMenuScreen"]
+
+
+async def test_enrol_links_open_the_enrol_page_on_the_right_tab(demo_db_url):
+    app = make_app(demo_db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await signed_in(pilot)
+        await app.navigate("Student Center")
+        await settle(pilot)
+        await pilot.press("s")  # My Class Schedule
+        await settle(pilot)
+        assert type(app.screen).__name__ == "EnrolScreen"
+        assert app.screen.initial_tab == "schedule"
+        assert screen_names(app) == ["MainMenuScreen", "SelfServiceScreen",
+                                     "StudentCenterScreen", "EnrolScreen"]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, StudentCenterScreen)
+        await pilot.press("c")  # Shopping cart
+        await settle(pilot)
+        assert app.screen.initial_tab == "add" and app.screen.focus_cart_first
+
+
+async def test_sign_out_returns_to_login(demo_db_url):
+    app = make_app(demo_db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await signed_in(pilot)
+        await app.navigate("Student Center")
+        await settle(pilot)
+        await app.navigate("Main Menu")
+        await settle(pilot)
+        assert screen_names(app) == ["MainMenuScreen"]
+        await pilot.press("o")
+        await settle(pilot)
+        assert isinstance(app.screen, LoginScreen)
+        assert app.identity is None and app.screen.sub_title == "Universiteit Leiden"
+
+
+# ---------------------------------------------------------------- Student Center
+async def test_student_center_blocks_and_sidebar(demo_db_url):
+    app = make_app(demo_db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await signed_in(pilot)
+        await app.navigate("Student Center")
+        await settle(pilot)
+        screen = app.screen
+        titles = {b.border_title for b in screen.query(".block")}
+        assert {"Search", "Plan", "Enrol", "My Academics", "This week's classes", "Holds",
+                "To Do List", "Enrolment Dates", "Messages"} <= {str(t) for t in titles}
+        assert text_of(screen.query_one("#holds")) == "No holds."
+        assert screen.query_one("#hold-alert").display is False
+        dates = text_of(screen.query_one("#dates"))
+        assert "Open – Courses (295 classes)" in dates
+        assert "closes 21 Dec 2026 23:59" in dates
+        assert "Not yet open – Courses (44 classes)" in dates and "opens  02 Dec 2026 09:00" in (
+            dates.replace("\u00a0", " "))
+        assert "Closed – Courses (45 classes)" in dates
+        assert "1 unread message" in text_of(screen.query_one("#unread"))
+        assert "Read your 1 unread message." in text_of(screen.query_one("#todo"))
+        results = text_of(screen.query_one("#results"))
+        assert "4.8  Computer Networks – not passed" in results
+        assert "7.5  Programming and Data Structures" in results
+        week = text_of(screen.query_one("#week"))
+        # Semester 1 classes meet this week; semester 2 (February) and exams do not.
+        assert "Mon 23 Nov" in week and "Fri 27 Nov" in week
+        assert "Artificial Intelligence (Lecture, 2053)" in week
+        assert "Databases" not in week and "Exam" not in week
+        assert "7 meetings" in str(screen.query_one("#block-week").border_subtitle)
+
+
+async def test_student_with_a_hold_sees_it(demo_db_url):
+    app = make_app(demo_db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await signed_in(pilot, "s2345678")
+        await app.navigate("Student Center")
+        await settle(pilot)
+        screen = app.screen
+        holds = text_of(screen.query_one("#holds"))
+        assert "Tuition fees not paid" in holds and "Blocks enrolment" in holds
+        assert screen.query_one("#block-holds").has_class("-alert")
+        assert screen.query_one("#hold-alert").display is True
+        assert "Resolve the hold \"Tuition fees not paid\"" in text_of(screen.query_one("#todo"))
+        assert "No classes this week." in text_of(screen.query_one("#week"))
+
+
+async def test_student_center_narrow_terminal_stacks_the_sidebar(demo_db_url):
+    app = make_app(demo_db_url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await signed_in(pilot)
+        await app.navigate("Student Center")
+        await settle(pilot)
+        assert app.screen.has_class("-narrow")
+        side = app.screen.query_one("#center-side").region
+        main = app.screen.query_one("#center-main").region
+        assert side.y >= main.bottom  # under the blocks, not squeezed beside them
+
+
+# ---------------------------------------------------------------- Message centre
+async def test_message_centre_read_and_unread(demo_db_url):
+    subject = "Enrolment for semester 2 opens soon"
+    assert read_at(demo_db_url, subject) is None
+    app = make_app(demo_db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await signed_in(pilot)
+        await app.navigate("Student Center")
+        await settle(pilot)
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, MessageCentreScreen)
+        table = app.screen.query_one(DataTable)
+        assert table.row_count == 2
+        first = [str(c) for c in table.get_row_at(0)]
+        assert first[0] == "● Unread" and first[3] == subject
+        assert "1 unread" in text_of(app.screen.query_one("#message-count"))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert subject in text_of(app.screen.query_one("#message-body"))
+        assert str(table.get_row_at(0)[0]) == "  Read"
+        assert read_at(demo_db_url, subject) == DEMO_NOW
+        await pilot.press("u")
+        await settle(pilot)
+        assert read_at(demo_db_url, subject) is None
+        assert str(table.get_row_at(0)[0]) == "● Unread"
+        await pilot.press("u")
+        await settle(pilot)
+        assert read_at(demo_db_url, subject) == DEMO_NOW
+        await pilot.press("escape")  # back in the Student Center, the count is fresh
+        await settle(pilot)
+        assert isinstance(app.screen, StudentCenterScreen)
+        assert "No unread messages" in text_of(app.screen.query_one("#unread"))
+
+
+# ---------------------------------------------------------------- command palette
+async def _palette(pilot, query: str) -> None:
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    await pilot.press(*query)
+    for _ in range(40):  # the palette searches in the background
+        await pilot.pause(0.05)
+        if pilot.app.screen.query("CommandList") and pilot.app.screen.query_one(
+                "CommandList").option_count:
+            break
+    await pilot.pause(0.2)
+
+
+async def test_palette_jumps_to_a_page_by_name(demo_db_url):
+    app = make_app(demo_db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await signed_in(pilot)
+        await _palette(pilot, "Message centre")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MessageCentreScreen)
+        assert screen_names(app) == ["MainMenuScreen", "SelfServiceScreen",
+                                     "StudentCenterScreen", "MessageCentreScreen"]
+
+
+async def test_palette_finds_a_class_by_number(demo_db_url):
+    app = make_app(demo_db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await signed_in(pilot)
+        await _palette(pilot, "1052")
+        options = app.screen.query_one("CommandList")
+        prompts = [str(options.get_option_at_index(i).prompt)
+                   for i in range(options.option_count)]
+        assert any("Class 1052" in p and "Data Science and Artificial Intelligence" in p
+                   for p in prompts), prompts
+        await pilot.press("enter")
+        await settle(pilot)
+        assert type(app.screen).__name__ == "EnrolScreen"
+        assert app.screen.class_number == "1052"
+        assert app.screen.query_one("#class-number", Input).value == "1052"
+
+
+async def test_palette_unknown_class_number_offers_the_search(demo_db_url):
+    app = make_app(demo_db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await signed_in(pilot)
+        await _palette(pilot, "9999")
+        options = app.screen.query_one("CommandList")
+        prompts = [str(options.get_option_at_index(i).prompt)
+                   for i in range(options.option_count)]
+        assert any("Class 9999: not found" in p for p in prompts), prompts
+
+
+PAGES = ["Self Service", "Student Center", "Enrol", "Shopping cart", "My Class Schedule",
+         "Message centre", "Drop", "Swap", "Class Search", "Timetable", "Main Menu"]
+
+
+async def test_navigate_opens_every_page(demo_db_url):
+    app = make_app(demo_db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await signed_in(pilot)
+        for page in PAGES:
+            assert await app.navigate(page) is True, page
+            await settle(pilot)
+            crumb = app.screen.query_one("#breadcrumb").text
+            expected = {"Shopping cart": "Enrol", "My Class Schedule": "Enrol", "Drop": "Enrol",
+                        "Swap": "Enrol", "Class Search": "Enrol"}.get(page, page)
+            assert crumb.startswith("Main Menu") and crumb.endswith(expected), (page, crumb)
+            # the breadcrumb's pages are underneath, so Escape walks back along it
+            assert len(app.screen_stack) - 1 == len(crumb.split(" › ")), (page, crumb)
+        assert screen_names(app) == ["MainMenuScreen"]
+
+
+async def test_leaving_pages_while_they_load_does_not_crash(demo_db_url):
+    app = make_app(demo_db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await signed_in(pilot)
+        for _ in range(5):
+            await app.navigate("Message centre")
+            await pilot.pause()
+            await app.navigate("Main Menu")
+            await app.navigate("Student Center")
+            await pilot.pause()
+            await app.navigate("Main Menu")
+        await settle(pilot)
+        assert app.is_running and screen_names(app) == ["MainMenuScreen"]
+
+
+async def test_navigate_unknown_page_says_so(demo_db_url):
+    app = make_app(demo_db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await signed_in(pilot)
+        assert await app.navigate("Nowhere") is False
+        assert screen_names(app) == ["MainMenuScreen"]

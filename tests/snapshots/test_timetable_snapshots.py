@@ -1,0 +1,73 @@
+"""Snapshots of MyTimetable: the week with a conflict, a wait-listed and a planned class (set up
+through the services) at 80x24 and 160x50, an empty week, the exam schedule, the list view and
+the export dialog."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "app"))
+
+from timetable_helpers import busy_week, make_app, open_timetable, settle  # noqa: E402
+
+
+def opener(**kwargs):
+    async def run_before(pilot) -> None:
+        await open_timetable(pilot, **kwargs)
+        await settle(pilot)
+    return run_before
+
+
+def keys(*presses: str, **kwargs):
+    async def run_before(pilot) -> None:
+        await open_timetable(pilot, **kwargs)
+        await pilot.press(*presses)
+        await settle(pilot)
+        for field in pilot.app.screen.query("Input"):
+            field.cursor_blink = False
+        await pilot.pause()
+    return run_before
+
+
+def test_busy_week_80x24(snap_compare, demo_db_url, demo_summary, monkeypatch):
+    busy_week(demo_db_url, demo_summary.highlights)
+    app = make_app(demo_db_url, monkeypatch)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=opener())
+
+
+def test_busy_week_160x50(snap_compare, demo_db_url, demo_summary, monkeypatch):
+    busy_week(demo_db_url, demo_summary.highlights)
+    app = make_app(demo_db_url, monkeypatch)
+    assert snap_compare(app, terminal_size=(160, 50), run_before=opener())
+
+
+def test_busy_week_with_weekend_and_conflict_selected_160x50(snap_compare, demo_db_url,
+                                                             demo_summary, monkeypatch):
+    busy_week(demo_db_url, demo_summary.highlights)
+    app = make_app(demo_db_url, monkeypatch)
+    # Wednesday's 09:00 clash: right from Monday's first class, then the planned block.
+    assert snap_compare(app, terminal_size=(160, 50), run_before=keys("w", "right", "right"))
+
+
+def test_empty_week_80x24(snap_compare, demo_db_url, monkeypatch):
+    app = make_app(demo_db_url, monkeypatch)
+    assert snap_compare(app, terminal_size=(80, 24),
+                        run_before=opener(day=date(2026, 12, 21)))
+
+
+def test_exam_schedule_80x24(snap_compare, demo_db_url, monkeypatch):
+    app = make_app(demo_db_url, monkeypatch)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=keys("x"))
+
+
+def test_list_view_120x30(snap_compare, demo_db_url, demo_summary, monkeypatch):
+    busy_week(demo_db_url, demo_summary.highlights)
+    app = make_app(demo_db_url, monkeypatch)
+    assert snap_compare(app, terminal_size=(120, 30), run_before=keys("l"))
+
+
+def test_export_dialog_80x24(snap_compare, demo_db_url, monkeypatch):
+    app = make_app(demo_db_url, monkeypatch)
+    assert snap_compare(app, terminal_size=(80, 24), run_before=keys("e"))

@@ -1,0 +1,350 @@
+"""Class search ("Enrol by searching the course"): the PeopleSoft search fields, "Search", and the
+results below the fields, with paging. Used on the Add tab and, in a dialog, on the Swap tab.
+
+Posts ``ClassSearch.Chosen(cls)`` when a result row is selected (Enter or click).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+from typing import TYPE_CHECKING
+
+from pydantic import ValidationError
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, Checkbox, DataTable, Footer, Input, Label, Select, Static
+
+from ..services import ServiceError
+from ..services.schemas import COMPONENTS, ClassInfo, Problem, SearchCriteria
+from ..widgets.class_table import ClassTable
+from ..widgets.problems import ProblemList
+
+if TYPE_CHECKING:
+    from ..services import Usis
+
+PAGE_SIZE = 10
+DAYS = ["Mo", "Tu", "We", "Th", "Fr"]
+LEVELS = [100, 200, 300, 400, 500, 600]
+TIME_RE = re.compile(r"^(\d{1,2})[:.]?(\d{2})$")
+
+
+class SearchInput(Input):
+    """A search field: Enter runs the search."""
+
+    BINDINGS = [Binding("enter", "submit", "Search", tooltip="Search with these criteria")]
+
+
+def parse_time(value: str, field: str) -> time | None:
+    value = value.strip()
+    if not value:
+        return None
+    match = TIME_RE.match(value)
+    if match:
+        hour, minute = int(match.group(1)), int(match.group(2))
+        if hour < 24 and minute < 60:
+            return time(hour, minute)
+    raise ServiceError(Problem(code="bad_time", message=f"{field}: {value!r} is not a time.",
+                               hint="Enter a time such as 09:00 or 13:45."))
+
+
+def parse_ec(value: str) -> float | None:
+    value = value.strip().replace(",", ".")
+    if not value:
+        return None
+    try:
+        ec = float(value)
+    except ValueError:
+        ec = -1
+    if ec <= 0 or ec > 60:
+        raise ServiceError(Problem(code="bad_ec", message=f"EC: {value!r} is not a number of "
+                                   "credits.", hint="Enter the course's credits, e.g. 5 or 7.5."))
+    return ec
+
+
+class ClassSearch(Vertical):
+    """Search form + results. ``year`` / ``year_label`` say which academic year is searched."""
+
+    BINDINGS = [
+        Binding("ctrl+r", "reset", "Clear", tooltip="Clear the search fields"),
+        Binding("n", "page(1)", "Next page"),
+        Binding("p", "page(-1)", "Previous page"),
+    ]
+
+    class Chosen(Message):
+        def __init__(self, search: ClassSearch, cls: ClassInfo) -> None:
+            super().__init__()
+            self.search = search
+            self.cls = cls
+
+        @property
+        def control(self) -> ClassSearch:
+            return self.search
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.year = ""
+        self.year_label = ""
+        self.page = 1
+        self.pages = 0
+        self.total = 0
+        self._criteria: SearchCriteria | None = None
+        self._programmes_set = False
+
+    def compose(self) -> ComposeResult:
+        yield Label("Class search", classes="section-title", id="search-title")
+        with Grid(id="search-form"):
+            yield Label("Course subject / programme", classes="field-label")
+            yield Select([], prompt="Any programme", id="search-programme", compact=True)
+            yield Label("Catalogue number", classes="field-label")
+            yield SearchInput(placeholder="e.g. 4000MDSAIN", id="search-catalogue", compact=True,
+                              max_length=12)
+            yield Label("Course title keyword", classes="field-label")
+            yield SearchInput(placeholder="e.g. data science", id="search-title-kw", compact=True)
+            yield Label("Class number", classes="field-label")
+            yield SearchInput(placeholder="4 digits", id="search-class", compact=True,
+                              restrict=r"[0-9]*", max_length=4)
+            yield Label("Component", classes="field-label")
+            yield Select([(c, c) for c in COMPONENTS], prompt="Any component",
+                         id="search-component", compact=True)
+            yield Label("Days of week", classes="field-label")
+            with Horizontal(id="search-days"):
+                for i, day in enumerate(DAYS):
+                    yield Checkbox(day, id=f"search-day-{i}", compact=True)
+            yield Label("Meeting start time", classes="field-label")
+            yield SearchInput(placeholder="from, e.g. 09:00", id="search-start", compact=True,
+                              max_length=5, restrict=r"[0-9:.]*")
+            yield Label("Meeting end time", classes="field-label")
+            yield SearchInput(placeholder="until, e.g. 17:00", id="search-end", compact=True,
+                              max_length=5, restrict=r"[0-9:.]*")
+            yield Label("Instructor", classes="field-label")
+            yield SearchInput(placeholder="name", id="search-instructor", compact=True)
+            yield Label("Level", classes="field-label")
+            yield Select([(str(level), level) for level in LEVELS], prompt="Any level",
+                         id="search-level", compact=True)
+            yield Label("EC", classes="field-label")
+            yield SearchInput(placeholder="e.g. 5", id="search-ec", compact=True, max_length=4,
+                              restrict=r"[0-9.,]*")
+            yield Label("", classes="field-label")
+            yield Checkbox("Show open classes only", value=True, id="search-open", compact=True)
+        with Horizontal(classes="button-row"):
+            yield Button("Search", id="search-go", variant="primary", compact=True)
+            yield Button("Clear", id="search-clear", compact=True)
+        yield ProblemList(id="search-problems")
+        yield Label("", id="search-summary")
+        yield ClassTable(id="search-results")
+        with Horizontal(classes="button-row", id="search-paging"):
+            yield Button("Previous page", id="search-prev", compact=True)
+            yield Button("Next page", id="search-next", compact=True)
+
+    def on_resize(self) -> None:
+        self.query_one("#search-form").set_class(self.size.width < 100, "-narrow")
+
+    def on_mount(self) -> None:
+        self.query_one("#search-results").display = False
+        self.query_one("#search-paging").display = False
+        self.query_one("#search-summary").display = False
+
+    # ------------------------------------------------------------------ setup
+    @property
+    def usis(self) -> Usis:
+        return self.app.usis  # type: ignore[attr-defined]
+
+    def set_year(self, code: str, label: str) -> None:
+        if code != self.year:
+            self.clear_results()
+        self.year, self.year_label = code, label
+        self.query_one("#search-title", Label).update(f"Class search · {label}")
+
+    def set_programmes(self, names: list[str]) -> None:
+        if names and not self._programmes_set:
+            self.query_one("#search-programme", Select).set_options([(n, n) for n in names])
+            self._programmes_set = True
+
+    def focus_first(self) -> None:
+        self.query_one("#search-catalogue", Input).focus()
+
+    def prefill(self, *, catalogue_number: str | None = None) -> None:
+        if catalogue_number:
+            self.query_one("#search-catalogue", Input).value = catalogue_number
+
+    # ------------------------------------------------------------------ criteria
+    def criteria(self, page: int = 1) -> SearchCriteria:
+        def text(widget_id: str) -> str:
+            return self.query_one(widget_id, Input).value
+
+        def choice(widget_id: str):
+            value = self.query_one(widget_id, Select).value
+            return None if value is Select.NULL else value
+
+        try:
+            return SearchCriteria(
+                academic_year=self.year,
+                programme=choice("#search-programme"),
+                catalogue_number=text("#search-catalogue"),
+                title=text("#search-title-kw"),
+                class_number=text("#search-class"),
+                component=choice("#search-component"),
+                days=[i for i in range(len(DAYS))
+                      if self.query_one(f"#search-day-{i}", Checkbox).value],
+                start_after=parse_time(text("#search-start"), "Meeting start time"),
+                end_before=parse_time(text("#search-end"), "Meeting end time"),
+                instructor=text("#search-instructor"),
+                level=choice("#search-level"),
+                ec=parse_ec(text("#search-ec")),
+                open_only=self.query_one("#search-open", Checkbox).value,
+                page=page, page_size=PAGE_SIZE,
+            )
+        except ValidationError as exc:
+            raise ServiceError([Problem(code="bad_criteria", message=str(e["msg"]))
+                                for e in exc.errors()]) from None
+
+    # ------------------------------------------------------------------ actions
+    def search(self, page: int = 1, *, again: bool = False) -> None:
+        self.screen.run_task(self._search(page, again), problems=self.query_one(ProblemList))  # type: ignore[attr-defined]
+
+    async def _search(self, page: int, again: bool) -> None:
+        problems = self.query_one(ProblemList)
+        problems.clear()
+        criteria = (self._criteria.model_copy(update={"page": page})
+                    if again and self._criteria is not None else self.criteria(page))
+        table = self.query_one(ClassTable)
+        try:
+            result = await self.screen.call(self.usis.catalogue.search, criteria,  # type: ignore[attr-defined]
+                                            loading=table)
+        except ServiceError:
+            self.clear_results()
+            raise
+        self._criteria = criteria
+        self.page, self.pages, self.total = result.page, result.pages, result.total
+        summary = self.query_one("#search-summary", Label)
+        summary.display = True
+        if not result.results:
+            table.display = False
+            self.query_one("#search-paging").display = False
+            summary.update("Search Results: no classes match your search criteria."
+                           + (" Untick \"Show open classes only\" to include full classes."
+                              if criteria.open_only else ""))
+            return
+        found = f"{result.total} class section{'s' if result.total != 1 else ''} found"
+        summary.update(f"Search Results: {found} · page {result.page} of {result.pages}"
+                       " · Enter on a row selects the class")
+        table.display = True
+        table.show_classes(result.results)
+        paging = self.query_one("#search-paging")
+        paging.display = result.pages > 1
+        self.query_one("#search-prev", Button).disabled = result.page <= 1
+        self.query_one("#search-next", Button).disabled = result.page >= result.pages
+        self.refresh_bindings()
+        table.focus()
+
+    def clear_results(self) -> None:
+        self._criteria = None
+        self.pages = 0
+        if not self.is_mounted:
+            return
+        self.query_one(ClassTable).clear()
+        self.query_one(ClassTable).display = False
+        self.query_one("#search-paging").display = False
+        self.query_one("#search-summary").display = False
+        self.refresh_bindings()
+
+    def action_reset(self) -> None:
+        for inp in self.query("#search-form Input").results(Input):
+            inp.value = ""
+        for sel in self.query("#search-form Select").results(Select):
+            sel.clear()
+        for i in range(len(DAYS)):
+            self.query_one(f"#search-day-{i}", Checkbox).value = False
+        self.query_one("#search-open", Checkbox).value = True
+        self.query_one(ProblemList).clear()
+        self.clear_results()
+        self.focus_first()
+
+    def action_page(self, delta: int) -> None:
+        target = self.page + delta
+        if self._criteria is not None and 1 <= target <= self.pages:
+            self.search(target, again=True)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "page":
+            if self.pages <= 1 or isinstance(self.app.focused, Input):
+                return False
+            target = self.page + int(parameters[0])  # type: ignore[call-overload]
+            return 1 <= target <= self.pages or None
+        return True
+
+    @on(Input.Submitted, "#search-form Input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.search()
+
+    @on(Button.Pressed, "#search-go")
+    def _go(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.search()
+
+    @on(Button.Pressed, "#search-clear")
+    def _clear(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_reset()
+
+    @on(Button.Pressed, "#search-prev")
+    def _prev(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_page(-1)
+
+    @on(Button.Pressed, "#search-next")
+    def _next(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_page(1)
+
+    @on(DataTable.RowSelected, "#search-results")
+    def _chosen(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        cls = self.query_one(ClassTable).by_key.get(event.row_key.value or "")
+        if cls is not None:
+            self.post_message(self.Chosen(self, cls))
+
+
+class ClassSearchScreen(ModalScreen[ClassInfo | None]):
+    """The class search in a dialog (Swap: "search for the new class"). Escape cancels."""
+
+    BINDINGS = [Binding("escape", "dismiss_none", "Cancel")]
+
+    def __init__(self, year: str, year_label: str, programmes: list[str]) -> None:
+        super().__init__(id="class-search-dialog")
+        self._year, self._label, self._programmes = year, year_label, programmes
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="class-search-box"):
+            yield Static("Select the class to swap to: search, then press Enter on its row.",
+                         classes="hint")
+            yield ClassSearch(id="dialog-search")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        search = self.query_one(ClassSearch)
+        search.set_year(self._year, self._label)
+        search.set_programmes(self._programmes)
+        search.focus_first()
+
+    async def call(self, fn, *args, loading=None, **kwargs):
+        from .base import UsisScreen
+
+        return await UsisScreen.call(self, fn, *args, loading=loading, **kwargs)  # type: ignore[arg-type]
+
+    def run_task(self, coro, *, problems: ProblemList | None = None):
+        from .enrol import guarded
+
+        return self.run_worker(guarded(self, coro, problems), group="search", exit_on_error=False)
+
+    def on_class_search_chosen(self, event: ClassSearch.Chosen) -> None:
+        self.dismiss(event.cls)
+
+    def action_dismiss_none(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,128 @@
+"""Start-up and sign-in: "Preparing the demo database…", a one-line database error, the Login."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Vertical
+from textual.events import Resize
+from textual.screen import Screen
+from textual.widgets import Button, Footer, Header, Input, Label, LoadingIndicator, Static
+
+from ..widgets.problems import ProblemList
+
+if TYPE_CHECKING:
+    from ..app import UsisApp
+
+
+def steady_inputs(screen: Screen) -> None:
+    """No blinking cursor under tests and snapshots (headless), a blinking one for people."""
+    if screen.app.is_headless:
+        for field in screen.query(Input):
+            field.cursor_blink = False
+
+
+class StartupScreen(Screen):
+    """Shown while the database is created and, for an empty one, filled with the demo data."""
+
+    def compose(self) -> ComposeResult:
+        # No Header here: this screen may be replaced within milliseconds, and a Header removed
+        # that quickly crashes in its title watcher (Textual 8.2).
+        with Center(id="startup"):
+            yield Label("Preparing the demo database…", id="startup-message")
+            yield LoadingIndicator()
+        yield Footer()
+
+
+class DatabaseErrorScreen(Screen):
+    """The database cannot be used: one clear line, no traceback."""
+
+    BINDINGS = [Binding("q", "app.quit", "Quit")]
+
+    def __init__(self, message: str) -> None:
+        super().__init__()
+        self.message = message
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        with Vertical(id="startup-error"):
+            yield Label("uSis cannot start", classes="title")
+            yield Static(self.message, id="error-message", markup=False)
+            yield Static("Set USIS_DATABASE_URL (or --db) to a usable database, then start "
+                         "uSis again. Press q to quit.", classes="hint", markup=False)
+        yield Footer()
+
+
+class LoginScreen(Screen):
+    """Sign in with a student number (s1234567) or a staff user name, and a password."""
+
+    BINDINGS = [Binding("ctrl+q", "app.quit", "Quit")]
+
+    @property
+    def usis_app(self) -> UsisApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Header(show_clock=False)
+        with Center(id="login-center"):
+            with Vertical(id="login-box"):
+                yield Label("Universiteit Leiden", id="login-university")
+                yield Label("uSis – Sign in with your ULCN account", id="login-title")
+                yield Label("Student number / User ID", classes="field-label")
+                yield Input(placeholder="e.g. s1234567", id="username")
+                yield Label("Password", classes="field-label")
+                yield Input(password=True, id="password")
+                yield Button("Sign In", id="sign-in", variant="primary")
+                yield ProblemList(id="login-problems")
+                yield Static("Demo accounts: students s1234567, s7654321, s2345678; staff "
+                             "support, board, trainer. Password: demo.", id="login-demo",
+                             markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        steady_inputs(self)
+        self.query_one("#username", Input).focus()
+
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.height < 30, "-short")
+
+    @on(Input.Submitted, "#username")
+    async def _next_field(self) -> None:
+        password = self.query_one("#password", Input)
+        if password.value:
+            await self.sign_in()
+        else:
+            password.focus()
+
+    @on(Input.Submitted, "#password")
+    @on(Button.Pressed, "#sign-in")
+    async def sign_in(self) -> None:
+        from ..services import ServiceError
+
+        username = self.query_one("#username", Input).value
+        password_input = self.query_one("#password", Input)
+        problems = self.query_one(ProblemList)
+        button = self.query_one("#sign-in", Button)
+        if button.disabled:
+            return
+        button.disabled = True
+        try:
+            identity = await self._login(username, password_input.value)
+        except ServiceError as exc:
+            problems.show(exc.problems)
+            self.query_one("#login-box").add_class("-error")
+            password_input.value = ""
+            password_input.focus()
+            return
+        finally:
+            button.disabled = False
+        problems.clear()
+        await self.usis_app.signed_in(identity)
+
+    async def _login(self, username: str, password: str):
+        import asyncio
+
+        return await asyncio.to_thread(self.usis_app.usis.auth.login, username, password)

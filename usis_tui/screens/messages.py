@@ -1,0 +1,154 @@
+"""Message centre: the student's uSis messages; unread ones are marked, opening one marks it
+read, and a key toggles read/unread."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import DataTable, Label, Static
+
+from ..services.schemas import MessageInfo
+from ..widgets.problems import ProblemList
+from .base import UsisScreen
+
+UNREAD_MARK = "●"
+
+
+def message_row(m: MessageInfo) -> tuple[Text, ...]:
+    style = "bold" if not m.read else ""
+    return (Text(f"{UNREAD_MARK} Unread" if not m.read else "  Read", style=style),
+            Text(f"{m.created_at:%d %b %Y %H:%M}", style=style),
+            Text(m.category.capitalize(), style=style),
+            Text(m.subject, style=style))
+
+
+class MessageCentreScreen(UsisScreen):
+    BREADCRUMB = ("Main Menu", "Self Service", "Student Center", "Message centre")
+    BINDINGS = [
+        Binding("enter", "open_message", "Read", show=True),
+        Binding("u", "toggle_read", "Mark read/unread"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.messages: list[MessageInfo] = []
+        self.open_id: int | None = None
+
+    def compose_body(self) -> ComposeResult:
+        with Vertical(id="page"):
+            yield Label("Message centre", classes="page-title")
+            yield Static("", id="message-count", classes="muted")
+            yield ProblemList(id="message-problems")
+            table: DataTable = DataTable(id="message-list", cursor_type="row", zebra_stripes=True)
+            table.add_column("Status", key="status", width=8)
+            table.add_column("Received", key="date", width=17)
+            table.add_column("Category", key="category", width=10)
+            table.add_column("Subject", key="subject")
+            yield table
+            with VerticalScroll(id="message-reader", classes="block") as reader:
+                reader.border_title = "Message"
+                yield Static("Select a message and press Enter to read it.", id="message-body",
+                             classes="muted")
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).focus()
+        self.load()
+
+    @work(exclusive=True, group="messages", exit_on_error=False)
+    async def load(self) -> None:
+        from ..services import ServiceError
+
+        student = self.usis_app.student_number
+        if student is None:
+            return
+        table = self.query_one(DataTable)
+        try:
+            self.messages = await self.call(self.usis_app.usis.student.messages, student,
+                                            loading=table)
+        except ServiceError as exc:
+            if self.is_attached:
+                self.query_one(ProblemList).show(exc.problems)
+            return
+        if not self.is_attached:  # the page was closed while it loaded
+            return
+        row = table.cursor_row
+        table.clear()
+        for m in self.messages:
+            table.add_row(*message_row(m), key=str(m.id))
+        if self.messages:
+            table.move_cursor(row=min(max(row, 0), len(self.messages) - 1))
+        self._count()
+
+    def _count(self) -> None:
+        unread = sum(not m.read for m in self.messages)
+        total = len(self.messages)
+        if not total:
+            text = "You have no messages."
+        else:
+            text = (f"{total} message{'s' if total != 1 else ''}, {unread} unread "
+                    f"({UNREAD_MARK} marks an unread message)")
+        self.query_one("#message-count", Static).update(text)
+
+    def _current(self) -> MessageInfo | None:
+        table = self.query_one(DataTable)
+        if not self.messages or table.cursor_row < 0 or table.cursor_row >= len(self.messages):
+            return None
+        return self.messages[table.cursor_row]
+
+    def _replace(self, message: MessageInfo) -> None:
+        index = next(i for i, m in enumerate(self.messages) if m.id == message.id)
+        self.messages[index] = message
+        table = self.query_one(DataTable)
+        for column, value in zip(("status", "date", "category", "subject"),
+                                 message_row(message), strict=True):
+            table.update_cell(str(message.id), column, value)
+        self._count()
+
+    async def _set_read(self, message: MessageInfo, read: bool) -> MessageInfo | None:
+        from ..services import ServiceError
+
+        try:
+            await self.call(self.usis_app.usis.student.mark_read, self.usis_app.student_number,
+                            message.id, read=read)
+        except ServiceError as exc:
+            if self.is_attached:
+                self.query_one(ProblemList).show(exc.problems)
+            return None
+        if not self.is_attached:
+            return None
+        updated = message.model_copy(update={"read": read})
+        self._replace(updated)
+        return updated
+
+    @on(DataTable.RowSelected)
+    async def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        await self.action_open_message()
+
+    async def action_open_message(self) -> None:
+        message = self._current()
+        if message is None:
+            return
+        if not message.read:
+            message = await self._set_read(message, True) or message
+        self.open_id = message.id
+        body = Text()
+        body.append(message.subject + "\n", style="bold")
+        body.append(f"{message.category.capitalize()} · {message.created_at:%d %b %Y %H:%M}\n\n",
+                    style="italic")
+        body.append(message.body)
+        widget = self.query_one("#message-body", Static)
+        widget.remove_class("muted")
+        widget.update(body)
+
+    async def action_toggle_read(self) -> None:
+        message = self._current()
+        if message is None:
+            return
+        updated = await self._set_read(message, not message.read)
+        if updated is not None:
+            self.notify(f"Marked \"{updated.subject}\" as {'read' if updated.read else 'unread'}.",
+                        timeout=3)

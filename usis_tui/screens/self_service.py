@@ -1,0 +1,68 @@
+"""Self Service: the student's menu of self-service pages."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.widgets import Label, Static
+
+from ..widgets.menu_link import LinkRow, MenuLink
+from .base import UsisScreen
+
+LINKS = [
+    ("Student Center", "Your hub: enrol, plan, academics, holds and enrolment dates"),
+    ("Enrol", "Add classes by class number or by searching the course"),
+    ("Class Search", "Enrol by searching the course"),
+    ("Shopping cart", "Classes you plan to enrol in"),
+    ("My Class Schedule", "Your enrolled and wait-listed classes"),
+    ("Timetable", "MyTimetable: your week at a glance"),
+    ("Message centre", "Messages from uSis"),
+]
+
+
+class SelfServiceScreen(UsisScreen):
+    BREADCRUMB = ("Main Menu", "Self Service")
+    BINDINGS = [
+        Binding("c", "app.navigate('Student Center')", "Student Center"),
+        Binding("e", "app.navigate('Enrol')", "Enrol"),
+        Binding("m", "app.navigate('Message centre')", "Messages"),
+    ]
+
+    def compose_body(self) -> ComposeResult:
+        identity = self.usis_app.identity
+        with VerticalScroll(id="page"):
+            yield Label("Self Service", classes="page-title")
+            if identity is not None and identity.kind == "staff":
+                yield Static(
+                    f"You are signed in as staff ({identity.role}). These pages show a "
+                    "student's own data: staff will open them by acting as a student "
+                    "(\"act as\"), which comes in a later release.",
+                    id="staff-note", classes="note", markup=False)
+            with Vertical(classes="menu-block") as block:
+                block.border_title = "Student Center"
+                for label, description in LINKS:
+                    yield LinkRow(label, label, description,
+                                  link_id="link-" + label.lower().replace(" ", "-"))
+
+    def on_mount(self) -> None:
+        self.query(MenuLink).first().focus()
+
+
+class PlaceholderScreen(UsisScreen):
+    """Stands in for a page (Enrol, Timetable) that is not installed in this build."""
+
+    def __init__(self, page: str, tab: str = "") -> None:
+        super().__init__()
+        self.page = page
+        self.tab = tab
+
+    @property
+    def BREADCRUMB(self) -> tuple[str, ...]:  # type: ignore[override]
+        return ("Main Menu", "Self Service", "Student Center", self.page)
+
+    def compose_body(self) -> ComposeResult:
+        with VerticalScroll(id="page"):
+            yield Label(self.page, classes="page-title")
+            yield Static(f"The {self.page} page is not installed in this build.",
+                         classes="note", markup=False)

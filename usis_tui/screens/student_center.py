@@ -1,0 +1,273 @@
+"""Student Center: the student's hub (Search, Plan, Enrol, My Academics, this week's classes)
+with a sidebar of Holds, To Do List, Enrolment Dates and unread messages."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.css.query import NoMatches
+from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.events import Resize
+from textual.widgets import Label, Static
+
+from ..services.schemas import CartLine, EnrolmentDate, HoldInfo, ScheduleLine
+from ..widgets.menu_link import MenuLink
+from ..widgets.problems import ProblemList
+from ..widgets.status_badge import status_text
+from ..widgets.week_list import WeekList, week_start
+from .base import UsisScreen
+
+INDENT = "\u00a0\u00a0"  # no-break spaces: a wrapped Static keeps them at the start of a line
+NARROW = 100  # below this many columns the sidebar goes under the blocks
+
+
+@dataclass
+class CenterData:
+    year: str
+    schedule: list[ScheduleLine] = field(default_factory=list)
+    holds: list[HoldInfo] = field(default_factory=list)
+    dates: list[EnrolmentDate] = field(default_factory=list)
+    unread: int = 0
+    results: list[tuple[str, str, float, str]] = field(default_factory=list)
+    cart: list[CartLine] = field(default_factory=list)
+
+
+def fmt(moment: datetime) -> str:
+    return f"{moment:%d %b %Y %H:%M}"
+
+
+def holds_text(holds: list[HoldInfo]) -> Text:
+    if not holds:
+        return Text("No holds.", style="italic")
+    text = Text()
+    for i, h in enumerate(holds):
+        if i:
+            text.append("\n")
+        text.append("■ " if h.blocks_enrolment else "• ", style="bold red" if h.blocks_enrolment
+                    else "bold")
+        text.append(h.kind, style="bold")
+        if h.blocks_enrolment:
+            text.append(f"\n{INDENT}Blocks enrolment", style="bold red")
+        text.append(f"\n{h.reason}")
+    return text
+
+
+def todo_text(data: CenterData, today: datetime) -> Text:
+    items: list[str] = []
+    for h in data.holds:
+        if h.blocks_enrolment:
+            items.append(f"Resolve the hold \"{h.kind}\": you cannot enrol until it is lifted.")
+    ready = [c for c in data.cart if c.cls.period_state == "open"]
+    planned = [c for c in data.cart if c.cls.period_state == "not_yet_open"]
+    if ready:
+        n = len(ready)
+        items.append(f"Shopping cart: {n} class{'es' if n != 1 else ''} ready to enrol.")
+    if planned:
+        n = len(planned)
+        first = min(c.cls.enrol_opens_at for c in planned)
+        items.append(f"Shopping cart: {n} planned class{'es' if n != 1 else ''}; enrolment "
+                     f"opens {fmt(first)}.")
+    for line in data.schedule:
+        if line.status == "waitlisted":
+            items.append(f"Wait list position {line.waitlist_position} for class "
+                         f"{line.cls.class_number} ({line.cls.title}).")
+    if data.unread:
+        items.append(f"Read your {data.unread} unread message{'s' if data.unread != 1 else ''}.")
+    if not items:
+        return Text("Nothing to do.", style="italic")
+    text = Text()
+    for i, item in enumerate(items):
+        if i:
+            text.append("\n")
+        text.append("☐ ", style="bold")
+        text.append(item)
+    return text
+
+
+def dates_text(dates: list[EnrolmentDate]) -> Text:
+    if not dates:
+        return Text("No enrolment periods published.", style="italic")
+    text = Text()
+    for i, d in enumerate(dates):
+        if i:
+            text.append("\n")
+        text.append_text(status_text(d.state))
+        text.append(" – ")
+        text.append(d.label, style="bold")
+        if d.state == "not_yet_open":
+            text.append(f"\n{INDENT}opens  {fmt(d.opens_at)}")
+        text.append(f"\n{INDENT}{'closed' if d.state == 'closed' else 'closes'} {fmt(d.closes_at)}")
+    return text
+
+
+def results_renderable(results: list[tuple[str, str, float, str]], limit: int = 5) -> Text:
+    if not results:
+        return Text("No results yet.", style="italic")
+    text = Text(no_wrap=True, overflow="ellipsis")
+    for i, (catalogue, title, grade, when) in enumerate(results[:limit]):
+        if i:
+            text.append("\n")
+        passed = grade >= 5.5
+        text.append("✓ " if passed else "✗ ", style="bold green" if passed else "bold red")
+        text.append(f"{grade:>4.1f}  ", style="bold")
+        text.append(title)
+        if not passed:
+            text.append(" – not passed", style="bold red")
+    if len(results) > limit:
+        text.append(f"\n… and {len(results) - limit} more", style="italic")
+    return text
+
+
+class StudentCenterScreen(UsisScreen):
+    BREADCRUMB = ("Main Menu", "Self Service", "Student Center")
+    BINDINGS = [
+        Binding("e", "app.navigate('Enrol')", "Enrol"),
+        Binding("c", "app.navigate('Shopping cart')", "Shopping cart"),
+        Binding("s", "app.navigate('My Class Schedule')", "My Class Schedule"),
+        Binding("m", "app.navigate('Message centre')", "Messages"),
+        Binding("r", "refresh", "Refresh", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: CenterData | None = None
+
+    def compose_body(self) -> ComposeResult:
+        identity = self.usis_app.identity
+        with VerticalScroll(id="page"):
+            with Horizontal(id="center-heading"):
+                yield Label("Student Center", classes="page-title")
+                if identity is not None:
+                    yield Static(f"{identity.name} · {identity.programme or ''}",
+                                 id="center-who", markup=False)
+            yield ProblemList(id="center-problems")
+            yield Static("", id="hold-alert", classes="note")
+            with Horizontal(id="center-columns"):
+                with Vertical(id="center-main"):
+                    with Grid(id="center-blocks"):
+                        with Vertical(id="block-search", classes="block") as b:
+                            b.border_title = "Search"
+                            yield MenuLink("Class Search", id="link-class-search")
+                            yield Static("Enrol by searching the course", classes="muted")
+                        with Vertical(id="block-plan", classes="block") as b:
+                            b.border_title = "Plan"
+                            yield MenuLink("Shopping cart", id="link-shopping-cart")
+                            yield Static("", id="plan-summary", classes="muted")
+                        with Vertical(id="block-enrol", classes="block") as b:
+                            b.border_title = "Enrol"
+                            yield MenuLink("Enrol", id="link-enrol")
+                            yield MenuLink("Drop", id="link-drop")
+                            yield MenuLink("Swap", id="link-swap")
+                            yield MenuLink("My Class Schedule", id="link-my-class-schedule")
+                        with Vertical(id="block-academics", classes="block") as b:
+                            b.border_title = "My Academics"
+                            yield Static("Loading…", id="results")
+                            yield Static("Academic requirements and petitions: coming in a "
+                                         "later release.", id="academics-later",
+                                         classes="muted")
+                    with Vertical(id="block-week", classes="block") as b:
+                        b.border_title = "This week's classes"
+                        yield WeekList("Loading…", id="week")
+                        yield MenuLink("Timetable", id="link-timetable")
+                with Vertical(id="center-side"):
+                    with Vertical(id="block-holds", classes="block side") as b:
+                        b.border_title = "Holds"
+                        yield Static("Loading…", id="holds")
+                    with Vertical(id="block-todo", classes="block side") as b:
+                        b.border_title = "To Do List"
+                        yield Static("Loading…", id="todo")
+                    with Vertical(id="block-dates", classes="block side") as b:
+                        b.border_title = "Enrolment Dates"
+                        yield Static("Loading…", id="dates")
+                    with Vertical(id="block-messages", classes="block side") as b:
+                        b.border_title = "Messages"
+                        yield MenuLink("Message centre", id="link-messages")
+                        yield Static("Loading…", id="unread", classes="muted")
+
+    def on_mount(self) -> None:
+        self.query_one("#link-enrol", MenuLink).focus()
+        monday = week_start(self.usis_app.now())
+        self.query_one("#block-week").border_subtitle = f"Week of {monday:%d %b %Y}"
+
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.width < NARROW, "-narrow")
+
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    def action_refresh(self) -> None:
+        self.load()
+
+    @work(exclusive=True, group="student-center", exit_on_error=False)
+    async def load(self) -> None:
+        from ..services import ServiceError
+
+        student = self.usis_app.student_number
+        if student is None:
+            return
+        try:
+            data = await self.call(self._fetch, student)
+        except ServiceError as exc:
+            if self.is_attached:
+                self.query_one(ProblemList).show(exc.problems)
+            return
+        if not self.is_attached:  # the page was closed while it loaded
+            return
+        try:
+            self.query_one(ProblemList).clear()
+            self.show(data)
+        except NoMatches:  # closing right now
+            return
+
+    def _fetch(self, student: str) -> CenterData:
+        usis = self.usis_app.usis
+        year = usis.catalogue.current_year()
+        return CenterData(
+            year=year,
+            schedule=usis.enrolment.schedule(student, year),
+            holds=usis.student.holds(student),
+            dates=usis.catalogue.enrolment_dates(year),
+            unread=usis.student.unread_count(student),
+            results=usis.student.results(student),
+            cart=usis.cart.list(student, year),
+        )
+
+    def show(self, data: CenterData) -> None:
+        self.data = data
+        now = self.usis_app.now()
+        n_cart = len(data.cart)
+        self.query_one("#plan-summary", Static).update(
+            f"{n_cart} class{'es' if n_cart != 1 else ''} in your cart" if n_cart
+            else "Plan ahead: fill your cart before enrolment opens")
+        self.query_one("#results", Static).update(results_renderable(data.results))
+        count = self.query_one("#week", WeekList).show(data.schedule, week_start(now), now.date())
+        self.query_one("#block-week").border_subtitle = (
+            f"Week of {week_start(now):%d %b %Y} · {count} meeting{'s' if count != 1 else ''}")
+        self.query_one("#holds", Static).update(holds_text(data.holds))
+        blocking = [h.kind for h in data.holds if h.blocks_enrolment]
+        alert = self.query_one("#hold-alert", Static)
+        alert.display = bool(blocking)
+        alert.update(f"You have a hold that blocks enrolment: {', '.join(blocking)}. "
+                     "See Holds for what to do.")
+        self.query_one("#block-holds").set_class(any(h.blocks_enrolment for h in data.holds),
+                                                  "-alert")
+        self.query_one("#todo", Static).update(todo_text(data, now))
+        self.query_one("#dates", Static).update(dates_text(data.dates))
+        self.query_one("#block-dates").border_subtitle = data.year
+        unread = Text()
+        if data.unread:
+            unread.append(f"{data.unread} unread message{'s' if data.unread != 1 else ''}",
+                          style="bold")
+        else:
+            unread.append("No unread messages")
+        self.query_one("#unread", Static).update(unread)
+        link = self.query_one("#link-messages", MenuLink)
+        link.update(f"› Message centre ({data.unread})" if data.unread else "› Message centre")
+
+
+__all__ = ["StudentCenterScreen", "CenterData", "todo_text", "dates_text", "holds_text"]

@@ -1,0 +1,547 @@
+"""MyTimetable: Main Menu › Self Service › Student Center › Timetable.
+
+The week grid (Monday–Friday, ``w`` adds the weekend) of the logged-in student's classes:
+enrolled, wait-listed and planned (Shopping cart), each kind toggled with 1, 2 and 3. ``p``/``n``
+move a week, ``t`` goes back to this week; the arrows (or the mouse) select a block and its
+details show beside or under the grid; Enter opens them in full. ``l`` shows the list view,
+``x`` the exam schedule, ``e`` exports an .ics file.
+
+The classes are loaded once (in a worker thread) each time the screen is shown; moving between
+weeks and toggling kinds is computed locally from them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import ClassVar
+
+from rich.console import Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.events import Resize
+from textual.screen import ModalScreen
+from textual.widgets import Button, ContentSwitcher, DataTable, Footer, Input, Label, Static
+
+from ..errors import UsisError
+from ..services.timetable import (
+    DEFAULT_ICS_PATH,
+    KINDS,
+    ExamLine,
+    ExportResult,
+    Occurrence,
+    TimetableClass,
+    WeekView,
+    build_week,
+    date_range,
+    meeting_dates,
+    monday_of,
+    occurrences_of,
+)
+from ..widgets.week_grid import COMPONENT_SHORT, EDGE, WeekGrid, course_colour
+from .base import UsisScreen
+
+WIDE = 120  # from this many columns the details stand beside the grid
+KIND_KEYS = {"enrolled": "1", "waitlisted": "2", "planned": "3"}
+KIND_NAMES = {"enrolled": "Enrolled", "waitlisted": "Wait list", "planned": "Planned"}
+LEGEND_MARK = {"enrolled": "█", "waitlisted": EDGE["waitlisted"], "planned": EDGE["planned"]}
+
+
+def pattern_text(o: Occurrence) -> str:
+    """How often the class meets: "Every Tu 15:45–17:30, 8 Sep – 8 Dec 2026 (14 dates)"."""
+    dates = meeting_dates(o.meeting)
+    if len(dates) <= 1:
+        return f"Once: {o.day:%a} {o.day.day} {o.day:%b %Y}"
+    every = "Every" if not o.meeting.weeks else "Weeks " + o.meeting.weeks.replace(",", ", ") + ":"
+    return (f"{every} {o.day:%a} {o.times}, {date_range(dates[0], dates[-1])} "
+            f"({len(dates)} dates)")
+
+
+def kind_text(o: Occurrence, long: bool = True) -> Text:
+    colour = {"enrolled": "#2E7D32", "waitlisted": "#9C5700", "planned": "#1F4E79"}[o.kind]
+    label = o.kind_label if o.kind != "planned" or not long else "Planned (in your Shopping cart)"
+    return Text(label, style=f"bold {colour}")
+
+
+def detail_text(o: Occurrence | None, wide: bool, *, empty: str) -> RenderableType:
+    """The selected block's details: class number, instructor, dates, Brightspace link."""
+    if o is None:
+        return Text(empty, style="italic")
+    colour = course_colour(o.colour)
+    link = o.brightspace_url
+    if wide:
+        head = Text()
+        head.append("█ ", style=colour)
+        head.append(f"{o.catalogue_number}\n", style="bold")
+        head.append(f"{o.title}\n", style="bold")
+        head.append(f"{o.component} · class {o.class_number} · section {o.section}\n")
+        head.append_text(kind_text(o))
+        head.append("\n")
+        table = Table.grid(padding=(0, 1))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column(overflow="fold")
+        for label, value in (("Date", f"{o.day:%a} {o.day.day} {o.day:%b %Y}"),
+                             ("Time", o.times), ("Room", o.room or "TBA"),
+                             ("Instructor", o.instructor or "TBA"), ("Dates", pattern_text(o)),
+                             ("Year", o.academic_year)):
+            table.add_row(label, value)
+        parts: list[RenderableType] = [head, table, Text("Brightspace", style="bold")]
+        parts.append(Text(link, style=f"underline link {link}") if link
+                     else Text("no Brightspace course", style="italic"))
+        if o.conflicts:
+            warning = Text("\n")
+            warning.append(" ! ", style="bold white on #B3261E")
+            warning.append(f" Conflict with class {', '.join(o.conflicts)}",
+                           style="bold #B3261E")
+            parts.append(warning)
+        return Group(*parts)
+    text = Text()
+    text.append("█ ", style=colour)
+    text.append(f"{o.class_number} · {o.catalogue_number} {o.title}", style="bold")
+    text.append(f" · {o.component} · ")
+    text.append_text(kind_text(o, long=False))
+    if o.conflicts:
+        text.append("  ")
+        text.append(f"! Conflict with {', '.join(o.conflicts)}", style="bold white on #B3261E")
+    text.append(f"\n  {o.day:%a} {o.day.day} {o.day:%b} {o.times} · {o.room or 'TBA'} · "
+                f"{o.instructor or 'instructor TBA'}")
+    text.append(f"\n  {pattern_text(o)}")
+    text.append("\n  Brightspace: ")
+    if link:
+        text.append(link, style=f"underline link {link}")
+    else:
+        text.append("none")
+    return text
+
+
+class DetailScreen(ModalScreen[None]):
+    """The full details of one block (Enter on the grid)."""
+
+    BINDINGS = [Binding("escape,enter,q", "dismiss", "Close")]
+
+    def __init__(self, occurrence: Occurrence) -> None:
+        super().__init__()
+        self.occurrence = occurrence
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="tt-detail-box"):
+            yield Static(detail_text(self.occurrence, True, empty=""), id="tt-detail-full")
+            with Horizontal(id="tt-detail-buttons"):
+                yield Button("Close", id="tt-detail-close", variant="primary")
+                if self.occurrence.brightspace_url:
+                    yield Button("Open Brightspace", id="tt-detail-open")
+
+    def on_mount(self) -> None:
+        box = self.query_one("#tt-detail-box")
+        box.border_title = f"Class {self.occurrence.class_number}"
+        self.query_one("#tt-detail-close", Button).focus()
+
+    @on(Button.Pressed, "#tt-detail-close")
+    def _close(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#tt-detail-open")
+    def _open(self) -> None:
+        if self.occurrence.brightspace_url:
+            self.app.open_url(self.occurrence.brightspace_url)
+
+
+class ExportScreen(ModalScreen[ExportResult | None]):
+    """Where to write the .ics file (editable), which classes go in; errors stay here."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, path: str, kinds: tuple[str, ...], events: int, export) -> None:
+        super().__init__()
+        self.path = path
+        self.kinds = kinds
+        self.events = events
+        self.export = export  # async (path) -> ExportResult, raises UsisError
+
+    def compose(self) -> ComposeResult:
+        names = {"enrolled": "enrolled", "waitlisted": "wait-listed", "planned": "planned"}
+        kinds = [names[k] for k in self.kinds]
+        what = kinds[0] if len(kinds) == 1 else ", ".join(kinds[:-1]) + " and " + kinds[-1]
+        with Vertical(id="tt-export-box"):
+            yield Label("Save your timetable as an iCalendar file (.ics) that Outlook, Google "
+                        "Calendar and Apple Calendar import.", id="tt-export-intro")
+            yield Label(f"Includes your {what} classes: {self.events} meetings. "
+                        "Importing it again updates them instead of adding copies.",
+                        id="tt-export-what")
+            yield Label("File", classes="field-label")
+            yield Input(self.path, id="tt-export-path")
+            yield Static("", id="tt-export-error")
+            with Horizontal(id="tt-export-buttons"):
+                yield Button("Export", id="tt-export-ok", variant="primary")
+                yield Button("Cancel", id="tt-export-cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#tt-export-box").border_title = "Export to calendar"
+        field = self.query_one(Input)
+        field.focus()
+        field.cursor_position = len(field.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#tt-export-cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#tt-export-ok")
+    async def _ok(self) -> None:
+        path = self.query_one(Input).value.strip()
+        error = self.query_one("#tt-export-error", Static)
+        if not path:
+            error.update("Give a file name, e.g. ~/usis-timetable.ics.")
+            return
+        try:
+            result = await self.export(path)
+        except UsisError as exc:
+            problems = getattr(exc, "problems", None)
+            error.update(" ".join(f"{p.message} {p.hint}".strip() for p in problems)
+                         if problems else str(exc))
+            return
+        self.dismiss(result)
+
+
+class TimetableScreen(UsisScreen):
+    """MyTimetable: the week grid, list view, exam schedule and calendar export."""
+
+    BREADCRUMB = ("Main Menu", "Self Service", "Student Center", "Timetable")
+    CSS_PATH = "../styles/timetable.tcss"
+    HORIZONTAL_BREAKPOINTS: ClassVar = [(0, "-narrow"), (WIDE, "-wide")]
+    BINDINGS: ClassVar = [
+        Binding("p,pageup", "previous_week", "Prev", tooltip="Previous week"),
+        Binding("n,pagedown", "next_week", "Next", tooltip="Next week"),
+        Binding("t", "today", "Today", tooltip="This week"),
+        Binding("w", "weekend", "Weekend", tooltip="Show or hide Saturday and Sunday"),
+        Binding("l", "view('list')", "List", tooltip="List view / back to the week"),
+        Binding("x", "view('exams')", "Exams", tooltip="Exam schedule / back to the week"),
+        Binding("e", "export", "Export", tooltip="Export an .ics file for your calendar"),
+        Binding("1", "toggle('enrolled')", "Enrolled", show=False),
+        Binding("2", "toggle('waitlisted')", "Wait list", show=False),
+        Binding("3", "toggle('planned')", "Planned", show=False),
+        Binding("f5", "reload", "Refresh", show=False),
+    ]
+
+    def __init__(self, day: date | None = None, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.start_day = day
+        self.monday: date | None = None
+        self.weekend = False
+        self.kinds: set[str] = set(KINDS)
+        self.view_name = "week"
+        self.tt_classes: list[TimetableClass] = []
+        self.exam_lines: list[ExamLine] = []
+        self.week_view: WeekView | None = None
+        self.loaded = False
+        self.export_path = DEFAULT_ICS_PATH
+        self.last_export: ExportResult | None = None
+
+    # ------------------------------------------------------------------ layout
+    def compose_body(self) -> ComposeResult:
+        with Horizontal(id="tt-bar"):
+            yield Static("", id="tt-title")
+            yield Static("", id="tt-legend")
+        with ContentSwitcher(initial="tt-week", id="tt-views"):
+            with Horizontal(id="tt-week"):
+                yield WeekGrid(id="tt-grid")
+                with VerticalScroll(id="tt-detail-pane"):
+                    yield Static("", id="tt-detail")
+            yield DataTable(id="tt-list", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="tt-exams"):
+                yield Static(Text.assemble(
+                    ("Exams and resits. ", "bold"),
+                    "Enrol for every exam separately, at the latest 10 days before it; a resit "
+                    "only after not passing the exam."), id="tt-exam-note")
+                yield DataTable(id="tt-exam-table", cursor_type="row", zebra_stripes=True)
+
+    def on_mount(self) -> None:
+        self.monday = monday_of(self.start_day or self.today())
+        lst = self.query_one("#tt-list", DataTable)
+        lst.add_columns("Date", "Time", "Class", "Course", "Type", "Status", "Room", "Title")
+        exams = self.query_one("#tt-exam-table", DataTable)
+        exams.add_columns("Date", "Time", "Type", "Class", "Course", "Status", "Enrol by", "Room",
+                          "Title")
+        self._refresh_bar()
+        self.query_one(WeekGrid).focus()
+
+    def today(self) -> date:
+        return self.usis_app.now().date()
+
+    @property
+    def wide(self) -> bool:
+        return self.size.width >= WIDE
+
+    # ------------------------------------------------------------------ loading
+    def on_screen_resume(self) -> None:
+        self.load()
+
+    def action_reload(self) -> None:
+        self.load()
+
+    @work(exclusive=True, group="timetable-load")
+    async def load(self) -> None:
+        student = self.usis_app.student_number
+        if student is None:
+            self.loaded = True
+            message = "The timetable shows a student's own classes: log in with a student number."
+            if self.monday is not None:
+                empty = WeekView(student_number="", monday=self.monday, today=self.today(),
+                                 occurrences=[])
+                self.query_one(WeekGrid).show(empty, empty_message=[message])
+            self.query_one("#tt-detail", Static).update(message)
+            return
+        usis = self.usis_app.usis
+        try:
+            self.tt_classes = await self.call(usis.timetable.classes, student)
+        except UsisError as exc:
+            self.notify(str(exc), title="Timetable", severity="error", timeout=10)
+            return
+        self.loaded = True
+        self.exam_lines = []
+        self.refresh_week()
+        if self.view_name == "list":
+            self._fill_list()
+        elif self.view_name == "exams":
+            await self._load_exams()
+
+    # ------------------------------------------------------------------ week
+    def refresh_week(self, select: str | None = None) -> None:
+        if self.monday is None:
+            return
+        student = self.usis_app.student_number or ""
+        self.week_view = view = build_week(student, self.tt_classes, self.monday, self.today(),
+                                           tuple(k for k in KINDS if k in self.kinds))
+        grid = self.query_one(WeekGrid)
+        grid.show(view, weekend=self.weekend, select=select, empty_message=self._empty(view))
+        self._refresh_bar()
+
+    def _empty(self, view: WeekView) -> list[str]:
+        if not self.kinds:
+            return ["Every kind of class is hidden.", "Press 1, 2 or 3 to show them again."]
+        days = view.days if self.weekend else view.days[:5]
+        if any(o.day in days for o in view.occurrences):
+            return []
+        lines = [f"No classes in week {view.week}."]
+        hidden = [o for o in view.occurrences if o.day not in days]
+        if hidden:
+            lines.append(f"{len(hidden)} on the weekend: press w to show it.")
+        if view.next_class:
+            lines.append(f"Next class: {view.next_class:%a} {view.next_class.day} "
+                         f"{view.next_class:%b %Y} (week {view.next_class.isocalendar().week}).")
+        elif view.previous_class:
+            lines.append(f"Last class: {view.previous_class:%a} {view.previous_class.day} "
+                         f"{view.previous_class:%b %Y}.")
+        lines.append("p / n: previous / next week · t: this week")
+        return lines
+
+    def _refresh_bar(self) -> None:
+        view = self.week_view
+        if self.monday is None:
+            return
+        last = self.monday + timedelta(days=6 if self.weekend else 4)
+        week = self.monday.isocalendar().week
+        label = f"Week {week} · {date_range(self.monday, last)}"
+        self.sub_title = f"Timetable · {label}"
+        title = Content.assemble(
+            Content.from_markup("[@click=screen.previous_week]◀[/] "),
+            Content.styled(label, "bold"),
+            Content(" "),
+            Content.from_markup("[@click=screen.next_week]▶[/]"),
+        )
+        if self.monday == monday_of(self.today()):
+            title = title + Content.styled(" this week" if self.wide else "", "italic")
+        else:
+            title = title + Content.from_markup(" [@click=screen.today]today[/]")
+        if self.view_name == "list":
+            title = Content.styled("List view", "bold") + Content(" · all dates, from week "
+                                                                  f"{week} on")
+        elif self.view_name == "exams":
+            title = Content.styled("Exam schedule", "bold")
+        self.query_one("#tt-title", Static).update(title)
+        parts = []
+        wide = self.wide
+        for kind in KINDS:
+            on_ = kind in self.kinds
+            mark = LEGEND_MARK[kind]
+            text = (f"{KIND_KEYS[kind]} {mark} {KIND_NAMES[kind]}" if wide
+                    else f"{KIND_KEYS[kind]}{mark}{KIND_NAMES[kind].replace(' ', '')}")
+            style = "bold" if on_ else "dim strike"
+            parts.append(Content.from_markup(
+                f"[@click=screen.toggle({kind!r})]$text[/]", text=text).stylize(style))
+        legend = Content("  " if wide else " ").join(parts)
+        if self.view_name == "exams":
+            legend = Content.styled("Enrol by: 10 days before the exam", "italic")
+        conflicts = len(view.conflicts) if view else 0
+        if conflicts and self.view_name == "week":
+            label = (f" ! {conflicts} conflict{'s' if conflicts > 1 else ''} " if wide
+                     else f" !{conflicts} ")
+            legend = legend + Content(" ") + Content.styled(label, "bold white on #B3261E")
+        self.query_one("#tt-legend", Static).update(legend)
+
+    def _show_detail(self, occurrence: Occurrence | None) -> None:
+        empty = ("Select a class with the arrow keys or the mouse to see its details."
+                 if self.week_view and self.week_view.occurrences else
+                 "No classes this week. Press l for the list of all your classes, x for your "
+                 "exams.")
+        self.query_one("#tt-detail", Static).update(
+            detail_text(occurrence, self.wide, empty=empty))
+
+    @on(WeekGrid.Selected)
+    def _selected(self, event: WeekGrid.Selected) -> None:
+        self._show_detail(event.occurrence)
+
+    @on(WeekGrid.Activated)
+    def _activated(self, event: WeekGrid.Activated) -> None:
+        self.app.push_screen(DetailScreen(event.occurrence))
+
+    def on_resize(self, event: Resize) -> None:
+        self._show_detail(self.query_one(WeekGrid).selected)
+        self._refresh_bar()
+        # Every key must show at 80 columns: the compact footer saves a column per key.
+        for footer in self.query(Footer):
+            footer.compact = not self.wide
+
+    # ------------------------------------------------------------------ actions
+    def _move(self, monday: date) -> None:
+        self.monday = monday
+        if self.view_name == "week":
+            self.refresh_week()
+        else:
+            self._refresh_bar()
+            if self.view_name == "list":
+                self._fill_list()
+
+    def action_previous_week(self) -> None:
+        if self.monday is not None:
+            self._move(self.monday - timedelta(days=7))
+
+    def action_next_week(self) -> None:
+        if self.monday is not None:
+            self._move(self.monday + timedelta(days=7))
+
+    def action_today(self) -> None:
+        self._move(monday_of(self.today()))
+
+    def action_weekend(self) -> None:
+        self.weekend = not self.weekend
+        self.refresh_week()
+
+    def action_toggle(self, kind: str) -> None:
+        if kind not in KINDS:
+            return
+        self.kinds ^= {kind}
+        self.refresh_week()
+        if self.view_name == "list":
+            self._fill_list()
+
+    async def action_view(self, name: str) -> None:
+        target = "week" if self.view_name == name else name
+        self.view_name = target
+        self.query_one(ContentSwitcher).current = {"week": "tt-week", "list": "tt-list",
+                                                   "exams": "tt-exams"}[target]
+        self._refresh_bar()
+        if target == "week":
+            self.refresh_week()
+            self.query_one(WeekGrid).focus()
+        elif target == "list":
+            self._fill_list()
+            self.query_one("#tt-list", DataTable).focus()
+        else:
+            await self._load_exams()
+            self.query_one("#tt-exam-table", DataTable).focus()
+
+    def action_back(self) -> None:
+        if self.view_name != "week":
+            self.run_worker(self.action_view("week"))
+            return
+        super().action_back()
+
+    # ------------------------------------------------------------------ list view
+    def _fill_list(self) -> None:
+        table = self.query_one("#tt-list", DataTable)
+        table.clear()
+        rows = occurrences_of(self.tt_classes, kinds=tuple(k for k in KINDS if k in self.kinds))
+        cursor = None
+        for i, o in enumerate(rows):
+            status = Text(o.kind_label)
+            if o.conflicts:
+                status.append(f" · conflict {', '.join(o.conflicts)}", style="bold #B3261E")
+            day = Text(f"{o.day:%a %d %b}", style="bold" if o.day == self.today() else "")
+            table.add_row(day, o.times, o.class_number,
+                          Text(o.catalogue_number, style=f"bold {course_colour(o.colour)}"),
+                          COMPONENT_SHORT.get(o.component, o.component), status,
+                          o.room or "TBA", o.title, key=o.key)
+            if cursor is None and self.monday is not None and o.day >= self.monday:
+                cursor = i
+        if rows:
+            target = cursor if cursor is not None else len(rows) - 1
+            table.move_cursor(row=target, animate=False, scroll=False)
+            # The selected week at the top, once the table knows its size.
+            self.call_after_refresh(table.scroll_to, y=target, animate=False)
+
+    # ------------------------------------------------------------------ exams
+    async def _load_exams(self) -> None:
+        student = self.usis_app.student_number
+        if student is None:
+            return
+        if not self.exam_lines:
+            try:
+                self.exam_lines = await self.call(self.usis_app.usis.timetable.exams, student)
+            except UsisError as exc:
+                self.notify(str(exc), title="Exam schedule", severity="error")
+                return
+        table = self.query_one("#tt-exam-table", DataTable)
+        table.clear()
+        for e in self.exam_lines:
+            status = Text(e.status_label, style="bold #2E7D32" if e.kind == "enrolled"
+                          else "bold #9C5700")
+            by = Text(f"{e.deadline:%a %d %b}")
+            if e.kind != "enrolled":
+                if e.deadline_passed:
+                    by.append(" · passed", style="bold #B3261E")
+                elif e.days_left == 0:
+                    by.append(" · today", style="bold #9C5700")
+                else:
+                    by.append(f" · {e.days_left} days left", style="#9C5700")
+            table.add_row(f"{e.day:%a %d %b}", f"{e.start:%H:%M}–{e.end:%H:%M}", e.component,
+                          e.class_number, e.catalogue_number, status, by, e.room or "TBA",
+                          e.title, key=f"{e.academic_year}-{e.class_number}-{e.day:%Y%m%d}")
+        if not self.exam_lines:
+            table.add_row("No exams on your timetable.", "", "", "", "", "", "", "", "")
+
+    # ------------------------------------------------------------------ export
+    def action_export(self) -> None:
+        student = self.usis_app.student_number
+        if student is None:
+            self.notify("Log in as a student to export a timetable.", severity="warning")
+            return
+        kinds = tuple(k for k in KINDS if k in self.kinds)
+        if not kinds:
+            self.notify("Every kind of class is hidden: press 1, 2 or 3 first.",
+                        severity="warning")
+            return
+        every = occurrences_of(self.tt_classes, kinds=kinds)
+        events = len(every)
+        present = tuple(k for k in kinds if any(o.kind == k for o in every)) or kinds
+        usis = self.usis_app.usis
+
+        async def export(path: str) -> ExportResult:
+            return await self.call(usis.timetable.export, student, path, kinds=kinds)
+
+        def done(result: ExportResult | None) -> None:
+            if result is None:
+                return
+            self.last_export = result
+            self.export_path = result.path
+            self.notify(f"{result.events} meetings written to {result.path}",
+                        title="Timetable exported", timeout=10)
+
+        self.app.push_screen(ExportScreen(self.export_path, present, events, export), done)

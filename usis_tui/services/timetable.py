@@ -1,0 +1,539 @@
+"""MyTimetable: a student's week view, list view, exam schedule and iCalendar export.
+
+UI-free. Meetings are placed on their real dates only (``Meeting.dates()``: the weekday between
+the start and end date, restricted to the ISO weeks in ``weeks`` when given), so a fortnightly
+practical shows up only in its own weeks and a holiday week is empty.
+
+Three kinds of classes are shown: ``enrolled`` and ``waitlisted`` (from the enrolments) and
+``planned`` (in the Shopping cart). Two occurrences on the same date whose times overlap are a
+conflict; each occurrence lists the class numbers it clashes with.
+
+The pure functions (``build_week``, ``occurrences_of``, ``mark_conflicts``, ``calendar_ics``)
+work on a loaded list of ``TimetableClass`` so a screen can load once and move between weeks
+without a database round trip.
+
+    usis.timetable.week("s1234567")                   # this week (the app clock)
+    usis.timetable.week("s1234567", date(2026, 12, 21))
+    usis.timetable.exams("s1234567")
+    usis.timetable.ics("s1234567")                      # bytes of an RFC 5545 calendar
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date, datetime, time, timedelta, timezone
+from pathlib import Path
+from typing import Literal
+
+from sqlalchemy import select
+
+from ..errors import UsisError
+from ..models import CartItem, ClassSection, Enrolment, ExamResult, Meeting
+from .catalogue import academic_year_code
+from .base import Context, class_info, fail, get_student, get_year, section_options
+from .schemas import ClassInfo, Frozen, MeetingInfo
+
+Kind = Literal["enrolled", "waitlisted", "planned"]
+KINDS: tuple[Kind, ...] = ("enrolled", "waitlisted", "planned")
+KIND_LABELS: dict[str, str] = {"enrolled": "Enrolled", "waitlisted": "Wait list",
+                               "planned": "Planned (Shopping cart)"}
+EXAM_COMPONENTS = ("Exam", "Resit")
+EXAM_DEADLINE_DAYS = 10  # enrol for an exam at the latest 10 days before it
+PASS_GRADE = 5.5
+TZID = "Europe/Amsterdam"
+UID_DOMAIN = "usis.leidenuniv.nl"
+PRODID = "-//Universiteit Leiden//uSis timetable//EN"
+DEFAULT_ICS_PATH = "~/usis-timetable.ics"
+_KIND_ORDER = {k: i for i, k in enumerate(KINDS)}
+
+
+# ---------------------------------------------------------------------------- results
+class TimetableClass(Frozen):
+    """One class on the student's timetable, with how the student holds it."""
+
+    kind: Kind
+    cls: ClassInfo
+    waitlist_position: int | None = None
+    colour: int = 0  # the course's colour index, stable for this student's timetable
+
+
+class Occurrence(Frozen):
+    """One meeting of a class on one real date."""
+
+    key: str  # stable: "<academic year>-<class number>-<YYYYMMDD>[-n]"
+    kind: Kind
+    day: date
+    start: time
+    end: time
+    room: str | None
+    academic_year: str
+    class_number: str
+    catalogue_number: str
+    title: str
+    component: str
+    section: str
+    instructor: str | None
+    brightspace_url: str | None
+    waitlist_position: int | None = None
+    colour: int = 0
+    meeting: MeetingInfo
+    conflicts: tuple[str, ...] = ()  # class numbers of overlapping occurrences that date
+
+    @property
+    def starts_at(self) -> datetime:
+        return datetime.combine(self.day, self.start)
+
+    @property
+    def ends_at(self) -> datetime:
+        return datetime.combine(self.day, self.end)
+
+    @property
+    def times(self) -> str:
+        return f"{self.start:%H:%M}–{self.end:%H:%M}"
+
+    @property
+    def kind_label(self) -> str:
+        if self.kind == "waitlisted":
+            return f"Wait list #{self.waitlist_position}" if self.waitlist_position else "Wait list"
+        return "Planned" if self.kind == "planned" else "Enrolled"
+
+    @property
+    def uid(self) -> str:
+        return f"{self.key}@{UID_DOMAIN}"
+
+    def overlaps(self, other: Occurrence) -> bool:
+        return (self.day == other.day and self.start < other.end and other.start < self.end)
+
+
+class WeekView(Frozen):
+    """An ISO week of a student's timetable."""
+
+    student_number: str
+    monday: date
+    today: date
+    occurrences: list[Occurrence]
+    previous_class: date | None = None  # the last date with a class before this week
+    next_class: date | None = None  # the first date with a class after this week
+
+    @property
+    def iso_year(self) -> int:
+        return self.monday.isocalendar().year
+
+    @property
+    def week(self) -> int:
+        return self.monday.isocalendar().week
+
+    @property
+    def days(self) -> list[date]:
+        return [self.monday + timedelta(days=i) for i in range(7)]
+
+    @property
+    def sunday(self) -> date:
+        return self.monday + timedelta(days=6)
+
+    @property
+    def contains_today(self) -> bool:
+        return self.monday <= self.today <= self.sunday
+
+    def on(self, day: date) -> list[Occurrence]:
+        return [o for o in self.occurrences if o.day == day]
+
+    def dates_label(self, weekend: bool = True) -> str:
+        """"23 – 29 Nov 2026" (or to Friday without the weekend)."""
+        return date_range(self.monday, self.sunday if weekend else self.monday + timedelta(days=4))
+
+    def title(self, weekend: bool = True) -> str:
+        return f"Week {self.week} · {self.dates_label(weekend)}"
+
+    @property
+    def conflicts(self) -> list[Occurrence]:
+        return [o for o in self.occurrences if o.conflicts]
+
+
+class ExamLine(Frozen):
+    """One exam or resit in the exam schedule."""
+
+    kind: Kind | Literal["not_enrolled"]
+    component: str
+    academic_year: str
+    class_number: str
+    catalogue_number: str
+    title: str
+    day: date
+    start: time
+    end: time
+    room: str | None
+    deadline: date  # the last day to enrol: EXAM_DEADLINE_DAYS before the exam
+    today: date
+    waitlist_position: int | None = None
+
+    @property
+    def deadline_passed(self) -> bool:
+        return self.today > self.deadline
+
+    @property
+    def days_left(self) -> int:
+        """Days until the enrolment deadline (negative once passed)."""
+        return (self.deadline - self.today).days
+
+    @property
+    def status_label(self) -> str:
+        if self.kind == "not_enrolled":
+            return "Not enrolled"
+        if self.kind == "waitlisted":
+            return f"Wait list #{self.waitlist_position}" if self.waitlist_position else "Wait list"
+        return "Planned" if self.kind == "planned" else "Enrolled"
+
+    @property
+    def deadline_label(self) -> str:
+        if self.kind == "enrolled":
+            return f"{self.deadline:%a %d %b %Y}"
+        if self.deadline_passed:
+            return f"{self.deadline:%a %d %b %Y} (passed)"
+        if self.days_left == 0:
+            return f"{self.deadline:%a %d %b %Y} (today)"
+        return f"{self.deadline:%a %d %b %Y} ({self.days_left} days left)"
+
+
+class ExportResult(Frozen):
+    path: str
+    events: int
+    kinds: tuple[str, ...]
+    bytes_written: int
+
+
+# ---------------------------------------------------------------------------- pure helpers
+def date_range(first: date, last: date) -> str:
+    """"23 – 27 Nov 2026", "30 Nov – 4 Dec 2026", "28 Dec 2026 – 3 Jan 2027"."""
+    if first.year != last.year:
+        return f"{first.day} {first:%b %Y} – {last.day} {last:%b %Y}"
+    if first.month != last.month:
+        return f"{first.day} {first:%b} – {last.day} {last:%b %Y}"
+    return f"{first.day} – {last.day} {last:%b %Y}"
+
+
+def monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def meeting_dates(meeting: MeetingInfo) -> list[date]:
+    """Every real date of a meeting pattern (the model's own rule, ``Meeting.dates``)."""
+    return Meeting(weekday=meeting.weekday, start_date=meeting.start_date,
+                   end_date=meeting.end_date, weeks=meeting.weeks).dates()
+
+
+def parse_week(value: str | None, today: date) -> date:
+    """The Monday of a week given as "48", "W48", "2026-W48", "2026-48" or a date "2026-11-25".
+
+    A bare week number is taken in the academic year of ``today`` (weeks 35–53 in its first
+    calendar year, the others in the second), so "3" in November means January.
+    """
+    if value is None or not value.strip():
+        return monday_of(today)
+    text = value.strip().upper()
+    try:
+        if m := re.fullmatch(r"(\d{4})-?W(\d{1,2})", text) or re.fullmatch(r"(\d{4})-(\d{1,2})",
+                                                                               text):
+            return date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
+        if m := re.fullmatch(r"W?(\d{1,2})", text):
+            week = int(m.group(1))
+            start_year = today.year if today.month >= 9 else today.year - 1
+            year = start_year if week >= 35 else start_year + 1
+            return date.fromisocalendar(year, week, 1)
+        return monday_of(date.fromisoformat(text))
+    except ValueError:
+        pass
+    raise fail("bad_week", f"Not a week: {value!r}.",
+               "Give a week number (48), an ISO week (2026-W48) or a date (2026-11-25).")
+
+
+def assign_colours(classes: Iterable[TimetableClass]) -> list[TimetableClass]:
+    """Give every course (catalogue number) its own colour index, in catalogue order."""
+    classes = list(classes)
+    courses = sorted({c.cls.catalogue_number for c in classes})
+    index = {cat: i for i, cat in enumerate(courses)}
+    return [c.model_copy(update={"colour": index[c.cls.catalogue_number]}) for c in classes]
+
+
+def occurrences_of(classes: Iterable[TimetableClass], *, first: date | None = None,
+                   last: date | None = None, kinds: Iterable[str] = KINDS) -> list[Occurrence]:
+    """Every meeting of the classes on its real dates within [first, last], conflicts marked.
+
+    Sorted by date, start time, end time, class number.
+    """
+    wanted = set(kinds)
+    out: list[Occurrence] = []
+    for tc in classes:
+        if tc.kind not in wanted:
+            continue
+        c = tc.cls
+        for meeting in c.meetings:
+            for day in meeting_dates(meeting):
+                if (first is not None and day < first) or (last is not None and day > last):
+                    continue
+                out.append(Occurrence(
+                    key="", kind=tc.kind, day=day, start=meeting.start, end=meeting.end,
+                    room=meeting.room, academic_year=c.academic_year,
+                    class_number=c.class_number, catalogue_number=c.catalogue_number,
+                    title=c.title, component=c.component, section=c.section,
+                    instructor=c.instructor, brightspace_url=c.brightspace_url,
+                    waitlist_position=tc.waitlist_position, colour=tc.colour, meeting=meeting))
+    out.sort(key=lambda o: (o.day, o.start, o.end, o.class_number, _KIND_ORDER[o.kind]))
+    return mark_conflicts(_with_keys(out))
+
+
+def _with_keys(occurrences: list[Occurrence]) -> list[Occurrence]:
+    """Stable keys: academic year, class number and date; "-2" for a second meeting that day."""
+    seen: dict[tuple[str, str, date], int] = {}
+    out = []
+    for o in occurrences:  # already sorted by date and start time
+        n = seen[(o.academic_year, o.class_number, o.day)] = seen.get(
+            (o.academic_year, o.class_number, o.day), 0) + 1
+        key = f"{o.academic_year}-{o.class_number}-{o.day:%Y%m%d}" + (f"-{n}" if n > 1 else "")
+        out.append(o.model_copy(update={"key": key}))
+    return out
+
+
+def mark_conflicts(occurrences: Sequence[Occurrence]) -> list[Occurrence]:
+    """Mark every occurrence that overlaps another one on the same date (any kind)."""
+    by_day: dict[date, list[int]] = {}
+    for i, o in enumerate(occurrences):
+        by_day.setdefault(o.day, []).append(i)
+    clashes: dict[int, list[str]] = {}
+    for indices in by_day.values():
+        for a_pos, a in enumerate(indices):
+            for b in indices[a_pos + 1:]:
+                oa, ob = occurrences[a], occurrences[b]
+                if oa.overlaps(ob):
+                    clashes.setdefault(a, []).append(ob.class_number)
+                    clashes.setdefault(b, []).append(oa.class_number)
+    return [o.model_copy(update={"conflicts": tuple(dict.fromkeys(clashes[i]))})
+            if i in clashes else o for i, o in enumerate(occurrences)]
+
+
+def build_week(student_number: str, classes: Sequence[TimetableClass], day: date, today: date,
+               kinds: Iterable[str] = KINDS) -> WeekView:
+    """The ISO week containing ``day``, from already loaded classes."""
+    kinds = tuple(kinds)
+    monday = monday_of(day)
+    sunday = monday + timedelta(days=6)
+    every = occurrences_of(classes, kinds=kinds)
+    week = [o for o in every if monday <= o.day <= sunday]
+    before = [o.day for o in every if o.day < monday]
+    after = [o.day for o in every if o.day > sunday]
+    return WeekView(student_number=student_number, monday=monday, today=today, occurrences=week,
+                    previous_class=max(before) if before else None,
+                    next_class=min(after) if after else None)
+
+
+def exam_lines(classes: Sequence[TimetableClass], today: date, *,
+               available: Iterable[ClassInfo] = ()) -> list[ExamLine]:
+    """The exam schedule: exams and resits on the timetable, then those the student has not
+    enrolled in yet (``available``), each with its enrolment deadline. Sorted by date."""
+    lines: list[ExamLine] = []
+
+    def add(kind: str, c: ClassInfo, position: int | None = None) -> None:
+        for meeting in c.meetings:
+            for day in meeting_dates(meeting):
+                lines.append(ExamLine(
+                    kind=kind, component=c.component, academic_year=c.academic_year,  # type: ignore[arg-type]
+                    class_number=c.class_number, catalogue_number=c.catalogue_number,
+                    title=c.title, day=day, start=meeting.start, end=meeting.end,
+                    room=meeting.room, deadline=day - timedelta(days=EXAM_DEADLINE_DAYS),
+                    today=today, waitlist_position=position))
+
+    mine = set()
+    for tc in classes:
+        if tc.cls.component in EXAM_COMPONENTS:
+            mine.add((tc.cls.academic_year, tc.cls.class_number))
+            add(tc.kind, tc.cls, tc.waitlist_position)
+    for c in available:
+        if (c.academic_year, c.class_number) not in mine:
+            add("not_enrolled", c)
+    lines.sort(key=lambda e: (e.day, e.start, e.catalogue_number, e.class_number))
+    return lines
+
+
+# ---------------------------------------------------------------------------- iCalendar
+def calendar_ics(student_number: str, occurrences: Sequence[Occurrence], stamp: datetime, *,
+                 name: str | None = None) -> bytes:
+    """An RFC 5545 calendar: one VEVENT per occurrence, Europe/Amsterdam VTIMEZONE.
+
+    Deterministic: events sorted, DTSTAMP fixed to ``stamp`` (the app clock, Amsterdam time),
+    stable UIDs (academic year + class number + date) so a re-import updates, never duplicates.
+    """
+    from zoneinfo import ZoneInfo
+
+    from icalendar import Calendar, Event, Timezone
+
+    tz = ZoneInfo(TZID)
+    cal = Calendar()
+    cal.add("prodid", PRODID)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    cal.add("x-wr-calname", name or f"uSis timetable {student_number}")
+    cal.add("x-wr-timezone", TZID)
+    events = sorted(occurrences, key=lambda o: (o.starts_at, o.ends_at, o.key))
+    years = [o.day.year for o in events] or [stamp.year]
+    cal.add_component(Timezone.from_tzid(TZID, first_date=date(min(years) - 1, 12, 1),
+                                         last_date=date(max(years) + 1, 1, 31)))
+    dtstamp = stamp.replace(tzinfo=tz).astimezone(timezone.utc) if stamp.tzinfo is None else (
+        stamp.astimezone(timezone.utc))
+    for o in events:
+        ev = Event()
+        ev.add("uid", o.uid)
+        ev.add("dtstamp", dtstamp)
+        ev.add("dtstart", datetime.combine(o.day, o.start, tzinfo=tz))
+        ev.add("dtend", datetime.combine(o.day, o.end, tzinfo=tz))
+        summary = f"{o.catalogue_number} {o.title} ({o.component})"
+        if o.kind != "enrolled":
+            summary += f" [{o.kind_label}]"
+        ev.add("summary", summary)
+        if o.room:
+            ev.add("location", o.room)
+        lines = [f"Class {o.class_number} · {o.component} · section {o.section} · "
+                 f"{o.academic_year}", f"Status: {o.kind_label}"]
+        if o.instructor:
+            lines.append(f"Instructor: {o.instructor}")
+        if o.brightspace_url:
+            lines.append(f"Brightspace: {o.brightspace_url}")
+        ev.add("description", "\n".join(lines))
+        if o.brightspace_url:
+            ev.add("url", o.brightspace_url)
+        ev.add("categories", [o.component])
+        ev.add("status", "CONFIRMED" if o.kind == "enrolled" else "TENTATIVE")
+        ev.add("transp", "OPAQUE")
+        cal.add_component(ev)
+    return cal.to_ical()
+
+
+def write_file(path: str | os.PathLike, data: bytes) -> Path:
+    """Write ``data`` atomically-ish; every failure is one user-facing sentence."""
+    target = Path(os.path.expanduser(os.fspath(path))).resolve()
+    if target.is_dir():
+        raise UsisError(f"{target} is a folder: give a file name, e.g. {target / 'usis.ics'}.")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = target.with_name(f".{target.name}.tmp")
+        tmp.write_bytes(data)
+        tmp.replace(target)
+    except OSError as exc:
+        raise UsisError(f"Cannot write {target}: {exc.strerror or exc}.") from None
+    return target
+
+
+# ---------------------------------------------------------------------------- service
+class TimetableService:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def today(self) -> date:
+        return self.ctx.now().date()
+
+    def classes(self, student_number: str,
+                academic_year: str | None = None) -> list[TimetableClass]:
+        """Every class on the student's timetable: enrolled, waitlisted and planned (cart).
+
+        A class both enrolled and still in the cart counts once, as enrolled.
+        """
+        now = self.ctx.now()
+        with self.ctx.db.read() as session:
+            student = get_student(session, student_number)
+            year_id = get_year(session, academic_year).id if academic_year else None
+            enrolments = session.scalars(select(Enrolment).where(
+                Enrolment.student_id == student.id,
+                Enrolment.status.in_(("enrolled", "waitlisted")))).all()
+            cart = session.scalars(select(CartItem).where(CartItem.student_id == student.id)).all()
+            ids = {e.section_id for e in enrolments} | {c.section_id for c in cart}
+            stmt = select(ClassSection).where(ClassSection.id.in_(ids)).options(*section_options())
+            if year_id is not None:
+                stmt = stmt.where(ClassSection.academic_year_id == year_id)
+            sections = {s.id: s for s in session.scalars(stmt).unique()}
+            held: dict[int, TimetableClass] = {}
+            for e in enrolments:
+                if e.section_id in sections:
+                    held[e.section_id] = TimetableClass(
+                        kind=e.status, cls=class_info(sections[e.section_id], now),  # type: ignore[arg-type]
+                        waitlist_position=e.waitlist_position)
+            for item in cart:
+                if item.section_id in sections and item.section_id not in held:
+                    held[item.section_id] = TimetableClass(
+                        kind="planned", cls=class_info(sections[item.section_id], now))
+        ordered = sorted(held.values(), key=lambda t: (t.cls.academic_year, t.cls.class_number))
+        return assign_colours(ordered)
+
+    def week(self, student_number: str, day: date | None = None, *,
+             kinds: Iterable[str] = KINDS) -> WeekView:
+        """The ISO week containing ``day`` (default: today by the app clock)."""
+        today = self.today()
+        return build_week(student_number, self.classes(student_number), day or today, today,
+                          kinds)
+
+    def agenda(self, student_number: str, *, kinds: Iterable[str] = KINDS,
+               academic_year: str | None = None, first: date | None = None,
+               last: date | None = None) -> list[Occurrence]:
+        """The list view: every occurrence in date order (conflicts marked)."""
+        return occurrences_of(self.classes(student_number, academic_year), first=first,
+                              last=last, kinds=kinds)
+
+    def exams(self, student_number: str, academic_year: str | None = None) -> list[ExamLine]:
+        """Exams and resits with date, time, room and enrolment deadline (exam − 10 days).
+
+        Besides the exams on the timetable it lists the exams of courses the student follows
+        but has not enrolled in for the exam yet, and the resit of a course whose exam the
+        student did not pass (resits are never offered automatically otherwise).
+        """
+        classes = self.classes(student_number, academic_year)
+        now = self.ctx.now()
+        followed = {(t.cls.academic_year, t.cls.catalogue_number) for t in classes
+                    if t.cls.component not in EXAM_COMPONENTS}
+        with self.ctx.db.read() as session:
+            student = get_student(session, student_number)
+            grades: dict[int, list[float]] = {}
+            for r in session.scalars(select(ExamResult).where(ExamResult.student_id == student.id)):
+                grades.setdefault(r.course_id, []).append(r.grade)
+            failed = {cid for cid, g in grades.items() if g and max(g) < PASS_GRADE}
+            stmt = (select(ClassSection).where(ClassSection.component.in_(EXAM_COMPONENTS))
+                    .options(*section_options()))
+            if academic_year:
+                year_id = get_year(session, academic_year).id
+                stmt = stmt.where(ClassSection.academic_year_id == year_id)
+            # Resits only in the years the student is studying in (the timetable's, this one).
+            years = {t.cls.academic_year for t in classes} | {academic_year_code(now)}
+            candidates = []
+            for s in session.scalars(stmt.order_by(ClassSection.class_number)).unique():
+                follows = (s.academic_year.code, s.course.catalogue_number) in followed
+                if (s.component == "Exam" and follows) or (
+                        s.component == "Resit" and s.course_id in failed
+                        and s.academic_year.code in years):
+                    candidates.append(class_info(s, now))
+        return exam_lines(classes, now.date(), available=candidates)
+
+    def ics(self, student_number: str, *, kinds: Iterable[str] = ("enrolled",),
+            academic_year: str | None = None) -> bytes:
+        """The iCalendar file of the chosen kinds (default: enrolled classes only)."""
+        occurrences = self.agenda(student_number, kinds=kinds, academic_year=academic_year)
+        return calendar_ics(student_number, occurrences, self.ctx.now())
+
+    def export(self, student_number: str, path: str | os.PathLike = DEFAULT_ICS_PATH, *,
+               kinds: Iterable[str] = ("enrolled",),
+               academic_year: str | None = None) -> ExportResult:
+        """Write the .ics file; returns where it went and how many events it holds."""
+        kinds = tuple(k for k in KINDS if k in set(kinds))
+        if not kinds:
+            raise fail("nothing_to_export", "Nothing to export: every kind of class is hidden.",
+                       "Show enrolled, wait-listed or planned classes first.")
+        occurrences = self.agenda(student_number, kinds=kinds, academic_year=academic_year)
+        data = calendar_ics(student_number, occurrences, self.ctx.now())
+        target = write_file(path, data)
+        return ExportResult(path=str(target), events=len(occurrences), kinds=kinds,
+                            bytes_written=len(data))
+
+
+__all__ = ["TimetableService", "TimetableClass", "Occurrence", "WeekView", "ExamLine",
+           "ExportResult", "KINDS", "KIND_LABELS", "EXAM_DEADLINE_DAYS", "DEFAULT_ICS_PATH",
+           "build_week", "occurrences_of", "mark_conflicts", "calendar_ics", "parse_week",
+           "date_range", "monday_of", "meeting_dates", "exam_lines"]

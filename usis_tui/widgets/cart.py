@@ -1,0 +1,275 @@
+"""The "Shopping cart": one row per class with a selection checkbox, the class facts and the live
+enrolment check (what Enrol would do now, with every blocking reason for the highlighted row).
+
+The buttons ("Enrol", "Validate", "Delete") post ``Button.Pressed`` with ids ``cart-enrol``,
+``cart-validate`` and ``cart-delete``; the page that holds the cart handles them.
+"""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Button, DataTable, Label, Static
+
+from ..services.schemas import CartLine, EnrolResult, Problem
+from .class_detail import BAD, GOOD, WARN, status_text
+from .class_table import clip, days_times
+from .problems import ProblemList
+
+SHORT = {
+    "time_conflict": "Time clash",
+    "class_full": "Class full",
+    "class_and_waitlist_full": "Full, WL full",
+    "requisites": "Requisites",
+    "not_yet_open": "Not yet open",
+    "period_closed": "Closed period",
+    "hold": "Hold",
+    "bad_permission": "Permission",
+    "already_enrolled": "Enrolled",
+    "already_waitlisted": "Waiting",
+    "one_minor": "One minor",
+    "ec_cap": "EC maximum",
+}
+
+
+def flag_text(line: CartLine) -> Text:
+    """Short per-row verdict: ✓ Can enrol, ▲ Wait list, ✗ <first problem> (+n)."""
+    if line.would == "enrolled":
+        return Text.assemble(("✓ ", f"bold {GOOD}"), "Can enrol")
+    if line.would == "waitlisted":
+        return Text.assemble(("▲ ", f"bold {WARN}"), "Wait list")
+    first = line.problems[0] if line.problems else None
+    label = SHORT.get(first.code, "Refused") if first else "Refused"
+    more = f" +{len(line.problems) - 1}" if len(line.problems) > 1 else ""
+    return Text.assemble(("✗ ", f"bold {BAD}"), (label + more, BAD))
+
+
+def line_problems_text(line: CartLine) -> Text:
+    """The highlighted cart row in full, then what Enrol would do now and why."""
+    c = line.cls
+    text = Text.assemble((f"{c.class_number} {c.catalogue_number} ", "bold"), c.title,
+                         f" ({c.component}) · {c.days_times} · {c.rooms} · "
+                         f"{c.instructor or 'Staff'} · {c.seats} seats taken")
+    if line.wait_list_ok:
+        text.append(" · wait list if full")
+    if line.permission_number:
+        text.append(f" · permission number {line.permission_number}")
+    if not line.problems:
+        if line.would == "enrolled":
+            text.append_text(Text.assemble("\n", ("✓ ", f"bold {GOOD}"),
+                                           "Enrol would add this class to your schedule."))
+        else:
+            text.append_text(Text.assemble("\n", ("▲ ", f"bold {WARN}"),
+                                           "The class is full: Enrol would put you on the wait "
+                                           "list."))
+        return text
+    text.append("\n")
+    text.append("✗ ", style=f"bold {BAD}")
+    text.append("Cannot be enrolled now:")
+    for p in line.problems:
+        text.append("\n  • ")
+        text.append(p.message, style="bold")
+        if p.hint:
+            text.append(f"\n    {p.hint}", style="italic")
+    return text
+
+
+def results_text(results: list[EnrolResult], *, validate: bool = False) -> Table:
+    """One entry per class: ✓ (enrolled), ▲ (wait list) or ✗ (not enrolled), the class, the uSis
+    message, then every further reason with its hint, indented under the mark."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(no_wrap=True)
+    grid.add_column(ratio=1)
+    for r in results:
+        if r.outcome == "enrolled":
+            mark = Text("✓", style=f"bold {GOOD}")
+        elif r.outcome == "waitlisted":
+            mark = Text("▲", style=f"bold {WARN}")
+        else:
+            mark = Text("✗", style=f"bold {BAD}")
+        body = Text.assemble((f"{r.class_number} {r.catalogue_number} ", "bold"),
+                             f"{r.title} ({r.component})")
+        body.append("\n")
+        body.append(r.message, style=f"bold {BAD}" if not r.ok else
+                    (f"bold {GOOD}" if r.outcome == "enrolled" else f"bold {WARN}"))
+        shown = {r.message}
+        for p in r.problems:
+            if p.message not in shown:
+                body.append("\n")
+                body.append(p.message, style=f"bold {BAD}")
+                shown.add(p.message)
+            if p.hint:
+                body.append("\n")
+                body.append(p.hint, style="italic")
+        grid.add_row(mark, body)
+    return grid
+
+
+class CartTable(DataTable):
+    """Shopping cart rows; Space ticks a row (the "Select" checkbox)."""
+
+    BINDINGS = [
+        Binding("space", "toggle", "Select", tooltip="Tick or untick the highlighted class"),
+        Binding("a", "select_all", "Select all"),
+    ]
+
+    class SelectionChanged(Message):
+        def __init__(self, table: CartTable) -> None:
+            super().__init__()
+            self.table = table
+
+        @property
+        def control(self) -> CartTable:
+            return self.table
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        self.lines: dict[str, CartLine] = {}
+        self.selected: set[int] = set()
+
+    def on_mount(self) -> None:
+        self.add_column("Select", key="select")
+        self.add_column("Class", key="class")
+        self.add_column("Description", key="title")
+        self.add_column("Days & Times", key="days")
+        self.add_column("Room", key="room")
+        self.add_column("Instructor", key="instructor")
+        self.add_column(Text("EC", justify="right"), key="ec")
+        self.add_column("Status", key="status")
+        self.add_column("Enrol check", key="check")
+
+    @staticmethod
+    def box(ticked: bool) -> Text:
+        return Text("[x]", style="bold") if ticked else Text("[ ]")
+
+    def show_lines(self, lines: list[CartLine]) -> None:
+        current = self.current
+        self.clear()
+        self.lines = {str(line.item_id): line for line in lines}
+        self.selected &= {line.item_id for line in lines}
+        for line in lines:
+            c = line.cls
+            self.add_row(self.box(line.item_id in self.selected), c.class_number,
+                         clip(f"{c.catalogue_number} {c.title}", 20),
+                         clip(days_times(c), 17), clip(c.rooms, 11), clip(c.instructor or "Staff", 13),
+                         Text(f"{c.ec:g}", justify="right"), status_text(c.status),
+                         flag_text(line), key=str(line.item_id))
+        if current is not None and str(current.item_id) in self.lines:
+            self.move_cursor(row=self.get_row_index(str(current.item_id)), animate=False)
+        self.post_message(self.SelectionChanged(self))
+
+    @property
+    def current(self) -> CartLine | None:
+        if not self.row_count:
+            return None
+        return self.lines.get(self.ordered_rows[self.cursor_row].key.value or "")
+
+    def set_selected(self, item_id: int, ticked: bool) -> None:
+        if str(item_id) not in self.lines:
+            return
+        if ticked:
+            self.selected.add(item_id)
+        else:
+            self.selected.discard(item_id)
+        self.update_cell(str(item_id), "select", self.box(ticked))
+        self.post_message(self.SelectionChanged(self))
+
+    def action_toggle(self) -> None:
+        line = self.current
+        if line is not None:
+            self.set_selected(line.item_id, line.item_id not in self.selected)
+
+    def action_select_all(self) -> None:
+        everything = {line.item_id for line in self.lines.values()}
+        tick = self.selected != everything
+        for item_id in everything:
+            self.set_selected(item_id, tick)
+
+    def on_click(self, event) -> None:
+        # A click in the "Select" column ticks the row, like the checkbox in uSis.
+        meta = event.style.meta if event.style else {}
+        if meta.get("column") == 0 and meta.get("row", -1) >= 0:
+            self.call_after_refresh(self.action_toggle)
+
+    def selected_lines(self) -> list[CartLine]:
+        return [line for line in self.lines.values() if line.item_id in self.selected]
+
+
+class ShoppingCart(Vertical):
+    """Title, table, the highlighted class's enrol check, messages, and the cart buttons."""
+
+    BINDINGS = [
+        Binding("e", "press('cart-enrol')", "Enrol", tooltip="Enrol in the ticked classes"),
+        Binding("v", "press('cart-validate')", "Validate",
+                tooltip="Check what Enrol would do, without enrolling"),
+        Binding("d,delete", "press('cart-delete')", "Delete",
+                tooltip="Remove the ticked (or highlighted) class from the Shopping cart"),
+    ]
+
+    DEFAULT_CSS = """
+    ShoppingCart { height: auto; }
+    ShoppingCart > #cart-title { text-style: bold; width: 1fr; background: $primary-muted; padding: 0 1; }
+    ShoppingCart > CartTable { height: auto; max-height: 12; }
+    ShoppingCart > #cart-empty { color: $text-muted; padding: 0 1; }
+    ShoppingCart > #cart-check { height: auto; padding: 0 1; }
+    ShoppingCart > #cart-validate-results { height: auto; padding: 0 1; border: round $primary; display: none; }
+    ShoppingCart > #cart-validate-results.-shown { display: block; }
+    ShoppingCart > #cart-buttons { height: auto; margin-top: 1; }
+    ShoppingCart > #cart-buttons Button { margin-right: 1; }
+    """
+
+    def compose(self) -> ComposeResult:
+        yield Label("Shopping cart", id="cart-title")
+        yield CartTable(id="cart-table")
+        yield Static("Your Shopping cart is empty.", id="cart-empty")
+        yield Static("", id="cart-check")
+        yield ProblemList(id="cart-problems")
+        yield Static("", id="cart-validate-results")
+        with Horizontal(id="cart-buttons"):
+            yield Button("Enrol", id="cart-enrol", variant="primary", compact=True)
+            yield Button("Validate", id="cart-validate", compact=True)
+            yield Button("Delete", id="cart-delete", variant="error", compact=True)
+
+    @property
+    def table(self) -> CartTable:
+        return self.query_one(CartTable)
+
+    def set_title(self, title: str) -> None:
+        self.query_one("#cart-title", Label).update(title)
+
+    def show_lines(self, lines: list[CartLine]) -> None:
+        self.table.show_lines(lines)
+        self.query_one("#cart-empty").display = not lines
+        self.table.display = bool(lines)
+        self._show_check()
+
+    def show_problems(self, problems: list[Problem]) -> None:
+        self.query_one(ProblemList).show(problems)
+
+    def clear_messages(self) -> None:
+        self.query_one(ProblemList).clear()
+        box = self.query_one("#cart-validate-results", Static)
+        box.update("")
+        box.remove_class("-shown")
+
+    def show_validation(self, results: list[EnrolResult]) -> None:
+        box = self.query_one("#cart-validate-results", Static)
+        box.border_title = "Validate"
+        box.update(results_text(results, validate=True))
+        box.add_class("-shown")
+
+    def _show_check(self) -> None:
+        line = self.table.current
+        check = self.query_one("#cart-check", Static)
+        check.update(line_problems_text(line) if line else "")
+        check.display = line is not None
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        self._show_check()
+
+    def action_press(self, button_id: str) -> None:
+        self.query_one(f"#{button_id}", Button).press()

@@ -1,0 +1,111 @@
+"""Tables of classes: class search results and the student's schedule (Drop, Swap, My Class
+Schedule). Rows are keyed by section id (search) or enrolment id (schedule)."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.widgets import DataTable
+
+from ..services.schemas import ClassInfo, ScheduleLine
+from .class_detail import GOOD, WARN, status_text
+
+
+def clip(text: str | None, width: int) -> str:
+    text = text or ""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def days_times(cls: ClassInfo) -> str:
+    """Weekly patterns grouped by time: "Mo/We 13:45-15:30", "Tu 11:00-12:45, Fr 11:00-12:45"."""
+    by_time: dict[str, list[str]] = {}
+    for m in sorted(cls.meetings, key=lambda m: (m.weekday, m.start)):
+        days = by_time.setdefault(f"{m.start:%H:%M}-{m.end:%H:%M}", [])
+        if m.day not in days:
+            days.append(m.day)
+    if not by_time:
+        return "TBA"
+    return ", ".join(f"{'/'.join(days)} {span}" for span, days in by_time.items())
+
+
+def schedule_status(line: ScheduleLine) -> Text:
+    if line.status == "enrolled":
+        return Text.assemble(("✓ ", f"bold {GOOD}"), "Enrolled")
+    if line.status == "waitlisted":
+        return Text.assemble(("▲ ", f"bold {WARN}"), f"Waiting ({line.waitlist_position})")
+    return Text("Dropped", style="dim")
+
+
+class ClassTable(DataTable):
+    """Class search results: Catalogue number, Course title, Class, Component, Days & Times,
+    Status, Seats."""
+
+    BINDINGS = [Binding("enter", "select_cursor", "Select class",
+                        tooltip="Open the highlighted class: details and enrolment preferences")]
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        self.by_key: dict[str, ClassInfo] = {}
+
+    def on_mount(self) -> None:
+        self.add_column("Catalogue number", key="catalogue")
+        self.add_column("Course title", key="title")
+        self.add_column("Class", key="class")
+        self.add_column("Component", key="component")
+        self.add_column("Days & Times", key="days")
+        self.add_column("Status", key="status")
+        self.add_column(Text("Seats", justify="right"), key="seats")
+
+    def show_classes(self, classes: list[ClassInfo]) -> None:
+        self.clear()
+        self.by_key = {str(c.section_id): c for c in classes}
+        for c in classes:
+            self.add_row(c.catalogue_number, clip(c.title, 34), c.class_number, c.component,
+                         clip(days_times(c), 30), status_text(c.status),
+                         Text(c.seats, justify="right"), key=str(c.section_id))
+
+    @property
+    def current(self) -> ClassInfo | None:
+        if not self.row_count:
+            return None
+        key = self.ordered_rows[self.cursor_row].key.value
+        return self.by_key.get(key or "")
+
+
+class ScheduleTable(DataTable):
+    """My Class Schedule (also the list to pick from on Drop and Swap)."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        self.lines: dict[str, ScheduleLine] = {}
+
+    def on_mount(self) -> None:
+        self.add_column("Status", key="status")
+        self.add_column("Class", key="class")
+        self.add_column("Course", key="course")
+        self.add_column("Component", key="component")
+        self.add_column("Days & Times", key="days")
+        self.add_column("Room", key="room")
+        self.add_column("Instructor", key="instructor")
+        self.add_column(Text("EC", justify="right"), key="ec")
+
+    def show_lines(self, lines: list[ScheduleLine]) -> None:
+        keep = self.current
+        self.clear()
+        self.lines = {str(line.enrolment_id): line for line in lines}
+        for line in lines:
+            c = line.cls
+            self.add_row(schedule_status(line), c.class_number,
+                         clip(f"{c.catalogue_number} {c.title}", 26), c.component,
+                         clip(days_times(c), 17), clip(c.rooms, 14),
+                         clip(c.instructor or "Staff", 14),
+                         Text(f"{c.ec:g}", justify="right"), key=str(line.enrolment_id))
+        if keep is not None and str(keep.enrolment_id) in self.lines:
+            self.move_cursor(row=self.get_row_index(str(keep.enrolment_id)), animate=False)
+
+    @property
+    def current(self) -> ScheduleLine | None:
+        if not self.row_count:
+            return None
+        key = self.ordered_rows[self.cursor_row].key.value
+        return self.lines.get(key or "")

@@ -1,0 +1,36 @@
+"""A short coloured status word: Open / Wait List / Closed, or an enrolment period's state."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+STYLES = {
+    "Open": "bold #2E7D32",
+    "Wait List": "bold #9C5700",
+    "Closed": "bold #B3261E",
+    "open": "bold #2E7D32",
+    "not_yet_open": "bold #4A6F91",
+    "closed": "#6B6B6B",
+}
+LABELS = {"open": "Open", "not_yet_open": "Not yet open", "closed": "Closed"}
+MARKS = {"Open": "●", "Wait List": "▲", "Closed": "■", "open": "●", "not_yet_open": "○",
+         "closed": "■"}
+
+
+def status_text(status: str) -> Text:
+    """``●  Open`` in green, ``▲ Wait List`` in amber, ``■ Closed`` in red (a mark, not colour only)."""
+    label = LABELS.get(status, status)
+    return Text(f"{MARKS.get(status, '•')} {label}", style=STYLES.get(status, "bold"))
+
+
+class StatusBadge(Static):
+    DEFAULT_CSS = "StatusBadge { width: auto; height: 1; }"
+
+    def __init__(self, status: str, **kwargs) -> None:
+        super().__init__(status_text(status), **kwargs)
+        self.status = status
+
+    def set_status(self, status: str) -> None:
+        self.status = status
+        self.update(status_text(status))
