@@ -423,10 +423,10 @@ class AddPane(Vertical):
         self._entry_note(Text.assemble(
             ("✓ ", f"bold {GOOD}"),
             f"Class {cls.class_number} {cls.catalogue_number} {cls.title} ({cls.component}) "
-            "has been added to your Shopping cart and ticked: add another class, or select "
-            "Enrol."))
+            "has been added to your Shopping cart and ticked: select Enrol (e) to enrol, or "
+            "add another class (Shift+Tab to the class number)."))
         await self.enrol.load_cart(tick=line.item_id)
-        self.query_one("#class-number").focus()
+        self.focus_cart()  # as uSis: Next takes you to the Shopping cart
 
     @on(Button.Pressed, "#prefs-previous")
     def _prefs_previous(self, event: Button.Pressed) -> None:
