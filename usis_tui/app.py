@@ -73,6 +73,8 @@ PAGES: dict[str, tuple[str, ...]] = {
     "Student Center": ("Self Service", "Student Center"),
     "Message centre": ("Self Service", "Student Center", "Message centre"),
     "Timetable": ("Self Service", "Student Center", "Timetable"),
+    "Petitions": ("Self Service", "Student Center", "Petitions"),
+    "Petitions to handle": ("Petitions to handle",),
     **{name: ("Self Service", "Student Center", name) for name in ENROL_TABS},
 }
 # What each page is about, for the command palette.
@@ -89,14 +91,18 @@ PAGE_HELP = {
     "My Class Schedule": "Your enrolled and wait-listed classes",
     "Shopping cart": "Classes you plan to enrol in",
     "Timetable": "MyTimetable: your week, wait-listed and planned classes, .ics export",
+    "Petitions": "My Academics: elective course, exemption, credits, external education",
+    "Petitions to handle": "Board of Examiners: advise, decide and register grades",
 }
 STUDENT_ONLY = {name for name, steps in PAGES.items() if len(steps) >= 2}
+BOARD_ONLY = {"Petitions to handle"}
 ALIASES = {
     "home": "Main Menu", "menu": "Main Menu", "student centre": "Student Center",
     "messages": "Message centre", "message center": "Message centre", "cart": "Shopping cart",
     "shopping cart": "Shopping cart", "schedule": "My Class Schedule", "search": "Class Search",
     "add classes": "Add", "drop classes": "Drop", "swap classes": "Swap",
-    "mytimetable": "Timetable", "my timetable": "Timetable",
+    "mytimetable": "Timetable", "my timetable": "Timetable", "petition": "Petitions",
+    "board": "Petitions to handle", "board of examiners": "Petitions to handle",
 }
 STAFF_MESSAGE = ("{page} shows a student's own data. Staff will open it by acting as a "
                  "student (\"act as\"), which comes in a later release.")
@@ -123,7 +129,7 @@ class UsisCommands(Provider):
         app = self.usis_app
         if app.identity is None:
             return []
-        return [p for p in PAGES if app.identity.kind == "student" or p not in STUDENT_ONLY]
+        return [p for p in PAGES if app.may_open(p)]
 
     async def discover(self) -> Hits:
         for page in self._pages():
@@ -293,6 +299,14 @@ class UsisApp(App):
             screen = MessageCentreScreen()
         elif step == "Timetable":
             screen = make_timetable_screen()
+        elif step == "Petitions":
+            from .screens.petitions import PetitionsScreen
+
+            screen = PetitionsScreen()
+        elif step == "Petitions to handle":
+            from .screens.board import BoardQueueScreen
+
+            screen = BoardQueueScreen()
         else:
             screen = make_enrol_screen(ENROL_TABS[step], **options)
         screen.usis_page = step  # type: ignore[attr-defined]
@@ -314,6 +328,9 @@ class UsisApp(App):
             self.notify(STAFF_MESSAGE.format(page=name), title="Student pages",
                         severity="warning", timeout=8)
             return False
+        if not self.may_open(name):
+            self.notify(f"{name} is for the Board of Examiners.", severity="warning")
+            return False
         steps = PAGES[name]
         current = [getattr(s, "usis_page", None) for s in self.screen_stack[2:]]
         keep = 0
@@ -330,6 +347,15 @@ class UsisApp(App):
             last = i == len(steps) - 1
             self.push_screen(self._make_page(step, **(options if last else {})))
         return True
+
+    def may_open(self, page: str) -> bool:
+        """Whether the signed-in user may open ``page`` (students their own pages, the board
+        its queue)."""
+        if self.identity is None:
+            return False
+        if page in BOARD_ONLY:
+            return self.identity.role == "board"
+        return self.identity.kind == "student" or page not in STUDENT_ONLY
 
     async def action_navigate(self, page: str) -> None:
         await self.navigate(page)

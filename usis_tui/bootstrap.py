@@ -21,8 +21,9 @@ def ensure_database(db: Database, now: datetime, *, demo: bool = True):
     from .models import Student
 
     try:
-        if not db.has_schema():
-            db.create_schema()
+        # create_all only adds what is missing: tables of newer releases (e.g. petitions)
+        # appear in an older database file without touching its rows.
+        db.create_schema()
         with db.read() as session:
             empty = not session.scalar(select(func.count(Student.id)))
         if empty and demo:

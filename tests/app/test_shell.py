@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-import pytest
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 from textual.widgets import DataTable, Input
@@ -363,7 +362,8 @@ async def test_palette_unknown_class_number_offers_the_search(demo_db_url):
 
 
 PAGES = ["Self Service", "Student Center", "Enrol", "Shopping cart", "My Class Schedule",
-         "Message centre", "Drop", "Swap", "Class Search", "Timetable", "Main Menu"]
+         "Message centre", "Drop", "Swap", "Class Search", "Timetable", "Petitions",
+         "Main Menu"]
 
 
 async def test_navigate_opens_every_page(demo_db_url):
@@ -395,6 +395,34 @@ async def test_leaving_pages_while_they_load_does_not_crash(demo_db_url):
             await app.navigate("Main Menu")
         await settle(pilot)
         assert app.is_running and screen_names(app) == ["MainMenuScreen"]
+
+
+async def test_board_reaches_its_queue_from_the_main_menu_and_nobody_else_does(demo_db_url):
+    from usis_tui.screens.board import BoardQueueScreen
+    from usis_tui.screens.petitions import PetitionsScreen
+
+    app = make_app(demo_db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await signed_in(pilot, "board")
+        assert isinstance(app.screen, MainMenuScreen)
+        assert "Petitions to handle" in text_of(app.screen.query_one("#link-board"))
+        await pilot.press("p")
+        await settle(pilot)
+        assert isinstance(app.screen, BoardQueueScreen)
+        assert app.screen.query_one("#breadcrumb").text == "Main Menu › Petitions to handle"
+    app = make_app(demo_db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await signed_in(pilot, "s7654321")
+        assert not app.screen.query("#link-board")
+        await pilot.press("p")  # no such key for a student
+        await settle(pilot)
+        assert isinstance(app.screen, MainMenuScreen)
+        assert await app.navigate("Petitions to handle") is False
+        assert await app.navigate("Student Center") is True
+        await settle(pilot)
+        await pilot.click("#link-petitions")
+        await settle(pilot)
+        assert isinstance(app.screen, PetitionsScreen)
 
 
 async def test_navigate_unknown_page_says_so(demo_db_url):

@@ -67,7 +67,8 @@ class _Builder:
 
     ORDER = [m.AcademicYear, m.Programme, m.Course, m.Minor, m.ClassSection, m.Meeting,
              m.Student, m.StaffUser, m.Enrolment, m.CartItem, m.PermissionNumber, m.ExamResult,
-             m.Hold, m.Message, m.MinorApplication]
+             m.Hold, m.Message, m.MinorApplication, m.Petition, m.PetitionDocument,
+             m.PetitionEvent]
 
     def __init__(self) -> None:
         self.rows: dict[type, list[dict]] = {t: [] for t in self.ORDER}
@@ -240,7 +241,6 @@ class DemoGenerator:
 
     # ------------------------------------------------------------------ the catalogue
     def build(self) -> DemoSummary:
-        rng = self.rng
         year_id = self.add_year(self.start_year)
         next_year_id = self.add_year(self.start_year + 1)
         minors_prog = None
@@ -277,7 +277,6 @@ class DemoGenerator:
                                      parent_id=minor.id, instructor=INSTRUCTORS[i])
 
         # Programmes: sixteen courses each; class numbers from 2001 upwards.
-        next_number = iter(range(2001, 10000))
         programme_courses: dict[str, list[tuple[int, int, str, int]]] = {}
         for p_i, (code, name, degree, prefix, courses) in enumerate(PROGRAMMES):
             pid = prog_ids[code]
@@ -297,7 +296,6 @@ class DemoGenerator:
                     period = self.course_period(code, c_i) if offset == 0 else "not_yet_open"
                     numbers[(yid, cat)] = self.course_sections(
                         yid, offset, counter, p_i, c_i, cid, degree, period, courses[c_i])
-        del next_number
         # People.
         demo_hash = hash_password(DEMO_PASSWORD)
         cs = prog_ids["BSC-CS"]
@@ -318,6 +316,7 @@ class DemoGenerator:
 
         self.demo_student(me, year_id, programme_courses["BSC-CS"], numbers)
         self.demo_master(master, year_id, programme_courses["MSC-ICTIB"], numbers)
+        self.demo_petitions(master)
         self.fill(year_id, prog_ids, programme_courses, numbers, demo_hash)
         if self.size:
             self.scale(year_id, prog_ids)
@@ -474,6 +473,129 @@ class DemoGenerator:
             lecture = self._sections_of(yid, numbers, cat)[0]
             if self.can_sit(master, lecture):
                 self.enrol(master, lecture, "enrolled", when)
+
+    # ------------------------------------------------------------------ petitions
+    def demo_petitions(self, student_id: int) -> None:
+        """Three petitions of the master student s7654321, relative to the clock: one
+        "Approved" (with the Board's explanation and a registered grade), one "In progress"
+        (external education, 7.5 EC rounded down to 7) and one "Submitted" (an HBO course at
+        level 300 with the signed HBO Elective Course Form). Also an honours class, to show that
+        honours courses cannot be electives."""
+        self.add_course("4000HONSSE", "Honours Class: Science, Society and Ethics", 5, 400, None,
+                        honours=True)
+        board = "board"
+        now = self.now
+
+        def day(offset: int, hhmm: str = "10:00") -> datetime:
+            return at(now.date() + timedelta(days=offset), hhmm)
+
+        def petition(kind: str, status: str, submitted: datetime, **values) -> int:
+            row = dict(student_id=student_id, petition_type=kind, status=status, course_id=None,
+                       course_url=None, submitted_at=submitted, updated_at=submitted,
+                       advice=None, decision=None, decided_at=None, decided_by=None,
+                       decision_number=None, decision_type=None, decided_ec=None,
+                       decided_level=None, decided_institution=None, board_explanation=None,
+                       grade_entered=None, grade=None, grade_registered_at=None,
+                       withdraw_reason=None)
+            row.update(values)
+            return self.b.add(m.Petition, **row)
+
+        def event(pid: int, when: datetime, status: str, title: str, actor: str,
+                  note: str = "") -> None:
+            self.b.add(m.PetitionEvent, petition_id=pid, at=when, status=status, title=title,
+                       note=note, actor=actor)
+
+        def message(when: datetime, subject: str, body: str, read: bool) -> None:
+            self.b.add(m.Message, student_id=student_id, category="petition", subject=subject,
+                       body=body, created_at=when, read_at=when + timedelta(hours=3) if read
+                       else None)
+
+        advice_text = ("The Media Technology board supports the petition: the course fits the "
+                       "student's graduation project.")
+        # 1. Approved: an elective at TU Delft, decided, grade 7.3 registered as 7.5.
+        submitted, advised, decided, graded = day(-95), day(-82, "15:00"), day(-75), day(-3)
+        number = f"{academic_year_code(decided)[2:4]}-{academic_year_code(decided)[7:9]} LIACS 129"
+        explanation = (f"{number}, Individueel besluit: approved, 5 EC, level 500, "
+                       "Delft University of Technology.")
+        p1 = petition("Elective course", "Approved", submitted,
+                      course_name="Human-Computer Interaction Design",
+                      institution="Delft University of Technology", institution_type="University",
+                      level=500, ec_entered=5.0, ec=5, course_start=(day(-68)).date(),
+                      motivation="HCI design methods prepare my graduation project on citizen "
+                                 "portals; Leiden does not teach this course.",
+                      course_url="https://studiegids.tudelft.nl/IN4315",
+                      updated_at=graded, advice=advice_text, decision="approved",
+                      decided_at=decided, decided_by=board, decision_number=number,
+                      decision_type="Individueel besluit", decided_ec=5, decided_level=500,
+                      decided_institution="Delft University of Technology",
+                      board_explanation=explanation, grade_entered=7.3, grade=7.5,
+                      grade_registered_at=graded)
+        self.b.add(m.PetitionDocument, petition_id=p1, kind="Document",
+                   path="~/Documents/petitions/tudelft-in4315-course-description.pdf",
+                   added_at=submitted)
+        event(p1, submitted, "Submitted", "Submitted", DEMO_MASTER)
+        event(p1, advised, "In progress", "Advice programme board", board, advice_text)
+        event(p1, decided, "In progress", "Decision Board of Examiners: approved", board,
+              explanation)
+        event(p1, graded, "Approved", "Grade registered",
+              board, "The grade 7.3 on the transcript is registered as 7.5 (rounded to the "
+                     "nearest half point).")
+        label = ("Elective course: Human-Computer Interaction Design, Delft University of "
+                 "Technology")
+        message(submitted, "Petition 000001 submitted: Elective course",
+                f"We received your petition 000001 ({label}). Its status is \"Submitted\".", True)
+        message(advised, "Petition 000001 is in progress",
+                "The programme board has discussed your petition 000001 and passed its advice "
+                "to the Board of Examiners. Status: \"In progress\".", True)
+        message(decided, "Petition 000001 approved by the Board of Examiners",
+                f"Explanation Board of Examiners: {explanation} The status stays \"In progress\" "
+                "until your grade is registered. Approval does not enrol you: enrol for the "
+                "course and the exam in uSis yourself.", True)
+        message(graded, "Petition 000001: Approved",
+                "Your grade for Human-Computer Interaction Design has been registered: 7.5. The "
+                "grade 7.3 on the transcript is registered as 7.5 (rounded to the nearest half "
+                "point). Petition 000001 now has status \"Approved\".", False)
+
+        # 2. In progress: external education in Copenhagen, 7.5 EC becomes 7 EC.
+        submitted, advised = day(-20, "11:30"), day(-6, "16:00")
+        p2 = petition("External education", "In progress", submitted,
+                      course_name="Digital Platform Strategy",
+                      institution="Copenhagen Business School", institution_type="University",
+                      level=500, ec_entered=7.5, ec=7, course_start=day(70).date(),
+                      motivation="Exchange semester at CBS; platform strategy complements IT "
+                                 "Governance and my thesis on public digital platforms.",
+                      course_url="https://kursuskatalog.cbs.dk/KAN-CDSCV1801U",
+                      updated_at=advised, advice=advice_text)
+        self.b.add(m.PetitionDocument, petition_id=p2, kind="Document",
+                   path="~/Documents/exchange/cbs-learning-agreement.pdf", added_at=submitted)
+        rounding = ("7.5 EC becomes 7 EC: Leiden University does not accept half credits and "
+                    "always rounds down.")
+        event(p2, submitted, "Submitted", "Submitted", DEMO_MASTER, rounding)
+        event(p2, advised, "In progress", "Advice programme board", board, advice_text)
+        message(submitted, "Petition 000002 submitted: External education",
+                "We received your petition 000002 (External education: Digital Platform "
+                f"Strategy, Copenhagen Business School). {rounding}", True)
+        message(advised, "Petition 000002 is in progress",
+                "The programme board has discussed your petition 000002 and passed its advice "
+                "to the Board of Examiners, who will approve or reject it. Status: "
+                "\"In progress\".", False)
+
+        # 3. Submitted: an HBO course at level 300 (3 of the 5 EC below Master level).
+        submitted = day(-2, "14:45")
+        p3 = petition("Elective course", "Submitted", submitted,
+                      course_name="Service Design Sprint", institution="Hogeschool Rotterdam",
+                      institution_type="HBO", level=300, ec_entered=3.0, ec=3,
+                      course_start=day(77).date(),
+                      motivation="A hands-on service design course for the prototype in my "
+                                 "graduation project.",
+                      course_url="https://www.hogeschoolrotterdam.nl/minoren/service-design")
+        self.b.add(m.PetitionDocument, petition_id=p3, kind="HBO Elective Course Form",
+                   path="~/Documents/petitions/hbo-elective-course-form-signed.pdf",
+                   added_at=submitted)
+        event(p3, submitted, "Submitted", "Submitted", DEMO_MASTER)
+        message(submitted, "Petition 000003 submitted: Elective course",
+                "We received your petition 000003 (Elective course: Service Design Sprint, "
+                "Hogeschool Rotterdam). Its status is \"Submitted\".", True)
 
     def fill(self, yid: int, prog_ids: dict, programme_courses: dict, numbers: dict,
              pw: str) -> None:

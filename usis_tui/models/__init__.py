@@ -13,10 +13,21 @@ from .enrolment import (
 )
 from .messaging import AuditEntry, Message
 from .people import Programme, StaffUser, Student
+from .petitions import (
+    DECISION_TYPES,
+    INSTITUTION_TYPES,
+    PETITION_STATUSES,
+    PETITION_TYPES,
+    Petition,
+    PetitionDocument,
+    PetitionEvent,
+)
 
 __all__ = [
     "COMPONENTS", "ENROLMENT_STATUSES", "MINOR_TYPES", "WEEKDAYS",
     "AcademicYear", "AuditEntry", "Base", "CartItem", "ClassSection", "Course", "Enrolment",
     "ExamResult", "Hold", "Meeting", "Message", "Minor", "MinorApplication", "PermissionNumber",
     "Programme", "StaffUser", "Student",
+    "DECISION_TYPES", "INSTITUTION_TYPES", "PETITION_STATUSES", "PETITION_TYPES",
+    "Petition", "PetitionDocument", "PetitionEvent",
 ]

@@ -17,6 +17,7 @@ class MainMenuScreen(UsisScreen):
     BINDINGS = [
         Binding("escape", "back", "Back", show=False),
         Binding("s", "app.navigate('Self Service')", "Self Service"),
+        Binding("p", "board", "Petitions to handle"),
         Binding("o", "app.sign_out", "Sign out"),
     ]
 
@@ -31,10 +32,22 @@ class MainMenuScreen(UsisScreen):
                 yield LinkRow("Self Service", "Self Service",
                               "Student Center, enrolment, class schedule and messages",
                               link_id="link-self-service")
+                if identity is not None and identity.role == "board":
+                    yield LinkRow("Petitions to handle", "Petitions to handle",
+                                  "Board of Examiners: advise, decide and register grades",
+                                  link_id="link-board")
                 yield LinkRow("Sign out", "", "End your uSis session", link_id="link-sign-out")
 
     def on_mount(self) -> None:
         self.query_one("#link-self-service", MenuLink).focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "board":  # only the Board of Examiners sees (and has) this key
+            return self.usis_app.may_open("Petitions to handle")
+        return True
+
+    async def action_board(self) -> None:
+        await self.usis_app.navigate("Petitions to handle")
 
     def action_back(self) -> None:
         """Main Menu is the start: Escape stays here."""

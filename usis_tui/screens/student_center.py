@@ -167,9 +167,9 @@ class StudentCenterScreen(UsisScreen):
                         with Vertical(id="block-academics", classes="block") as b:
                             b.border_title = "My Academics"
                             yield Static("Loading…", id="results")
-                            yield Static("Academic requirements and petitions: coming in a "
-                                         "later release.", id="academics-later",
-                                         classes="muted")
+                            yield MenuLink("Petitions", id="link-petitions")
+                            yield Static("Academic requirements: coming in a later release.",
+                                         id="academics-later", classes="muted")
                     with Vertical(id="block-week", classes="block") as b:
                         b.border_title = "This week's classes"
                         yield WeekList("Loading…", id="week")

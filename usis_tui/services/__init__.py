@@ -15,6 +15,7 @@ from .base import Context, ServiceError
 from .cart import CartService
 from .catalogue import CatalogueService, academic_year_code
 from .enrolment import EnrolmentService
+from .petitions import PetitionService
 from .schemas import Problem
 from .student import StudentService
 from .timetable import TimetableService
@@ -32,6 +33,7 @@ class Usis:
         self.cart = CartService(self.ctx, self.enrolment)
         self.student = StudentService(self.ctx)
         self.timetable = TimetableService(self.ctx)
+        self.petitions = PetitionService(self.ctx)
 
     @classmethod
     def open(cls, url: str, clock: Callable[[], datetime] | None = None) -> Usis:

@@ -1,0 +1,359 @@
+"""The Board of Examiners' side of petitions (staff role ``board``).
+
+``BoardQueueScreen()`` lists the petitions to handle (oldest first; "a" shows all).
+``BoardPetitionScreen(petition_id)`` shows one petition with the next step on top:
+the programme board's advice (→ "In progress"), the Board of Examiners' decision (decision number,
+decision type, EC, level, institution → "Explanation Board of Examiners"), or the registration
+of the grade (→ "Approved" / "External courses approved"). The services check the role.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any, ClassVar
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import Resize
+from textual.widgets import (Button, ContentSwitcher, DataTable, Input, Label, RadioButton,
+                             RadioSet, Select, Static, TextArea)
+
+from ..services import ServiceError
+from ..services.petitions import (DECISION_TYPES, LEIDEN, LEVELS, PetitionInfo, PetitionSummary,
+                                  fmt_number, parse_number, round_ec, round_grade)
+from ..widgets.problems import ProblemList
+from .petitions import (LEVEL_NAMES, PetitionDetail, PetitionPage, course_width, field_row,
+                        short_type, status_text, steady)
+
+ACTION_TITLES = {
+    "Advice": "Next step: advice of the programme board",
+    "Decision": "Next step: decision of the Board of Examiners",
+    "Grade": "Next step: register the grade",
+    "": "Nothing to do",
+}
+
+
+class BoardScreen(PetitionPage):
+    """A Board page: the staff user name the services check."""
+
+    @property
+    def board_user(self) -> str:
+        identity = self.usis_app.identity
+        return identity.username if identity is not None else ""
+
+
+class BoardQueueScreen(BoardScreen):
+    """Petitions to handle: Submitted ones need advice, In progress ones a decision or a grade."""
+
+    BREADCRUMB = ("Main Menu", "Petitions to handle")
+    BINDINGS: ClassVar = [
+        Binding("a", "toggle_all", "All / to handle"),
+        Binding("f5", "reload", "Refresh", show=False),
+    ]
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.show_all = False
+        self.rows: list[PetitionSummary] = []
+
+    def compose_body(self) -> ComposeResult:
+        with Vertical(id="page"):
+            yield Label("Petitions to handle", classes="page-title", id="page-heading")
+            yield Static("Board of Examiners: record the programme board's advice, decide, and "
+                         "register the grade once the certified transcript has arrived.",
+                         classes="intro")
+            yield Static("", id="queue-count")
+            yield ProblemList(id="queue-problems")
+            yield DataTable(id="queue-table", cursor_type="row", zebra_stripes=True)
+            with Horizontal(classes="button-row"):
+                yield Button("Handle petition", id="open-petition", variant="primary",
+                             compact=True)
+                yield Button("Show all petitions", id="toggle-all", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#queue-table", DataTable).focus()
+
+    def on_screen_resume(self) -> None:
+        """Also sent when the screen is first shown: (re)load the queue."""
+        self.load()
+
+    def on_resize(self, event: Resize) -> None:
+        if self.rows:
+            self._fill()
+
+    @work(exclusive=True, group="queue")
+    async def load(self) -> None:
+        table = self.query_one("#queue-table", DataTable)
+        problems = self.query_one("#queue-problems", ProblemList)
+        try:
+            self.rows = await self.call(self.usis.petitions.queue, self.board_user,
+                                        include_handled=self.show_all, loading=table)
+        except ServiceError as exc:
+            problems.show(exc.problems)
+            self.rows = []
+            return
+        problems.clear()
+        self._fill()
+
+    def _fill(self) -> None:
+        table = self.query_one("#queue-table", DataTable)
+        row = table.cursor_row
+        narrow = self.size.width < 100
+        types = [short_type(p.petition_type) if narrow else p.petition_type for p in self.rows]
+        type_w = max([4] + [len(t) for t in types])
+        status_w = max([6] + [len(p.status) + 2 for p in self.rows])
+        fixed = 8 + type_w + status_w + 8 + (0 if narrow else 8 + 11)
+        table.clear(columns=True)
+        table.add_column("Petition", key="number", width=8)
+        if not narrow:
+            table.add_column("Student", key="student", width=8)
+        table.add_column("Type", key="type", width=type_w)
+        table.add_column("Course", key="course",
+                         width=course_width(self.size.width, fixed, 5 if narrow else 7))
+        if not narrow:
+            table.add_column("Submitted", key="submitted", width=11)
+        table.add_column("Status", key="status", width=status_w)
+        table.add_column("To do", key="todo", width=8)
+        for p, kind in zip(self.rows, types, strict=True):
+            cells = [p.number] + ([] if narrow else [p.student_number]) + [kind, p.course]
+            cells += [] if narrow else [f"{p.submitted_at:%d %b %Y}"]
+            cells += [status_text(p.status),
+                      Text(p.next_step or "–", style="bold" if p.next_step else "dim")]
+            table.add_row(*cells, key=str(p.id))
+        if self.rows:
+            table.move_cursor(row=min(max(row, 0), len(self.rows) - 1))
+        n = len(self.rows)
+        what = "petition" + ("s" if n != 1 else "")
+        self.query_one("#queue-count", Static).update(
+            (f"All {n} {what}, oldest first." if self.show_all else
+             f"{n} {what} to handle, oldest first." if n else "No petitions to handle.")
+            + (" Select one and press Enter to handle it." if n else ""))
+        self.query_one("#toggle-all", Button).label = (
+            "Only petitions to handle" if self.show_all else "Show all petitions")
+
+    def action_reload(self) -> None:
+        self.load()
+
+    @on(Button.Pressed, "#toggle-all")
+    def action_toggle_all(self) -> None:
+        self.show_all = not self.show_all
+        self.load()
+
+    @on(DataTable.RowSelected, "#queue-table")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.open_current()
+
+    @on(Button.Pressed, "#open-petition")
+    def open_current(self) -> None:
+        table = self.query_one("#queue-table", DataTable)
+        if self.rows and 0 <= table.cursor_row < len(self.rows):
+            self.app.push_screen(BoardPetitionScreen(self.rows[table.cursor_row].id))
+
+
+class BoardPetitionScreen(BoardScreen):
+    """One petition for the Board: the next step on top, every field below."""
+
+    BINDINGS: ClassVar = [Binding("f5", "reload", "Refresh", show=False)]
+
+    def __init__(self, petition_id: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.petition_id = petition_id
+        self.BREADCRUMB = ("Main Menu", "Petitions to handle", f"Petition {petition_id:06d}")
+        self.petition: PetitionInfo | None = None
+        self._prefilled = False
+
+    def compose_body(self) -> ComposeResult:
+        with VerticalScroll(id="page"):
+            yield ProblemList(id="load-problems")
+            with Vertical(id="action", classes="block"):
+                with ContentSwitcher(initial="act-none", id="actions"):
+                    with Vertical(id="act-advice"):
+                        yield Static("The programme board has discussed the petition: record "
+                                     "its advice for the Board of Examiners. The status becomes "
+                                     "\"In progress\" and the student gets a message.",
+                                     classes="hint")
+                        yield field_row("advice", "Advice", TextArea(id="a-advice",
+                                                                     compact=True))
+                        yield ProblemList(id="advice-problems")
+                        with Horizontal(classes="button-row"):
+                            yield Button("Record advice", id="do-advice", variant="primary",
+                                         compact=True)
+                    with Vertical(id="act-decision"):
+                        yield field_row("outcome", "Decision", RadioSet(
+                            RadioButton("Approve", id="o-approve"),
+                            RadioButton("Reject", id="o-reject"), id="d-outcome"))
+                        yield field_row("decision_number", "Decision number",
+                                        Input(placeholder="e.g. 26-27 LIACS 129",
+                                              id="d-decision_number", compact=True))
+                        yield field_row("decision_type", "Decision type", RadioSet(
+                            *[RadioButton(t, id=f"t-{i}") for i, t in enumerate(DECISION_TYPES)],
+                            id="d-decision_type"))
+                        yield field_row("ec", "EC", Input(id="d-ec", classes="short",
+                                                          compact=True),
+                                        "Half credits are rounded down")
+                        yield field_row("level", "Level", Select(
+                            [(f"{lv} ({LEVEL_NAMES[lv]})", str(lv)) for lv in LEVELS],
+                            prompt="Choose", id="d-level", compact=True))
+                        yield field_row("institution", "Institution",
+                                        Input(id="d-institution", compact=True))
+                        yield field_row("remarks", "Remarks",
+                                        Input(placeholder="for the student; required when "
+                                                          "rejecting", id="d-remarks",
+                                              compact=True))
+                        yield Static("", id="explanation-preview")
+                        yield ProblemList(id="decision-problems")
+                        with Horizontal(classes="button-row"):
+                            yield Button("Record decision", id="do-decision",
+                                         variant="primary", compact=True)
+                    with Vertical(id="act-grade"):
+                        yield Static("Register the grade from the certified transcript. A 5.5 "
+                                     "becomes 5; other grades go to the nearest half point "
+                                     "(7.3 → 7.5, 5.4 → 5).", classes="hint")
+                        yield field_row("grade", "Grade on the transcript",
+                                        Input(placeholder="e.g. 7.3", id="g-grade",
+                                              classes="short", compact=True))
+                        yield Static("", id="grade-preview")
+                        yield ProblemList(id="grade-problems")
+                        with Horizontal(classes="button-row"):
+                            yield Button("Register grade", id="do-grade", variant="primary",
+                                         compact=True)
+                    with Vertical(id="act-none"):
+                        yield Static("", id="action-none")
+            yield PetitionDetail(id="detail")
+
+    def on_mount(self) -> None:
+        steady(self)
+        self.load()
+
+    @work(exclusive=True, group="board-petition")
+    async def load(self) -> None:
+        try:
+            p = await self.call(self.usis.petitions.board_petition, self.board_user,
+                                self.petition_id)
+        except ServiceError as exc:
+            self.query_one("#load-problems", ProblemList).show(exc.problems)
+            self.query_one("#action").display = False
+            return
+        self.show(p)
+
+    def action_reload(self) -> None:
+        self.load()
+
+    def show(self, p: PetitionInfo) -> None:
+        self.petition = p
+        self.query_one(PetitionDetail).show(p)
+        action = self.query_one("#action")
+        action.border_title = ACTION_TITLES.get(p.next_step, "")
+        view = {"Advice": "act-advice", "Decision": "act-decision",
+                "Grade": "act-grade"}.get(p.next_step, "act-none")
+        self.query_one("#actions", ContentSwitcher).current = view
+        if view == "act-none":
+            self.query_one("#action-none", Static).update(
+                f"Petition {p.number} has status \"{p.status}\": there is nothing left to do.")
+        if view == "act-decision" and not self._prefilled:
+            self._prefilled = True
+            self.query_one("#d-ec", Input).value = fmt_number(p.ec) if p.ec is not None else ""
+            if p.level in LEVELS:
+                self.query_one("#d-level", Select).value = str(p.level)
+            self.query_one("#d-institution", Input).value = p.institution or LEIDEN
+            self.update_preview()
+        focus = {"act-advice": "#a-advice", "act-decision": "#d-outcome",
+                 "act-grade": "#g-grade"}.get(view)
+        if focus:
+            self.query_one(focus).focus()
+
+    # ------------------------------------------------------------------ decision
+    def _choice(self, radio_id: str) -> str:
+        pressed = self.query_one(radio_id, RadioSet).pressed_button
+        return str(pressed.label) if pressed is not None else ""
+
+    def decision_data(self) -> dict[str, str]:
+        level = self.query_one("#d-level", Select)
+        return {
+            "outcome": self._choice("#d-outcome").lower(),
+            "decision_number": self.query_one("#d-decision_number", Input).value,
+            "decision_type": self._choice("#d-decision_type"),
+            "ec": self.query_one("#d-ec", Input).value,
+            "level": "" if level.is_blank() else str(level.value),
+            "institution": self.query_one("#d-institution", Input).value,
+            "remarks": self.query_one("#d-remarks", Input).value,
+        }
+
+    @on(Input.Changed, "#act-decision Input")
+    @on(RadioSet.Changed, "#act-decision RadioSet")
+    @on(Select.Changed, "#d-level")
+    def update_preview(self) -> None:
+        d = self.decision_data()
+        ec = parse_number(d["ec"])
+        number = " ".join(d["decision_number"].split()) or "…"
+        kind = d["decision_type"] or "…"
+        if d["outcome"] == "reject":
+            text = f"{number}, {kind}: rejected."
+        else:
+            text = (f"{number}, {kind}: approved, {round_ec(ec) if ec else '…'} EC, level "
+                    f"{d['level'] or '…'}, {d['institution'].strip() or '…'}.")
+        if d["remarks"].strip():
+            text += f" {d['remarks'].strip()}"
+        preview = Text.assemble(("Explanation Board of Examiners will read: ", "bold"), text)
+        if ec is not None and ec != round_ec(ec):
+            preview.append(f"\n{fmt_number(ec)} EC is registered as {round_ec(ec)} EC: half "
+                           "credits are rounded down.", style="italic")
+        self.query_one("#explanation-preview", Static).update(preview)
+
+    # ------------------------------------------------------------------ grade
+    @on(Input.Changed, "#g-grade")
+    def _grade_preview(self, event: Input.Changed) -> None:
+        number = parse_number(event.value)
+        box = self.query_one("#grade-preview", Static)
+        if number is None or not Decimal(1) <= number <= Decimal(10):
+            box.update("")
+            return
+        registered = round_grade(number)
+        box.update(Text.assemble(("Registered as ", "bold"), (fmt_number(registered), "bold"),
+                                 (" (5.5 becomes 5)" if number == Decimal("5.5") else
+                                  " (nearest half point)" if registered != number else "",
+                                  "italic")))
+
+    # ------------------------------------------------------------------ actions
+    async def _act(self, problems_id: str, fn, *args) -> PetitionInfo | None:
+        problems = self.query_one(problems_id, ProblemList)
+        problems.clear()
+        try:
+            result = await self.call(fn, self.board_user, self.petition_id, *args,
+                                     loading=self.query_one("#action"))
+        except ServiceError as exc:
+            problems.show(exc.problems)
+            return None
+        self.show(result)
+        self.query_one("#page", VerticalScroll).scroll_home(animate=False)
+        return result
+
+    @on(Button.Pressed, "#do-advice")
+    async def record_advice(self) -> None:
+        advice = self.query_one("#a-advice", TextArea).text
+        p = await self._act("#advice-problems", self.usis.petitions.advise, advice)
+        if p is not None:
+            self.notify(f"Petition {p.number}: advice recorded, status \"{p.status}\".",
+                        title="Petitions", timeout=4)
+
+    @on(Button.Pressed, "#do-decision")
+    async def record_decision(self) -> None:
+        p = await self._act("#decision-problems", self.usis.petitions.decide,
+                            self.decision_data())
+        if p is not None:
+            what = "approved" if p.decision == "approved" else "rejected"
+            self.notify(f"Petition {p.number} {what}; status \"{p.status}\".",
+                        title="Petitions", timeout=4)
+
+    @on(Input.Submitted, "#g-grade")
+    @on(Button.Pressed, "#do-grade")
+    async def register_grade(self) -> None:
+        grade = self.query_one("#g-grade", Input).value
+        p = await self._act("#grade-problems", self.usis.petitions.register_grade, grade)
+        if p is not None:
+            self.notify(f"Petition {p.number}: grade {fmt_number(p.grade)} registered; status "
+                        f"\"{p.status}\".", title="Petitions", timeout=4)

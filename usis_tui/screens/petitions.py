@@ -1,0 +1,830 @@
+"""Petitions (Student Center › My Academics › Petitions): the student's requests to the Board of
+Examiners.
+
+``PetitionsScreen()`` shows the list; "Submit request" walks through 1. the type of request,
+2. a form whose fields fit the type, 3. a review, 4. the confirmation with the petition number.
+Nothing is saved before Submit; every broken rule is shown at once, with its field marked.
+``PetitionDetailScreen(petition_id)`` shows all fields, the status timeline and the
+"Explanation Board of Examiners", and withdraws an undecided petition (with a reason).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from rich.table import Table
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.events import Resize
+from textual.screen import ModalScreen
+from textual.widget import Widget
+from textual.widgets import (
+    Button,
+    ContentSwitcher,
+    DataTable,
+    Input,
+    Label,
+    OptionList,
+    RadioButton,
+    RadioSet,
+    Select,
+    Static,
+    TextArea,
+)
+from textual.widgets.option_list import Option
+
+from ..services import ServiceError
+from ..services.petitions import (
+    HBO_FORM,
+    INSTITUTION_TYPES,
+    LEVELS,
+    PETITION_TYPES,
+    TYPE_HELP,
+    CourseFacts,
+    PetitionForm,
+    PetitionInfo,
+    PetitionSummary,
+    fmt_date,
+    fmt_number,
+    form_fields,
+    problem_fields,
+)
+from ..widgets.problems import ProblemList
+from ..widgets.steps import StepIndicator
+from .base import UsisScreen
+
+if TYPE_CHECKING:
+    from ..services import Usis
+
+INDENT = "\u00a0" * 4  # no-break spaces: a wrapped Static keeps them at the start of a line
+NARROW = 100  # below this many columns: shorter labels, no hints, denser rows
+STATUS_MARKS = {
+    "Submitted": ("●", "bold #4A6F91"),
+    "In progress": ("◐", "bold #9C5700"),
+    "Approved": ("✓", "bold #2E7D32"),
+    "External courses approved": ("✓", "bold #2E7D32"),
+    "Rejected": ("✗", "bold #B3261E"),
+    "Withdrawn": ("–", "#6B6B6B"),
+}
+LEVEL_NAMES = {100: "introductory", 200: "introductory", 300: "advanced", 400: "Master",
+               500: "Master", 600: "Master"}
+STEPS = ("Type of request", "Request details", "Review", "Confirmation")
+TEXT_FIELDS = ("catalogue_number", "course_name", "institution", "ec", "course_start",
+               "hbo_form", "documents", "course_url")
+NEXT_STEPS = ("The programme board discusses your petition at its next meeting (status "
+              "\"In progress\") and passes its advice to the Board of Examiners, who approves or "
+              "rejects it. You get a message in the Message centre at every change.")
+
+
+SHORT_TYPES = {"Different amount of credits": "Different credits"}
+
+
+def short_type(kind: str) -> str:
+    """The type of request in a narrow list."""
+    return SHORT_TYPES.get(kind, kind)
+
+
+def course_width(screen_width: int, fixed: int, columns: int) -> int:
+    """What is left for the course column: page padding, scrollbar and cell padding off."""
+    return max(12, screen_width - 4 - 2 - fixed - 2 * columns)
+
+
+def status_text(status: str) -> Text:
+    """``✓ Approved`` in green, ``◐ In progress`` in amber…: a mark, not colour only."""
+    mark, style = STATUS_MARKS.get(status, ("•", "bold"))
+    return Text(f"{mark} {status}", style=style)
+
+
+def steady(screen: Widget) -> None:
+    """No blinking cursors under tests and snapshots (headless)."""
+    if screen.app.is_headless:
+        for field in screen.query(Input):
+            field.cursor_blink = False
+        for area in screen.query(TextArea):
+            area.cursor_blink = False
+
+
+def facts_table(rows: list[tuple[str, str | Text]], label_width: int = 26) -> Table:
+    table = Table.grid(padding=(0, 2), expand=True)
+    table.add_column(style="bold", no_wrap=True, width=label_width)
+    table.add_column(ratio=1, overflow="fold")
+    for label, value in rows:
+        table.add_row(label, value)
+    return table
+
+
+def request_rows(p: PetitionInfo) -> list[tuple[str, str | Text]]:
+    """Every field of the request, as uSis labels them."""
+    rows: list[tuple[str, str | Text]] = [
+        ("Petition number", p.number),
+        ("Type of request", p.petition_type),
+        ("Status", status_text(p.status)),
+        ("Student", f"{p.student_name} ({p.student_number}), {p.programme}"),
+        ("Course", p.course or "–"),
+    ]
+    if p.institution:
+        kind = f" ({INSTITUTION_TYPES[p.institution_type]})" if p.institution_type else ""
+        rows.append(("Institution", p.institution + kind))
+    if p.level is not None:
+        rows.append(("Level", f"{p.level} ({LEVEL_NAMES.get(p.level, '')})"))
+    if p.ec is not None:
+        ec = fmt_number(p.ec)
+        if p.ec_entered is not None and p.ec_entered != p.ec:
+            ec += f" (requested {fmt_number(p.ec_entered)} EC: half credits are rounded down)"
+        rows.append(("EC" if p.petition_type != "Different amount of credits" else
+                     "EC requested", ec))
+    if p.course_start:
+        rows.append(("Course start date", fmt_date(p.course_start)))
+    if p.course_url:
+        rows.append(("Link to the course website", p.course_url))
+    rows.append(("Submitted", f"{p.submitted_at:%d %b %Y %H:%M}"))
+    if p.withdraw_reason:
+        rows.append(("Reason for withdrawal", p.withdraw_reason))
+    return rows
+
+
+def documents_text(p: PetitionInfo) -> Text:
+    if not p.documents:
+        return Text("No documents added.", style="italic")
+    text = Text()
+    for i, d in enumerate(p.documents):
+        if i:
+            text.append("\n")
+        text.append("▪ ")
+        text.append(f"{d.kind}: ", style="bold")
+        text.append(d.path)
+    return text
+
+
+def timeline_text(p: PetitionInfo) -> Text:
+    """One line per step, oldest first: date, status after it, what happened, and the note."""
+    text = Text()
+    for i, e in enumerate(p.events):
+        if i:
+            text.append("\n")
+        mark, style = STATUS_MARKS.get(e.status, ("•", "bold"))
+        text.append(f"{mark} ", style=style)
+        text.append(f"{e.at:%d %b %Y %H:%M}  ")
+        text.append(f"{e.status:<12}", style=style)
+        text.append(f"  {e.title}", style="bold")
+        if e.note:
+            text.append(f"\n{INDENT}{e.note}", style="italic")
+    if p.next_step == "Advice":
+        text.append("\n○ Next: the programme board discusses the petition.", style="dim")
+    elif p.next_step == "Decision":
+        text.append("\n○ Next: the Board of Examiners approves or rejects it.", style="dim")
+    elif p.next_step == "Grade":
+        text.append("\n○ Next: the grade is registered after the certified transcript arrives; "
+                    "then the status becomes \""
+                    + ("External courses approved" if p.petition_type == "External education"
+                       else "Approved") + "\".", style="dim")
+    return text
+
+
+def board_text(p: PetitionInfo) -> Text:
+    """The "Explanation Board of Examiners" and, once registered, the grade."""
+    if not p.board_explanation:
+        return Text("The Board of Examiners has not decided yet.", style="italic")
+    text = Text(p.board_explanation)
+    if p.decided_at is not None:
+        text.append(f"\nDecided on {p.decided_at:%d %b %Y}.", style="italic")
+    if p.grade is not None:
+        text.append("\n")
+        text.append("Grade ", style="bold")
+        text.append(fmt_number(p.grade))
+        if p.grade_entered is not None and p.grade_entered != p.grade:
+            text.append(f" ({fmt_number(p.grade_entered)} on the transcript)", style="italic")
+    if p.decision == "approved" and p.petition_type in ("Elective course", "External education"):
+        text.append("\nApproval does not enrol you: enrol for the course and the exam in uSis "
+                    "yourself.", style="italic")
+    return text
+
+
+class PetitionDetail(Vertical):
+    """All fields of a petition, its status timeline and the Board's explanation."""
+
+    DEFAULT_CSS = "PetitionDetail { height: auto; }"
+
+    def compose(self) -> ComposeResult:
+        with Horizontal(id="detail-head"):
+            yield Static("", id="detail-title")
+            yield Static("", id="detail-status")
+        yield Static("", id="detail-request", classes="block")
+        yield Static("", id="detail-board", classes="block explanation")
+        yield Static("", id="detail-motivation", classes="block")
+        yield Static("", id="detail-documents", classes="block")
+        yield Static("", id="detail-timeline", classes="block")
+
+    def on_mount(self) -> None:
+        titles = {"detail-request": "Request", "detail-motivation": "Explanation student",
+                  "detail-documents": "Added documents", "detail-timeline": "Status",
+                  "detail-board": "Explanation Board of Examiners"}
+        for widget_id, title in titles.items():
+            self.query_one(f"#{widget_id}").border_title = title
+
+    def show(self, p: PetitionInfo) -> None:
+        self.query_one("#detail-title", Static).update(
+            f"Petition {p.number} · {p.petition_type}")
+        self.query_one("#detail-status", Static).update(status_text(p.status))
+        self.query_one("#detail-request", Static).update(facts_table(request_rows(p)))
+        self.query_one("#detail-motivation", Static).update(Text(p.motivation))
+        self.query_one("#detail-documents", Static).update(documents_text(p))
+        self.query_one("#detail-timeline", Static).update(timeline_text(p))
+        board = self.query_one("#detail-board", Static)
+        board.update(board_text(p))
+        board.set_class(p.decision == "rejected", "-alert")
+
+
+def field_row(name: str, label: str, widget: Widget, hint: str = "") -> Horizontal:
+    children: list[Widget] = [Label(label, classes="field-label", id=f"label-{name}"), widget]
+    if hint:
+        children.append(Static(hint, classes="field-hint", markup=False))
+    return Horizontal(*children, classes="field-row", id=f"row-{name}")
+
+
+def type_prompt(kind: str) -> Text:
+    text = Text(kind, style="bold")
+    text.append(f"\n{TYPE_HELP[kind]}", style="")
+    return text
+
+
+class PetitionPage(UsisScreen):
+    """Shared by the petition screens: stylesheet, narrow layout, steady cursors."""
+
+    CSS_PATH = "../styles/petitions.tcss"
+    DEFAULT_CLASSES = "petition-page"
+
+    @property
+    def usis(self) -> Usis:
+        return self.usis_app.usis
+
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.width < NARROW, "-narrow")
+
+
+# ---------------------------------------------------------------------------- the list + wizard
+class PetitionsScreen(PetitionPage):
+    """The student's petitions and the "Submit request" steps."""
+
+    BREADCRUMB = ("Main Menu", "Self Service", "Student Center", "Petitions")
+    BINDINGS: ClassVar = [
+        Binding("n", "submit_request", "Submit request"),
+        Binding("v", "view", "View petition"),
+        Binding("f5", "reload", "Refresh", show=False),
+    ]
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.rows: list[PetitionSummary] = []
+        self.kind: str | None = None
+        self.form: PetitionForm | None = None
+        self.submitted: PetitionInfo | None = None
+        self.facts: CourseFacts | None = None
+
+    # ------------------------------------------------------------------ layout
+    def compose_body(self) -> ComposeResult:
+        with Vertical(id="page"):
+            yield Label("Petitions", classes="page-title", id="page-heading")
+            yield StepIndicator(STEPS, separator=" › ", no_wrap=True, id="step-indicator")
+            if self.usis_app.student_number is None:
+                yield Static("Log in with your student number to see your petitions.",
+                             classes="intro")
+                return
+            with ContentSwitcher(initial="list", id="views"):
+                with Vertical(id="list"):
+                    yield Static("Ask the Board of Examiners for permission: an elective course, "
+                                 "an exemption, a different amount of credits or external "
+                                 "education. Petition on time: before the course starts.",
+                                 classes="intro")
+                    yield Static("", id="list-count")
+                    yield DataTable(id="petition-table", cursor_type="row", zebra_stripes=True)
+                    with Horizontal(classes="button-row"):
+                        yield Button("Submit request", id="submit-request", variant="primary",
+                                     compact=True)
+                        yield Button("View petition", id="view-petition", compact=True)
+                with Vertical(id="type"):
+                    yield Static("What do you want to ask the Board of Examiners?",
+                                 classes="intro")
+                    yield OptionList(*[Option(type_prompt(k), id=k) for k in PETITION_TYPES],
+                                     id="type-list")
+                    with Horizontal(classes="button-row"):
+                        yield Button("Cancel", id="type-cancel", compact=True)
+                with VerticalScroll(id="form"):
+                    yield Static("", id="form-type")
+                    yield ProblemList(id="form-problems")
+                    yield from self.compose_fields()
+                    with Horizontal(classes="button-row"):
+                        yield Button("Previous", id="form-previous", compact=True)
+                        yield Button("Review", id="form-review", variant="primary",
+                                     compact=True)
+                with VerticalScroll(id="review"):
+                    yield Static("Check your request, then select Submit. Nothing has been "
+                                 "sent yet.", classes="intro")
+                    yield Static("", id="review-table", classes="block")
+                    yield Static("", id="review-notes", classes="note")
+                    yield ProblemList(id="review-problems")
+                    with Horizontal(classes="button-row"):
+                        yield Button("Previous", id="review-previous", compact=True)
+                        yield Button("Submit", id="review-submit", variant="success",
+                                     compact=True)
+                with VerticalScroll(id="done"):
+                    yield Static("Your petition has been submitted.", classes="section-title")
+                    yield Static("", id="done-number")
+                    yield Static("", id="done-summary")
+                    yield Static("", id="done-notes", classes="note")
+                    with Horizontal(classes="button-row"):
+                        yield Button("View petition", id="done-view", variant="primary",
+                                     compact=True)
+                        yield Button("Back to Petitions", id="done-list", compact=True)
+
+    def compose_fields(self) -> ComposeResult:
+        yield field_row("source", "Course offered by", RadioSet(
+            RadioButton("Leiden University (our catalogue)", value=True, id="src-leiden"),
+            RadioButton("Another institution", id="src-external"), id="f-source"))
+        yield field_row("catalogue_number", "Catalogue number",
+                        Input(placeholder="e.g. 4413DVISY", id="f-catalogue_number",
+                              classes="short", max_length=12, compact=True),
+                        "Enter: look the course up")
+        yield Static("", id="course-facts")
+        yield field_row("course_name", "Course name",
+                        Input(placeholder="Name of the course", id="f-course_name",
+                              compact=True))
+        yield field_row("institution", "Institution",
+                        Input(placeholder="e.g. Delft University of Technology",
+                              id="f-institution", compact=True))
+        yield field_row("institution_type", "Institution type", RadioSet(
+            *[RadioButton(label, id=f"it-{key}") for key, label in INSTITUTION_TYPES.items()],
+            id="f-institution_type"))
+        yield field_row("level", "Level", Select(
+            [(f"{level} ({LEVEL_NAMES[level]})", str(level)) for level in LEVELS],
+            prompt="Choose", id="f-level", compact=True),
+            "Electives are at Master level (400+)")
+        yield field_row("ec", "EC", Input(placeholder="e.g. 6", id="f-ec", classes="short",
+                                          compact=True),
+                        "Half credits are rounded down: 7.5 EC counts as 7 EC")
+        yield field_row("course_start", "Course start date",
+                        Input(placeholder="DD-MM-YYYY", id="f-course_start", classes="short",
+                              compact=True),
+                        "Petition before the course starts")
+        yield field_row("motivation", "Explanation student",
+                        TextArea(id="f-motivation", compact=True,
+                                 placeholder="Why this course, and how it prepares you for your "
+                                             "graduation project"))
+        yield field_row("hbo_form", HBO_FORM,
+                        Input(placeholder="file path of the form signed by the lecturer",
+                              id="f-hbo_form", compact=True))
+        yield field_row("documents", "Added documents",
+                        Input(placeholder="file paths, separated by ;", id="f-documents",
+                              compact=True))
+        yield field_row("course_url", "Link to the course website",
+                        Input(placeholder="https://…", id="f-course_url", compact=True))
+
+    def on_mount(self) -> None:
+        self.query_one(StepIndicator).display = False
+        steady(self)
+        if self.usis_app.student_number is None:
+            return
+        self.query_one("#petition-table", DataTable).focus()
+        # The list loads on ScreenResume, which also comes when the screen is first shown.
+
+    # ------------------------------------------------------------------ the list
+    def _fill_table(self) -> None:
+        table = self.query_one("#petition-table", DataTable)
+        row = table.cursor_row
+        narrow = self.size.width < 100
+        types = [short_type(p.petition_type) if narrow else p.petition_type for p in self.rows]
+        type_w = max([4] + [len(t) for t in types])
+        status_w = max([6] + [len(p.status) + 2 for p in self.rows])
+        fixed = 8 + type_w + 11 + status_w
+        table.clear(columns=True)
+        table.add_column("Petition", key="number", width=8)
+        table.add_column("Type", key="type", width=type_w)
+        table.add_column("Course", key="course", width=course_width(self.size.width, fixed, 5))
+        table.add_column("Submitted", key="submitted", width=11)
+        table.add_column("Status", key="status", width=status_w)
+        for p, kind in zip(self.rows, types, strict=True):
+            table.add_row(p.number, kind, p.course, f"{p.submitted_at:%d %b %Y}",
+                          status_text(p.status), key=str(p.id))
+        if self.rows:
+            table.move_cursor(row=min(max(row, 0), len(self.rows) - 1))
+        n = len(self.rows)
+        self.query_one("#list-count", Static).update(
+            "You have no petitions yet. Select Submit request to ask the Board of Examiners."
+            if not n else f"{n} petition{'s' if n != 1 else ''}, newest first. Select one and "
+                          "press Enter to see it.")
+
+    def on_resize(self, event: Resize) -> None:
+        # PetitionPage.on_resize runs as well (Textual calls the handler of every class).
+        if self.rows:
+            self._fill_table()
+
+    @work(exclusive=True, group="petitions")
+    async def load(self) -> None:
+        student = self.usis_app.student_number
+        if student is None:
+            return
+        table = self.query_one("#petition-table", DataTable)
+        try:
+            self.rows = await self.call(self.usis.petitions.petitions, student, loading=table)
+        except ServiceError as exc:
+            self.notify("\n".join(p.message for p in exc.problems), severity="error")
+            return
+        self._fill_table()
+
+    def action_reload(self) -> None:
+        self.load()
+
+    def _current(self) -> PetitionSummary | None:
+        table = self.query_one("#petition-table", DataTable)
+        if not self.rows or not 0 <= table.cursor_row < len(self.rows):
+            return None
+        return self.rows[table.cursor_row]
+
+    @on(DataTable.RowSelected, "#petition-table")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_view()
+
+    @on(Button.Pressed, "#view-petition")
+    def action_view(self) -> None:
+        current = self._current()
+        if current is not None and self.view == "list":
+            self.app.push_screen(PetitionDetailScreen(current.id))
+
+    def on_screen_resume(self) -> None:
+        """Also sent when the screen is first shown, and when a petition's detail closes."""
+        if self.usis_app.student_number is not None and self.view == "list":
+            self.load()
+
+    # ------------------------------------------------------------------ wizard navigation
+    @property
+    def view(self) -> str:
+        try:
+            return self.query_one("#views", ContentSwitcher).current or "list"
+        except Exception:
+            return "list"
+
+    def show_view(self, name: str) -> None:
+        self.query_one("#views", ContentSwitcher).current = name
+        indicator = self.query_one(StepIndicator)
+        indicator.display = name != "list"
+        indicator.step = {"type": 1, "form": 2, "review": 3, "done": 4}.get(name, 1)
+        self.query_one("#page-heading", Label).update(
+            "Petitions" if name == "list" else "Submit request")
+        focus = {"list": "#petition-table", "type": "#type-list", "review": "#review-submit",
+                 "done": "#done-view"}.get(name)
+        if focus:
+            self.query_one(focus).focus()
+        self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("submit_request", "view"):
+            return self.usis_app.student_number is not None and self.view == "list"
+        return True
+
+    def action_back(self) -> None:
+        previous = {"type": "list", "form": "type", "review": "form", "done": "list"}
+        view = self.view
+        if view in previous:
+            self.show_view(previous[view])
+            if view == "done":
+                self.load()
+        else:
+            super().action_back()
+
+    @on(Button.Pressed, "#submit-request")
+    def action_submit_request(self) -> None:
+        if self.usis_app.student_number is None:
+            return
+        self.query_one("#type-list", OptionList).highlighted = 0
+        self.show_view("type")
+
+    @on(Button.Pressed, "#type-cancel")
+    def _cancel_type(self) -> None:
+        self.show_view("list")
+
+    @on(OptionList.OptionSelected, "#type-list")
+    def _type_chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.start_form(str(event.option.id))
+
+    def start_form(self, kind: str) -> None:
+        """Open the form for this type, empty if the type changed."""
+        if kind != self.kind:
+            self.reset_form()
+        self.kind = kind
+        self.query_one("#form-type", Static).update(Text.assemble(
+            ("Type of request: ", "bold"), kind, ("\n" + TYPE_HELP[kind], "italic")))
+        self.query_one("#label-institution", Label).update(
+            "Institution (earlier education)" if kind == "Exemption" else "Institution")
+        self.query_one("#label-ec", Label).update(
+            "EC requested" if kind == "Different amount of credits" else "EC")
+        self.query_one("#label-catalogue_number", Label).update(
+            "Course (catalogue number)" if kind in ("Exemption", "Different amount of credits")
+            else "Catalogue number")
+        self.update_fields()
+        self.show_view("form")
+        first = next((w for w in self.query("#form Input, #form RadioSet")
+                      if w.parent is not None and w.parent.display), None)
+        if first is not None:
+            first.focus()
+        self.query_one("#form", VerticalScroll).scroll_home(animate=False)
+
+    def reset_form(self) -> None:
+        for name in TEXT_FIELDS:
+            self.query_one(f"#f-{name}", Input).value = ""
+        self.query_one("#f-motivation", TextArea).text = ""
+        self.query_one("#f-level", Select).clear()
+        self.query_one("#src-leiden", RadioButton).value = True
+        for button in self.query("#f-institution_type RadioButton").results(RadioButton):
+            button.value = False
+        self.facts = None
+        facts = self.query_one("#course-facts", Static)
+        facts.update("")
+        facts.remove_class("-error")
+        self.clear_problems()
+
+    def source(self) -> str | None:
+        if self.kind != "Elective course":
+            return None
+        pressed = self.query_one("#f-source", RadioSet).pressed_button
+        return "external" if pressed is not None and pressed.id == "src-external" else "leiden"
+
+    def institution_type(self) -> str:
+        pressed = self.query_one("#f-institution_type", RadioSet).pressed_button
+        return (pressed.id or "")[3:] if pressed is not None else ""
+
+    def update_fields(self) -> None:
+        """Show exactly the fields of this type (the HBO form only for an HBO course)."""
+        active = set(form_fields(self.kind, self.source()))
+        for row in self.query("#form .field-row"):
+            name = (row.id or "")[4:]
+            shown = name in active
+            if name == "hbo_form":
+                shown = shown and self.institution_type() == "HBO"
+            row.display = shown
+        self.query_one("#course-facts").display = "catalogue_number" in active
+
+    @on(RadioSet.Changed, "#f-source, #f-institution_type")
+    def _choice_changed(self) -> None:
+        self.update_fields()
+
+    @on(Button.Pressed, "#form-previous")
+    def _form_previous(self) -> None:
+        self.show_view("type")
+
+    # ------------------------------------------------------------------ catalogue lookup
+    @on(Input.Submitted, "#f-catalogue_number")
+    @on(Input.Blurred, "#f-catalogue_number")
+    def _catalogue_number_entered(self) -> None:
+        self.look_up()
+
+    @work(exclusive=True, group="lookup")
+    async def look_up(self) -> None:
+        field = self.query_one("#f-catalogue_number", Input)
+        number = field.value.strip().upper()
+        box = self.query_one("#course-facts", Static)
+        if not number:
+            self.facts = None
+            box.update("")
+            return
+        facts = await self.call(self.usis.petitions.course_facts, number)
+        self.facts = facts
+        if facts is None:
+            box.update(f"{number} is not in the course catalogue.")
+            box.add_class("-error")
+            return
+        box.remove_class("-error")
+        line = f"{facts.label} · {fmt_number(facts.ec)} EC · level {facts.level}"
+        if facts.starts_on:
+            line += f" · next start {fmt_date(facts.starts_on)}"
+        if facts.honours:
+            line += " · honours course"
+        box.update(line)
+        start = self.query_one("#f-course_start", Input)
+        if not start.value.strip() and facts.starts_on:
+            start.value = f"{facts.starts_on:%d-%m-%Y}"
+
+    # ------------------------------------------------------------------ review and submit
+    def form_data(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"petition_type": self.kind or ""}
+        source = self.source()
+        if source:
+            data["source"] = source
+        active = set(form_fields(self.kind, source))
+        for name in TEXT_FIELDS:
+            if name in active:
+                data[name] = self.query_one(f"#f-{name}", Input).value
+        if "hbo_form" in data and self.institution_type() != "HBO":
+            data.pop("hbo_form")
+        if "institution_type" in active:
+            data["institution_type"] = self.institution_type()
+        if "level" in active:
+            level = self.query_one("#f-level", Select)
+            data["level"] = "" if level.is_blank() else str(level.value)
+        data["motivation"] = self.query_one("#f-motivation", TextArea).text
+        return data
+
+    def clear_problems(self) -> None:
+        self.query_one("#form-problems", ProblemList).clear()
+        self.query_one("#review-problems", ProblemList).clear()
+        for row in self.query("#form .field-row"):
+            row.remove_class("-invalid")
+
+    def show_form_problems(self, problems: list) -> None:
+        self.query_one("#form-problems", ProblemList).show(problems)
+        bad = problem_fields(problems)
+        for row in self.query("#form .field-row"):
+            row.set_class((row.id or "")[4:] in bad, "-invalid")
+        self.query_one("#form", VerticalScroll).scroll_home(animate=False)
+
+    @on(Button.Pressed, "#form-review")
+    async def action_review(self) -> None:
+        if self.view != "form":
+            return
+        student = self.usis_app.student_number
+        if student is None:
+            return
+        self.clear_problems()
+        try:
+            form = await self.call(self.usis.petitions.preview, student, self.form_data(),
+                                   loading=self.query_one("#form"))
+        except ServiceError as exc:
+            self.show_form_problems(exc.problems)
+            return
+        self.form = form
+        self.query_one("#review-table", Static).update(facts_table(form.rows()))
+        self.query_one("#review-table").border_title = "Your request"
+        notes = self.query_one("#review-notes", Static)
+        notes.update("\n".join(f"• {n}" for n in form.notices))
+        notes.display = bool(form.notices)
+        self.show_view("review")
+
+    @on(Button.Pressed, "#review-previous")
+    def _review_previous(self) -> None:
+        self.show_view("form")
+
+    @on(Button.Pressed, "#review-submit")
+    async def action_submit(self) -> None:
+        student = self.usis_app.student_number
+        if student is None or self.view != "review":
+            return
+        problems = self.query_one("#review-problems", ProblemList)
+        problems.clear()
+        try:
+            p = await self.call(self.usis.petitions.submit, student, self.form_data(),
+                                loading=self.query_one("#review"))
+        except ServiceError as exc:
+            problems.show(exc.problems)
+            return
+        self.submitted = p
+        self.query_one("#done-number", Static).update(f"Petition number {p.number}")
+        self.query_one("#done-summary", Static).update(facts_table([
+            ("Type of request", p.petition_type), ("Course", p.course or "–"),
+            ("Status", status_text(p.status)),
+            ("Submitted", f"{p.submitted_at:%d %b %Y %H:%M}")]))
+        notes = [NEXT_STEPS] + [n for n in (self.form.notices if self.form else [])
+                                if not n.startswith("Added:")]
+        self.query_one("#done-notes", Static).update("\n".join(f"• {n}" for n in notes))
+        self.kind = None  # a next request starts with an empty form
+        self.show_view("done")
+        self.notify(f"Petition {p.number} submitted.", title="Petitions", timeout=4)
+
+    @on(Button.Pressed, "#done-view")
+    def _done_view(self) -> None:
+        if self.submitted is not None:
+            self.show_view("list")
+            self.app.push_screen(PetitionDetailScreen(self.submitted.id))
+
+    @on(Button.Pressed, "#done-list")
+    def _done_list(self) -> None:
+        self.show_view("list")
+        self.load()
+
+
+# ---------------------------------------------------------------------------- detail
+class PetitionDetailScreen(PetitionPage):
+    """One petition of the logged-in student; "Withdraw" while the Board has not decided."""
+
+    BINDINGS: ClassVar = [
+        Binding("w", "withdraw", "Withdraw"),
+        Binding("f5", "reload", "Refresh", show=False),
+    ]
+
+    def __init__(self, petition_id: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.petition_id = petition_id
+        self.BREADCRUMB = ("Main Menu", "Self Service", "Student Center", "Petitions",
+                           f"Petition {petition_id:06d}")
+        self.petition: PetitionInfo | None = None
+
+    def compose_body(self) -> ComposeResult:
+        with VerticalScroll(id="page"):
+            yield PetitionDetail(id="detail")
+            with Horizontal(classes="button-row"):
+                yield Button("Withdraw", id="withdraw", variant="error", compact=True)
+                yield Button("Back to Petitions", id="back", compact=True)
+
+    def on_mount(self) -> None:
+        self.query_one("#withdraw").display = False
+        self.query_one("#back").focus()
+        self.load()
+
+    @work(exclusive=True, group="petition")
+    async def load(self) -> None:
+        student = self.usis_app.student_number
+        if student is None:
+            return
+        try:
+            p = await self.call(self.usis.petitions.petition, student, self.petition_id)
+        except ServiceError as exc:
+            self.notify("\n".join(x.message for x in exc.problems), severity="error")
+            return
+        self.petition = p
+        self.query_one(PetitionDetail).show(p)
+        self.query_one("#withdraw").display = p.can_withdraw
+        self.refresh_bindings()
+
+    def action_reload(self) -> None:
+        self.load()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "withdraw":
+            return self.petition is not None and self.petition.can_withdraw
+        return True
+
+    @on(Button.Pressed, "#back")
+    def _back(self) -> None:
+        self.app.pop_screen()
+
+    @on(Button.Pressed, "#withdraw")
+    def action_withdraw(self) -> None:
+        if self.petition is None or not self.petition.can_withdraw:
+            return
+        self.app.push_screen(WithdrawDialog(self.petition), callback=self._withdrawn)
+
+    def _withdrawn(self, result: PetitionInfo | None) -> None:
+        if result is not None:
+            self.notify(f"Petition {result.number} has been withdrawn.", title="Petitions",
+                        timeout=4)
+            self.load()
+
+
+class WithdrawDialog(ModalScreen[PetitionInfo | None]):
+    """Withdraw a petition: a reason is required; confirmed with "Withdraw petition"."""
+
+    CSS_PATH = "../styles/petitions.tcss"
+    BINDINGS: ClassVar = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, petition: PetitionInfo) -> None:
+        super().__init__()
+        self.petition = petition
+
+    def compose(self) -> ComposeResult:
+        p = self.petition
+        with Vertical(id="withdraw-box"):
+            yield Static(f"Withdraw petition {p.number}", classes="section-title")
+            yield Static(f"{p.petition_type}: {p.course}. The Board of Examiners will not "
+                         "handle it any more; this cannot be undone.", classes="hint")
+            yield Label("Reason")
+            yield Input(placeholder="Why do you withdraw the petition?", id="withdraw-reason")
+            yield ProblemList(id="withdraw-problems")
+            with Horizontal(classes="button-row"):
+                yield Button("Withdraw petition", id="withdraw-confirm", variant="error",
+                             compact=True)
+                yield Button("Cancel", id="withdraw-cancel", compact=True)
+
+    def on_mount(self) -> None:
+        field = self.query_one(Input)
+        if self.app.is_headless:
+            field.cursor_blink = False
+        field.focus()
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Button.Pressed, "#withdraw-cancel")
+    def _cancel(self) -> None:
+        self.dismiss(None)
+
+    @on(Input.Submitted, "#withdraw-reason")
+    @on(Button.Pressed, "#withdraw-confirm")
+    async def _confirm(self) -> None:
+        app = self.app
+        student = getattr(app, "student_number", None)
+        if student is None:
+            return
+        reason = self.query_one(Input).value
+        problems = self.query_one(ProblemList)
+        try:
+            result = await asyncio.to_thread(
+                app.usis.petitions.withdraw,  # type: ignore[attr-defined]
+                student, self.petition.id, reason)
+        except ServiceError as exc:
+            problems.show(exc.problems)
+            return
+        self.dismiss(result)

@@ -1,0 +1,36 @@
+"""A PeopleSoft-style step indicator: "1. Select classes to add › 2. Confirm classes › …"."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widgets import Static
+
+CURRENT = "bold #FFFFFF on #1F4E79"
+
+
+class StepIndicator(Static):
+    """The steps of a wizard with the current one (``step``, from 1) lit."""
+
+    step = reactive(1)
+
+    def __init__(self, steps: Sequence[str], *, separator: str = " › ", no_wrap: bool = False,
+                 **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.steps = tuple(steps)
+        self.separator = separator
+        self.no_wrap = no_wrap
+
+    def render(self) -> Text:
+        text = Text(no_wrap=True, overflow="ellipsis") if self.no_wrap else Text()
+        for i, name in enumerate(self.steps, start=1):
+            if i > 1:
+                text.append(self.separator, style="dim")
+            label = f"{i}. {name}"
+            if i == self.step:
+                text.append(f" {label} ", style=CURRENT)
+            else:
+                text.append(label, style="dim" if i > self.step else "")
+        return text
