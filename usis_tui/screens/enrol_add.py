@@ -11,14 +11,22 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.reactive import reactive
-from textual.widgets import Button, Checkbox, ContentSwitcher, Input, Label, Select, Static
+from textual.widgets import (
+    Button,
+    Checkbox,
+    ContentSwitcher,
+    Input,
+    Label,
+    Select,
+    Static,
+)
 
 from ..services.schemas import CartLine, ClassInfo, EnrolResult, Problem, YearInfo
 from ..widgets.cart import CartTable, ShoppingCart, flag_text, results_text
 from ..widgets.class_detail import BAD, GOOD, WARN, ClassDetail, status_text
 from ..widgets.class_table import clip, days_times
 from ..widgets.problems import ProblemList
+from ..widgets.steps import StepIndicator
 from .enrol_search import ClassSearch
 
 if TYPE_CHECKING:
@@ -26,24 +34,6 @@ if TYPE_CHECKING:
 
 CLASS_NUMBER_ERROR = "A class number has exactly 4 digits, e.g. 1052."
 STEPS = ("Select classes to add", "Confirm classes", "View results")
-
-
-class StepIndicator(Static):
-    """ "1. Select classes to add  2. Confirm classes  3. View results" with the current step lit."""
-
-    step = reactive(1)
-
-    def render(self) -> Text:
-        text = Text()
-        for i, name in enumerate(STEPS, start=1):
-            if i > 1:
-                text.append("  ›  ", style="dim")
-            label = f"{i}. {name}"
-            if i == self.step:
-                text.append(f" {label} ", style="bold #FFFFFF on #1F4E79")
-            else:
-                text.append(label, style="dim" if i > self.step else "")
-        return text
 
 
 class ClassNumberInput(Input):
@@ -106,7 +96,7 @@ class AddPane(Vertical):
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
-        yield StepIndicator(id="step-indicator")
+        yield StepIndicator(STEPS, separator="  ›  ", id="step-indicator")
         with ContentSwitcher(initial="step1", id="add-step"):
             with VerticalScroll(id="step1", can_focus=False):
                 with ContentSwitcher(initial="entry", id="add-flow"):
