@@ -598,3 +598,21 @@ async def test_opened_by_the_app_navigation(app):
         assert screen.query_one("#enrol-tabs").active == "add"
         assert "Main Menu › Self Service › Student Center › Enrol" in str(
             screen.query_one("#breadcrumb").content)
+
+
+async def test_timetable_is_one_key_away_even_while_typing(app):
+    """Issue 4: the Timetable is reachable from Enrol (ctrl+t works in the class number field)."""
+    from usis_tui.screens.timetable import TimetableScreen
+
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_until(pilot, lambda: getattr(pilot.app, "ready", True), what="ready")
+        await settle(pilot)
+        pilot.app.identity = pilot.app.usis.student.profile(STUDENT)
+        await pilot.app.navigate("Enrol")
+        await settle(pilot)
+        field = pilot.app.screen.query_one("#class-number", Input)
+        field.focus()
+        await pilot.press("1", "0", "ctrl+t")
+        await settle(pilot)
+        assert isinstance(pilot.app.screen, TimetableScreen)
+        assert "Timetable" in str(pilot.app.screen.query_one("#breadcrumb").content)

@@ -56,6 +56,9 @@ class EnrolScreen(UsisScreen):
     CSS_PATH = "../styles/enrol.tcss"
     BINDINGS: ClassVar = [
         Binding("f5", "reload", "Refresh", show=False),
+        # A control key, so it works while a text field has the focus too.
+        Binding("ctrl+t", "app.navigate('Timetable')", "Timetable",
+                tooltip="MyTimetable: your week with enrolled, wait-listed and planned classes"),
     ]
 
     def __init__(self, tab: str = "add", class_number: str | None = None, **kwargs) -> None:
