@@ -4,6 +4,7 @@
     usis db init|reset [--demo] [--size N]
     usis catalogue [--year 2026-2027] [--programme NAME] [--class 1052] [--json]
     usis timetable --student s1234567 [--week 48] [--ics FILE] [--include waitlisted,planned]
+    usis audit --student s1234567 [--json] [--action enrol] [--since ISO] [--until ISO]
 
 --db URL / USIS_DATABASE_URL and --now ISO / USIS_NOW apply to every subcommand. Every error
 prints one line on stderr and exits non-zero.
@@ -344,6 +345,55 @@ def _print_exams(student: str, lines) -> None:
         click.echo(f"  {e.day:%a %d %b %Y} {e.start:%H:%M}–{e.end:%H:%M}  {e.component:<5} "
                    f"{e.class_number}  {e.catalogue_number:<10} {e.room or 'TBA':<24} "
                    f"{e.status_label:<12} deadline {e.deadline_label}  {e.title}")
+
+
+@cli.command()
+@common_options
+@click.option("--student", "student_number", required=True, metavar="SNUMBER",
+              help="The student, e.g. s1234567.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("--action", metavar="ACTION",
+              help="Only this action, e.g. login, cart_add, enrol, drop, swap.")
+@click.option("--outcome", type=click.Choice(["ok", "refused", "failed"]),
+              help="Only steps with this outcome.")
+@click.option("--since", metavar="ISO-DATETIME", help="Only steps at or after this moment.")
+@click.option("--until", metavar="ISO-DATETIME", help="Only steps at or before this moment.")
+@click.pass_obj
+def audit(settings: Settings, student_number: str, as_json: bool, action: str | None,
+          outcome: str | None, since: str | None, until: str | None) -> None:
+    """Audit trail: a student's steps (who, acting for whom, when, what, outcome)."""
+    from .services import Usis
+
+    start, end = _iso(since, "--since"), _iso(until, "--until")
+    usis = Usis.open(settings.url, clock=lambda: settings.moment())
+    try:
+        if not usis.db.has_schema():
+            raise UsisError(f"The database {settings.url} has no uSis data yet: run "
+                            "`usis db init` first.")
+        rows = usis.audit.entries(student_number, action=action, since=start, until=end,
+                                  outcome=outcome)
+    finally:
+        usis.close()
+    if as_json:
+        click.echo(json.dumps([{**r.model_dump(), "at": r.at.isoformat()} for r in rows],
+                              indent=2, ensure_ascii=False))
+        return
+    student = student_number.strip().lower()
+    click.echo(f"{student} · Audit trail ({len(rows)} step{'s' if len(rows) != 1 else ''})")
+    if not rows:
+        click.echo("  No steps recorded.")
+        return
+    click.echo(f"  {'Time':<16}  {'Actor':<12} {'Acting for':<12} {'Action':<12} "
+               f"{'Outcome':<8} Detail")
+    for r in rows:
+        click.echo(f"  {r.at:%Y-%m-%d %H:%M}  {r.actor:<12} {r.acting_for or '-':<12} "
+                   f"{r.action:<12} {r.outcome:<8} {r.detail}")
+
+
+def _iso(value: str | None, option: str) -> datetime | None:
+    from .clock import parse_now
+
+    return None if value is None else parse_now(value)
 
 
 def _one_line(exc: UsisError) -> str:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from ..db import Database
+from .audit import AuditService
 from .auth import AuthService
 from .base import Context, ServiceError
 from .cart import CartService
@@ -34,6 +35,7 @@ class Usis:
         self.student = StudentService(self.ctx)
         self.timetable = TimetableService(self.ctx)
         self.petitions = PetitionService(self.ctx)
+        self.audit = AuditService(self.ctx)
 
     @classmethod
     def open(cls, url: str, clock: Callable[[], datetime] | None = None) -> Usis:

@@ -11,7 +11,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from ..models import StaffUser, Student
-from .base import Context, fail
+from .audit import problems_text, record
+from .base import Context, ServiceError, fail
 from .schemas import Identity
 
 MAX_FAILURES = 5
@@ -59,13 +60,24 @@ class AuthService:
                     Student.student_number == username.lower()))
             else:
                 account = session.scalar(select(StaffUser).where(StaffUser.username == username))
+            actor = (account.student_number if isinstance(account, Student) else
+                     account.username if account is not None else username)
+            acting_for = account.student_number if isinstance(account, Student) else None
+
+            def refuse(error: ServiceError) -> ServiceError:
+                # Recorded (with any failure count) although the call raises.
+                record(session, now, actor=actor, acting_for=acting_for, action="login",
+                       detail=problems_text(error), outcome="refused")
+                session.commit()
+                return error
+
             if account is None:
-                raise fail("invalid_credentials", INVALID)
+                raise refuse(fail("invalid_credentials", INVALID))
             if account.locked_until and account.locked_until > now:
-                raise fail("locked", f"Your account is locked after {MAX_FAILURES} failed "
-                                     f"attempts until {account.locked_until:%H:%M} "
-                                     f"({account.locked_until:%d %b %Y}).",
-                           "Wait until then, or ask the helpdesk to unlock it.")
+                raise refuse(fail("locked", f"Your account is locked after {MAX_FAILURES} "
+                                            f"failed attempts until {account.locked_until:%H:%M} "
+                                            f"({account.locked_until:%d %b %Y}).",
+                                  "Wait until then, or ask the helpdesk to unlock it."))
             if not verify_password(password, account.password_hash):
                 account.failed_logins += 1
                 if account.failed_logins >= MAX_FAILURES:
@@ -80,10 +92,11 @@ class AuthService:
                     error = fail("invalid_credentials", INVALID,
                                  f"{left} attempt{'s' if left != 1 else ''} left before your "
                                  f"account is locked for {LOCK_MINUTES} minutes.")
-                session.commit()  # the failure count must stick even though we raise
-                raise error
+                raise refuse(error)  # the failure count must stick even though we raise
             account.failed_logins = 0
             account.locked_until = None
+            record(session, now, actor=actor, acting_for=acting_for, action="login",
+                   detail="Logged in" + ("" if acting_for else f" ({account.role})"))
             if isinstance(account, Student):
                 return Identity(kind="student", username=account.student_number,
                                 name=account.name, role="student",

@@ -8,7 +8,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..models import CartItem, ClassSection, Enrolment, Student
-from .base import Context, class_info, fail, find_section, get_student, get_year, section_options
+from .audit import audited, problems_text, record
+from .base import Context, ServiceError, class_info, fail, find_section, get_student, get_year, section_options
 from .enrolment import EnrolmentService
 from .rules import StudentState, evaluate
 from .schemas import CartLine, EnrolRequest, EnrolResult
@@ -20,17 +21,24 @@ class CartService:
         self.enrolment = enrolment
 
     def add(self, student_number: str, academic_year: str, class_number: str, *,
-            wait_list_ok: bool = False, permission_number: str | None = None) -> CartLine:
+            wait_list_ok: bool = False, permission_number: str | None = None,
+            actor: str | None = None) -> CartLine:
         """"Enrol by entering the class number": put the class in the Shopping cart."""
-        with self.ctx.db.write() as session:
+        with audited(self.ctx, "cart_add", student_number, actor=actor,
+                     detail=f"class {(class_number or '').strip()} ({academic_year})") as step:
+            session = step.session
             section = find_section(session, get_year(session, academic_year), class_number)
             return self._add(session, student_number, section, wait_list_ok, permission_number)
 
     def add_section(self, student_number: str, section_id: int, *, wait_list_ok: bool = False,
-                    permission_number: str | None = None) -> CartLine:
+                    permission_number: str | None = None, actor: str | None = None) -> CartLine:
         """"To shopping cart" from a search result."""
-        with self.ctx.db.write() as session:
+        with audited(self.ctx, "cart_add", student_number, actor=actor,
+                     detail=f"section {section_id}") as step:
+            session = step.session
             section = session.get(ClassSection, section_id)
+            if section is not None:
+                step.detail = f"class {section.class_number}"
             if section is None:
                 raise fail("unknown_class", "That class no longer exists.", "Search again.")
             return self._add(session, student_number, section, wait_list_ok, permission_number)
@@ -63,19 +71,26 @@ class CartService:
         return self._lines(session, student, [item])[0]
 
     def update(self, student_number: str, item_id: int, *, wait_list_ok: bool,
-               permission_number: str | None = None) -> CartLine:
-        with self.ctx.db.write() as session:
+               permission_number: str | None = None, actor: str | None = None) -> CartLine:
+        with audited(self.ctx, "cart_update", student_number, actor=actor,
+                     detail=f"cart item {item_id}") as step:
+            session = step.session
             student = get_student(session, student_number)
             item = self._item(session, student, item_id)
+            step.detail = (f"class {item.section.class_number}: wait list "
+                           f"{'yes' if wait_list_ok else 'no'}, permission number "
+                           f"{'given' if (permission_number or '').strip() else 'none'}")
             item.wait_list_ok = wait_list_ok
             item.permission_number = (permission_number or "").strip() or None
             session.flush()
             return self._lines(session, student, [item])[0]
 
-    def remove(self, student_number: str, item_id: int) -> None:
-        with self.ctx.db.write() as session:
+    def remove(self, student_number: str, item_id: int, *, actor: str | None = None) -> None:
+        with audited(self.ctx, "cart_remove", student_number, actor=actor,
+                     detail=f"cart item {item_id}") as step:
+            session = step.session
             student = get_student(session, student_number)
-            self._item(session, student, item_id)
+            step.detail = f"class {self._item(session, student, item_id).section.class_number}"
             session.execute(delete(CartItem).where(CartItem.id == item_id))
 
     def list(self, student_number: str, academic_year: str | None = None) -> list[CartLine]:
@@ -118,8 +133,20 @@ class CartService:
                 problems=v.problems) for v in verdicts]
 
     def enrol(self, student_number: str, item_ids: list[int], *,
-              all_or_nothing: bool = False) -> list[EnrolResult]:
+              all_or_nothing: bool = False, actor: str | None = None) -> list[EnrolResult]:
         """Enrol the selected cart classes (step 3 "View results" lines)."""
+        try:
+            requests = self._requests(student_number, item_ids)
+        except ServiceError as exc:  # refused before enrolling: only the audit entry
+            with self.ctx.db.write() as session:
+                number = (student_number or "").strip().lower()
+                record(session, self.ctx.now(), actor=actor or number, acting_for=number,
+                       action="enrol", detail=problems_text(exc), outcome="refused")
+            raise
+        return self.enrolment.enrol(student_number, requests, all_or_nothing=all_or_nothing,
+                                    actor=actor)
+
+    def _requests(self, student_number: str, item_ids: list[int]) -> list[EnrolRequest]:
         with self.ctx.db.read() as session:
             student = get_student(session, student_number)
             items = session.scalars(select(CartItem).where(
@@ -134,7 +161,7 @@ class CartService:
         if not requests:
             raise fail("nothing_selected", "Select at least one class to enrol.",
                        "Tick the classes in your Shopping cart, then press Enrol.")
-        return self.enrolment.enrol(student_number, requests, all_or_nothing=all_or_nothing)
+        return requests
 
     @staticmethod
     def _item(session: Session, student: Student, item_id: int) -> CartItem:

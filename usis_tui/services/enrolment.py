@@ -15,6 +15,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from ..models import AcademicYear, CartItem, ClassSection, Enrolment, Message, MinorApplication, Student
+from .audit import audited
 from .base import Context, ServiceError, class_info, fail, find_section, get_student, get_year, section_options
 from .rules import StudentState, Verdict, clashes, evaluate
 from .schemas import ClassInfo, DropResult, EnrolRequest, EnrolResult, ScheduleLine, SwapResult
@@ -57,19 +58,30 @@ class EnrolmentService:
 
     # ---------------------------------------------------------------- enrol
     def enrol(self, student_number: str, requests: Sequence[EnrolRequest], *,
-              all_or_nothing: bool = False, from_cart: bool = True) -> list[EnrolResult]:
+              all_or_nothing: bool = False, from_cart: bool = True,
+              actor: str | None = None) -> list[EnrolResult]:
         """Enrol in many classes at once: one result line per class, in request order.
 
         Successful classes leave the shopping cart; refused ones stay there. With
-        ``all_or_nothing`` nothing is enrolled unless every class can be.
+        ``all_or_nothing`` nothing is enrolled unless every class can be. Each class gets an
+        audit entry with its outcome and message.
         """
-        with self.ctx.db.write() as session:
+        with audited(self.ctx, "enrol", student_number, actor=actor,
+                     detail=f"sections {', '.join(str(r.section_id) for r in requests)}") as step:
+            session = step.session
             student = get_student(session, student_number)
             sections = lock_sections(session, [r.section_id for r in requests])
             now = self.ctx.now()  # after the lock: timestamps follow the order of arrival
             verdicts = self._judge(session, student, sections, requests, now)
             results: list[EnrolResult] = []
             failed = any(not v.ok for v in verdicts)
+            # Performance (benchmarks/rush.py): the student's earlier rows for these classes in
+            # one query, one cart clean-up, and a single flush at the end of the transaction.
+            accepted = [v.section.id for v in verdicts if v.ok]
+            existing = {e.section_id: e for e in session.scalars(select(Enrolment).where(
+                Enrolment.student_id == student.id, Enrolment.section_id.in_(accepted)))
+            } if accepted else {}
+            applied: list[int] = []
             for verdict in verdicts:
                 if verdict.ok and all_or_nothing and failed:
                     results.append(self._result(verdict, message=(
@@ -77,14 +89,21 @@ class EnrolmentService:
                         "refused, so none was processed."), outcome="failed"))
                     continue
                 if verdict.ok:
-                    position = self._apply(session, student, verdict, now)
-                    if from_cart:
-                        session.execute(delete(CartItem).where(
-                            CartItem.student_id == student.id,
-                            CartItem.section_id == verdict.section.id))
+                    position = self._apply(session, student, verdict, now, existing=existing,
+                                           flush=False)
+                    applied.append(verdict.section.id)
                     results.append(self._result(verdict, position=position))
                 else:
                     results.append(self._result(verdict))
+            if from_cart and applied:
+                # Cart items are never loaded in this session: nothing to synchronise.
+                session.execute(delete(CartItem).where(
+                    CartItem.student_id == student.id, CartItem.section_id.in_(applied))
+                    .execution_options(synchronize_session=False))
+            session.flush()
+            for r in results:
+                step.record(f"class {r.class_number}: {r.message}",
+                            "ok" if r.ok else "failed" if r.problems == [] else "refused")
             return results
 
     def _judge(self, session: Session, student: Student, sections: dict[int, ClassSection],
@@ -131,11 +150,18 @@ class EnrolmentService:
             component=s.component, outcome=outcome or verdict.outcome, message=message,
             waitlist_position=position, problems=verdict.problems)
 
-    def _apply(self, session: Session, student: Student, verdict: Verdict, now: datetime) -> int | None:
-        """Write one accepted verdict. Returns the wait list position, if waitlisted."""
+    def _apply(self, session: Session, student: Student, verdict: Verdict, now: datetime, *,
+               existing: dict[int, Enrolment] | None = None, flush: bool = True) -> int | None:
+        """Write one accepted verdict. Returns the wait list position, if waitlisted.
+
+        ``existing``: the student's enrolment rows by section id, if the caller loaded them
+        already (any status); ``flush=False`` leaves the writing to the caller's flush."""
         section = verdict.section
-        enrolment = session.scalar(select(Enrolment).where(
-            Enrolment.student_id == student.id, Enrolment.section_id == section.id))
+        if existing is not None:
+            enrolment = existing.get(section.id)
+        else:
+            enrolment = session.scalar(select(Enrolment).where(
+                Enrolment.student_id == student.id, Enrolment.section_id == section.id))
         if enrolment is None:
             enrolment = Enrolment(student_id=student.id, section_id=section.id, created_at=now)
             session.add(enrolment)
@@ -166,7 +192,8 @@ class EnrolmentService:
             verdict.permission.used_at = now
         if section.course.minor is not None:
             self._record_minor(session, student, section, verdict.outcome, now)
-        session.flush()
+        if flush:
+            session.flush()
         post_message(session, student.id, "enrolment", subject, body, now)
         return position
 
@@ -192,13 +219,17 @@ class EnrolmentService:
             app.status, app.updated_at = status, now
 
     # ---------------------------------------------------------------- drop
-    def drop(self, student_number: str, section_id: int, *, reason: str | None = None) -> DropResult:
-        with self.ctx.db.write() as session:
+    def drop(self, student_number: str, section_id: int, *, reason: str | None = None,
+             actor: str | None = None) -> DropResult:
+        with audited(self.ctx, "drop", student_number, actor=actor,
+                     detail=f"section {section_id}") as step:
+            session = step.session
             student = get_student(session, student_number)
             section = lock_sections(session, [section_id]).get(section_id)
             now = self.ctx.now()  # after the lock, like enrol
             if section is None:
                 raise fail("unknown_class", "That class no longer exists.")
+            step.detail = f"class {section.class_number}"
             parts: list[str] = []
             promoted = self._drop(session, student, section, now, reason=reason,
                                   also_dropped=parts)
@@ -207,6 +238,8 @@ class EnrolmentService:
                 message += (f" Its part{'s' if len(parts) > 1 else ''} "
                             f"{' and '.join(parts)} {'were' if len(parts) > 1 else 'was'} "
                             "dropped too.")
+            step.record(f"class {section.class_number}: {message}"
+                        + (f" Reason: {reason}" if reason else ""))
             return DropResult(section_id=section.id, class_number=section.class_number,
                               message=message, promoted=promoted, also_dropped=parts)
 
@@ -338,16 +371,19 @@ class EnrolmentService:
 
     # ---------------------------------------------------------------- swap
     def swap(self, student_number: str, from_section_id: int, to_section_id: int, *,
-             permission_number: str | None = None) -> SwapResult:
+             permission_number: str | None = None, actor: str | None = None) -> SwapResult:
         """Replace one enrolled class by another, atomically: the old class stays unless the new
         one can be enrolled (a seat, not a wait list place)."""
-        with self.ctx.db.write() as session:
+        with audited(self.ctx, "swap", student_number, actor=actor,
+                     detail=f"section {from_section_id} for section {to_section_id}") as step:
+            session = step.session
             student = get_student(session, student_number)
             sections = lock_sections(session, [from_section_id, to_section_id])
             now = self.ctx.now()  # after the lock, like enrol
             old, new = sections.get(from_section_id), sections.get(to_section_id)
             if old is None or new is None:
                 raise fail("unknown_class", "That class no longer exists.")
+            step.detail = f"class {old.class_number} for class {new.class_number}"
             if old.id == new.id:
                 raise fail("same_class", f"Class {old.class_number} cannot be swapped for itself, "
                                          "Swap Not Processed.",
@@ -364,19 +400,24 @@ class EnrolmentService:
             [verdict] = self._judge(session, student, sections, [EnrolRequest(
                 section_id=new.id, permission_number=permission_number)], now, ignore=[old.id])
             if not verdict.ok or verdict.outcome != "enrolled":
-                return SwapResult(ok=False, dropped=old_info, added=new_info,
-                                  problems=verdict.problems,
-                                  message=f"Swap not processed: you stay enrolled in class "
-                                          f"{old.class_number}.")
+                refused = SwapResult(ok=False, dropped=old_info, added=new_info,
+                                     problems=verdict.problems,
+                                     message=f"Swap not processed: you stay enrolled in class "
+                                             f"{old.class_number}.")
+                step.record(f"{step.detail}: {refused.message} "
+                            + " ".join(p.message for p in verdict.problems), "refused")
+                return refused
             self._drop(session, student, old, now, reason=f"Swapped for class {new.class_number}",
                        notify=False)
             self._apply(session, student, verdict, now)
             session.execute(delete(CartItem).where(CartItem.student_id == student.id,
                                                    CartItem.section_id == new.id))
             session.flush()
-            return SwapResult(ok=True, dropped=class_info(old, now), added=class_info(new, now),
+            done = SwapResult(ok=True, dropped=class_info(old, now), added=class_info(new, now),
                               message=f"Success: Class {old.class_number} has been swapped for "
                                       f"class {new.class_number}.")
+            step.record(f"{step.detail}: {done.message}")
+            return done
 
     # ---------------------------------------------------------------- schedule
     def schedule(self, student_number: str, academic_year: str | None = None, *,

@@ -27,8 +27,9 @@ from pydantic_core import PydanticCustomError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from ..models import (AuditEntry, ClassSection, Course, Meeting, Petition, PetitionDocument,
+from ..models import (ClassSection, Course, Meeting, Petition, PetitionDocument,
                       PetitionEvent, StaffUser, Student)
+from .audit import record
 from .base import Context, ServiceError, fail, get_student
 from .enrolment import post_message
 from .schemas import Problem
@@ -1333,8 +1334,8 @@ class PetitionService:
     @staticmethod
     def _audit(session: Session, actor: str, student_number: str, action: str, detail: str,
                now: datetime) -> None:
-        session.add(AuditEntry(at=now, actor=actor, acting_for=student_number,
-                               action=action[:40], detail=detail, outcome="ok"))
+        record(session, now, actor=actor, acting_for=student_number, action=action,
+               detail=detail)
 
 
 __all__ = [

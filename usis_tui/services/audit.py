@@ -1,0 +1,120 @@
+"""Audit trail: who did what, acting for whom, when (the app's clock) and with what outcome.
+
+Entries are written in the caller's transaction (``record``); ``audited`` wraps a writing
+transaction so that a refused call (ServiceError) is undone and leaves only its "refused"
+entry. Passwords are never part of an entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..models import AuditEntry
+from .base import Context, ServiceError, get_student
+from .schemas import Frozen
+
+AuditOutcome = Literal["ok", "refused", "failed"]
+OUTCOMES: tuple[str, ...] = ("ok", "refused", "failed")
+
+
+def record(session: Session, now: datetime, *, actor: str, acting_for: str | None,
+           action: str, detail: str = "", outcome: AuditOutcome = "ok") -> AuditEntry:
+    """Add one audit entry to ``session`` (the caller's transaction)."""
+    entry = AuditEntry(at=now, actor=actor[:40], acting_for=acting_for[:40] if acting_for else None,
+                       action=action[:40], detail=detail, outcome=outcome)
+    session.add(entry)
+    return entry
+
+
+def problems_text(exc: ServiceError) -> str:
+    return " ".join(p.message for p in exc.problems)
+
+
+@dataclass
+class Step:
+    """One audited call: ``session`` to work in, ``detail`` for its entry, ``record`` for more
+    than one entry (e.g. one per class of an enrolment)."""
+
+    ctx: Context
+    session: Session
+    actor: str
+    acting_for: str
+    action: str
+    detail: str = ""
+    entries: list[AuditEntry] = field(default_factory=list)
+
+    def record(self, detail: str | None = None, outcome: AuditOutcome = "ok", *,
+               action: str | None = None) -> None:
+        self.entries.append(record(
+            self.session, self.ctx.now(), actor=self.actor, acting_for=self.acting_for,
+            action=action or self.action, detail=self.detail if detail is None else detail,
+            outcome=outcome))
+
+
+@contextmanager
+def audited(ctx: Context, action: str, student_number: str, *, actor: str | None = None,
+            detail: str = "") -> Iterator[Step]:
+    """One writing transaction for ``action`` on behalf of ``student_number``.
+
+    Success: unless the block recorded entries itself, one "ok" entry with ``step.detail``.
+    ServiceError: everything the block did is rolled back (savepoint), a "refused" entry with
+    the problems is committed, and the error propagates.
+    """
+    acting_for = (student_number or "").strip().lower()
+    with ctx.db.write() as session:
+        step = Step(ctx, session, actor or acting_for, acting_for, action, detail)
+        try:
+            with session.begin_nested():
+                yield step
+        except ServiceError as exc:
+            step.entries.clear()
+            what = f"{step.detail}: " if step.detail else ""
+            step.record(what + problems_text(exc), "refused")
+            session.commit()  # only the audit entry; the refused change was rolled back
+            raise
+        if not step.entries:
+            step.record()
+
+
+class AuditRow(Frozen):
+    at: datetime
+    actor: str
+    acting_for: str | None
+    action: str
+    detail: str
+    outcome: str
+
+
+class AuditService:
+    def __init__(self, ctx: Context) -> None:
+        self.ctx = ctx
+
+    def entries(self, student_number: str, *, action: str | None = None,
+                since: datetime | None = None, until: datetime | None = None,
+                outcome: str | None = None) -> list[AuditRow]:
+        """A student's steps (done by them or by staff acting for them), oldest first."""
+        number = (student_number or "").strip().lower()
+        with self.ctx.db.read() as session:
+            get_student(session, number)  # raises unknown_student
+            stmt = select(AuditEntry).where(AuditEntry.acting_for == number)
+            if action:
+                stmt = stmt.where(AuditEntry.action == action)
+            if since is not None:
+                stmt = stmt.where(AuditEntry.at >= since)
+            if until is not None:
+                stmt = stmt.where(AuditEntry.at <= until)
+            if outcome:
+                stmt = stmt.where(AuditEntry.outcome == outcome)
+            rows = session.scalars(stmt.order_by(AuditEntry.at, AuditEntry.id)).all()
+            return [AuditRow(at=r.at, actor=r.actor, acting_for=r.acting_for, action=r.action,
+                             detail=r.detail, outcome=r.outcome) for r in rows]
+
+
+__all__ = ["OUTCOMES", "AuditRow", "AuditService", "Step", "audited", "record"]
