@@ -1,0 +1,1 @@
+"""Benchmarks (scripts); see benchmarks/README.md."""
