@@ -585,14 +585,19 @@ async def test_footer_bindings_follow_the_step(app):
         assert shown()["a"] == "Add another class" and shown()["m"] == "My Class Schedule"
 
 
+async def navigate_as_student(pilot, page: str) -> None:
+    """Past start-up, as the demo student (identity only), open ``page`` the way the shell does."""
+    await wait_until(pilot, lambda: getattr(pilot.app, "ready", True), what="ready")
+    await settle(pilot)
+    pilot.app.identity = pilot.app.usis.student.profile(STUDENT)
+    await pilot.app.navigate(page)
+    await settle(pilot)
+
+
 async def test_opened_by_the_app_navigation(app):
     """The app shell opens the page by name ("Shopping cart") with the cart focused."""
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: getattr(pilot.app, "ready", True), what="ready")
-        await settle(pilot)
-        pilot.app.identity = pilot.app.usis.student.profile(STUDENT)
-        await pilot.app.navigate("Shopping cart")
-        await settle(pilot)
+        await navigate_as_student(pilot, "Shopping cart")
         screen = pilot.app.screen
         assert isinstance(screen, EnrolScreen)
         assert screen.query_one("#enrol-tabs").active == "add"
@@ -605,11 +610,7 @@ async def test_timetable_is_one_key_away_even_while_typing(app):
     from usis_tui.screens.timetable import TimetableScreen
 
     async with app.run_test(size=SIZE) as pilot:
-        await wait_until(pilot, lambda: getattr(pilot.app, "ready", True), what="ready")
-        await settle(pilot)
-        pilot.app.identity = pilot.app.usis.student.profile(STUDENT)
-        await pilot.app.navigate("Enrol")
-        await settle(pilot)
+        await navigate_as_student(pilot, "Enrol")
         field = pilot.app.screen.query_one("#class-number", Input)
         field.focus()
         await pilot.press("1", "0", "ctrl+t")
