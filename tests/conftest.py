@@ -3,6 +3,8 @@ that tests can move, and the ``Usis`` facade on top of them."""
 
 from __future__ import annotations
 
+import itertools
+import os
 import shutil
 import sys
 from datetime import datetime, timedelta
@@ -54,14 +56,130 @@ def schema_file(tmp_path_factory) -> Path:
     return path
 
 
+# ---------------------------------------------------------------------- backends
+# The service tests in tests/unit run on SQLite and on a throwaway PostgreSQL 15 cluster (one per
+# test session / xdist worker, see usis_tui/testing/pgcluster.py). Each PostgreSQL test gets a
+# fresh database copied from a template (CREATE DATABASE ... TEMPLATE). Tests that are about
+# SQLite itself carry ``@pytest.mark.sqlite_only``; USIS_TEST_BACKENDS=sqlite skips PostgreSQL.
+BACKENDS = ("sqlite", "postgresql")
+BOTH_BACKENDS_DIRS = ("unit",)  # test folders whose tests run on both backends
+SQLITE_ONLY_MODULES = {"test_timetable.py"}  # read-only rendering, no backend specifics
+
+
+def _wanted_backends() -> list[str]:
+    wanted = os.environ.get("USIS_TEST_BACKENDS", ",".join(BACKENDS))
+    return [b for b in BACKENDS if b in {w.strip() for w in wanted.split(",")}] or ["sqlite"]
+
+
+def pytest_generate_tests(metafunc):
+    if "backend" not in metafunc.fixturenames:
+        return
+    path = Path(str(metafunc.definition.path))
+    # elsewhere, a test that names ``backend`` itself runs on both (e.g. tests/reliability)
+    asked = "backend" in metafunc.definition._fixtureinfo.argnames
+    if ((path.parent.name not in BOTH_BACKENDS_DIRS and not asked)
+            or path.name in SQLITE_ONLY_MODULES
+            or metafunc.definition.get_closest_marker("sqlite_only")):
+        return  # the backend fixture defaults to sqlite, test ids unchanged
+    params = [pytest.param(b, marks=[pytest.mark.postgresql] if b == "postgresql" else [])
+              for b in _wanted_backends()]
+    metafunc.parametrize("backend", params, indirect=True)
+
+
 @pytest.fixture
-def sc(tmp_path: Path, schema_file: Path):
-    """A scenario builder on a fresh SQLite file database of its own."""
-    shutil.copyfile(schema_file, tmp_path / "usis.db")
-    scenario = Scenario(Database(f"sqlite:///{tmp_path / 'usis.db'}"))
+def backend(request) -> str:
+    """"sqlite" or "postgresql": which database the service test runs on."""
+    return getattr(request, "param", "sqlite")
+
+
+class PgDatabases:
+    """Fresh databases on one session cluster, copied from named templates."""
+
+    def __init__(self, cluster) -> None:
+        self.cluster = cluster
+        self._templates: dict[str, str] = {}
+        self._seq = itertools.count(1)
+
+    def template(self, name: str, build) -> str:
+        """Create template ``name`` once with ``build(url)``; returns its database name."""
+        if name not in self._templates:
+            self.cluster.create_database(name)
+            build(self.cluster.url_for(name))
+            self._templates[name] = name
+        return self._templates[name]
+
+    def fresh(self, template: str) -> tuple[str, str]:
+        """(database name, URL) of a new copy of ``template``."""
+        name = f"t{os.getpid()}_{next(self._seq)}"
+        return name, self.cluster.create_database(name, template=template)
+
+    def drop(self, name: str) -> None:
+        self.cluster.drop_database(name)
+
+
+@pytest.fixture(scope="session")
+def pg_cluster(tmp_path_factory):
+    """A throwaway PostgreSQL cluster for this session (or xdist worker)."""
+    from usis_tui.testing import PgCluster, find_pg_bin
+
+    if find_pg_bin() is None:
+        pytest.skip("PostgreSQL is not installed (no initdb under `pg_config --bindir` or "
+                    "/usr/lib/postgresql/*/bin): the PostgreSQL variants are skipped; "
+                    ".ci/run installs it")
+    cluster = PgCluster(tmp_path_factory.getbasetemp())
+    cluster.start()
+    yield PgDatabases(cluster)
+    cluster.stop()
+
+
+def _build_schema(url: str) -> None:
+    scenario = Scenario(Database(url))
+    scenario.db.create_schema()
+    scenario.year()
+    scenario.db.dispose()
+
+
+@pytest.fixture
+def db_url(backend: str, request, tmp_path: Path) -> str:
+    """URL of a fresh database with the schema and the year 2026-2027, on ``backend``."""
+    if backend == "sqlite":
+        schema = request.getfixturevalue("schema_file")
+        shutil.copyfile(schema, tmp_path / "usis.db")
+        return f"sqlite:///{tmp_path / 'usis.db'}"
+    pg = request.getfixturevalue("pg_cluster")
+    name, url = pg.fresh(pg.template("tpl_schema", _build_schema))
+    request.addfinalizer(lambda: pg.drop(name))
+    return url
+
+
+@pytest.fixture
+def sc(db_url: str):
+    """A scenario builder on a fresh database of its own (SQLite file or PostgreSQL)."""
+    scenario = Scenario(Database(db_url))
     scenario.year()  # "2026-2027", the year of NOW
     yield scenario
     scenario.db.dispose()
+
+
+@pytest.fixture
+def demo_db_url(demo_db_url, backend: str, request) -> str:
+    """The root fixture's fresh demo copy on SQLite; on PostgreSQL a fresh copy of the demo
+    database seeded once per session (same clock, same catalogue)."""
+    if backend == "sqlite":
+        return demo_db_url
+    pg = request.getfixturevalue("pg_cluster")
+    now = request.getfixturevalue("demo_now")
+
+    def seed(url: str) -> None:
+        from usis_tui.data.demo import seed_demo
+
+        db = Database(url)
+        seed_demo(db, now)
+        db.dispose()
+
+    name, url = pg.fresh(pg.template("tpl_demo", seed))
+    request.addfinalizer(lambda: pg.drop(name))
+    return url
 
 
 @pytest.fixture

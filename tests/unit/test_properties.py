@@ -384,3 +384,49 @@ EnrolmentMachine.TestCase.settings = settings(
     max_examples=40, stateful_step_count=20, deadline=None, database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 TestEnrolmentProperties = EnrolmentMachine.TestCase
+
+
+# ---------------------------------------------------------------------- PostgreSQL variant
+class PgEnrolmentMachine(EnrolmentMachine):
+    """The same machine on a fresh PostgreSQL database per example (fewer examples: each costs
+    a CREATE DATABASE). ``pg`` is the session cluster from tests/conftest.py."""
+
+    pg = None
+    template = None
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.db.dispose()  # the SQLite copy made by the base class is not used
+        shutil.rmtree(self.folder, ignore_errors=True)
+        self.pg_name, url = self.pg.fresh(self.template)
+        self.db = Database(url)
+        self.usis = Usis(self.db, clock=self.clock)
+
+    def teardown(self) -> None:
+        self.db.dispose()
+        self.pg.drop(self.pg_name)
+
+
+def _build_pg_template(url: str) -> None:
+    sc = Scenario(Database(url))
+    sc.db.create_schema()
+    sc.year()
+    sections = {}
+    for i, (name, (cap, wl, meet)) in enumerate(sorted(CLASSES.items())):
+        sections[name] = sc.section(f"{1001 + i}", capacity=cap, waitlist_capacity=wl,
+                                    meets=[meet], title=f"Class {name}").id
+    students = [(s.id, s.number) for s in (sc.student() for _ in range(STUDENTS))]
+    sc.db.dispose()
+    # same insertion order on a fresh database: the same ids as the SQLite template
+    assert (sections, students) == (Template.sections, Template.students)
+
+
+@pytest.mark.postgresql
+def test_properties_on_postgresql(pg_cluster):
+    from hypothesis.stateful import run_state_machine_as_test
+
+    Template.get()
+    PgEnrolmentMachine.pg = pg_cluster
+    PgEnrolmentMachine.template = pg_cluster.template("tpl_properties", _build_pg_template)
+    run_state_machine_as_test(PgEnrolmentMachine, settings=settings(
+        EnrolmentMachine.TestCase.settings, max_examples=10))

@@ -95,8 +95,9 @@ def meetings_clash(a: Meeting, b: Meeting) -> bool:
 
 def first_clash(a: ClassSection, b: ClassSection) -> tuple[Meeting, Meeting] | None:
     for ma in a.meetings:
+        weekday = ma.weekday
         for mb in b.meetings:
-            if meetings_clash(ma, mb):
+            if mb.weekday == weekday and meetings_clash(ma, mb):  # (the cheap test first)
                 return ma, mb
     return None
 
@@ -118,6 +119,23 @@ def find_permission(session: Session, section: ClassSection, student: Student,
         return None
     return session.scalar(select(PermissionNumber).where(
         PermissionNumber.section_id == section.id, PermissionNumber.number == number.strip()))
+
+
+def minor_applications(session: Session, student: Student,
+                       year_id: int) -> list[tuple[ClassSection, str]]:
+    """(minor class, application status) of the student's minor applications in a year that
+    are not cancelled. Only read when a minor is judged."""
+    from ..models import Minor, MinorApplication
+
+    return [(sec, st) for sec, st in session.execute(
+        select(ClassSection, MinorApplication.status)
+        .join(Minor, Minor.course_id == ClassSection.course_id)
+        .join(MinorApplication, MinorApplication.minor_id == Minor.id)
+        .where(MinorApplication.student_id == student.id,
+               MinorApplication.academic_year_id == year_id,
+               MinorApplication.status != "cancelled",
+               ClassSection.academic_year_id == year_id,
+               ClassSection.parent_id.is_(None)))]
 
 
 def evaluate(session: Session, state: StudentState, section: ClassSection, year: AcademicYear,
@@ -229,7 +247,21 @@ def evaluate(session: Session, state: StudentState, section: ClassSection, year:
     if course.minor is not None:
         others = [(s, st) for s, st in state.minor_sections(section.academic_year_id)
                   if s.id != section.id]
+        applications = minor_applications(session, student, section.academic_year_id)
+        # Selection minors: an application waiting for the placement outcome is a request too.
+        awaiting = [s for s, st in applications
+                    if st == "waiting_for_placement" and s.id != section.id]
+        others += [(s, "waiting_for_placement") for s in awaiting
+                   if all(s.id != o.id for o, _ in others)]
         placed = [s for s, st in others if st == "enrolled"]
+        if course.minor.minor_type == "selection" and not any(
+                s.id == section.id and st == "placed" for s, st in applications):
+            problems.append(Problem(
+                code="selection_minor",
+                message=f"Class {n} is a selection minor: places are allocated by selection, "
+                        "not enrolled.",
+                hint="Apply on the Minors page (Student Center › Minors); you are enrolled "
+                     "when you are placed, and told so in the Message centre."))
         if placed:
             m = placed[0]
             problems.append(Problem(
@@ -238,6 +270,14 @@ def evaluate(session: Session, state: StudentState, section: ClassSection, year:
                         f"{m.class_number} {m.course.title}, not enrolled.",
                 hint="A second minor can only be requested while you are on the wait list for "
                      f"your first choice; drop class {m.class_number} first to change minors."))
+        elif awaiting:
+            m = awaiting[0]
+            problems.append(Problem(
+                code="one_minor",
+                message=f"You have already applied for minor {m.class_number} "
+                        f"{m.course.title} (Waiting for placement outcome), not enrolled.",
+                hint="A second minor can only be requested while you are on the wait list for "
+                     "your first choice; cancel that application on the Minors page first."))
         elif len(others) >= 2:
             problems.append(Problem(
                 code="one_minor",
