@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -32,6 +33,22 @@ class ServiceError(UsisError):
 
 def fail(code: str, message: str, hint: str = "") -> ServiceError:
     return ServiceError(Problem(code=code, message=message, hint=hint))
+
+
+def shown(value: object, limit: int = 40) -> str:
+    """User input echoed in a message: control characters dropped, at most ``limit`` long."""
+    text = "".join(ch for ch in str(value) if ch.isprintable())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def bad_text(value: str, limit: int) -> str | None:
+    """Why a free-text value cannot be stored (None when it can): too long, or control
+    characters (PostgreSQL refuses NUL; escape sequences would redraw the terminal)."""
+    if len(value) > limit:
+        return f"at most {limit} characters, not {len(value)}"
+    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in value):
+        return "letters, digits and punctuation only, no control characters"
+    return None
 
 
 @dataclass
@@ -103,7 +120,7 @@ def class_info(section: ClassSection, now: datetime) -> ClassInfo:
 def get_student(session: Session, student_number: str) -> Student:
     student = session.scalar(select(Student).where(Student.student_number == student_number))
     if student is None:
-        raise fail("unknown_student", f"Student {student_number} does not exist.")
+        raise fail("unknown_student", f"Student {shown(student_number)} does not exist.")
     return student
 
 
@@ -111,7 +128,7 @@ def get_year(session: Session, code: str) -> AcademicYear:
     year = session.scalar(select(AcademicYear).where(AcademicYear.code == code))
     if year is None:
         codes = ", ".join(session.scalars(select(AcademicYear.code).order_by(AcademicYear.code)))
-        raise fail("unknown_year", f"Academic year {code!r} is not offered.",
+        raise fail("unknown_year", f"Academic year {shown(code)!r} is not offered.",
                    f"Choose one of: {codes}." if codes else "")
     return year
 

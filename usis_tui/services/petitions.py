@@ -30,7 +30,7 @@ from sqlalchemy.orm import Session, selectinload
 from ..models import (ClassSection, Course, Meeting, Petition, PetitionDocument,
                       PetitionEvent, StaffUser, Student)
 from .audit import record
-from .base import Context, ServiceError, fail, get_student
+from .base import Context, ServiceError, bad_text, fail, get_student
 from .enrolment import post_message
 from .schemas import Problem
 
@@ -96,6 +96,9 @@ FIELD_LABELS = {
     "documents": "Added documents",
     "course_url": "Link to the course website",
 }
+# Longest free text per form field (the column sizes of models/petitions.py).
+TEXT_LIMITS = {"catalogue_number": 12, "course_name": 200, "institution": 200,
+               "course_url": 300, "documents": 500, "hbo_form": 500, "motivation": 4000}
 EXTERNAL_FIELDS = ("course_name", "institution", "institution_type", "level", "ec",
                    "course_start", "motivation", "hbo_form", "documents", "course_url")
 
@@ -284,6 +287,19 @@ class PetitionForm(BaseModel):
             raise problem("petition_type", "Choose the type of request: Elective course, "
                           "Exemption, Different amount of credits or External education.")
         return value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_text(cls, data: Any) -> Any:
+        """Free text fits its column and has no control characters (one clear message)."""
+        if isinstance(data, Mapping):
+            for name, limit in TEXT_LIMITS.items():
+                values = data.get(name)
+                for value in values if isinstance(values, list | tuple) else [values]:
+                    if isinstance(value, str) and (why := bad_text(value.strip(), limit)):
+                        raise problem("text_invalid", f"{FIELD_LABELS.get(name, name)}: {why}.",
+                                      "Shorten the text or type it again instead of pasting.")
+        return data
 
     @model_validator(mode="before")
     @classmethod
@@ -1021,7 +1037,8 @@ class PetitionService:
             student = get_student(session, student_number)
             return self._validate(session, student, data)
 
-    def submit(self, student_number: str, data: Mapping[str, Any]) -> PetitionInfo:
+    def submit(self, student_number: str, data: Mapping[str, Any], *,
+               actor: str | None = None) -> PetitionInfo:
         """Check and save a request (status "Submitted"); the student gets a message."""
         with self.ctx.db.write() as session:
             # Lock the student (PostgreSQL) so that two submissions cannot both use the same
@@ -1052,7 +1069,7 @@ class PetitionService:
             session.add(p)
             session.flush()
             rounding = [n for n in form.notices if "rounds down" in n]
-            self._event(session, p, "Submitted", "Submitted", student.student_number, now,
+            self._event(session, p, "Submitted", "Submitted", actor or student.student_number, now,
                         " ".join(rounding))
             body = (f"We received your petition {p.number} ({p.petition_type}: "
                     f"{form.course_label or '-'}"
@@ -1065,7 +1082,7 @@ class PetitionService:
                 body += " " + " ".join(rounding)
             post_message(session, student.id, "petition",
                          f"Petition {p.number} submitted: {p.petition_type}", body, now)
-            self._audit(session, student.student_number, student.student_number, "petition_submit",
+            self._audit(session, actor or student.student_number, student.student_number, "petition_submit",
                         f"{p.number} {p.petition_type} {form.course_label}", now)
             session.flush()
             return petition_info(self._load(session, p.id))
@@ -1085,7 +1102,8 @@ class PetitionService:
             student = get_student(session, student_number)
             return petition_info(self._own(session, student, petition_id))
 
-    def withdraw(self, student_number: str, petition_id: int, reason: str) -> PetitionInfo:
+    def withdraw(self, student_number: str, petition_id: int, reason: str, *,
+                 actor: str | None = None) -> PetitionInfo:
         """Withdraw a petition the Board has not decided on yet; a reason is required."""
         with self.ctx.db.write() as session:
             student = get_student(session, student_number)
@@ -1103,13 +1121,15 @@ class PetitionService:
                     message=f"Petition {p.number} has status \"{p.status}\" and cannot be "
                             "withdrawn any more."))
             reason = (reason or "").strip()
-            if not reason:
+            if why := bad_text(reason, TEXT_LIMITS["motivation"]):
+                problems.append(Problem(code="text_invalid", message=f"Reason: {why}."))
+            elif not reason:
                 problems.append(Problem(code="reason_missing",
                                         message="Reason: say why you withdraw the petition."))
             if problems:
                 raise ServiceError(problems)
             now = self.ctx.now()
-            self._move(session, p, "Withdrawn", now, student.student_number,
+            self._move(session, p, "Withdrawn", now, actor or student.student_number,
                        "Withdrawn by the student", reason,
                        _Change(f"Petition {p.number} withdrawn",
                                f"You withdrew your petition {p.number} ({p.petition_type}: "
@@ -1143,6 +1163,8 @@ class PetitionService:
             p = self._get(session, petition_id, lock=True)
             check_transition(p.status, "In progress")
             advice = (advice or "").strip()
+            if why := bad_text(advice, TEXT_LIMITS["motivation"]):
+                raise fail("text_invalid", f"Advice: {why}.")
             if not advice:
                 raise fail("advice_missing", "Advice: write the programme board's advice.")
             now = self.ctx.now()
