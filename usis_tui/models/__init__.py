@@ -11,6 +11,7 @@ from .enrolment import (
     MinorApplication,
     PermissionNumber,
 )
+from .exams import EXAM_CONFIRMATION_STATUSES, ExamConfirmation
 from .messaging import AuditEntry, Message
 from .people import Programme, StaffUser, Student
 from .petitions import (
@@ -22,6 +23,7 @@ from .petitions import (
     PetitionDocument,
     PetitionEvent,
 )
+from .sessions import SESSION_STATUSES, LoginSession
 
 __all__ = [
     "COMPONENTS", "ENROLMENT_STATUSES", "MINOR_TYPES", "WEEKDAYS",
@@ -30,4 +32,6 @@ __all__ = [
     "Programme", "StaffUser", "Student",
     "DECISION_TYPES", "INSTITUTION_TYPES", "PETITION_STATUSES", "PETITION_TYPES",
     "Petition", "PetitionDocument", "PetitionEvent",
+    "SESSION_STATUSES", "LoginSession",
+    "EXAM_CONFIRMATION_STATUSES", "ExamConfirmation",
 ]

@@ -1,0 +1,155 @@
+"""Staff commands for the catalogue and the schema.
+
+    usis import catalogue.csv [--check]     classes from a CSV file: all rows or none
+    usis db upgrade                          bring the schema to the newest revision
+    usis db current                          print the schema revision
+
+The import validates every row first and reports every bad row (line, column, problem) on
+stderr, then exits 1 without writing anything. A progress bar shows on a terminal.
+"""
+
+from __future__ import annotations
+
+import getpass
+import sys
+
+import click
+
+from .cli import Settings, common_options
+from .errors import UsisError
+
+
+def _usis(settings: Settings, *, need_schema: bool = True):
+    from .services import Usis
+
+    usis = Usis.open(settings.url, clock=lambda: settings.moment())
+    if need_schema and not usis.db.has_schema():
+        usis.close()
+        raise UsisError(f"The database {settings.url} has no uSis data yet: run `usis db init` "
+                        "first.")
+    return usis
+
+
+@click.command("import")
+@common_options
+@click.argument("csv_file", metavar="CATALOGUE.CSV", type=click.Path(dir_okay=False))
+@click.option("--check", is_flag=True,
+              help="Only validate the file and report problems; import nothing.")
+@click.pass_obj
+def import_command(settings: Settings, csv_file: str, check: bool) -> None:
+    """Import classes from a CSV file (staff). Every bad row is reported; nothing is imported
+    unless every row is good. The format is in README.md, an example in examples/catalogue.csv."""
+    from .services import ServiceError
+    from .services.importer import ImportService
+
+    usis = _usis(settings)
+    try:
+        service = ImportService(usis.ctx)
+        bars: dict[str, object] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if total < 200:
+                return
+            bar = bars.get(stage)
+            if bar is None:
+                label = "Checking rows " if stage == "check" else "Writing classes"
+                bar = click.progressbar(length=total, label=label, file=sys.stderr,
+                                        show_percent=True, show_pos=True)
+                bar.__enter__()
+                bar._done = 0  # type: ignore[attr-defined]
+                bars[stage] = bar
+            bar.update(done - bar._done)  # type: ignore[attr-defined]
+            bar._done = done  # type: ignore[attr-defined]
+            if done >= total:
+                bar.__exit__(None, None, None)  # type: ignore[attr-defined]
+
+        actor = f"admin:{_os_user()}"
+        try:
+            if check:
+                result = service.check_file(csv_file, progress=progress)
+            else:
+                result = service.import_file(csv_file, actor=actor, progress=progress)
+        except ServiceError as exc:
+            for problem in exc.problems:
+                if problem.code in ("bad_row", "bad_file"):
+                    click.echo(problem.message, err=True)
+            summary = exc.problems[-1]
+            if summary.code == "import_refused":
+                raise UsisError(f"{summary.message} {summary.hint}".strip()) from None
+            raise UsisError(exc.problems[-1].message) from None
+    finally:
+        usis.close()
+    if check:
+        click.echo(f"{csv_file}: {result.rows} rows, all good ({result.classes} classes, "
+                   f"{result.courses_created} new courses). Nothing was imported (--check).")
+        return
+    years = f"; new academic year(s) {', '.join(result.years_created)}" \
+        if result.years_created else ""
+    click.echo(f"Imported {result.classes} classes ({result.courses_created} new courses, "
+               f"{result.courses_reused} existing, {result.meetings} meeting patterns) from "
+               f"{csv_file}{years}.")
+
+
+def _os_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # noqa: BLE001 - no user name in this environment
+        return "unknown"
+
+
+@click.command("upgrade")
+@common_options
+@click.pass_obj
+def db_upgrade(settings: Settings) -> None:
+    """Upgrade the schema to the newest revision (keeps every row)."""
+    from . import migrations
+    from .bootstrap import database_problem, prepare_schema
+    from .db import Database
+
+    database = Database(settings.url)
+    try:
+        before = migrations.current(database) if migrations.state(database) == "versioned" \
+            else None
+        try:
+            action = prepare_schema(database)
+        except Exception as exc:  # noqa: BLE001 - one line
+            from sqlalchemy.exc import SQLAlchemyError
+
+            if isinstance(exc, SQLAlchemyError):
+                raise UsisError(database_problem(database.url, exc)) from None
+            raise UsisError(f"Cannot upgrade {database.url}: {exc}") from None
+        head = migrations.current(database)
+    finally:
+        database.dispose()
+    if action == "created":
+        click.echo(f"Created the schema at revision {head} in {settings.url}.")
+    elif action == "upgraded":
+        click.echo(f"Upgraded {settings.url} from revision {before or 'none (before migrations)'} "
+                   f"to {head}.")
+    else:
+        click.echo(f"{settings.url} is at the newest revision ({head}).")
+
+
+@click.command("current")
+@common_options
+@click.pass_obj
+def db_current(settings: Settings) -> None:
+    """Print the schema revision of the database and the newest one."""
+    from . import migrations
+    from .db import Database
+
+    database = Database(settings.url)
+    try:
+        state = migrations.state(database)
+        current = migrations.current(database) if state == "versioned" else None
+    finally:
+        database.dispose()
+    head = migrations.head()
+    if state == "empty":
+        click.echo(f"{settings.url}: empty (no schema); newest revision {head}.")
+    elif state == "unversioned":
+        click.echo(f"{settings.url}: created before migrations (no revision); newest {head}. "
+                   "Run `usis db upgrade`.")
+    else:
+        note = " (newest)" if current == head else f"; newest {head}: run `usis db upgrade`"
+        click.echo(f"{settings.url}: revision {current}{note}.")
