@@ -66,9 +66,9 @@ class _Builder:
     """Accumulates rows with explicit ids, then bulk-inserts them in foreign-key order."""
 
     ORDER = [m.AcademicYear, m.Programme, m.Course, m.Minor, m.ClassSection, m.Meeting,
-             m.Student, m.StaffUser, m.Enrolment, m.CartItem, m.PermissionNumber, m.ExamResult,
-             m.Hold, m.Message, m.MinorApplication, m.Petition, m.PetitionDocument,
-             m.PetitionEvent]
+             m.Student, m.StaffUser, m.Enrolment, m.ExamConfirmation, m.CartItem,
+             m.PermissionNumber, m.ExamResult, m.Hold, m.Message, m.MinorApplication,
+             m.Petition, m.PetitionDocument, m.PetitionEvent]
 
     def __init__(self) -> None:
         self.rows: dict[type, list[dict]] = {t: [] for t in self.ORDER}
@@ -318,6 +318,7 @@ class DemoGenerator:
         self.demo_master(master, year_id, programme_courses["MSC-ICTIB"], numbers)
         self.demo_petitions(master)
         self.fill(year_id, prog_ids, programme_courses, numbers, demo_hash)
+        self.confirm_exams(me)
         if self.size:
             self.scale(year_id, prog_ids)
         self.summary.courses = len(self.b.rows[m.Course])
@@ -627,6 +628,27 @@ class DemoGenerator:
         h.setdefault("minor_closed", "1051")
         h.setdefault("minor_not_yet_open", "1061")
         h.setdefault("minor_period_closed", "1048")
+
+    def confirm_exams(self, me: int, provisional: int = 2) -> None:
+        """Exam enrolments are provisional until confirmed (services/exams.py): everyone's are
+        confirmed, except the demo student's ``provisional`` next ones whose deadline (10 days
+        before the exam, 23:59) is still ahead, so her To Do List asks her to confirm them."""
+        exam_day: dict[int, date] = {}
+        for row in self.b.rows[m.Meeting]:
+            day = exam_day.get(row["section_id"])
+            exam_day[row["section_id"]] = min(day, row["start_date"]) if day else row["start_date"]
+        exams = {s.id for s in self.sections if s.component in ("Exam", "Resit")}
+        mine = sorted((exam_day[e["section_id"]], e["id"]) for e in self.b.rows[m.Enrolment]
+                      if e["student_id"] == me and e["section_id"] in exams
+                      and at(exam_day[e["section_id"]] - timedelta(days=10), "23:59") > self.now)
+        leave = {eid for _day, eid in mine[:provisional]}
+        for e in self.b.rows[m.Enrolment]:
+            if (e["section_id"] in exams and e["status"] == "enrolled"
+                    and e["id"] not in leave):
+                day = exam_day[e["section_id"]]
+                self.b.add(m.ExamConfirmation, enrolment_id=e["id"], status="confirmed",
+                           deadline_at=at(day - timedelta(days=10), "23:59"),
+                           confirmed_at=e["enrolled_at"], expired_at=None)
 
     def fill_section(self, sec: _Section, pool: list[int], code: str, c_i: int) -> None:
         rng = self.rng

@@ -1,21 +1,35 @@
 """Student Center: the student's hub (Search, Plan, Enrol, My Academics, this week's classes)
-with a sidebar of Holds, To Do List, Enrolment Dates and unread messages."""
+with a sidebar of Holds, To Do List, Enrolment Dates and unread messages.
+
+The To Do List names every wait list position, minor applications waiting for the placement
+outcome and every provisional exam enrolment with its deadline; ``x`` (or the link under the
+list) opens "Confirm exam enrolments". Loading the page first removes the student's exam
+enrolments whose deadline passed unconfirmed (services/exams.py)."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from rich.text import Text
-from textual import work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.css.query import NoMatches
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
+from textual.css.query import NoMatches
 from textual.events import Resize
-from textual.widgets import Label, Static
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Footer, Label, Static
 
-from ..services.schemas import CartLine, EnrolmentDate, HoldInfo, ScheduleLine
+from ..services.schemas import (
+    CartLine,
+    EnrolmentDate,
+    ExamConfirmationInfo,
+    HoldInfo,
+    MinorInfo,
+    ScheduleLine,
+)
 from ..widgets.menu_link import MenuLink
 from ..widgets.problems import ProblemList
 from ..widgets.status_badge import status_text
@@ -35,6 +49,9 @@ class CenterData:
     unread: int = 0
     results: list[tuple[str, str, float, str]] = field(default_factory=list)
     cart: list[CartLine] = field(default_factory=list)
+    waitlists: list[ScheduleLine] = field(default_factory=list)  # every year
+    exams: list[ExamConfirmationInfo] = field(default_factory=list)  # provisional ones
+    minors: list[MinorInfo] = field(default_factory=list)  # active minor applications
 
 
 def fmt(moment: datetime) -> str:
@@ -72,10 +89,15 @@ def todo_text(data: CenterData, today: datetime) -> Text:
         first = min(c.cls.enrol_opens_at for c in planned)
         items.append(f"Shopping cart: {n} planned class{'es' if n != 1 else ''}; enrolment "
                      f"opens {fmt(first)}.")
-    for line in data.schedule:
-        if line.status == "waitlisted":
-            items.append(f"Wait list position {line.waitlist_position} for class "
-                         f"{line.cls.class_number} ({line.cls.title}).")
+    for line in data.waitlists:
+        items.append(f"Wait list position {line.waitlist_position} for class "
+                     f"{line.cls.class_number} ({line.cls.title}).")
+    for m in data.minors:
+        if m.my_status == "waiting_for_placement":
+            items.append(f"Minor {m.class_number} {m.title}: Waiting for placement outcome.")
+    for e in data.exams:
+        items.append(f"Confirm {e.component.lower()} {e.class_number} {e.title} "
+                     f"({e.exam_day:%d %b}) by {e.deadline_label(today.date())}.")
     if data.unread:
         items.append(f"Read your {data.unread} unread message{'s' if data.unread != 1 else ''}.")
     if not items:
@@ -89,10 +111,19 @@ def todo_text(data: CenterData, today: datetime) -> Text:
     return text
 
 
+def next_opening(dates: list[EnrolmentDate]) -> EnrolmentDate | None:
+    """The enrolment period that opens next (none when every period has opened)."""
+    coming = [d for d in dates if d.state == "not_yet_open"]
+    return min(coming, key=lambda d: d.opens_at) if coming else None
+
+
 def dates_text(dates: list[EnrolmentDate]) -> Text:
     if not dates:
         return Text("No enrolment periods published.", style="italic")
     text = Text()
+    upcoming = next_opening(dates)
+    if upcoming is not None:
+        text.append(f"Next opening: {fmt(upcoming.opens_at)}\n", style="bold")
     for i, d in enumerate(dates):
         if i:
             text.append("\n")
@@ -130,6 +161,8 @@ class StudentCenterScreen(UsisScreen):
         Binding("c", "app.navigate('Shopping cart')", "Shopping cart"),
         Binding("s", "app.navigate('My Class Schedule')", "My Class Schedule"),
         Binding("m", "app.navigate('Message centre')", "Messages"),
+        Binding("x", "confirm_exams", "Confirm exams",
+                tooltip="Confirm your provisional exam enrolments (binding)"),
         Binding("r", "refresh", "Refresh", show=False),
     ]
 
@@ -138,7 +171,7 @@ class StudentCenterScreen(UsisScreen):
         self.data: CenterData | None = None
 
     def compose_body(self) -> ComposeResult:
-        identity = self.usis_app.identity
+        identity = self.usis_app.student_identity
         with VerticalScroll(id="page"):
             with Horizontal(id="center-heading"):
                 yield Label("Student Center", classes="page-title")
@@ -158,6 +191,8 @@ class StudentCenterScreen(UsisScreen):
                             b.border_title = "Plan"
                             yield MenuLink("Shopping cart", id="link-shopping-cart")
                             yield Static("", id="plan-summary", classes="muted")
+                            yield MenuLink("Minors", id="link-minors",
+                                           note="Apply for a minor, change or cancel it")
                         with Vertical(id="block-enrol", classes="block") as b:
                             b.border_title = "Enrol"
                             yield MenuLink("Enrol", id="link-enrol")
@@ -181,6 +216,8 @@ class StudentCenterScreen(UsisScreen):
                     with Vertical(id="block-todo", classes="block side") as b:
                         b.border_title = "To Do List"
                         yield Static("Loading…", id="todo")
+                        yield MenuLink("Confirm exam enrolments", "", id="link-confirm-exams",
+                                       note="Confirm your provisional exam enrolments (x)")
                     with Vertical(id="block-dates", classes="block side") as b:
                         b.border_title = "Enrolment Dates"
                         yield Static("Loading…", id="dates")
@@ -226,6 +263,7 @@ class StudentCenterScreen(UsisScreen):
 
     def _fetch(self, student: str) -> CenterData:
         usis = self.usis_app.usis
+        usis.exams.expire(student_number=student)  # lazily, before anything is read
         year = usis.catalogue.current_year()
         return CenterData(
             year=year,
@@ -235,6 +273,10 @@ class StudentCenterScreen(UsisScreen):
             unread=usis.student.unread_count(student),
             results=usis.student.results(student),
             cart=usis.cart.list(student, year),
+            waitlists=[line for line in usis.enrolment.schedule(student)
+                       if line.status == "waitlisted"],
+            exams=usis.exams.list(student, provisional_only=True),
+            minors=[m for m in usis.minors.list(student, year) if m.active],
         )
 
     def show(self, data: CenterData) -> None:
@@ -257,6 +299,9 @@ class StudentCenterScreen(UsisScreen):
         self.query_one("#block-holds").set_class(any(h.blocks_enrolment for h in data.holds),
                                                   "-alert")
         self.query_one("#todo", Static).update(todo_text(data, now))
+        confirm = self.query_one("#link-confirm-exams", MenuLink)
+        confirm.display = bool(data.exams)
+        confirm.update(f"› Confirm exam enrolments ({len(data.exams)})")
         self.query_one("#dates", Static).update(dates_text(data.dates))
         self.query_one("#block-dates").border_subtitle = data.year
         unread = Text()
@@ -269,5 +314,144 @@ class StudentCenterScreen(UsisScreen):
         link = self.query_one("#link-messages", MenuLink)
         link.update(f"› Message centre ({data.unread})" if data.unread else "› Message centre")
 
+    @on(MenuLink.Selected, "#link-confirm-exams")
+    def _confirm_link(self, event: MenuLink.Selected) -> None:
+        event.stop()
+        self.action_confirm_exams()
 
-__all__ = ["StudentCenterScreen", "CenterData", "todo_text", "dates_text", "holds_text"]
+    def action_confirm_exams(self) -> None:
+        exams = self.data.exams if self.data is not None else []
+        if not exams:
+            self.notify("You have no provisional exam enrolments to confirm.", timeout=4)
+            return
+        self.app.push_screen(ExamConfirmScreen(exams), lambda _changed: self.load())
+
+
+def exam_row(e: ExamConfirmationInfo, today) -> tuple:
+    status = Text("✓ Confirmed", style="bold green") if not e.provisional else Text(
+        "Provisional", style="bold #9C5700")
+    return (e.class_number, e.title, e.component, f"{e.exam_day:%a %d %b} {e.start:%H:%M}",
+            e.deadline_label(today), status)
+
+
+class ExamConfirmScreen(ModalScreen[bool]):
+    """ "Confirm exam enrolments": each provisional exam enrolment with its deadline. Enter asks,
+    Enter again confirms (binding); Escape closes. Dismisses with whether anything changed."""
+
+    CSS_PATH = "../styles/minors.tcss"
+    BINDINGS = [
+        Binding("enter", "confirm", "Confirm (binding)", priority=True,
+                tooltip="Confirm the selected exam enrolment; press Enter twice"),
+        Binding("escape", "close", "Close", tooltip="Back to the Student Center"),
+    ]
+
+    def __init__(self, exams: list[ExamConfirmationInfo]) -> None:
+        super().__init__(id="exam-confirm")
+        self.exams = list(exams)
+        self.pending: int | None = None  # the enrolment id asked about
+        self.changed = False
+
+    @property
+    def usis_app(self):
+        return self.app
+
+    def compose(self) -> ComposeResult:
+        from ..widgets.problems import ProblemList
+
+        with Vertical(id="exam-confirm-box", classes="minor-dialog"):
+            yield Label("Confirm exam enrolments", classes="dialog-title")
+            yield Static("Your enrolment for an exam or resit is provisional until you confirm "
+                         "it. Confirming is binding. Enrolments that are not confirmed 10 days "
+                         "before the exam (23:59) are removed.", classes="hint")
+            yield ProblemList(id="exam-confirm-problems")
+            table: DataTable = DataTable(id="exam-confirm-list", cursor_type="row")
+            for label, key, width in (("Class", "class", 5), ("Course", "title", 22),
+                                      ("Type", "type", 5), ("Exam", "day", 16),
+                                      ("Confirm by", "deadline", 32), ("Status", "status", 11)):
+                table.add_column(label, key=key, width=width)
+            today = self.app.now().date()  # type: ignore[attr-defined]
+            for e in self.exams:
+                table.add_row(*exam_row(e, today), key=str(e.enrolment_id))
+            yield table
+            yield Static("Select an exam and press Enter to confirm it.", id="exam-confirm-prompt")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).focus()
+
+    def _current(self) -> ExamConfirmationInfo | None:
+        table = self.query_one(DataTable)
+        if not self.exams or not 0 <= table.cursor_row < len(self.exams):
+            return None
+        return self.exams[table.cursor_row]
+
+    @on(DataTable.RowHighlighted)
+    def _moved(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self._prompt(None)
+
+    def _prompt(self, exam: ExamConfirmationInfo | None) -> None:
+        self.pending = exam.enrolment_id if exam is not None else None
+        prompt = self.query_one("#exam-confirm-prompt", Static)
+        prompt.set_class(exam is not None, "-pending")
+        if exam is None:
+            prompt.update("Select an exam and press Enter to confirm it.")
+        else:
+            prompt.update(Text.assemble(
+                "Confirm your enrolment for ", (f"{exam.class_number} {exam.title}", "bold"),
+                f" ({exam.component}, {exam.exam_day:%d %b %Y})? This is binding. ",
+                ("Press Enter again to confirm", "bold"), ", Escape to cancel."))
+
+    async def action_confirm(self) -> None:
+        from ..services import ServiceError
+        from ..widgets.problems import ProblemList
+
+        exam = self._current()
+        if exam is None:
+            return
+        if not exam.provisional:
+            self.notify(f"Class {exam.class_number} is already confirmed.", timeout=3)
+            return
+        if self.pending != exam.enrolment_id:
+            self._prompt(exam)
+            return
+        student = self.app.student_number  # type: ignore[attr-defined]
+        usis = self.app.usis  # type: ignore[attr-defined]
+        try:
+            done = await asyncio.to_thread(usis.exams.confirm, student, exam.enrolment_id)
+        except ServiceError as exc:
+            if self.is_attached:
+                self.query_one(ProblemList).show(exc.problems)
+                self._prompt(None)
+            return
+        if not self.is_attached:
+            return
+        self.changed = True
+        self.query_one(ProblemList).clear()
+        index = self.exams.index(exam)
+        self.exams[index] = done
+        table = self.query_one(DataTable)
+        today = self.app.now().date()  # type: ignore[attr-defined]
+        for key, value in zip(("class", "title", "type", "day", "deadline", "status"),
+                              exam_row(done, today), strict=True):
+            table.update_cell(str(done.enrolment_id), key, value)
+        self._prompt(None)
+        self.query_one("#exam-confirm-prompt", Static).update(Text.assemble(
+            ("✓ ", "bold green"), f"Your enrolment for class {done.class_number} is confirmed."))
+
+    def action_close(self) -> None:
+        if self.pending is not None:
+            self._prompt(None)
+            return
+        self.dismiss(self.changed)
+
+
+__all__ = [
+    "CenterData",
+    "ExamConfirmScreen",
+    "StudentCenterScreen",
+    "dates_text",
+    "holds_text",
+    "next_opening",
+    "todo_text",
+]

@@ -1,0 +1,107 @@
+"""Snapshots of the Minors page, the Student Center's To Do List with exam confirmations and
+minor applications, and the "Confirm exam enrolments" dialog, on a fresh copy of the demo
+database with the clock at DEMO_NOW.
+
+Update with ``pytest tests/snapshots/test_minors_snapshots.py --snapshot-update`` and look at
+every changed SVG before accepting it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from usis_tui.app import UsisApp
+from usis_tui.services import Usis
+
+DEMO_NOW = datetime(2026, 11, 23, 9, 30)  # as in the root conftest.py
+SIZE = (120, 40)
+
+
+def make_app(url: str) -> UsisApp:
+    return UsisApp(database_url=url, now=DEMO_NOW)
+
+
+def open_selection_minor(url: str, number: str = "1054") -> None:
+    """The demo keeps selection minors closed at the clock: open one like 1052's window."""
+    from sqlalchemy import create_engine, select, update
+    from sqlalchemy.orm import Session
+
+    from usis_tui.models import ClassSection
+
+    engine = create_engine(url)
+    try:
+        with Session(engine) as s, s.begin():
+            ref = s.execute(select(ClassSection.academic_year_id, ClassSection.enrol_opens_at,
+                                   ClassSection.enrol_closes_at)
+                            .where(ClassSection.class_number == "1052")
+                            .order_by(ClassSection.academic_year_id)).first()
+            s.execute(update(ClassSection).where(
+                ClassSection.class_number == number,
+                ClassSection.academic_year_id == ref.academic_year_id,
+            ).values(enrol_opens_at=ref.enrol_opens_at, enrol_closes_at=ref.enrol_closes_at))
+    finally:
+        engine.dispose()
+
+
+async def settle(pilot) -> None:
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def at_page(page: str, *keys: str):
+    async def run_before(pilot) -> None:
+        for _ in range(400):
+            if pilot.app.ready:
+                break
+            await pilot.pause(0.05)
+        await settle(pilot)
+        await pilot.click("#username")
+        await pilot.press(*"s1234567", "enter")
+        await pilot.pause()
+        await pilot.press(*"demo", "enter")
+        await settle(pilot)
+        await pilot.app.navigate(page)
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+    return run_before
+
+
+def applied(url: str) -> None:
+    """s1234567 on the wait list of 1053 and waiting for the placement outcome of 1054."""
+    open_selection_minor(url)
+    usis = Usis.open(url, clock=lambda: DEMO_NOW)
+    try:
+        usis.minors.apply("s1234567", "1053")
+        usis.minors.apply("s1234567", "1054")
+    finally:
+        usis.close()
+
+
+def test_minors(snap_compare, demo_db_url):
+    assert snap_compare(make_app(demo_db_url), terminal_size=SIZE,
+                        run_before=at_page("Minors", "down", "down", "down"))
+
+
+def test_minors_with_applications(snap_compare, demo_db_url):
+    applied(demo_db_url)
+    assert snap_compare(make_app(demo_db_url), terminal_size=SIZE,
+                        run_before=at_page("Minors", *["down"] * 5))
+
+
+def test_minors_80x24(snap_compare, demo_db_url):
+    assert snap_compare(make_app(demo_db_url), terminal_size=(80, 24),
+                        run_before=at_page("Minors"))
+
+
+def test_student_center_todo_list(snap_compare, demo_db_url):
+    applied(demo_db_url)
+    assert snap_compare(make_app(demo_db_url), terminal_size=SIZE,
+                        run_before=at_page("Student Center"))
+
+
+def test_exam_confirmation_dialog(snap_compare, demo_db_url):
+    assert snap_compare(make_app(demo_db_url), terminal_size=SIZE,
+                        run_before=at_page("Student Center", "x", "enter"))

@@ -1,0 +1,213 @@
+"""Exam enrolment confirmation.
+
+An enrolment in an Exam or Resit class is provisional until the student confirms it (the
+confirmation is binding). The deadline is 10 days before the exam (``EXAM_DEADLINE_DAYS``), at
+23:59; at the deadline an unconfirmed enrolment is removed through the enrolment service (so
+the wait list moves) and the student gets a message. Expiry runs lazily: when the Student
+Center or its To Do List loads, and once at app start, with the injected clock.
+
+State lives in ``exam_confirmation`` (models/exams.py): no row means provisional; a confirmation
+counts only if it is not older than the enrolment (enrolling again needs a new one).
+
+    usis.exams.list("s1234567")                 # upcoming exam enrolments, provisional first
+    usis.exams.confirm("s1234567", enrolment_id)
+    usis.exams.expire()                         # everyone, at the clock; or student_number=...
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, selectinload
+
+from ..models import ClassSection, Enrolment, ExamConfirmation, Meeting, Student
+from .audit import audited
+from .base import Context, fail, fmt_dt, get_student
+from .enrolment import EnrolmentService, describe, lock_sections, post_message
+from .schemas import ExamConfirmationInfo, ExpiredExam
+from .timetable import EXAM_COMPONENTS, EXAM_DEADLINE_DAYS
+
+CATEGORY = "exam"
+DEADLINE_TIME = time(23, 59)
+SYSTEM_ACTOR = "usis"  # who removes unconfirmed enrolments (the audit trail's actor)
+
+
+def deadline_for(exam_day: date) -> datetime:
+    """The last moment to confirm: 10 days before the exam, 23:59."""
+    return datetime.combine(exam_day - timedelta(days=EXAM_DEADLINE_DAYS), DEADLINE_TIME)
+
+
+def is_confirmed(enrolment: Enrolment, row: ExamConfirmation | None,
+                 deadline: datetime) -> bool:
+    """Confirmed since the (last) enrolment; or enrolled only after the deadline (a wait list
+    promotion), which is binding at once."""
+    enrolled_at = enrolment.enrolled_at or datetime.min
+    if enrolled_at > deadline:
+        return True
+    return (row is not None and row.status == "confirmed" and row.confirmed_at is not None
+            and row.confirmed_at >= enrolled_at)
+
+
+def _exam_rows(session: Session, *, student_id: int | None = None,
+               enrolment_id: int | None = None, first_day: date | None = None,
+               last_day: date | None = None):
+    """(enrolment, section, exam day, confirmation row) of enrolled exam/resit enrolments."""
+    day = (select(Meeting.section_id, func.min(Meeting.start_date).label("day"))
+           .group_by(Meeting.section_id).subquery())
+    stmt = (select(Enrolment, ClassSection, day.c.day, ExamConfirmation)
+            .join(ClassSection, ClassSection.id == Enrolment.section_id)
+            .join(day, day.c.section_id == ClassSection.id)
+            .outerjoin(ExamConfirmation, ExamConfirmation.enrolment_id == Enrolment.id)
+            .where(Enrolment.status == "enrolled", ClassSection.component.in_(EXAM_COMPONENTS)))
+    if student_id is not None:
+        stmt = stmt.where(Enrolment.student_id == student_id)
+    if enrolment_id is not None:
+        stmt = stmt.where(Enrolment.id == enrolment_id)
+    if first_day is not None:
+        stmt = stmt.where(day.c.day >= first_day)
+    if last_day is not None:
+        stmt = stmt.where(day.c.day <= last_day)
+    stmt = stmt.options(selectinload(ClassSection.meetings)).order_by(day.c.day, Enrolment.id)
+    return session.execute(stmt).all()
+
+
+def _info(enrolment: Enrolment, section: ClassSection, day: date,
+          row: ExamConfirmation | None) -> ExamConfirmationInfo:
+    meeting = min(section.meetings, key=lambda m: (m.start_date, m.start_time))
+    confirmed = is_confirmed(enrolment, row, deadline_for(day))
+    return ExamConfirmationInfo(
+        enrolment_id=enrolment.id, academic_year=section.academic_year.code,
+        class_number=section.class_number, catalogue_number=section.course.catalogue_number,
+        title=section.course.title, component=section.component, exam_day=day,
+        start=meeting.start_time, end=meeting.end_time, room=meeting.room,
+        deadline_at=deadline_for(day), status="confirmed" if confirmed else "provisional",
+        confirmed_at=row.confirmed_at if confirmed and row else None)
+
+
+class ExamService:
+    def __init__(self, ctx: Context, enrolment: EnrolmentService) -> None:
+        self.ctx = ctx
+        self.enrolment = enrolment
+
+    def list(self, student_number: str, *, provisional_only: bool = False
+             ) -> list[ExamConfirmationInfo]:
+        """The student's upcoming exam and resit enrolments (exam day today or later), by date."""
+        today = self.ctx.now().date()
+        with self.ctx.db.read() as session:
+            student = get_student(session, student_number)
+            out = [_info(e, s, d, r) for e, s, d, r in _exam_rows(
+                session, student_id=student.id, first_day=today)]
+        return [i for i in out if i.provisional] if provisional_only else out
+
+    def confirm(self, student_number: str, enrolment_id: int, *,
+                actor: str | None = None) -> ExamConfirmationInfo:
+        """Confirm a provisional exam enrolment (binding), before its deadline."""
+        with audited(self.ctx, "exam_confirm", student_number, actor=actor,
+                     detail=f"enrolment {enrolment_id}") as step:
+            session = step.session
+            student = get_student(session, student_number)
+            now = self.ctx.now()
+            rows = _exam_rows(session, student_id=student.id, enrolment_id=enrolment_id)
+            if not rows:
+                raise fail("not_enrolled", "You are not enrolled in that exam, Confirm Not "
+                                           "Processed.",
+                           "The To Do List shows the exam enrolments to confirm.")
+            enrolment, section, day, row = rows[0]
+            step.detail = f"class {section.class_number}"
+            deadline = deadline_for(day)
+            if is_confirmed(enrolment, row, deadline):
+                raise fail("already_confirmed",
+                           f"Your enrolment for class {section.class_number} is already "
+                           "confirmed.", "A confirmed exam enrolment is binding.")
+            if now > deadline:
+                raise fail("deadline_passed",
+                           f"The deadline to confirm your enrolment for class "
+                           f"{section.class_number} passed on {fmt_dt(deadline)}, Confirm Not "
+                           "Processed.",
+                           "Unconfirmed exam enrolments are removed at the deadline; contact "
+                           "your education administration office (usis-fwn@science.leidenuniv.nl).")
+            if row is None:
+                row = ExamConfirmation(enrolment_id=enrolment.id, deadline_at=deadline,
+                                       status="confirmed")
+                session.add(row)
+            row.status, row.confirmed_at, row.expired_at, row.deadline_at = (
+                "confirmed", now, None, deadline)
+            session.flush()
+            post_message(session, student.id, CATEGORY,
+                         f"Exam enrolment confirmed: {describe(section)}",
+                         f"Your enrolment for the {section.component.lower()} of "
+                         f"{section.course.title} on {day:%d %b %Y} (class "
+                         f"{section.class_number}) is confirmed. This is binding.", now)
+            step.record(f"class {section.class_number}: confirmed")
+            return _info(enrolment, section, day, row)
+
+    def expire(self, now: datetime | None = None, *,
+               student_number: str | None = None) -> list[ExpiredExam]:
+        """Remove every unconfirmed exam enrolment whose deadline has passed (of one student, or
+        of everyone), through the enrolment service, each with a message. One transaction per
+        student. Exams already held are left alone."""
+        now = (now or self.ctx.now()).replace(microsecond=0)
+        with self.ctx.db.read() as session:
+            student_id = None
+            if student_number is not None:
+                student_id = get_student(session, student_number).id
+            due: dict[int, str] = {}
+            for e, _s, day, row in _exam_rows(
+                    session, student_id=student_id, first_day=now.date(),
+                    last_day=now.date() + timedelta(days=EXAM_DEADLINE_DAYS)):
+                if now > deadline_for(day) and not is_confirmed(e, row, deadline_for(day)):
+                    due.setdefault(e.student_id, "")
+            if not due:
+                return []
+            numbers = dict(session.execute(select(Student.id, Student.student_number)
+                                           .where(Student.id.in_(due))).all())
+        out: list[ExpiredExam] = []
+        for sid in sorted(due):
+            out += self._expire_student(numbers[sid], now)
+        return out
+
+    def _expire_student(self, student_number: str, now: datetime) -> list[ExpiredExam]:
+        with audited(self.ctx, "exam_expire", student_number, actor=SYSTEM_ACTOR,
+                     detail="unconfirmed exam enrolments") as step:
+            session = step.session
+            student = get_student(session, student_number)
+            candidates = _exam_rows(session, student_id=student.id, first_day=now.date(),
+                                    last_day=now.date() + timedelta(days=EXAM_DEADLINE_DAYS))
+            lock_sections(session, [s.id for _e, s, _d, _r in candidates])
+            out = []
+            for enrolment, section, day, row in candidates:
+                session.refresh(enrolment)
+                deadline = deadline_for(day)
+                if enrolment.status != "enrolled" or now <= deadline or is_confirmed(
+                        enrolment, row, deadline):
+                    continue
+                reason = f"not confirmed before the deadline {fmt_dt(deadline)}"
+                self.enrolment._drop(session, student, section, now, reason=reason,
+                                     notify=False)
+                if row is None:
+                    row = ExamConfirmation(enrolment_id=enrolment.id, status="expired",
+                                           deadline_at=deadline)
+                    session.add(row)
+                row.status, row.expired_at, row.deadline_at = "expired", now, deadline
+                post_message(session, student.id, CATEGORY,
+                             f"Exam enrolment removed: {describe(section)}",
+                             f"You did not confirm your enrolment for the "
+                             f"{section.component.lower()} of {section.course.title} on "
+                             f"{day:%d %b %Y} (class {section.class_number}) before the "
+                             f"deadline, {fmt_dt(deadline)}, so it has been removed. Contact "
+                             "your education administration office "
+                             "(usis-fwn@science.leidenuniv.nl) if you still want to take it.",
+                             now)
+                step.record(f"class {section.class_number}: removed, {reason}")
+                out.append(ExpiredExam(student_number=student.student_number,
+                                       class_number=section.class_number,
+                                       title=section.course.title,
+                                       component=section.component, deadline_at=deadline))
+            session.flush()
+            if not out:
+                step.record("nothing to remove")
+            return out
+
+
+__all__ = ["CATEGORY", "ExamService", "deadline_for", "is_confirmed"]

@@ -1,0 +1,362 @@
+"""Minors: apply, change and cancel within the registration window of each minor type.
+
+Rules (seed: leiden-science-course-and-exam-enrolment.txt, "Registration dates for minors"):
+
+- Every minor has a limited number of places, allocated first come, first served; a full
+  Leiden or LDE minor puts the student on its wait list.
+- Selection minors (e.g. 1048) are allocated by selection, not by order: an application gets the
+  status "Waiting for placement outcome" instead of a seat; the placement (``place``) enrols.
+- One minor per student; a second minor may be requested only while wait-listed for the first
+  (the rule itself lives in ``rules.evaluate``, so Enrol › Add follows it too).
+- Applications can be changed or cancelled until the end of the registration window.
+- The parts of a minor (1049 and 1050 under 1048) are enrolled with it and dropped with it.
+
+Every public method that changes data is one audited transaction; a refusal leaves the database
+unchanged (apart from its "refused" audit entry).
+
+    usis.minors.list("s1234567")
+    usis.minors.apply("s1234567", "1052")
+    usis.minors.change("s1234567", "1052", "1047")
+    usis.minors.cancel("s1234567", "1047")
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from ..models import (
+    AcademicYear,
+    CartItem,
+    ClassSection,
+    Course,
+    Enrolment,
+    MinorApplication,
+    Student,
+)
+from .audit import audited
+from .base import (
+    Context,
+    ServiceError,
+    fail,
+    find_section,
+    fmt_dt,
+    get_student,
+    get_year,
+    period_state,
+    section_options,
+)
+from .catalogue import CatalogueService
+from .enrolment import EnrolmentService, describe, lock_sections, post_message
+from .rules import Verdict
+from .schemas import EnrolRequest, MinorInfo, MinorPart, MinorResult, Problem
+
+SEAT_CODES = {"class_full", "class_and_waitlist_full"}
+CATEGORY = "minor"
+HELP_DESK = ("Contact your education administration office (usis-fwn@science.leidenuniv.nl) "
+             "with your student number and the class number.")
+
+
+class MinorService:
+    def __init__(self, ctx: Context, enrolment: EnrolmentService) -> None:
+        self.ctx = ctx
+        self.enrolment = enrolment
+
+    # ------------------------------------------------------------------ reading
+    def list(self, student_number: str, academic_year: str | None = None) -> list[MinorInfo]:
+        """Every minor of the year with its window, seats, wait list, parts and the student's
+        standing, ordered by class number."""
+        now = self.ctx.now()
+        code = academic_year or CatalogueService(self.ctx).current_year()
+        with self.ctx.db.read() as session:
+            student = get_student(session, student_number)
+            year = session.scalar(select(AcademicYear).where(AcademicYear.code == code))
+            if year is None:
+                return []
+            minors = session.scalars(
+                select(ClassSection).join(ClassSection.course).join(Course.minor)
+                .where(ClassSection.academic_year_id == year.id, ClassSection.parent_id.is_(None))
+                .options(*section_options(), selectinload(ClassSection.children)
+                         .joinedload(ClassSection.course))
+                .order_by(ClassSection.class_number)).unique().all()
+            ids = [s.id for s in minors] + [c.id for s in minors for c in s.children]
+            mine = {e.section_id: e for e in session.scalars(select(Enrolment).where(
+                Enrolment.student_id == student.id, Enrolment.section_id.in_(ids),
+                Enrolment.status.in_(("enrolled", "waitlisted"))))} if ids else {}
+            apps = {a.minor_id: a for a in session.scalars(select(MinorApplication).where(
+                MinorApplication.student_id == student.id,
+                MinorApplication.academic_year_id == year.id))}
+            applicants = dict(session.execute(
+                select(MinorApplication.minor_id, func.count(MinorApplication.id))
+                .where(MinorApplication.academic_year_id == year.id,
+                       MinorApplication.status == "waiting_for_placement")
+                .group_by(MinorApplication.minor_id)).all())
+            out = []
+            for s in minors:
+                minor = s.course.minor
+                enrolment = mine.get(s.id)
+                app = apps.get(minor.id)
+                status = enrolment.status if enrolment else app.status if app else None
+                if status == "placed":  # placed, then dropped elsewhere: nothing held
+                    status = None
+                out.append(MinorInfo(
+                    section_id=s.id, academic_year=year.code, class_number=s.class_number,
+                    catalogue_number=s.course.catalogue_number, title=s.course.title,
+                    minor_type=minor.minor_type, ec=s.course.ec, capacity=s.capacity,
+                    enrolled=s.enrolled_count, waitlist_capacity=s.waitlist_capacity,
+                    waitlisted=s.waitlist_count, applicants=applicants.get(minor.id, 0),
+                    opens_at=s.enrol_opens_at, closes_at=s.enrol_closes_at,
+                    period_state=period_state(s, now),
+                    parts=[MinorPart(class_number=c.class_number,
+                                     catalogue_number=c.course.catalogue_number,
+                                     title=c.course.title, ec=c.course.ec,
+                                     enrolled=getattr(mine.get(c.id), "status", "") == "enrolled")
+                           for c in sorted(s.children, key=lambda c: c.class_number)],
+                    my_status=status,
+                    my_position=enrolment.waitlist_position if enrolment else None,
+                    my_choice=app.choice if app and status not in (None, "cancelled") else None))
+            return out
+
+    # ------------------------------------------------------------------ writing
+    def apply(self, student_number: str, class_number: str, academic_year: str | None = None,
+              *, actor: str | None = None) -> MinorResult:
+        """Apply for a minor: a seat (with its parts), a wait list place, or for a selection
+        minor "Waiting for placement outcome"."""
+        code = academic_year or CatalogueService(self.ctx).current_year()
+        with audited(self.ctx, "minor_apply", student_number, actor=actor,
+                     detail=f"class {(class_number or '').strip()} ({code})") as step:
+            session = step.session
+            student = get_student(session, student_number)
+            section = self._minor(session, get_year(session, code), class_number)
+            lock_sections(session, [section.id, *(c.id for c in section.children)])
+            result = self._apply(session, student, section, self.ctx.now())
+            step.record(f"class {section.class_number}: {result.message}")
+            return result
+
+    def cancel(self, student_number: str, class_number: str, academic_year: str | None = None,
+               *, actor: str | None = None) -> MinorResult:
+        """Cancel an application (and its seat or wait list place, and its parts) until the
+        registration window closes."""
+        code = academic_year or CatalogueService(self.ctx).current_year()
+        with audited(self.ctx, "minor_cancel", student_number, actor=actor,
+                     detail=f"class {(class_number or '').strip()} ({code})") as step:
+            session = step.session
+            student = get_student(session, student_number)
+            section = self._minor(session, get_year(session, code), class_number)
+            lock_sections(session, [section.id, *(c.id for c in section.children)])
+            result = self._cancel(session, student, section, self.ctx.now())
+            step.record(f"class {section.class_number}: {result.message}")
+            return result
+
+    def change(self, student_number: str, from_class: str, to_class: str,
+               academic_year: str | None = None, *, actor: str | None = None) -> MinorResult:
+        """Replace one minor application by another, atomically: the old one stays unless the
+        new one is accepted (a seat, a wait list place or "Waiting for placement outcome")."""
+        code = academic_year or CatalogueService(self.ctx).current_year()
+        with audited(self.ctx, "minor_change", student_number, actor=actor,
+                     detail=f"class {(from_class or '').strip()} for class "
+                            f"{(to_class or '').strip()} ({code})") as step:
+            session = step.session
+            student = get_student(session, student_number)
+            year = get_year(session, code)
+            old, new = self._minor(session, year, from_class), self._minor(session, year, to_class)
+            if old.id == new.id:
+                raise fail("same_minor", f"Minor {old.class_number} cannot be changed for itself.",
+                           "Choose another minor to change to.")
+            lock_sections(session, [s.id for m in (old, new) for s in (m, *m.children)])
+            now = self.ctx.now()
+            self._cancel(session, student, old, now, notify=False, reason=(
+                f"Changed to minor {new.class_number}"))
+            result = self._apply(session, student, new, now)
+            message = (f"Your application for minor {old.class_number} has been changed to "
+                       f"minor {new.class_number}. {result.message}")
+            step.record(f"class {old.class_number} for class {new.class_number}: {message}")
+            return result.model_copy(update={"message": message})
+
+    def place(self, student_number: str, class_number: str, academic_year: str | None = None,
+              *, placed: bool = True, actor: str | None = None) -> MinorResult:
+        """The placement outcome of a selection minor (staff): placed students are enrolled in
+        the minor and its parts; the others' application ends. The student gets a message."""
+        code = academic_year or CatalogueService(self.ctx).current_year()
+        with audited(self.ctx, "minor_placement", student_number, actor=actor,
+                     detail=f"class {(class_number or '').strip()} ({code}): "
+                            f"{'placed' if placed else 'not placed'}") as step:
+            session = step.session
+            student = get_student(session, student_number)
+            section = self._minor(session, get_year(session, code), class_number)
+            lock_sections(session, [section.id, *(c.id for c in section.children)])
+            now = self.ctx.now()
+            app = self._application(session, student, section)
+            if app is None or app.status != "waiting_for_placement":
+                raise fail("no_application",
+                           f"{student.student_number} is not waiting for the placement outcome "
+                           f"of minor {section.class_number}.")
+            if not placed:
+                app.status, app.updated_at = "cancelled", now
+                message = (f"You have not been placed in minor {section.class_number} "
+                           f"{section.course.title}.")
+                post_message(session, student.id, CATEGORY,
+                             f"Not placed: {describe(section)}", message + (
+                                 " You may apply for another minor while its window is open."),
+                             now)
+                result = MinorResult(class_number=section.class_number,
+                                     title=section.course.title, status="cancelled",
+                                     message=message)
+            else:
+                app.status, app.updated_at = "placed", now
+                session.flush()
+                parts = self._enrol(session, student, section, now, wait_list_ok=False)
+                message = (f"You have been placed in minor {section.class_number} "
+                           f"{section.course.title} and enrolled"
+                           + (f", with its parts {' and '.join(parts)}." if parts else "."))
+                post_message(session, student.id, CATEGORY, f"Placed: {describe(section)}",
+                             message, now)
+                result = MinorResult(class_number=section.class_number,
+                                     title=section.course.title, status="enrolled",
+                                     message=message, parts=parts)
+            step.record(f"class {section.class_number}: {result.message}")
+            return result
+
+    # ------------------------------------------------------------------ internals
+    @staticmethod
+    def _minor(session: Session, year: AcademicYear, class_number: str) -> ClassSection:
+        section = find_section(session, year, class_number)
+        if section.course.minor is None:
+            parent = section.parent
+            if parent is not None and parent.course.minor is not None:
+                raise fail("minor_part",
+                           f"Class {section.class_number} is part of minor {parent.class_number} "
+                           f"{parent.course.title}.",
+                           f"Apply for minor {parent.class_number}: its parts are enrolled "
+                           "with it.")
+            raise fail("not_a_minor", f"Class {section.class_number} is not a minor.",
+                       "Enrol in it under Student Center › Enrol.")
+        return section
+
+    @staticmethod
+    def _application(session: Session, student: Student,
+                     section: ClassSection) -> MinorApplication | None:
+        return session.scalar(select(MinorApplication).where(
+            MinorApplication.student_id == student.id,
+            MinorApplication.minor_id == section.course.minor.id,
+            MinorApplication.academic_year_id == section.academic_year_id))
+
+    def _judge(self, session: Session, student: Student, section: ClassSection, now: datetime,
+               *, wait_list_ok: bool) -> list[Verdict]:
+        """The minor and its parts, judged together (parts after the minor)."""
+        parts = sorted(section.children, key=lambda c: c.class_number)
+        sections = {s.id: s for s in (section, *parts)}
+        requests = [EnrolRequest(section_id=section.id, wait_list_ok=wait_list_ok)]
+        requests += [EnrolRequest(section_id=p.id) for p in parts]
+        return self.enrolment._judge(session, student, sections, requests, now)
+
+    def _enrol(self, session: Session, student: Student, section: ClassSection, now: datetime,
+               *, wait_list_ok: bool) -> list[str]:
+        """Enrol (or wait-list) the minor, and with a seat its parts too; raise when refused.
+        Returns the class numbers of the parts enrolled."""
+        verdicts = self._judge(session, student, section, now, wait_list_ok=wait_list_ok)
+        minor, parts = verdicts[0], verdicts[1:]
+        if not minor.ok:
+            raise ServiceError(minor.problems)
+        accepted = [minor]
+        if minor.outcome == "enrolled":
+            refused = [Problem(code=p.code, message=f"Part {v.section.class_number}: {p.message}",
+                               hint=p.hint) for v in parts if not v.ok for p in v.problems]
+            if refused:
+                raise ServiceError(refused)
+            accepted += parts
+        for verdict in accepted:
+            self.enrolment._apply(session, student, verdict, now)
+        session.execute(delete(CartItem).where(
+            CartItem.student_id == student.id,
+            CartItem.section_id.in_([v.section.id for v in accepted]))
+            .execution_options(synchronize_session=False))
+        return [v.section.class_number for v in accepted[1:]]
+
+    def _apply(self, session: Session, student: Student, section: ClassSection,
+               now: datetime) -> MinorResult:
+        n, title = section.class_number, section.course.title
+        app = self._application(session, student, section)
+        if section.course.minor.minor_type != "selection":
+            parts = self._enrol(session, student, section, now, wait_list_ok=True)
+            enrolment = session.scalar(select(Enrolment).where(
+                Enrolment.student_id == student.id, Enrolment.section_id == section.id))
+            if enrolment.status == "waitlisted":
+                pos = enrolment.waitlist_position
+                return MinorResult(
+                    class_number=n, title=title, status="waitlisted", waitlist_position=pos,
+                    message=f"Minor {n} {title} is full: you are on its wait list at position "
+                            f"{pos}. You may apply for a second minor while you wait.")
+            return MinorResult(
+                class_number=n, title=title, status="enrolled", parts=parts,
+                message=f"Success: you are enrolled in minor {n} {title}"
+                        + (f", with its parts {' and '.join(parts)}." if parts else "."))
+        # Selection minor: every rule but the seats; then wait for the placement outcome.
+        if app is not None and app.status == "waiting_for_placement":
+            raise fail("already_applied",
+                       f"You have already applied for minor {n}: Waiting for placement outcome.",
+                       "You are told the outcome in the Message centre.")
+        [verdict] = self._judge(session, student, section, now, wait_list_ok=True)[:1]
+        problems = [p for p in verdict.problems
+                    if p.code not in SEAT_CODES and p.code != "selection_minor"]
+        if problems:
+            raise ServiceError(problems)
+        others = session.scalar(select(func.count(MinorApplication.id)).where(
+            MinorApplication.student_id == student.id,
+            MinorApplication.academic_year_id == section.academic_year_id,
+            MinorApplication.minor_id != section.course.minor.id,
+            MinorApplication.status != "cancelled")) or 0
+        if app is None:
+            app = MinorApplication(student_id=student.id, minor_id=section.course.minor.id,
+                                   academic_year_id=section.academic_year_id, applied_at=now)
+            session.add(app)
+        app.status, app.choice, app.applied_at, app.updated_at = (
+            "waiting_for_placement", 2 if others else 1, now, now)
+        session.flush()
+        message = (f"Your application for selection minor {n} {title} has been received: "
+                   "Waiting for placement outcome.")
+        post_message(session, student.id, CATEGORY, f"Minor application: {describe(section)}",
+                     message + " Places are allocated by selection, not by order; you are told "
+                               "the outcome here.", now)
+        return MinorResult(class_number=n, title=title, status="waiting_for_placement",
+                           message=message)
+
+    def _cancel(self, session: Session, student: Student, section: ClassSection, now: datetime,
+                *, notify: bool = True, reason: str = "Minor application cancelled") -> MinorResult:
+        n, title = section.class_number, section.course.title
+        enrolment = session.scalar(select(Enrolment).where(
+            Enrolment.student_id == student.id, Enrolment.section_id == section.id,
+            Enrolment.status.in_(("enrolled", "waitlisted"))))
+        app = self._application(session, student, section)
+        waiting = app is not None and app.status == "waiting_for_placement"
+        if enrolment is None and not waiting:
+            raise fail("no_application", f"You have not applied for minor {n}, Cancel Not "
+                                         "Processed.",
+                       "The Minors page shows the minors you applied for.")
+        if now > section.enrol_closes_at:
+            raise fail("window_closed",
+                       f"The registration period for minor {n} closed on "
+                       f"{fmt_dt(section.enrol_closes_at)}: your application can no longer be "
+                       "changed or cancelled.", HELP_DESK)
+        parts: list[str] = []
+        if enrolment is not None:
+            self.enrolment._drop(session, student, section, now, reason=reason, notify=notify,
+                                 also_dropped=parts)
+        else:
+            app.status, app.updated_at = "cancelled", now
+            if notify:
+                post_message(session, student.id, CATEGORY,
+                             f"Minor application cancelled: {describe(section)}",
+                             f"Your application for minor {n} {title} has been cancelled.", now)
+        session.flush()
+        message = f"Success: your application for minor {n} {title} has been cancelled."
+        if parts:
+            message += f" Its part{'s' if len(parts) > 1 else ''} {' and '.join(parts)} " + (
+                "were dropped too." if len(parts) > 1 else "was dropped too.")
+        return MinorResult(class_number=n, title=title, status="cancelled", message=message,
+                           parts=parts)
+
+
+__all__ = ["MinorService"]
