@@ -53,7 +53,7 @@ async def open_enrol(pilot: Pilot, tab: str = "add", class_number: str | None = 
     app = pilot.app
     await wait_until(pilot, lambda: getattr(app, "ready", True), what="the app to be ready")
     await settle(pilot)
-    app.identity = app.usis.student.profile(student)
+    app.identity = app.raw_usis.student.profile(student)
     screen = EnrolScreen(tab=tab, class_number=class_number)
     await app.push_screen(screen)
     await settle(pilot)

@@ -418,12 +418,14 @@ async def test_drop_with_confirmation_promotes_first_waitlisted(app, demo_usis, 
                          what="the drop confirmation")
         question = plain(pilot.app.screen.query_one("#confirm-drop-question"))
         assert f"Are you sure you want to drop class {number}" in question
+        pilot.app.screen.query_one("#drop-reason").value = "Workload too high this semester"
         await pilot.press("y")
         await settle(pilot)
         assert isinstance(pilot.app.screen, EnrolScreen)
         shown = plain(screen.query_one("#drop-result"))
         assert f"Success: Class {number} has been dropped from your schedule." in shown
         assert "1 student from the wait list" in shown
+        assert "Reason recorded: Workload too high this semester" in shown
         assert all(line.cls.class_number != number for line in table.lines.values())
     assert status_of(demo_usis, number) is None
     theirs = {line.cls.class_number: line.status
@@ -589,7 +591,7 @@ async def navigate_as_student(pilot, page: str) -> None:
     """Past start-up, as the demo student (identity only), open ``page`` the way the shell does."""
     await wait_until(pilot, lambda: getattr(pilot.app, "ready", True), what="ready")
     await settle(pilot)
-    pilot.app.identity = pilot.app.usis.student.profile(STUDENT)
+    pilot.app.identity = pilot.app.raw_usis.student.profile(STUDENT)
     await pilot.app.navigate(page)
     await settle(pilot)
 

@@ -39,8 +39,8 @@ def test_add_by_class_number(sc, usis, db, clock):
 def test_add_from_search_result(sc, usis, db):
     s = sc.student()
     a = sc.section("1234")
-    line = usis.cart.add_section(s.number, a.id, permission_number=" PN-1 ")
-    assert line.cls.section_id == a.id and line.permission_number == "PN-1"
+    line = usis.cart.add_section(s.number, a.id, permission_number=" PN1 ")
+    assert line.cls.section_id == a.id and line.permission_number == "PN1"
     with unchanged(db):
         assert error(usis.cart.add_section, s.number, 4242).code == "unknown_class"
 
@@ -196,9 +196,9 @@ def test_cart_enrol_uses_the_lines_wait_list_and_permission(sc, usis, db):
     b = sc.section("2222", capacity=1)
     sc.fill(a)
     sc.fill(b)
-    sc.permission(b, "PN-2")
+    sc.permission(b, "PN2")
     ia = usis.cart.add(s.number, YEAR, "1111", wait_list_ok=True).item_id
-    ib = usis.cart.add(s.number, YEAR, "2222", permission_number="PN-2").item_id
+    ib = usis.cart.add(s.number, YEAR, "2222", permission_number="PN2").item_id
     ra, rb = usis.cart.enrol(s.number, [ia, ib])
     assert (ra.outcome, ra.waitlist_position) == ("waitlisted", 1)
     assert rb.outcome == "enrolled"

@@ -145,6 +145,7 @@ class EnrolScreen(UsisScreen):
             for table in tables:
                 table.loading = False
         self.schedule_lines = lines
+        self.add_pane.cart.show_waiting(lines)
         self.query_one(DropPane).show_lines(lines, self.year_label)
         self.query_one(SwapPane).show_lines(lines, self.year_label)
         self.query_one(SchedulePane).show_lines(lines, self.year_label)

@@ -1,5 +1,7 @@
 """The Add tab: step 1 "Select classes to add" (enter a class number or search the course, the
-enrolment preferences, the Shopping cart), step 2 "Confirm classes", step 3 "View results"."""
+enrolment preferences, the Shopping cart), step 2 "Confirm classes" (with the "All or nothing"
+option), step 3 "View results" (one line per class, and for a full class the other classes of the
+same course, to enrol in or put in the cart straight away)."""
 
 from __future__ import annotations
 
@@ -21,10 +23,18 @@ from textual.widgets import (
     Static,
 )
 
-from ..services.schemas import CartLine, ClassInfo, EnrolResult, Problem, YearInfo
+from ..services.schemas import (
+    Alternative,
+    CartLine,
+    ClassInfo,
+    EnrolRequest,
+    EnrolResult,
+    Problem,
+    YearInfo,
+)
 from ..widgets.cart import CartTable, ShoppingCart, flag_text, results_text
-from ..widgets.class_detail import BAD, GOOD, WARN, ClassDetail, status_text
-from ..widgets.class_table import clip, days_times
+from ..widgets.class_detail import BAD, GOOD, PLAN, WARN, ClassDetail, opens_text, status_text
+from ..widgets.class_table import AlternativesTable, clip, days_times
 from ..widgets.problems import ProblemList
 from ..widgets.steps import StepIndicator
 from .enrol_search import ClassSearch
@@ -34,6 +44,41 @@ if TYPE_CHECKING:
 
 CLASS_NUMBER_ERROR = "A class number has exactly 4 digits, e.g. 1052."
 STEPS = ("Select classes to add", "Confirm classes", "View results")
+FULL = ("class_full", "class_and_waitlist_full")
+ALL_OR_NOTHING = ("All or nothing: enrol in none of these classes unless every one of them can be "
+                  "enrolled")
+
+
+def results_summary(results: list[EnrolResult], all_or_nothing: bool) -> Text:
+    """The line over the results: how many classes got what; an all-or-nothing refusal says
+    that nothing was enrolled, and because of which classes."""
+    enrolled = [r for r in results if r.outcome == "enrolled"]
+    waiting = [r for r in results if r.outcome == "waitlisted"]
+    refused = [r for r in results if not r.ok]
+    if all_or_nothing and refused and not enrolled and not waiting:
+        blocking = [r.class_number for r in refused if r.problems]
+        if len(blocking) < len(results):
+            return Text.assemble(
+                ("✗ ", f"bold {BAD}"),
+                (f"All or nothing: class{'es' if len(blocking) > 1 else ''} "
+                 f"{', '.join(blocking)} could not be enrolled, so none of the {len(results)} "
+                 "classes was enrolled. ", "bold"),
+                "Your schedule and Shopping cart are unchanged.")
+    text = Text()
+    parts = []
+    if enrolled:
+        parts.append((f"{len(enrolled)} enrolled", f"bold {GOOD}"))
+    if waiting:
+        parts.append((f"{len(waiting)} on a wait list", f"bold {WARN}"))
+    if refused:
+        parts.append((f"{len(refused)} not enrolled (still in your Shopping cart)", f"bold {BAD}"))
+    for i, part in enumerate(parts):
+        if i:
+            text.append(" · ")
+        text.append(*part)
+    if all_or_nothing and not refused:
+        text.append(" · all or nothing: every class was processed")
+    return text
 
 
 class ClassNumberInput(Input):
@@ -78,6 +123,8 @@ class AddPane(Vertical):
         Binding("w", "toggle_waitlist", "Wait list if full"),
         Binding("p", "previous", "Previous"),
         Binding("f", "finish", "Finish enrolling"),
+        Binding("o", "toggle_all_or_nothing", "All or nothing",
+                tooltip="Enrol in none of the classes unless every one can be enrolled"),
         Binding("x", "cancel_wizard", "Cancel"),
         Binding("a", "add_another", "Add another class"),
         Binding("m", "my_schedule", "My Class Schedule"),
@@ -90,6 +137,8 @@ class AddPane(Vertical):
         self.prefs_cls: ClassInfo | None = None
         self.wizard_lines: list[CartLine] = []
         self.results: list[EnrolResult] = []
+        self.alternatives: list[Alternative] = []
+        self.full_ids: list[int] = []
         self._prefill = class_number or ""
         self._years: dict[str, YearInfo] = {}
         self._year = ""
@@ -147,6 +196,7 @@ class AddPane(Vertical):
                              "listed. To exit without adding these classes, select Cancel.",
                              classes="hint")
                 yield Static("", id="confirm-table")
+                yield Checkbox(ALL_OR_NOTHING, id="confirm-all-or-nothing", compact=True)
                 yield ProblemList(id="confirm-problems")
                 with Horizontal(classes="button-row"):
                     yield Button("Cancel", id="confirm-cancel", compact=True)
@@ -157,7 +207,19 @@ class AddPane(Vertical):
                 yield Label("View results", classes="section-title")
                 yield Static("View the following status report for enrolment confirmations "
                              "and errors:", classes="hint")
+                yield Static("", id="results-summary")
                 yield Static("", id="results-list")
+                with Vertical(id="results-alternatives"):
+                    yield Label("Other classes of the same course", classes="section-title",
+                                id="results-alt-title")
+                    yield Static("", id="results-alt-hint", classes="hint")
+                    yield AlternativesTable(id="results-alt-table")
+                    with Horizontal(classes="button-row"):
+                        yield Button("Enrol in this class", id="results-alt-enrol",
+                                     variant="success", compact=True)
+                        yield Button("To shopping cart", id="results-alt-cart", compact=True)
+                    yield Static("", id="results-alt-note")
+                    yield ProblemList(id="results-alt-problems")
                 with Horizontal(classes="button-row"):
                     yield Button("My Class Schedule", id="results-schedule", compact=True)
                     yield Button("Add another class", id="results-add", variant="primary",
@@ -259,7 +321,7 @@ class AddPane(Vertical):
             return view == "prefs" and not typing
         if action == "previous":
             return view in ("prefs", "step2") and not typing
-        if action in ("finish", "cancel_wizard"):
+        if action in ("finish", "cancel_wizard", "toggle_all_or_nothing"):
             return view == "step2"
         if action in ("add_another", "my_schedule"):
             return view == "step3"
@@ -350,9 +412,10 @@ class AddPane(Vertical):
 
     def _prefs_note(self, cls: ClassInfo) -> Text:
         if cls.period_state == "not_yet_open":
-            return Text(f"Enrolment for this class has not opened yet: you can put it in your "
-                        f"Shopping cart now and enrol from "
-                        f"{cls.enrol_opens_at:%d %b %Y %H:%M}.", style=WARN)
+            return Text(f"Enrolment opens {opens_text(cls.enrol_opens_at)}. Plan ahead: put "
+                        "this class in your Shopping cart now; it is checked for clashes and "
+                        "other problems straight away, and Enrol all submits your whole cart "
+                        "when enrolment opens.", style=PLAN)
         if cls.period_state == "closed":
             return Text("Enrolment for this class has closed.", style=BAD)
         if cls.enrolled >= cls.capacity:
@@ -442,6 +505,25 @@ class AddPane(Vertical):
                      "Enrol.")])
             self.focus_cart()
             return
+        self.start_wizard(lines)
+
+    @on(Button.Pressed, "#cart-enrol-all")
+    def _cart_enrol_all(self, event: Button.Pressed) -> None:
+        """"Enrol all": every class in the cart (of this academic year), ticked, to step 2."""
+        event.stop()
+        self.cart.clear_messages()
+        table = self.query_one(CartTable)
+        lines = list(table.lines.values())
+        if not lines:
+            self.cart.show_problems([Problem(
+                code="empty_cart", message="Your Shopping cart is empty.",
+                hint="Add classes by their class number or search the course first; you can do "
+                     "so before enrolment opens.")])
+            self.focus_cart()
+            return
+        for line in lines:
+            if line.item_id not in table.selected:
+                table.set_selected(line.item_id, True)
         self.start_wizard(lines)
 
     @on(Button.Pressed, "#cart-validate")
@@ -535,6 +617,9 @@ class AddPane(Vertical):
         event.stop()
         self.action_cancel_wizard()
 
+    def action_toggle_all_or_nothing(self) -> None:
+        self.query_one("#confirm-all-or-nothing", Checkbox).toggle()
+
     def action_cancel_wizard(self) -> None:
         self.show_view("entry")
         self.focus_cart()
@@ -549,23 +634,136 @@ class AddPane(Vertical):
         if self.view != "step2" or button.disabled or not self.wizard_lines:
             return
         button.disabled = True
-        self.enrol.run_task(self._finish([line.item_id for line in self.wizard_lines]),
+        all_or_nothing = self.query_one("#confirm-all-or-nothing", Checkbox).value
+        self.enrol.run_task(self._finish([line.item_id for line in self.wizard_lines],
+                                         all_or_nothing=all_or_nothing),
                             problems=self.query_one("#confirm-problems", ProblemList))
 
-    async def _finish(self, item_ids: list[int]) -> None:
+    async def _finish(self, item_ids: list[int], *, all_or_nothing: bool = False) -> None:
         usis = self.enrol.usis_app.usis
         try:
             results = await self.enrol.call(usis.cart.enrol, self.enrol.student, item_ids,
+                                            all_or_nothing=all_or_nothing,
                                             loading=self.query_one("#step2"))
         except Exception:
             self.query_one("#confirm-finish", Button).disabled = False
             await self.enrol.load_cart()
             raise
         self.results = results
+        self.query_one("#results-summary", Static).update(
+            results_summary(results, all_or_nothing))
         self.query_one("#results-list", Static).update(results_text(results))
+        # A full class (refused, or wait-listed): offer the other classes of the same course.
+        self.full_ids = [r.section_id for r in results
+                         if r.outcome == "waitlisted" or any(p.code in FULL for p in r.problems)]
+        self.alternatives = (await self.enrol.call(usis.cart.alternatives, self.enrol.student,
+                                                   self.full_ids)
+                             if self.full_ids else [])
+        self._show_alternatives()
         self.show_view("step3")
-        self.query_one("#results-add").focus()
+        self.query_one("#step3").scroll_home(animate=False)
+        if self.alternatives:
+            # After the layout: focusing scrolls the alternatives into view.
+            self.call_after_refresh(self.query_one(AlternativesTable).focus)
+        else:
+            self.query_one("#results-add").focus()
         await self.enrol.load_all()
+
+    # ------------------------------------------------------------------ alternatives
+    def _show_alternatives(self, note: Text | str = "") -> None:
+        box = self.query_one("#results-alternatives")
+        box.display = bool(self.full_ids)
+        note_widget = self.query_one("#results-alt-note", Static)
+        note_widget.update(note)
+        note_widget.display = bool(note)
+        self.query_one("#results-alt-problems", ProblemList).clear()
+        if not self.full_ids:
+            return
+        full = [r for r in self.results if r.section_id in self.full_ids]
+        numbers = ", ".join(r.class_number for r in full)
+        table = self.query_one(AlternativesTable)
+        table.show_alternatives(self.alternatives)
+        has = bool(self.alternatives)
+        table.display = has
+        self.query_one("#results-alt-enrol").display = has
+        self.query_one("#results-alt-cart").display = has
+        if has:
+            hint = (f"Class{'es' if len(full) > 1 else ''} {numbers} "
+                    f"{'are' if len(full) > 1 else 'is'} full. These classes of the same course "
+                    "are the alternatives: select one and Enrol in this class (e, Enter), or put "
+                    "it in your Shopping cart (t).")
+        else:
+            hint = (f"Class{'es' if len(full) > 1 else ''} {numbers} "
+                    f"{'are' if len(full) > 1 else 'is'} full, and the course has no other class "
+                    "of the same kind this academic year. Ask the instructor for a permission "
+                    "number, or stay on the wait list.")
+        self.query_one("#results-alt-hint", Static).update(hint)
+
+    @on(AlternativesTable.Chosen)
+    def _alternative_chosen(self, event: AlternativesTable.Chosen) -> None:
+        event.stop()
+        self.choose_alternative(event.alternative, event.action)
+
+    @on(Button.Pressed, "#results-alt-enrol")
+    def _alt_enrol_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        current = self.query_one(AlternativesTable).current
+        if current is not None:
+            self.choose_alternative(current, "enrol")
+
+    @on(Button.Pressed, "#results-alt-cart")
+    def _alt_cart_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        current = self.query_one(AlternativesTable).current
+        if current is not None:
+            self.choose_alternative(current, "cart")
+
+    def choose_alternative(self, alt: Alternative, action: str) -> None:
+        problems = self.query_one("#results-alt-problems", ProblemList)
+        problems.clear()
+        self.query_one("#results-alt-note", Static).update("")
+        self.enrol.run_task(self._alternative(alt, action), problems=problems)
+
+    async def _alternative(self, alt: Alternative, action: str) -> None:
+        usis = self.enrol.usis_app.usis
+        student = self.enrol.student
+        table = self.query_one(AlternativesTable)
+        c = alt.cls
+        refused: list[Problem] = []
+        if action == "cart":
+            await self.enrol.call(usis.cart.add_section, student, c.section_id, loading=table)
+            note = Text.assemble(
+                ("✓ ", f"bold {GOOD}"),
+                f"Class {c.class_number} {c.catalogue_number} ({c.component} {c.section}, "
+                f"{c.days_times}) has been added to your Shopping cart.")
+        else:
+            [result] = await self.enrol.call(
+                usis.enrolment.enrol, student, [EnrolRequest(section_id=c.section_id)],
+                loading=table)
+            self.results = [*self.results, result]
+            self.query_one("#results-list", Static).update(results_text(self.results))
+            original = next((r for r in self.results if r.class_number == alt.instead_of), None)
+            if original is not None and original.outcome == "waitlisted":
+                keep = (f"you stay on the wait list of class {alt.instead_of} until you drop it "
+                        "(Drop tab).")
+            else:
+                keep = (f"class {alt.instead_of} stays in your Shopping cart until you delete "
+                        "it.")
+            if result.ok:
+                note = Text.assemble(("✓ ", f"bold {GOOD}"), (result.message, "bold"),
+                                     f"\nClass {c.class_number} instead of class "
+                                     f"{alt.instead_of}: {keep}")
+            else:
+                note = Text.assemble(("✗ ", f"bold {BAD}"),
+                                     (f"Class {c.class_number} not enrolled.", "bold"))
+                refused = result.problems
+        self.alternatives = await self.enrol.call(usis.cart.alternatives, student, self.full_ids)
+        self._show_alternatives(note)
+        if refused:
+            self.query_one("#results-alt-problems", ProblemList).show(refused)
+        await self.enrol.load_all()
+        if self.alternatives:
+            table.focus()
 
     @on(Button.Pressed, "#results-add")
     def _results_add(self, event: Button.Pressed) -> None:

@@ -35,17 +35,50 @@ def success_text(message: str, extra: str = "") -> Text:
 
 
 # ---------------------------------------------------------------------- drop
-class ConfirmDropScreen(ModalScreen[bool]):
-    """ "Are you sure you want to drop class 2037 …?" Yes / No; Escape = No."""
+DROP_REASONS = (
+    "Timetable clash with another course",
+    "Workload too high this semester",
+    "Changed my study plan",
+    "Enrolled in the wrong class by mistake",
+    "Course content is not what I expected",
+    "Personal or health circumstances",
+    "Other (explain below)",
+)
+OTHER_REASON = DROP_REASONS[-1]
+
+
+def drop_reason(choice: str | None, explanation: str) -> str:
+    """The reason to store: the chosen reason, with the explanation if one was typed (for
+    "Other", the explanation alone)."""
+    explanation = " ".join(explanation.split())
+    if choice is None or choice == OTHER_REASON:
+        return explanation
+    return f"{choice}: {explanation}" if explanation else choice
+
+
+class ReasonInput(Input):
+    """The free-text explanation; Enter = Yes."""
+
+    BINDINGS = [Binding("enter", "submit", "Yes, drop", tooltip="Drop the class with this reason")]
+
+
+class ConfirmDropScreen(ModalScreen[str | None]):
+    """ "Are you sure you want to drop class 2037 …?" with the reason for withdrawing (a list of
+    reasons and free text; required to drop an enrolled class, optional to leave a wait list),
+    then Yes / No; Escape = No. Dismisses with the reason to store ("" for none) or None (No)."""
 
     BINDINGS = [
-        Binding("y", "answer(True)", "Yes"),
-        Binding("n,escape", "answer(False)", "No"),
+        Binding("y", "answer(True)", "Yes", tooltip="Drop the class with the reason given"),
+        Binding("n,escape", "answer(False)", "No", tooltip="Keep the class"),
     ]
 
     def __init__(self, line: ScheduleLine) -> None:
         super().__init__(id="confirm-drop")
         self.line = line
+
+    @property
+    def reason_required(self) -> bool:
+        return self.line.status == "enrolled"
 
     def compose(self) -> ComposeResult:
         c = self.line.cls
@@ -64,24 +97,72 @@ class ConfirmDropScreen(ModalScreen[bool]):
             else:
                 note = "If you change your mind, you can enrol again while there are seats."
             yield Static(note, classes="hint")
+            with Horizontal(classes="field-row"):
+                yield Label("Reason" + (" *" if self.reason_required else " (optional)"),
+                            classes="field-label")
+                yield Select([(r, r) for r in DROP_REASONS], prompt="Select a reason",
+                             id="drop-reason", compact=True)
+            with Horizontal(classes="field-row"):
+                yield Label("Explanation", classes="field-label")
+                yield ReasonInput(placeholder="optional; required for Other", id="drop-explanation",
+                                  max_length=200, compact=True)
+            yield Static("", id="drop-reason-error")
             with Horizontal(classes="button-row"):
                 yield Button("Yes", id="drop-yes", variant="error", compact=True)
                 yield Button("No", id="drop-no", variant="primary", compact=True)
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#drop-no").focus()
+        self.query_one("#drop-explanation", Input).cursor_blink = False
+        self.query_one("#drop-reason").focus()
+
+    def _error(self, message: str) -> None:
+        error = self.query_one("#drop-reason-error", Static)
+        error.update(Text.assemble(("✗ ", "bold"), message) if message else "")
+        error.set_class(bool(message), "-shown")
+
+    def reason(self) -> str | None:
+        """The reason to store, or None (and the error shown) when one is still missing."""
+        value = self.query_one("#drop-reason", Select).value
+        choice = None if value is Select.NULL else str(value)
+        explanation = self.query_one("#drop-explanation", Input).value
+        if choice is None and self.reason_required and not explanation.strip():
+            self._error("Select a reason for dropping this class.")
+            self.query_one("#drop-reason").focus()
+            return None
+        if choice == OTHER_REASON and not explanation.strip():
+            self._error("Explain your reason in a few words.")
+            self.query_one("#drop-explanation").focus()
+            return None
+        self._error("")
+        return drop_reason(choice, explanation)
+
+    @on(Select.Changed, "#drop-reason")
+    def _reason_changed(self, event: Select.Changed) -> None:
+        self._error("")
+        if event.value == OTHER_REASON:
+            self.query_one("#drop-explanation").focus()
 
     @on(Button.Pressed, "#drop-yes")
     def _yes(self) -> None:
-        self.dismiss(True)
+        self.action_answer(True)
+
+    @on(Input.Submitted, "#drop-explanation")
+    def _submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_answer(True)
 
     @on(Button.Pressed, "#drop-no")
     def _no(self) -> None:
-        self.dismiss(False)
+        self.dismiss(None)
 
     def action_answer(self, answer: bool) -> None:
-        self.dismiss(answer)
+        if not answer:
+            self.dismiss(None)
+            return
+        reason = self.reason()
+        if reason is not None:
+            self.dismiss(reason)
 
 
 class DropPane(Vertical):
@@ -120,18 +201,20 @@ class DropPane(Vertical):
         self.enrol.run_task(self._drop(line), problems=self.query_one("#drop-problems", ProblemList))
 
     async def _drop(self, line: ScheduleLine) -> None:
-        confirmed = await self.app.push_screen_wait(ConfirmDropScreen(line))
-        if not confirmed:
+        reason = await self.app.push_screen_wait(ConfirmDropScreen(line))
+        if reason is None:
             self.query_one(ScheduleTable).focus()
             return
         usis = self.enrol.usis_app.usis
         result = await self.enrol.call(usis.enrolment.drop, self.enrol.student,
-                                       line.cls.section_id, loading=self.query_one(ScheduleTable))
-        extra = ""
+                                       line.cls.section_id, reason=reason or None,
+                                       loading=self.query_one(ScheduleTable))
+        extra = f"Reason recorded: {reason}" if reason else ""
         if result.promoted:
             who = "student" if result.promoted == 1 else "students"
-            extra = (f"Your seat went to {result.promoted} {who} from the wait list, who "
-                     f"{'was' if result.promoted == 1 else 'were'} notified.")
+            extra += ("\n  " if extra else "") + (
+                f"Your seat went to {result.promoted} {who} from the wait list, who "
+                f"{'was' if result.promoted == 1 else 'were'} notified.")
         self.query_one("#drop-result", Static).update(success_text(result.message, extra))
         await self.enrol.load_all()
         self.query_one(ScheduleTable).focus()
@@ -358,8 +441,10 @@ class SchedulePane(Vertical):
         enrolled = [line for line in lines if line.status == "enrolled"]
         waiting = [line for line in lines if line.status == "waitlisted"]
         courses = {line.cls.catalogue_number: line.cls.ec for line in enrolled}
+        positions = (" (" + ", ".join(f"{w.cls.class_number}: position {w.waitlist_position}"
+                                      for w in waiting) + ")") if waiting else ""
         summary = (f"{len(enrolled)} class{'es' if len(enrolled) != 1 else ''} enrolled"
-                   f" · {len(waiting)} on a wait list"
+                   f" · {len(waiting)} on a wait list{positions}"
                    f" · {len(courses)} course{'s' if len(courses) != 1 else ''}, "
                    f"{sum(courses.values()):g} EC")
         self.query_one("#schedule-summary", Static).update(

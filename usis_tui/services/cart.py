@@ -11,8 +11,18 @@ from ..models import CartItem, ClassSection, Enrolment, Student
 from .audit import audited, problems_text, record
 from .base import Context, ServiceError, class_info, fail, find_section, get_student, get_year, section_options
 from .enrolment import EnrolmentService
-from .rules import StudentState, evaluate
-from .schemas import CartLine, EnrolRequest, EnrolResult
+from .rules import StudentState, clashes, evaluate
+from .schemas import Alternative, CartLine, EnrolRequest, EnrolResult
+
+
+def permission_number_of(value: str | None) -> str | None:
+    """The permission number as typed: letters and digits, at most 12 (e.g. PN1234)."""
+    text = (value or "").strip()
+    if text and not (len(text) <= 12 and text.isascii() and text.isalnum()):
+        raise fail("bad_permission_number",
+                   "A permission number has at most 12 letters and digits, e.g. PN1234.",
+                   "Copy it from the e-mail of the lecturer or your study adviser.")
+    return text or None
 
 
 class CartService:
@@ -61,7 +71,7 @@ class CartService:
             raise fail("already_in_cart", f"Class {n} is already in your Shopping cart.",
                        "Select it in the Shopping cart and press Enrol.")
         item = CartItem(student_id=student.id, section_id=section.id, wait_list_ok=wait_list_ok,
-                        permission_number=(permission_number or "").strip() or None,
+                        permission_number=permission_number_of(permission_number),
                         added_at=self.ctx.now())
         session.add(item)
         try:
@@ -81,7 +91,7 @@ class CartService:
                            f"{'yes' if wait_list_ok else 'no'}, permission number "
                            f"{'given' if (permission_number or '').strip() else 'none'}")
             item.wait_list_ok = wait_list_ok
-            item.permission_number = (permission_number or "").strip() or None
+            item.permission_number = permission_number_of(permission_number)
             session.flush()
             return self._lines(session, student, [item])[0]
 
@@ -163,6 +173,45 @@ class CartService:
                        "Tick the classes in your Shopping cart, then press Enrol.")
         return requests
 
+    def alternatives(self, student_number: str, section_ids: list[int]) -> list[Alternative]:
+        """The other classes of the same course, component and academic year as each given
+        (full) class, e.g. the other tutorial groups, judged for the student now as a plain
+        enrolment (no wait list). Read-only. Classes the student already sits in, or is on the
+        wait list of, are left out; so are the given classes themselves."""
+        now = self.ctx.now()
+        with self.ctx.db.read() as session:
+            student = get_student(session, student_number)
+            wanted = list(dict.fromkeys(section_ids))
+            full = {s.id: s for s in session.scalars(
+                select(ClassSection).where(ClassSection.id.in_(wanted)))}
+            if not full:
+                return []
+            state = StudentState.load(session, student)
+            keys = {(s.course_id, s.component, s.academic_year_id) for s in full.values()}
+            candidates = session.scalars(
+                select(ClassSection)
+                .where(ClassSection.course_id.in_({k[0] for k in keys}),
+                       ClassSection.academic_year_id.in_({k[2] for k in keys}),
+                       ClassSection.id.not_in(list(full)))
+                .options(*section_options())
+                .order_by(ClassSection.class_number)).unique().all()
+            out: list[Alternative] = []
+            for sid in wanted:
+                origin = full.get(sid)
+                if origin is None:
+                    continue
+                for other in candidates:
+                    if (other.course_id, other.component, other.academic_year_id) != (
+                            origin.course_id, origin.component, origin.academic_year_id):
+                        continue
+                    if other.id in state.active:
+                        continue
+                    verdict = evaluate(session, state, other, other.academic_year, now)
+                    out.append(Alternative(instead_of=origin.class_number,
+                                           cls=class_info(other, now), would=verdict.outcome,
+                                           problems=verdict.problems))
+            return out
+
     @staticmethod
     def _item(session: Session, student: Student, item_id: int) -> CartItem:
         item = session.get(CartItem, item_id)
@@ -181,8 +230,13 @@ class CartService:
             section = sections[it.section_id]
             verdict = evaluate(session, state, section, section.academic_year, now,
                                wait_list_ok=it.wait_list_ok, permission_number=it.permission_number)
+            # The plan as a whole: cart classes of the same year that meet at the same time.
+            others = [s for s in sections.values()
+                      if s.id != section.id and s.academic_year_id == section.academic_year_id]
+            in_cart = sorted({other.class_number for other, _a, _b in clashes(section, others)})
             lines.append(CartLine(item_id=it.id, cls=class_info(section, now),
                                   wait_list_ok=it.wait_list_ok,
                                   permission_number=it.permission_number, added_at=it.added_at,
-                                  problems=verdict.problems, would=verdict.outcome))
+                                  problems=verdict.problems, would=verdict.outcome,
+                                  cart_clashes=in_cart))
         return lines

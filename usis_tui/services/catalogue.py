@@ -8,7 +8,7 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import AcademicYear, ClassSection, Course, Meeting, Programme
-from .base import Context, class_info, fail, find_section, get_year, section_options
+from .base import Context, class_info, fail, find_section, get_year, section_options, shown
 from .schemas import ClassInfo, EnrolmentDate, SearchCriteria, SearchPage, YearInfo
 
 
@@ -134,7 +134,7 @@ class CatalogueService:
                     func.lower(Programme.code) == programme.lower())))
                 if prog is None:
                     names = ", ".join(session.scalars(select(Programme.name).order_by(Programme.name)))
-                    raise fail("unknown_programme", f"No programme called {programme!r}.",
+                    raise fail("unknown_programme", f"No programme called {shown(programme)!r}.",
                                f"Programmes: {names}.")
                 stmt = stmt.where(Course.programme_id == prog.id)
             sections = session.scalars(stmt.order_by(ClassSection.class_number)).unique().all()

@@ -116,8 +116,8 @@ class SearchCriteria(BaseModel):
                      mode="before")
     @classmethod
     def _blank_is_none(cls, v: object) -> object:
-        if isinstance(v, str):
-            v = v.strip()
+        if isinstance(v, str):  # control characters (NUL ends a SQLite LIKE pattern) go
+            v = "".join(ch for ch in v if ch.isprintable()).strip()
             return v or None
         return v
 
@@ -150,6 +150,9 @@ class CartLine(Frozen):
     added_at: datetime
     problems: list[Problem] = Field(default_factory=list)
     would: Outcome = "failed"  # what Enrol would do now: enrolled, waitlisted or failed
+    # Other classes in the cart (same academic year) whose meetings overlap this one's: the plan
+    # cannot hold both (Enrol refuses the second with a Time Scheduling Conflict).
+    cart_clashes: list[str] = Field(default_factory=list)
 
 
 class EnrolRequest(BaseModel):
@@ -174,6 +177,16 @@ class EnrolResult(Frozen):
     @property
     def ok(self) -> bool:
         return self.outcome != "failed"
+
+
+class Alternative(Frozen):
+    """Another class of the same course and component as a full one (step 3 "View results"
+    offers them straight away), judged for the student now."""
+
+    instead_of: str  # the class number of the full class
+    cls: ClassInfo
+    would: Outcome = "failed"  # what enrolling in it would do now (without the wait list)
+    problems: list[Problem] = Field(default_factory=list)
 
 
 class ScheduleLine(Frozen):
@@ -246,5 +259,124 @@ class EnrolmentDate(Frozen):
     closes_at: datetime
     state: PeriodState
 
+
+
+# ---------------------------------------------------------------- minors (services/minors.py)
+MINOR_TYPE_LABELS = {"selection": "Selection minor", "leiden": "Leiden minor",
+                     "lde": "LDE minor"}
+MINOR_STATUS_LABELS = {"enrolled": "Enrolled", "placed": "Enrolled",
+                       "waitlisted": "On wait list",
+                       "waiting_for_placement": "Waiting for placement outcome",
+                       "cancelled": "Cancelled", "applied": "Applied"}
+
+
+class MinorPart(Frozen):
+    class_number: str
+    catalogue_number: str
+    title: str
+    ec: float
+    enrolled: bool = False  # the student is enrolled in this part
+
+
+class MinorInfo(Frozen):
+    """A row of the Minors page: the minor, its registration window and seats, and where the
+    student stands (``my_status``: enrolled, waitlisted, waiting_for_placement, cancelled)."""
+
+    section_id: int
+    academic_year: str
+    class_number: str
+    catalogue_number: str
+    title: str
+    minor_type: str
+    ec: float
+    capacity: int
+    enrolled: int
+    waitlist_capacity: int
+    waitlisted: int
+    applicants: int = 0  # selection minors: applications waiting for the placement outcome
+    opens_at: datetime
+    closes_at: datetime
+    period_state: PeriodState
+    parts: list[MinorPart] = Field(default_factory=list)
+    my_status: str | None = None
+    my_position: int | None = None
+    my_choice: int | None = None
+
+    @property
+    def type_label(self) -> str:
+        return MINOR_TYPE_LABELS.get(self.minor_type, self.minor_type)
+
+    @property
+    def places_left(self) -> int:
+        return max(0, self.capacity - self.enrolled)
+
+    @property
+    def active(self) -> bool:
+        """The student holds or requested a place (not cancelled)."""
+        return self.my_status not in (None, "cancelled")
+
+    @property
+    def status_label(self) -> str:
+        if self.my_status is None:
+            return ""
+        if self.my_status == "waitlisted" and self.my_position:
+            return f"On wait list (position {self.my_position})"
+        return MINOR_STATUS_LABELS.get(self.my_status, self.my_status)
+
+
+class MinorResult(Frozen):
+    """What applying for, changing or cancelling a minor did."""
+
+    class_number: str
+    title: str
+    status: str  # enrolled | waitlisted | waiting_for_placement | cancelled
+    message: str
+    waitlist_position: int | None = None
+    parts: list[str] = Field(default_factory=list)  # class numbers enrolled (or dropped) with it
+
+
+# ---------------------------------------------------------------- exam confirmation
+class ExamConfirmationInfo(Frozen):
+    """An exam or resit enrolment and whether it is confirmed (binding) or still provisional."""
+
+    enrolment_id: int
+    academic_year: str
+    class_number: str
+    catalogue_number: str
+    title: str
+    component: str
+    exam_day: date
+    start: time
+    end: time
+    room: str | None
+    deadline_at: datetime  # confirm at the latest by then; unconfirmed ones are removed
+    status: Literal["provisional", "confirmed"]
+    confirmed_at: datetime | None = None
+
+    @property
+    def provisional(self) -> bool:
+        return self.status == "provisional"
+
+    def days_left(self, today: date) -> int:
+        return (self.deadline_at.date() - today).days
+
+    def deadline_label(self, today: date) -> str:
+        left = self.days_left(today)
+        when = f"{self.deadline_at:%d %b %Y %H:%M}"
+        if left < 0:
+            return f"{when} (passed)"
+        if left == 0:
+            return f"{when} (today)"
+        return f"{when} ({left} day{'s' if left != 1 else ''} left)"
+
+
+class ExpiredExam(Frozen):
+    """An unconfirmed exam enrolment removed at its deadline."""
+
+    student_number: str
+    class_number: str
+    title: str
+    component: str
+    deadline_at: datetime
 
 __all__ = [name for name in dir() if name[0].isupper()] + ["COMPONENTS"]

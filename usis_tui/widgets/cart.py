@@ -1,8 +1,13 @@
 """The "Shopping cart": one row per class with a selection checkbox, the class facts and the live
 enrolment check (what Enrol would do now, with every blocking reason for the highlighted row).
 
-The buttons ("Enrol", "Validate", "Delete") post ``Button.Pressed`` with ids ``cart-enrol``,
-``cart-validate`` and ``cart-delete``; the page that holds the cart handles them.
+The cart is also the plan (student portal): classes whose enrolment has not opened yet can be put
+in it, show when enrolment opens, and are judged for every other rule (clashes, requisites, ...)
+straight away; "Enrol all" submits the whole cart at once when it opens.
+
+The buttons ("Enrol", "Enrol all", "Validate", "Delete") post ``Button.Pressed`` with ids
+``cart-enrol``, ``cart-enrol-all``, ``cart-validate`` and ``cart-delete``; the page that holds the
+cart handles them.
 """
 
 from __future__ import annotations
@@ -15,8 +20,8 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, DataTable, Label, Static
 
-from ..services.schemas import CartLine, EnrolResult, Problem
-from .class_detail import BAD, GOOD, WARN, status_text
+from ..services.schemas import CartLine, EnrolResult, Problem, ScheduleLine
+from .class_detail import BAD, GOOD, PLAN, WARN, opens_text, status_text
 from .class_table import clip, days_times
 from .problems import ProblemList
 
@@ -36,15 +41,41 @@ SHORT = {
 }
 
 
+def not_yet_open(line: CartLine) -> bool:
+    return any(p.code == "not_yet_open" for p in line.problems)
+
+
+def other_problems(line: CartLine) -> list[Problem]:
+    """The problems besides "not yet open": what still stands in the way once it opens."""
+    return [p for p in line.problems if p.code != "not_yet_open"]
+
+
+def waitlist_position(line: CartLine) -> int:
+    """The wait list position Enrol would give now."""
+    return line.cls.waitlisted + 1
+
+
 def flag_text(line: CartLine) -> Text:
-    """Short per-row verdict: ✓ Can enrol, ▲ Wait list, ✗ <first problem> (+n)."""
-    if line.would == "enrolled":
+    """Short per-row verdict: ✓ Can enrol, ▲ Wait list (n), ✗ <first problem> (+n), ▲ Clash
+    <class> (with another class in the cart), ○ Opens 2 Dec 09:00 (planned, nothing else in the
+    way)."""
+    clash = line.cart_clashes
+    if line.would == "enrolled" and not clash:
         return Text.assemble(("✓ ", f"bold {GOOD}"), "Can enrol")
-    if line.would == "waitlisted":
-        return Text.assemble(("▲ ", f"bold {WARN}"), "Wait list")
-    first = line.problems[0] if line.problems else None
+    if line.would == "waitlisted" and not clash:
+        return Text.assemble(("▲ ", f"bold {WARN}"), f"Wait list ({waitlist_position(line)})")
+    others = other_problems(line)
+    if clash and not others:
+        more = f" +{len(clash) - 1}" if len(clash) > 1 else ""
+        return Text.assemble(("▲ ", f"bold {WARN}"), (f"Clash {clash[0]}{more}", WARN))
+    if not_yet_open(line) and not others:
+        opens = line.cls.enrol_opens_at
+        return Text.assemble(("○ ", f"bold {PLAN}"),
+                             (f"Opens {opens.day} {opens:%b %H:%M}", PLAN))
+    ordered = others + [p for p in line.problems if p.code == "not_yet_open"]
+    first = ordered[0] if ordered else None
     label = SHORT.get(first.code, "Refused") if first else "Refused"
-    more = f" +{len(line.problems) - 1}" if len(line.problems) > 1 else ""
+    more = f" +{len(ordered) - 1}" if len(ordered) > 1 else ""
     return Text.assemble(("✗ ", f"bold {BAD}"), (label + more, BAD))
 
 
@@ -58,23 +89,86 @@ def line_problems_text(line: CartLine) -> Text:
         text.append(" · wait list if full")
     if line.permission_number:
         text.append(f" · permission number {line.permission_number}")
+    if line.cart_clashes:
+        numbers = " and ".join(line.cart_clashes)
+        text.append("\n")
+        text.append("▲ ", style=f"bold {WARN}")
+        text.append(f"Clashes with class{'es' if len(line.cart_clashes) > 1 else ''} {numbers} "
+                    "in your Shopping cart", style="bold")
+        text.append(": enrolling in both is refused (Time Scheduling Conflict); keep one.")
     if not line.problems:
         if line.would == "enrolled":
             text.append_text(Text.assemble("\n", ("✓ ", f"bold {GOOD}"),
                                            "Enrol would add this class to your schedule."))
         else:
-            text.append_text(Text.assemble("\n", ("▲ ", f"bold {WARN}"),
-                                           "The class is full: Enrol would put you on the wait "
-                                           "list."))
+            text.append_text(Text.assemble(
+                "\n", ("▲ ", f"bold {WARN}"),
+                f"The class is full: Enrol would put you on the wait list at position "
+                f"{waitlist_position(line)}."))
         return text
-    text.append("\n")
-    text.append("✗ ", style=f"bold {BAD}")
-    text.append("Cannot be enrolled now:")
-    for p in line.problems:
+    others = other_problems(line)
+    if not_yet_open(line):
+        text.append("\n")
+        text.append("○ ", style=f"bold {PLAN}")
+        text.append(f"Planned. Enrolment opens {opens_text(c.enrol_opens_at)}", style="bold")
+        text.append(": keep it in your Shopping cart and select Enrol all (E) then.")
+        if not others:
+            text.append("\n")
+            if c.enrolled >= c.capacity:
+                text.append("▲ ", style=f"bold {WARN}")
+                text.append("Nothing else in the way, but the class is full now"
+                            + (": you would join the wait list." if line.wait_list_ok else
+                               ": tick \"Wait list if class is full\" or choose another class."))
+            else:
+                text.append("✓ ", style=f"bold {GOOD}")
+                text.append("Nothing else in the way: it can be enrolled as soon as enrolment "
+                            "opens.")
+            return text
+        text.append("\n")
+        text.append("✗ ", style=f"bold {BAD}")
+        text.append("Also in the way when it opens:")
+    else:
+        text.append("\n")
+        text.append("✗ ", style=f"bold {BAD}")
+        text.append("Cannot be enrolled now:")
+    for p in others:
         text.append("\n  • ")
         text.append(p.message, style="bold")
         if p.hint:
             text.append(f"\n    {p.hint}", style="italic")
+    return text
+
+
+def plan_text(lines: list[CartLine], waiting: list[ScheduleLine]) -> Text:
+    """The line over the cart: what Enrol all would do now, when the planned classes open, and
+    the student's wait list positions."""
+    text = Text()
+    if lines:
+        ready = sum(1 for line in lines if line.would != "failed")
+        planned = [line for line in lines if not_yet_open(line)]
+        blocked = sum(1 for line in lines if other_problems(line))
+        clashing = sum(1 for line in lines if line.cart_clashes)
+        text.append(f"{len(lines)} class{'es' if len(lines) != 1 else ''} in your cart: ")
+        text.append(f"{ready} can be enrolled now", style=f"bold {GOOD}" if ready else "")
+        if planned:
+            first = min(line.cls.enrol_opens_at for line in planned)
+            text.append(" · ")
+            text.append(f"{len(planned)} planned, enrolment opens {opens_text(first)}",
+                        style=f"bold {PLAN}")
+        if blocked:
+            text.append(" · ")
+            text.append(f"{blocked} with a problem to fix", style=f"bold {BAD}")
+        if clashing:
+            text.append(" · ")
+            text.append(f"{clashing} clash with each other", style=f"bold {WARN}")
+        text.append(". Enrol all (E) submits the whole cart at once.")
+    if waiting:
+        if text:
+            text.append("\n")
+        text.append("▲ ", style=f"bold {WARN}")
+        text.append("On the wait list: ")
+        text.append(", ".join(f"class {w.cls.class_number} {w.cls.catalogue_number} position "
+                              f"{w.waitlist_position}" for w in waiting))
     return text
 
 
@@ -204,6 +298,8 @@ class ShoppingCart(Vertical):
 
     BINDINGS = [
         Binding("e", "press('cart-enrol')", "Enrol", tooltip="Enrol in the ticked classes"),
+        Binding("E", "press('cart-enrol-all')", "Enrol all",
+                tooltip="Enrol in every class in the Shopping cart at once"),
         Binding("v", "press('cart-validate')", "Validate",
                 tooltip="Check what Enrol would do, without enrolling"),
         Binding("d,delete", "press('cart-delete')", "Delete",
@@ -215,6 +311,8 @@ class ShoppingCart(Vertical):
     ShoppingCart > #cart-title { text-style: bold; width: 1fr; background: $primary-muted; padding: 0 1; }
     ShoppingCart > CartTable { height: auto; max-height: 12; }
     ShoppingCart > #cart-empty { color: $text-muted; padding: 0 1; }
+    ShoppingCart > #cart-plan { height: auto; padding: 0 1; }
+    ShoppingCart > #cart-plan.-empty { display: none; }
     ShoppingCart > #cart-check { height: auto; padding: 0 1; }
     ShoppingCart > #cart-validate-results { height: auto; padding: 0 1; border: round $primary; display: none; }
     ShoppingCart > #cart-validate-results.-shown { display: block; }
@@ -225,12 +323,16 @@ class ShoppingCart(Vertical):
     def compose(self) -> ComposeResult:
         yield Label("Shopping cart", id="cart-title")
         yield CartTable(id="cart-table")
-        yield Static("Your Shopping cart is empty.", id="cart-empty")
+        yield Static("Your Shopping cart is empty. You can plan ahead: put classes in it before "
+                     "enrolment opens, and enrol in all of them at once when it does.",
+                     id="cart-empty")
+        yield Static("", id="cart-plan", classes="-empty")
         yield Static("", id="cart-check")
         yield ProblemList(id="cart-problems")
         yield Static("", id="cart-validate-results")
         with Horizontal(id="cart-buttons"):
             yield Button("Enrol", id="cart-enrol", variant="primary", compact=True)
+            yield Button("Enrol all", id="cart-enrol-all", variant="primary", compact=True)
             yield Button("Validate", id="cart-validate", compact=True)
             yield Button("Delete", id="cart-delete", variant="error", compact=True)
 
@@ -241,11 +343,27 @@ class ShoppingCart(Vertical):
     def set_title(self, title: str) -> None:
         self.query_one("#cart-title", Label).update(title)
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.waiting: list[ScheduleLine] = []
+
     def show_lines(self, lines: list[CartLine]) -> None:
         self.table.show_lines(lines)
         self.query_one("#cart-empty").display = not lines
         self.table.display = bool(lines)
         self._show_check()
+        self._show_plan()
+
+    def show_waiting(self, schedule: list[ScheduleLine]) -> None:
+        """The student's wait list positions (from My Class Schedule), shown with the cart."""
+        self.waiting = [line for line in schedule if line.status == "waitlisted"]
+        self._show_plan()
+
+    def _show_plan(self) -> None:
+        plan = self.query_one("#cart-plan", Static)
+        text = plan_text(list(self.table.lines.values()), self.waiting)
+        plan.update(text)
+        plan.set_class(not text.plain, "-empty")
 
     def show_problems(self, problems: list[Problem]) -> None:
         self.query_one(ProblemList).show(problems)

@@ -15,6 +15,12 @@ from .status_badge import status_text
 GOOD = "#2E7D32"
 WARN = "#9C5700"
 BAD = "#B3261E"
+PLAN = "#4A6F91"  # planned: enrolment not yet open
+
+
+def opens_text(value) -> str:
+    """"2 Dec 2026 09:00": when enrolment opens (no leading zero on the day)."""
+    return f"{value.day} {value:%b %Y %H:%M}"
 
 
 def fmt_date(value) -> str:

@@ -1,14 +1,16 @@
-"""Tables of classes: class search results and the student's schedule (Drop, Swap, My Class
-Schedule). Rows are keyed by section id (search) or enrolment id (schedule)."""
+"""Tables of classes: class search results, the student's schedule (Drop, Swap, My Class
+Schedule) and the other classes of a full course (step 3 "View results"). Rows are keyed by
+section id (search, alternatives) or enrolment id (schedule)."""
 
 from __future__ import annotations
 
 from rich.text import Text
 from textual.binding import Binding
+from textual.message import Message
 from textual.widgets import DataTable
 
-from ..services.schemas import ClassInfo, ScheduleLine
-from .class_detail import GOOD, WARN, status_text
+from ..services.schemas import Alternative, ClassInfo, ScheduleLine
+from .class_detail import BAD, GOOD, WARN, status_text
 
 
 def clip(text: str | None, width: int) -> str:
@@ -109,3 +111,94 @@ class ScheduleTable(DataTable):
             return None
         key = self.ordered_rows[self.cursor_row].key.value
         return self.lines.get(key or "")
+
+
+SHORT_REASON = {
+    "time_conflict": "Time clash",
+    "class_full": "Class full",
+    "class_and_waitlist_full": "Full, WL full",
+    "requisites": "Requisites",
+    "not_yet_open": "Not yet open",
+    "period_closed": "Closed period",
+    "hold": "Hold",
+    "one_minor": "One minor",
+    "ec_cap": "EC maximum",
+}
+
+
+def alternative_check(alt: Alternative) -> Text:
+    if alt.would == "enrolled":
+        return Text.assemble(("✓ ", f"bold {GOOD}"), "Can enrol")
+    if alt.would == "waitlisted":
+        return Text.assemble(("▲ ", f"bold {WARN}"), "Wait list")
+    first = alt.problems[0] if alt.problems else None
+    label = SHORT_REASON.get(first.code, "Refused") if first else "Refused"
+    more = f" +{len(alt.problems) - 1}" if len(alt.problems) > 1 else ""
+    return Text.assemble(("✗ ", f"bold {BAD}"), (label + more, BAD))
+
+
+class AlternativesTable(DataTable):
+    """The other classes of a full class's course (e.g. the other tutorial groups): Enter or
+    ``e`` enrols in the highlighted one, ``t`` puts it in the Shopping cart."""
+
+    BINDINGS = [
+        Binding("e,enter", "choose('enrol')", "Enrol in this class",
+                tooltip="Enrol in the highlighted class straight away"),
+        Binding("t", "choose('cart')", "To shopping cart",
+                tooltip="Put the highlighted class in your Shopping cart"),
+    ]
+
+    class Chosen(Message):
+        def __init__(self, table: AlternativesTable, alternative: Alternative, action: str) -> None:
+            super().__init__()
+            self.table = table
+            self.alternative = alternative
+            self.action = action  # "enrol" or "cart"
+
+        @property
+        def control(self) -> AlternativesTable:
+            return self.table
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
+        self.by_key: dict[str, Alternative] = {}
+
+    def on_mount(self) -> None:
+        self.add_column("Instead of", key="instead")
+        self.add_column("Class", key="class")
+        self.add_column("Course", key="course")
+        self.add_column("Component", key="component")
+        self.add_column("Days & Times", key="days")
+        self.add_column("Room", key="room")
+        self.add_column("Status", key="status")
+        self.add_column(Text("Seats", justify="right"), key="seats")
+        self.add_column("Enrol check", key="check")
+
+    def show_alternatives(self, alternatives: list[Alternative]) -> None:
+        keep = self.current
+        self.clear()
+        self.by_key = {}
+        for alt in alternatives:
+            c = alt.cls
+            key = f"{alt.instead_of}:{c.section_id}"
+            self.by_key[key] = alt
+            self.add_row(alt.instead_of, c.class_number, clip(f"{c.catalogue_number} {c.title}", 18),
+                         f"{c.component} {c.section}", clip(days_times(c), 17), clip(c.rooms, 10),
+                         status_text(c.status), Text(c.seats, justify="right"),
+                         alternative_check(alt), key=key)
+        if keep is not None:
+            key = f"{keep.instead_of}:{keep.cls.section_id}"
+            if key in self.by_key:
+                self.move_cursor(row=self.get_row_index(key), animate=False)
+
+    @property
+    def current(self) -> Alternative | None:
+        if not self.row_count:
+            return None
+        key = self.ordered_rows[self.cursor_row].key.value
+        return self.by_key.get(key or "")
+
+    def action_choose(self, action: str) -> None:
+        alt = self.current
+        if alt is not None:
+            self.post_message(self.Chosen(self, alt, action))
