@@ -1,0 +1,141 @@
+"""Who runs a `usis` command, and `usis user add|passwd|lock`.
+
+Commands that show or change one student's data (`usis timetable`, `usis audit`, `usis user`)
+take ``--user NAME`` (or USIS_USER): the command then signs in as NAME — password from
+USIS_PASSWORD, else a hidden prompt — with the same rules as the app (wrong passwords count,
+5 lock the account) and every service call goes through the access guard
+(services/access.py), so a student can only ask for their own data and a support member acts
+for the student named with ``--student``. Without ``--user`` the command runs as the local
+administrator: whoever can reach the database (its file, or its URL with credentials) already
+has every row, so there is nothing to guard; the administrator alone creates accounts.
+
+Passwords are never command-line arguments (they would show in `ps` and the shell history):
+the new password of `usis user add/passwd` comes from a hidden prompt (typed twice) or, with
+``--password-stdin``, from the first line of standard input.
+
+This module is imported by usis_tui.cli (import that, not this module, first).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from .cli import Settings, common_options, user_option
+from .errors import UsisError
+
+PASSWORD_ENV = "USIS_PASSWORD"
+
+
+def sign_in(usis, user: str | None, *, student: str | None = None):
+    """``usis`` itself for the local administrator (no ``user``), else the guarded facade of
+    ``user`` after a login; a support member acts for ``student``."""
+    if user is None:
+        return usis
+    from .services.access import Principal, guard
+
+    password = os.environ.get(PASSWORD_ENV)
+    if password is None:
+        if not sys.stdin.isatty():
+            raise UsisError(f"No password for {user}: set {PASSWORD_ENV} or run the command in "
+                            "a terminal to type it.")
+        password = click.prompt(f"Password for {user}", hide_input=True, err=True)
+    identity = usis.auth.login(user, password)
+    acting_for = (student or "").strip().lower() or None
+    return guard(usis, Principal(username=identity.username, role=identity.role,
+                                 acting_for=acting_for if identity.role == "support" else None))
+
+
+def new_password(username: str, from_stdin: bool) -> str:
+    if from_stdin:
+        line = sys.stdin.readline()
+        return line.removesuffix("\n")
+    if not sys.stdin.isatty():
+        raise UsisError("No terminal to type the new password in: pipe it to --password-stdin.")
+    return click.prompt(f"New password for {username}", hide_input=True,
+                        confirmation_prompt=True, err=True)
+
+
+def open_usis(settings: Settings):
+    from .services import Usis
+
+    usis = Usis.open(settings.url, clock=lambda: settings.moment())
+    if not usis.db.has_schema():
+        usis.close()
+        raise UsisError(f"The database {settings.url} has no uSis data yet: run `usis db init` "
+                        "first.")
+    return usis
+
+
+password_stdin_option = click.option(
+    "--password-stdin", is_flag=True,
+    help="Read the new password from the first line of standard input instead of a prompt.")
+
+
+@click.group("user")
+@common_options
+def user_group() -> None:
+    """Accounts: add one, set a password, lock or unlock (students and staff)."""
+
+
+@user_group.command("add")
+@common_options
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(["student", "support", "board",
+                                                          "trainer"]),
+              help="student (USERNAME is the student number) or a staff role.")
+@click.option("--name", metavar="NAME", help="Full name (default: USERNAME).")
+@click.option("--programme", metavar="NAME", help="Student accounts: programme name or code.")
+@password_stdin_option
+@user_option
+@click.pass_obj
+def user_add(settings: Settings, username: str, role: str, name: str | None,
+             programme: str | None, password_stdin: bool, user: str | None) -> None:
+    """Create an account (the administrator only)."""
+    usis = open_usis(settings)
+    try:
+        service = sign_in(usis, user)
+        password = new_password(username, password_stdin)
+        identity = service.auth.add_user(username, role, password, name=name,
+                                         programme=programme)
+    finally:
+        usis.close()
+    what = f"student, {identity.programme}" if identity.role == "student" else identity.role
+    click.echo(f"Account {identity.username} ({what}) created for {identity.name}.")
+
+
+@user_group.command("passwd")
+@common_options
+@click.argument("username")
+@password_stdin_option
+@user_option
+@click.pass_obj
+def user_passwd(settings: Settings, username: str, password_stdin: bool,
+                user: str | None) -> None:
+    """Set an account's password (the administrator, or the account itself with --user)."""
+    usis = open_usis(settings)
+    try:
+        service = sign_in(usis, user)
+        service.auth.set_password(username, new_password(username, password_stdin))
+    finally:
+        usis.close()
+    click.echo(f"Password of {username.strip()} changed.")
+
+
+@user_group.command("lock")
+@common_options
+@click.argument("username")
+@click.option("--unlock", is_flag=True, help="Unlock it instead (also after 5 failed logins).")
+@user_option
+@click.pass_obj
+def user_lock(settings: Settings, username: str, unlock: bool, user: str | None) -> None:
+    """Lock an account until it is unlocked (the administrator; support: student accounts)."""
+    usis = open_usis(settings)
+    try:
+        service = sign_in(usis, user)
+        service.auth.set_locked(username, not unlock)
+    finally:
+        usis.close()
+    click.echo(f"Account {username.strip()} {'unlocked' if unlock else 'locked'}.")
