@@ -1,0 +1,104 @@
+"""`usis replay STEPS_FILE [--db URL] [--now ISO] [--out DIR]`: run a steps file headless.
+
+The engine and the file format are in usis_tui/replay.py (and the README, "Replaying steps").
+Exit status: 0 every step passed, 1 a step could not be done (stderr names its line and why),
+2 the steps file has bad lines (each reported with its number; nothing is replayed).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from .cli import Settings, common_options
+from .errors import UsisError
+
+
+def _size(value: str) -> tuple[int, int]:
+    try:
+        width, height = (int(v) for v in value.lower().split("x"))
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is not WIDTHxHEIGHT, e.g. 120x40.",
+                                 param_hint="--size") from None
+    if not (40 <= width <= 400 and 10 <= height <= 200):
+        raise click.BadParameter(f"{value!r} is too small or too large.", param_hint="--size")
+    return width, height
+
+
+@click.command("replay")
+@common_options
+@click.argument("steps_file", metavar="STEPS_FILE",
+                type=click.Path(exists=True, dir_okay=False, readable=True))
+@click.option("--out", "out_dir", metavar="DIR", type=click.Path(file_okay=False),
+              help="Where the screenshots (NN-step.svg) and summary.json go "
+                   "(default: replay-<name of the steps file>).")
+@click.option("--size", default="120x40", show_default=True, metavar="WxH",
+              help="Terminal size of the replay.")
+@click.pass_obj
+def replay_command(settings: Settings, steps_file: str, out_dir: str | None, size: str) -> None:
+    """Replay a steps file headless at a frozen date, with an SVG screenshot after every step.
+
+    One step per line (# comments, "quoted values"):
+
+    \b
+      login USER PASSWORD        open "PAGE"             enter class NNNN
+      type "LABEL" "TEXT"        press "LABEL"           key KEY [KEY ...]
+      select "ROW TEXT"          expect "TEXT"           wait [MS]
+
+    Exit status 1 names the first step that could not be done; 2 lists bad lines.
+    """
+    os.environ["TEXTUAL_ANIMATIONS"] = "none"  # before Textual is imported: stable screenshots
+    dims = _size(size)
+    path = Path(steps_file)
+    from .replay import StepsError, format_result, parse_steps, replay_sync
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        raise UsisError(f"{steps_file} is not a UTF-8 text file.") from None
+    try:
+        steps = parse_steps(text, source=steps_file)
+    except StepsError as exc:
+        for number, message in exc.problems:
+            click.echo(f"{steps_file}:{number}: {message}", err=True)
+        lines = ", ".join(str(n) for n, _ in exc.problems)
+        error = click.ClickException(
+            f"{steps_file} has {len(exc.problems)} bad line{'s' if len(exc.problems) != 1 else ''}"
+            f" (line {lines}); nothing was replayed. See usis replay --help for the format."
+        )
+        error.exit_code = 2
+        raise error from None
+    now = settings.frozen or settings.moment()
+    out = Path(out_dir) if out_dir else Path(f"replay-{path.stem}")
+    url = settings.url
+    from .bootstrap import ensure_database
+    from .db import Database
+
+    db = Database(url)
+    try:
+        if not db.has_schema():
+            click.echo("Preparing the demo database (first start)…", err=True)
+        ensure_database(db, now)
+    finally:
+        db.dispose()
+    from .replay import _safe_url
+
+    click.echo(f"Replaying {steps_file} ({len(steps)} steps) on {_safe_url(url)} at "
+               f"{now:%Y-%m-%dT%H:%M} ({dims[0]}x{dims[1]}); screenshots in {out}/")
+    report = replay_sync(steps, database_url=url, now=now, out_dir=out, size=dims,
+                         steps_file=steps_file, echo=click.echo)
+    for result in report.steps:
+        if result.status == "not run":
+            click.echo(format_result(result))
+    done = sum(1 for s in report.steps if s.status == "passed")
+    if report.passed:
+        click.echo(f"PASSED: {done} of {len(report.steps)} steps ({out / 'summary.json'})")
+        return
+    failed = report.failed()
+    what = f" ({failed.step})" if failed else ""
+    click.echo(f"FAILED at line {report.failed_line}{what}: {report.failure} "
+               f"({done} of {len(report.steps)} steps passed; {out / 'summary.json'})")
+    raise UsisError(f"replay failed at {steps_file} line {report.failed_line}{what}: "
+                    f"{report.failure}")
