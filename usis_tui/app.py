@@ -9,14 +9,21 @@ the Login screen. ``app.navigate(page)`` opens any page by its uSis name ("Stude
 "Enrol", "Shopping cart", ...) with the screens of its breadcrumb underneath, so Escape walks
 back along the breadcrumb. The command palette (ctrl+p) offers every page and, for a 4-digit
 number, the class with that number in the current academic year.
+
+Roles: a student sees only their own pages. ``support`` finds a student ("Find a student") and
+acts as them: ``app.student_number`` is then that student, every page shows the act-as banner,
+and ctrl+g stops. ``board`` has its petition queue, ``trainer`` can reset the demo database and
+set or move the frozen clock (Main Menu, or the command palette). Every page opened through
+``navigate`` is written to the audit trail; support reads it on the "Audit trail" page.
 """
 
 from __future__ import annotations
 
 import asyncio
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual.app import App
@@ -74,7 +81,10 @@ PAGES: dict[str, tuple[str, ...]] = {
     "Message centre": ("Self Service", "Student Center", "Message centre"),
     "Timetable": ("Self Service", "Student Center", "Timetable"),
     "Petitions": ("Self Service", "Student Center", "Petitions"),
+    "Minors": ("Self Service", "Student Center", "Minors"),
     "Petitions to handle": ("Petitions to handle",),
+    "Find a student": ("Find a student",),
+    "Audit trail": ("Audit trail",),
     **{name: ("Self Service", "Student Center", name) for name in ENROL_TABS},
 }
 # What each page is about, for the command palette.
@@ -92,10 +102,14 @@ PAGE_HELP = {
     "Shopping cart": "Classes you plan to enrol in",
     "Timetable": "MyTimetable: your week, wait-listed and planned classes, .ics export",
     "Petitions": "My Academics: elective course, exemption, credits, external education",
+    "Minors": "Apply for a minor, change or cancel your application; places and wait lists",
     "Petitions to handle": "Board of Examiners: advise, decide and register grades",
+    "Find a student": "Support: look a student up by number or name and act as them",
+    "Audit trail": "Support: a student's steps (who, for whom, when, outcome); export for replay",
 }
 STUDENT_ONLY = {name for name, steps in PAGES.items() if len(steps) >= 2}
 BOARD_ONLY = {"Petitions to handle"}
+SUPPORT_ONLY = {"Find a student", "Audit trail"}
 ALIASES = {
     "home": "Main Menu", "menu": "Main Menu", "student centre": "Student Center",
     "messages": "Message centre", "message center": "Message centre", "cart": "Shopping cart",
@@ -103,9 +117,14 @@ ALIASES = {
     "add classes": "Add", "drop classes": "Drop", "swap classes": "Swap",
     "mytimetable": "Timetable", "my timetable": "Timetable", "petition": "Petitions",
     "board": "Petitions to handle", "board of examiners": "Petitions to handle",
+    "find student": "Find a student", "act as": "Find a student", "audit": "Audit trail",
 }
-STAFF_MESSAGE = ("{page} shows a student's own data. Staff will open it by acting as a "
-                 "student (\"act as\"), which comes in a later release.")
+# A student page asked for while no student is chosen: support acts as one first.
+SUPPORT_MESSAGE = ("{page} shows a student's own data. Find the student first and act as them "
+                   "(Main Menu › Find a student).")
+STAFF_MESSAGE = ("{page} shows a student's own data. Only support staff can open it, by acting "
+                 "as the student (\"act as\").")
+STOP_KEY = "ctrl+g"  # "Stop acting as": works on every page, also while typing
 CLASS_NUMBER = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 
 
@@ -135,6 +154,8 @@ class UsisCommands(Provider):
         for page in self._pages():
             yield DiscoveryHit(page, partial(self.usis_app.navigate, page),
                                help=PAGE_HELP.get(page))
+        for name, run, help_text in self.usis_app.role_commands():
+            yield DiscoveryHit(name, run, help=help_text)
 
     async def search(self, query: str) -> Hits:
         app = self.usis_app
@@ -144,6 +165,10 @@ class UsisCommands(Provider):
             if score > 0:
                 yield Hit(score, matcher.highlight(page), partial(app.navigate, page),
                           text=page, help=PAGE_HELP.get(page))
+        for name, run, help_text in app.role_commands():
+            score = matcher.match(name)
+            if score > 0:
+                yield Hit(score, matcher.highlight(name), run, text=name, help=help_text)
         found = CLASS_NUMBER.search(query)
         if found is None or app.student_number is None:
             return
@@ -166,10 +191,13 @@ class UsisCommands(Provider):
 class UsisApp(App):
     TITLE = "uSis"
     SUB_TITLE = "Universiteit Leiden"
-    CSS_PATH = ["styles/global.tcss", "styles/menus.tcss"]
+    CSS_PATH = ["styles/global.tcss", "styles/menus.tcss", "styles/support.tcss"]
     COMMANDS = App.COMMANDS | {UsisCommands}
+    stop_key_label = STOP_KEY
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", tooltip="Quit uSis", priority=True, show=False),
+        Binding(STOP_KEY, "stop_acting", "Stop acting as", priority=True,
+                tooltip="Support: stop acting as this student and go back to Find a student"),
     ]
 
     def __init__(self, database_url: str | None = None, now: datetime | str | None = None) -> None:
@@ -177,9 +205,13 @@ class UsisApp(App):
         self._database_url_arg = database_url
         self._database_url: str | None = None
         self.frozen_now = resolve_now(now)
-        self.clock = make_clock(self.frozen_now)
+        self.clock = make_clock(self.frozen_now)  # a Clock: the trainer can set or move it
         self._usis: Usis | None = None
+        self._guarded: Usis | None = None  # the access-guarded facade for the signed-in user
+        self._guard_key: tuple[str, str, str | None] | None = None
         self.identity: Identity | None = None
+        self.acting_for: Identity | None = None  # the student support acts as
+        self.export_dir = Path.cwd()  # where "Export steps" (Audit trail) writes
         self.ready = False  # the database is prepared and the Login screen is up
         self.register_theme(USIS_THEME)
         self.theme = "usis"
@@ -195,7 +227,8 @@ class UsisApp(App):
         return self._database_url
 
     @property
-    def usis(self) -> Usis:
+    def raw_usis(self) -> Usis:
+        """The unguarded service facade: start-up, sign-in, the audit of navigation, reset."""
         if self._usis is None:
             from .db import Database
             from .services import Usis
@@ -203,15 +236,72 @@ class UsisApp(App):
             self._usis = Usis(Database(self.database_url), self.clock)
         return self._usis
 
+    @property
+    def usis(self) -> Usis:
+        """What screens call: the raw facade before sign-in, the access-guarded one after."""
+        if self.identity is None:
+            return self.raw_usis
+        key = (self.identity.username, self.identity.role,
+               self.acting_for.username if self.acting_for is not None else None)
+        if self._guarded is None or self._guard_key != key:
+            self._guarded, self._guard_key = self.guarded_usis(), key
+        return self._guarded
+
+    # ---------------------------------------------------------- ACCESS GUARD SWITCH
+    def guarded_usis(self) -> Usis:
+        """The facade for the signed-in user (and the student support acts as), through
+        services/access.py ``guard(usis, Principal(...))``. While access.py is not installed
+        this returns the raw facade; it is rebuilt on sign-in, act as, stop and sign-out."""
+        raw = self.raw_usis
+        if self.identity is None:
+            return raw
+        try:
+            from .services.access import Principal, guard
+        except ModuleNotFoundError as exc:
+            if not _missing(exc, f"{__package__}.services.access"):
+                raise
+            return raw
+        acting = self.acting_for.username if self.acting_for is not None else None
+        principal = Principal(username=self.identity.username, role=self.identity.role,
+                              acting_for=acting)
+        return guard(raw, principal)  # type: ignore[return-value]
+
+    def _reguard(self) -> None:
+        self._guarded = None
+
     def now(self) -> datetime:
         return self.clock()
 
     @property
     def student_number(self) -> str | None:
-        """The student whose data the screens show (the logged-in student)."""
-        if self.identity is not None and self.identity.kind == "student":
+        """The student whose data the screens show: the signed-in student, or the student
+        support acts as."""
+        if self.identity is None:
+            return None
+        if self.identity.kind == "student":
             return self.identity.username
+        if self.acting_for is not None:
+            return self.acting_for.username
         return None
+
+    @property
+    def student_identity(self) -> Identity | None:
+        """The profile of the student whose data the screens show (name, programme)."""
+        if self.identity is not None and self.identity.kind == "student":
+            return self.identity
+        return self.acting_for
+
+    @property
+    def role(self) -> str | None:
+        return self.identity.role if self.identity is not None else None
+
+    @property
+    def act_as_text(self) -> str | None:
+        """The banner every page shows while support acts as a student."""
+        if self.identity is None or self.acting_for is None:
+            return None
+        return (f"Acting as {self.acting_for.name} ({self.acting_for.username}) — "
+                f"{self.identity.role}: {self.identity.username}")
 
     # ------------------------------------------------------------------ start-up
     def on_mount(self) -> None:
@@ -223,7 +313,7 @@ class UsisApp(App):
     def _ensure_database(self) -> None:
         from .bootstrap import ensure_database
 
-        ensure_database(self.usis.db, self.now())
+        ensure_database(self.raw_usis.db, self.now())
 
     async def _prepare(self) -> None:
         from .screens.login import DatabaseErrorScreen, LoginScreen
@@ -233,13 +323,19 @@ class UsisApp(App):
         except ConfigError as exc:
             await self.switch_screen(DatabaseErrorScreen(str(exc)))
             return
-        except Exception as exc:  # anything else: still one line, never a traceback
+        except Exception as exc:  # noqa: BLE001 - anything else: still one line, never a traceback
             first = (str(exc).splitlines() or [type(exc).__name__])[0]
             await self.switch_screen(DatabaseErrorScreen(
                 f"Cannot prepare the database {self.database_url}: {first}"))
             return
         await self.switch_screen(LoginScreen())
         self.ready = True
+        # Exam enrolments not confirmed by their deadline are removed (services/exams.py).
+        self.run_worker(self._expire_exams, name="expire-exams", thread=True,
+                        exit_on_error=False)
+
+    def _expire_exams(self) -> None:
+        self.raw_usis.exams.expire()
 
     # ------------------------------------------------------------------ session
     async def signed_in(self, identity: Identity) -> None:
@@ -247,6 +343,9 @@ class UsisApp(App):
         from .screens.main_menu import MainMenuScreen
 
         self.identity = identity
+        self.acting_for = None
+        self._reguard()
+        await self.record_navigation("Main Menu")
         screen = MainMenuScreen()
         screen.usis_page = "Main Menu"  # type: ignore[attr-defined]
         # Not awaited: the caller is a handler of the Login screen that is being replaced.
@@ -257,10 +356,175 @@ class UsisApp(App):
 
         if self.identity is None:
             return
+        from .screens.queue import end_session  # frees the place in the opening queue
+        await end_session(self)
+        if self.acting_for is not None:
+            await self._audit_log("act_as", self.acting_for.username, "stop (sign out)")
         self.identity = None
+        self.acting_for = None
+        self._reguard()
         while len(self.screen_stack) > 2:
             self.pop_screen()
         self.switch_screen(LoginScreen())
+
+    def _back_to_main_menu(self) -> None:
+        """A fresh Main Menu at the bottom of the stack (its links and the banner change)."""
+        from .screens.main_menu import MainMenuScreen
+
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        screen = MainMenuScreen()
+        screen.usis_page = "Main Menu"  # type: ignore[attr-defined]
+        self.switch_screen(screen)
+
+    # ------------------------------------------------------------------ support: act as
+    async def act_as(self, student_number: str) -> bool:
+        """Support acts as ``student_number``: Student Center of that student, with the banner
+        on every page. False (with a message) for anyone else or an unknown student."""
+        from .services import ServiceError
+
+        if self.role != "support":
+            self.notify("Only support staff can act as a student.", severity="warning")
+            return False
+        try:
+            profile = await asyncio.to_thread(self.usis.student.profile,
+                                              student_number.strip().lower())
+        except ServiceError as exc:
+            self.notify(str(exc), severity="error")
+            return False
+        if self.acting_for is not None:
+            await self._audit_log("act_as", self.acting_for.username, "stop")
+        self.acting_for = profile
+        self._reguard()
+        await self._audit_log("act_as", profile.username, "start")
+        await self.record_navigation("Student Center")  # before the pages change (see navigate)
+        self._back_to_main_menu()
+        await self.navigate("Student Center", _record=False)
+        return True
+
+    async def action_stop_acting(self) -> None:
+        """Stop acting as the student: back to "Find a student"."""
+        if self.acting_for is None:
+            return
+        await self._audit_log("act_as", self.acting_for.username, "stop")
+        self.acting_for = None
+        self._reguard()
+        await self.record_navigation("Find a student")
+        self._back_to_main_menu()
+        await self.navigate("Find a student", _record=False)
+        self.notify("You no longer act as a student.", timeout=4)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "stop_acting":  # the key shows only while acting as a student
+            return self.acting_for is not None
+        return True
+
+    # ------------------------------------------------------------------ trainer
+    def _reset_demo(self) -> Any:
+        """What `usis db reset --demo --yes` does: an empty newest schema, then the demo data."""
+        from . import bootstrap
+        from .data.demo import seed_demo
+
+        db = self.raw_usis.db
+        reset_schema = getattr(bootstrap, "reset_schema", None)  # alembic-aware, when present
+        if reset_schema is not None:
+            reset_schema(db)
+        else:
+            db.drop_schema()
+            db.create_schema()
+        return seed_demo(db, self.now())
+
+    async def reset_demo_database(self) -> bool:
+        """Trainer: delete everything and write the demo data again (as `usis db reset --demo`),
+        at the app's clock. The trainer stays signed in, on the Main Menu."""
+        if self.role != "trainer":
+            self.notify("Only trainers can reset the demo database.", severity="warning")
+            return False
+        try:
+            summary = await asyncio.to_thread(self._reset_demo)
+        except Exception as exc:  # noqa: BLE001 - one line, never a traceback
+            first = (str(exc).splitlines() or [type(exc).__name__])[0]
+            self.notify(f"The demo database could not be reset: {first}", severity="error",
+                        timeout=10)
+            return False
+        await self._audit_log("demo_reset", None, f"demo data for {summary.academic_year}")
+        self._back_to_main_menu()
+        self.notify(f"Demo database reset: {summary.students} students, {summary.sections} "
+                    f"class sections, academic year {summary.academic_year}.",
+                    title="Reset demo database", timeout=6)
+        return True
+
+    async def set_clock(self, moment: datetime | None) -> bool:
+        """Trainer: freeze the app clock at ``moment`` (None: the wall clock again)."""
+        if self.role != "trainer":
+            self.notify("Only trainers can set the clock.", severity="warning")
+            return False
+        self.clock.set(moment)
+        shown = f"{self.clock():%a %d %b %Y %H:%M}"
+        await self._audit_log("clock", None, f"set to {self.clock().isoformat(timespec='minutes')}"
+                              if moment is not None else "wall clock")
+        self.notify(f"The clock is now {shown}.", title="Clock", timeout=4)
+        return True
+
+    async def move_clock(self, delta: timedelta) -> bool:
+        return await self.set_clock(self.clock() + delta)
+
+    async def action_reset_demo(self) -> None:
+        from .screens.trainer import ConfirmResetScreen
+
+        if self.role != "trainer":
+            return
+
+        async def done(confirmed: bool | None) -> None:
+            if confirmed:
+                await self.reset_demo_database()
+        self.push_screen(ConfirmResetScreen(self.database_url), done)
+
+    async def action_set_clock(self) -> None:
+        from .screens.trainer import ClockScreen
+
+        if self.role != "trainer":
+            return
+
+        async def done(moment: datetime | None) -> None:
+            if moment is not None:
+                await self.set_clock(moment)
+        self.push_screen(ClockScreen(self.clock()), done)
+
+    def role_commands(self) -> list[tuple[str, Any, str]]:
+        """(name, callback, help) of the role's commands for the palette."""
+        commands: list[tuple[str, Any, str]] = []
+        if self.acting_for is not None:
+            commands.append(("Stop acting as", self.action_stop_acting,
+                             f"Stop acting as {self.acting_for.name} ({STOP_KEY})"))
+        if self.role == "trainer":
+            commands.append(("Reset demo database", self.action_reset_demo,
+                             "Trainer: delete everything and write the demo data again"))
+            commands.append(("Set the clock", self.action_set_clock,
+                             "Trainer: freeze the clock at a moment, or move it by an hour/day"))
+        return commands
+
+    # ------------------------------------------------------------------ audit
+    async def _audit_log(self, action: str, acting_for: str | None, detail: str) -> None:
+        if self.identity is None:
+            return
+        try:
+            await asyncio.to_thread(self.usis.audit.log, self.identity.username,
+                                    acting_for, action, detail)
+        except Exception as exc:  # noqa: BLE001 - the audit must never break the app
+            self.log.error(f"audit {action} not recorded: {exc}")
+
+    async def record_navigation(self, page: str) -> None:
+        """Write "``page`` opened" to the audit trail: who, for which student, the app clock.
+        Support's own pages are not steps of a student's session."""
+        if self.identity is None:
+            return
+        acting = None if page in SUPPORT_ONLY | BOARD_ONLY else self.student_number
+        try:
+            await asyncio.to_thread(self.usis.audit.navigation, self.identity.username,
+                                    acting, page)
+        except Exception as exc:  # noqa: BLE001
+            self.log.error(f"navigation to {page} not recorded: {exc}")
 
     @property
     def user_label(self) -> str:
@@ -299,6 +563,10 @@ class UsisApp(App):
             screen = MessageCentreScreen()
         elif step == "Timetable":
             screen = make_timetable_screen()
+        elif step == "Minors":
+            from .screens.minors import MinorsScreen
+
+            screen = MinorsScreen()
         elif step == "Petitions":
             from .screens.petitions import PetitionsScreen
 
@@ -307,12 +575,20 @@ class UsisApp(App):
             from .screens.board import BoardQueueScreen
 
             screen = BoardQueueScreen()
+        elif step == "Find a student":
+            from .screens.support import FindStudentScreen
+
+            screen = FindStudentScreen()
+        elif step == "Audit trail":
+            from .screens.audit import AuditTrailScreen
+
+            screen = AuditTrailScreen()
         else:
             screen = make_enrol_screen(ENROL_TABS[step], **options)
         screen.usis_page = step  # type: ignore[attr-defined]
         return screen
 
-    async def navigate(self, page: str, **options: Any) -> bool:
+    async def navigate(self, page: str, *, _record: bool = True, **options: Any) -> bool:
         """Open a page by its uSis name; the pages of its breadcrumb go underneath it.
 
         Returns False (and says why) when the page is unknown or not available to this user.
@@ -325,11 +601,13 @@ class UsisApp(App):
             self.notify("Sign in first.", severity="warning")
             return False
         if name in STUDENT_ONLY and self.student_number is None:
-            self.notify(STAFF_MESSAGE.format(page=name), title="Student pages",
+            message = SUPPORT_MESSAGE if self.role == "support" else STAFF_MESSAGE
+            self.notify(message.format(page=name), title="Student pages",
                         severity="warning", timeout=8)
             return False
         if not self.may_open(name):
-            self.notify(f"{name} is for the Board of Examiners.", severity="warning")
+            who = "the Board of Examiners" if name in BOARD_ONLY else "support staff"
+            self.notify(f"{name} is for {who}.", severity="warning")
             return False
         steps = PAGES[name]
         current = [getattr(s, "usis_page", None) for s in self.screen_stack[2:]]
@@ -340,6 +618,10 @@ class UsisApp(App):
             keep -= 1
         if keep == len(current) == len(steps):
             return True
+        # Recorded first: awaiting after the pops below would let the popped pages' workers
+        # start (and be cancelled) in between.
+        if _record:
+            await self.record_navigation(name)
         # Not awaited: the caller may be a handler of a screen that is popped here.
         for _ in range(len(current) - keep):
             self.pop_screen()
@@ -349,13 +631,15 @@ class UsisApp(App):
         return True
 
     def may_open(self, page: str) -> bool:
-        """Whether the signed-in user may open ``page`` (students their own pages, the board
-        its queue)."""
+        """Whether the signed-in user may open ``page``: student pages for the student (or
+        support acting as one), the board its queue, support Find a student and Audit trail."""
         if self.identity is None:
             return False
         if page in BOARD_ONLY:
             return self.identity.role == "board"
-        return self.identity.kind == "student" or page not in STUDENT_ONLY
+        if page in SUPPORT_ONLY:
+            return self.identity.role == "support"
+        return page not in STUDENT_ONLY or self.student_number is not None
 
     async def action_navigate(self, page: str) -> None:
         await self.navigate(page)

@@ -72,14 +72,33 @@ def common_options(fn: Callable) -> Callable:
     return fn
 
 
+def user_option(fn: Callable) -> Callable:
+    """--user NAME: sign in as NAME (see cli_user.py); without it, the local administrator."""
+    return click.option("--user", metavar="NAME", envvar="USIS_USER", default=None,
+                        help="Sign in as this account (password: USIS_PASSWORD, else a hidden "
+                             "prompt). Default: the local administrator.")(fn)
+
+
 def open_db(settings: Settings):
     from .db import Database
 
     return Database(settings.url)
 
 
+def _max_sessions(_ctx: click.Context, _param, value: int | None) -> int | None:
+    """--max-sessions N: the opening queue's limit (USIS_MAX_SESSIONS, services/queue.py)."""
+    if value is not None:
+        import os
+
+        os.environ["USIS_MAX_SESSIONS"] = str(value)
+    return value
+
+
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="usis")
+@click.option("--max-sessions", type=click.IntRange(min=1), metavar="N", expose_value=False,
+              callback=_max_sessions, help="At most N students use uSis at once; the others "
+              "wait in the opening queue (default: USIS_MAX_SESSIONS, else no limit).")
 @common_options
 @click.pass_context
 def cli(ctx: click.Context) -> None:
@@ -133,7 +152,9 @@ def db_init(settings: Settings, demo: bool, size: int | None) -> None:
         if seeded:
             _report(seeded, database.url)
         else:
-            database.create_schema()
+            from .bootstrap import prepare_schema
+
+            prepare_schema(database)
             click.echo(f"Database ready at {database.url}.")
     finally:
         database.dispose()
@@ -156,8 +177,9 @@ def db_reset(settings: Settings, demo: bool, size: int | None, yes: bool) -> Non
     database = open_db(settings)
     try:
         try:
-            database.drop_schema()
-            database.create_schema()
+            from .bootstrap import reset_schema
+
+            reset_schema(database)
         except Exception as exc:  # noqa: BLE001 - reported as one line below
             from sqlalchemy.exc import SQLAlchemyError
 
@@ -273,9 +295,10 @@ def _class_json(c) -> dict[str, Any]:
               help="Also show/export these kinds, comma separated: waitlisted, planned "
                    "(enrolled classes are always included).")
 @click.option("--exams", "exams", is_flag=True, help="Print the exam schedule.")
+@user_option
 @click.pass_obj
 def timetable(settings: Settings, student_number: str, week: str | None, ics_path: str | None,
-              include: str, exams: bool) -> None:
+              include: str, exams: bool, user: str | None) -> None:
     """MyTimetable: print a student's week, the exam schedule, or export an .ics file."""
     from .services import Usis
     from .services.timetable import KINDS, parse_week
@@ -291,6 +314,7 @@ def timetable(settings: Settings, student_number: str, week: str | None, ics_pat
         if not usis.db.has_schema():
             raise UsisError(f"The database {settings.url} has no uSis data yet: run "
                             "`usis db init` first.")
+        usis = sign_in(usis, user, student=student_number)
         student = student_number.strip().lower()
         if ics_path is not None:
             result = usis.timetable.export(student, ics_path, kinds=kinds)
@@ -358,9 +382,10 @@ def _print_exams(student: str, lines) -> None:
               help="Only steps with this outcome.")
 @click.option("--since", metavar="ISO-DATETIME", help="Only steps at or after this moment.")
 @click.option("--until", metavar="ISO-DATETIME", help="Only steps at or before this moment.")
+@user_option
 @click.pass_obj
 def audit(settings: Settings, student_number: str, as_json: bool, action: str | None,
-          outcome: str | None, since: str | None, until: str | None) -> None:
+          outcome: str | None, since: str | None, until: str | None, user: str | None) -> None:
     """Audit trail: a student's steps (who, acting for whom, when, what, outcome)."""
     from .services import Usis
 
@@ -370,6 +395,7 @@ def audit(settings: Settings, student_number: str, as_json: bool, action: str | 
         if not usis.db.has_schema():
             raise UsisError(f"The database {settings.url} has no uSis data yet: run "
                             "`usis db init` first.")
+        usis = sign_in(usis, user, student=student_number)
         rows = usis.audit.entries(student_number, action=action, since=start, until=end,
                                   outcome=outcome)
     finally:
@@ -394,6 +420,20 @@ def _iso(value: str | None, option: str) -> datetime | None:
     from .clock import parse_now
 
     return None if value is None else parse_now(value)
+
+
+from . import cli_replay, cli_serve  # noqa: E402  (usis replay, usis serve)
+
+cli.add_command(cli_replay.replay_command)
+cli.add_command(cli_serve.serve_command)
+from .cli_user import sign_in, user_group  # noqa: E402  (usis user; --user sign-in)
+
+cli.add_command(user_group)
+from . import cli_import  # noqa: E402  (usis import; usis db upgrade / current)
+
+cli.add_command(cli_import.import_command)
+db.add_command(cli_import.db_upgrade)
+db.add_command(cli_import.db_current)
 
 
 def _one_line(exc: UsisError) -> str:

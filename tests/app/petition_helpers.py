@@ -48,7 +48,7 @@ async def started(pilot) -> None:
 
 async def as_student(pilot, number: str = STUDENT) -> None:
     app = pilot.app
-    app.identity = app.usis.student.profile(number)
+    app.identity = app.raw_usis.student.profile(number)
 
 
 async def as_board(pilot) -> None:

@@ -67,3 +67,36 @@ def text_of(widget: Widget) -> str:
 
 def screen_names(app: UsisApp) -> list[str]:
     return [type(s).__name__ for s in app.screen_stack[1:]]
+
+
+# ---------------------------------------------------------------- roles (support, trainer)
+async def find_student(pilot, query: str) -> None:
+    """On Find a student: type ``query`` in the search field and press Enter."""
+    field = pilot.app.screen.query_one("#find-query")
+    field.focus()
+    field.value = ""
+    await pilot.press(*query, "enter")
+    await settle(pilot)
+
+
+async def act_as(pilot, number: str = "s1234567") -> None:
+    """Signed in as support: Main Menu → f (Find a student) → search → Enter on the row."""
+    app = pilot.app
+    await app.navigate("Main Menu")
+    await settle(pilot)
+    await pilot.press("f")
+    await settle(pilot)
+    await find_student(pilot, number)
+    await pilot.press("enter")
+    await settle(pilot)
+    assert app.student_number == number, f"not acting as {number}"
+
+
+def banner_text(app: UsisApp) -> str | None:
+    """The act-as banner of the current screen when it is shown, else None."""
+    from usis_tui.widgets.act_as_banner import ActAsBanner
+
+    found = app.screen.query(ActAsBanner)
+    if not found or not found.first().display:
+        return None
+    return found.first().text

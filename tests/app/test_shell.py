@@ -135,6 +135,11 @@ async def test_staff_sign_in_gets_main_menu_but_no_student_pages(demo_db_url):
         await settle(pilot)
         assert isinstance(app.screen, SelfServiceScreen)  # refused, with a message, no crash
         assert any("act as" in str(n.message) for n in app._notifications)
+        # the way in: Find a student on the Main Menu, then act as the student (test_roles.py)
+        assert any("Find a student" in str(n.message) for n in app._notifications)
+        await app.navigate("Main Menu")
+        await settle(pilot)
+        assert app.screen.query("#link-find-student")
 
 
 # ---------------------------------------------------------------- navigation

@@ -46,7 +46,7 @@ async def open_timetable(pilot, **kwargs) -> TimetableScreen:
         if getattr(app, "ready", True):
             break
         await pilot.pause(0.02)
-    app.identity = app.usis.student.profile(STUDENT)
+    app.identity = app.raw_usis.student.profile(STUDENT)
     screen = TimetableScreen(**kwargs)
     await app.push_screen(screen)
     await settle(pilot)

@@ -191,3 +191,57 @@ def test_cli_audit_table_json_and_errors(demo_db_url, demo_now):
         assert bad.returncode != 0 and "Traceback" not in bad.stderr
         lines = bad.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("usis: error: ") and needle in lines[0]
+
+
+# ---------------------------------------------------------------- added for the app (roles-ui)
+def test_navigation_and_log_entries_use_the_clock_and_name_the_page(sc, usis, db, clock):
+    s = sc.student()
+    usis.audit.navigation(s.number, s.number, "Student Center")
+    clock.advance(minutes=2)
+    usis.audit.navigation("helpdesk", s.number, "Enrol")
+    usis.audit.log("helpdesk", s.number, "act_as", "stop")
+    usis.audit.navigation("helpdesk", None, "Find a student")  # not a step of the student
+    rows = usis.audit.entries(s.number)
+    assert [(r.actor, r.acting_for, r.action, r.detail, r.outcome) for r in rows] == [
+        (s.number, s.number, "navigate", "Student Center", "ok"),
+        ("helpdesk", s.number, "navigate", "Enrol", "ok"),
+        ("helpdesk", s.number, "act_as", "stop", "ok"),
+    ]
+    assert rows[0].at == NOW and rows[1].at == NOW + timedelta(minutes=2)
+    assert usis.audit.action_kinds(s.number) == ["act_as", "navigate"]
+    assert usis.audit.action_kinds() == ["act_as", "navigate"]
+
+
+def test_entries_text_filter_matches_detail_action_and_actor(sc, usis):
+    s = sc.student()
+    sc.section("1111", meets=[MO])
+    sc.section("2222", meets=[TU])
+    usis.cart.add(s.number, YEAR, "1111")
+    usis.cart.add(s.number, YEAR, "2222", actor="helpdesk")
+    with pytest.raises(ServiceError):
+        usis.cart.add(s.number, YEAR, "9999")
+    assert [r.detail for r in usis.audit.entries(s.number, text="1111")] == [
+        "class 1111 (2026-2027)"]
+    assert [r.actor for r in usis.audit.entries(s.number, text="HELPDESK")] == ["helpdesk"]
+    assert len(usis.audit.entries(s.number, text="cart_")) == 3
+    assert steps(usis, s.number, text="9999") == [("cart_add", "refused")]
+    assert usis.audit.entries(s.number, text="   ") == usis.audit.entries(s.number)
+    assert usis.audit.entries(s.number, text="100%") == []  # % is not a wildcard here
+
+
+def test_find_students_by_number_prefix_or_name_part(sc, usis):
+    a = sc.student("s1234567", name="Eva de Vries")
+    b = sc.student("s1234999", name="Jan Jansen")
+    sc.student("s7654321", name="Ada Visser")
+    assert [r.student_number for r in usis.audit.find_students("s1234")] == [a.number, b.number]
+    assert [r.student_number for r in usis.audit.find_students("  S1234567 ")] == [a.number]
+    [row] = usis.audit.find_students("VRIES")
+    assert (row.name, row.programme, row.degree) == ("Eva de Vries", "Computer Science",
+                                                     "bachelor")
+    assert [r.name for r in usis.audit.find_students("v")] == ["Eva de Vries", "Ada Visser"]
+    assert usis.audit.find_students("nobody") == []
+    assert usis.audit.find_students("_") == []  # _ is not a wildcard
+    assert len(usis.audit.find_students("s", limit=2)) == 2
+    with pytest.raises(ServiceError) as err:
+        usis.audit.find_students("  ")
+    assert err.value.code == "empty_query"

@@ -13,6 +13,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Header
 
+from ..widgets.act_as_banner import ActAsBanner
 from ..widgets.breadcrumb import Breadcrumb
 
 if TYPE_CHECKING:
@@ -34,11 +35,17 @@ class UsisScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
         yield Breadcrumb(self.BREADCRUMB, id="breadcrumb")
+        yield ActAsBanner(id="act-as-banner")  # shown while support acts as a student
         yield from self.compose_body()
         yield Footer()
 
     def compose_body(self) -> ComposeResult:
         yield from ()
+
+    def on_screen_resume(self) -> None:
+        # Subclasses' own on_screen_resume handlers run too (Textual dispatches along the MRO).
+        for banner in self.query(ActAsBanner):
+            banner.sync()
 
     def action_back(self) -> None:
         if len(self.app.screen_stack) > 2:

@@ -120,6 +120,10 @@ class LoginScreen(Screen):
         finally:
             button.disabled = False
         problems.clear()
+        from .queue import admit_or_queue  # the opening queue (USIS_MAX_SESSIONS)
+
+        if not await admit_or_queue(self.usis_app, identity):
+            return
         await self.usis_app.signed_in(identity)
 
     async def _login(self, username: str, password: str):

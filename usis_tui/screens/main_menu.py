@@ -18,6 +18,14 @@ class MainMenuScreen(UsisScreen):
         Binding("escape", "back", "Back", show=False),
         Binding("s", "app.navigate('Self Service')", "Self Service"),
         Binding("p", "board", "Petitions to handle"),
+        Binding("f", "find", "Find a student",
+                tooltip="Support: look a student up and act as them"),
+        Binding("a", "audit", "Audit trail",
+                tooltip="Support: a student's steps, with filters; export them for a replay"),
+        Binding("r", "reset", "Reset demo database",
+                tooltip="Trainer: delete everything and write the demo data again"),
+        Binding("k", "clock", "Set the clock",
+                tooltip="Trainer: freeze the clock at a moment or move it"),
         Binding("o", "app.sign_out", "Sign out"),
     ]
 
@@ -36,6 +44,20 @@ class MainMenuScreen(UsisScreen):
                     yield LinkRow("Petitions to handle", "Petitions to handle",
                                   "Board of Examiners: advise, decide and register grades",
                                   link_id="link-board")
+                if identity is not None and identity.role == "support":
+                    yield LinkRow("Find a student", "Find a student",
+                                  "Look a student up by number or name and act as them",
+                                  link_id="link-find-student")
+                    yield LinkRow("Audit trail", "Audit trail",
+                                  "A student's steps: who, for whom, when, outcome",
+                                  link_id="link-audit")
+                if identity is not None and identity.role == "trainer":
+                    yield LinkRow("Reset demo data", "",
+                                  "Delete everything and write the demo data again",
+                                  link_id="link-reset")
+                    yield LinkRow("Set the clock", "",
+                                  "Freeze the clock at a moment, or move it by an hour or a day",
+                                  link_id="link-clock")
                 yield LinkRow("Sign out", "", "End your uSis session", link_id="link-sign-out")
 
     def on_mount(self) -> None:
@@ -44,7 +66,25 @@ class MainMenuScreen(UsisScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "board":  # only the Board of Examiners sees (and has) this key
             return self.usis_app.may_open("Petitions to handle")
+        if action == "find":  # support's pages: only support has these keys
+            return self.usis_app.may_open("Find a student")
+        if action == "audit":
+            return self.usis_app.may_open("Audit trail")
+        if action in ("reset", "clock"):  # the trainer's tools
+            return self.usis_app.role == "trainer"
         return True
+
+    async def action_find(self) -> None:
+        await self.usis_app.navigate("Find a student")
+
+    async def action_audit(self) -> None:
+        await self.usis_app.navigate("Audit trail")
+
+    async def action_reset(self) -> None:
+        await self.usis_app.action_reset_demo()
+
+    async def action_clock(self) -> None:
+        await self.usis_app.action_set_clock()
 
     async def action_board(self) -> None:
         await self.usis_app.navigate("Petitions to handle")
@@ -55,3 +95,11 @@ class MainMenuScreen(UsisScreen):
     @on(MenuLink.Selected, "#link-sign-out")
     async def _sign_out(self) -> None:
         await self.usis_app.action_sign_out()
+
+    @on(MenuLink.Selected, "#link-reset")
+    async def _reset(self) -> None:
+        await self.usis_app.action_reset_demo()
+
+    @on(MenuLink.Selected, "#link-clock")
+    async def _clock(self) -> None:
+        await self.usis_app.action_set_clock()

@@ -33,11 +33,14 @@ class SelfServiceScreen(UsisScreen):
         identity = self.usis_app.identity
         with VerticalScroll(id="page"):
             yield Label("Self Service", classes="page-title")
-            if identity is not None and identity.kind == "staff":
+            if (identity is not None and identity.kind == "staff"
+                    and self.usis_app.student_number is None):
+                how = ("Use Find a student (key f on the Main Menu) and act as the student "
+                       "first." if identity.role == "support"
+                       else "Only support staff can open them, by acting as a student.")
                 yield Static(
                     f"You are signed in as staff ({identity.role}). These pages show a "
-                    "student's own data: staff will open them by acting as a student "
-                    "(\"act as\"), which comes in a later release.",
+                    f"student's own data. {how}",
                     id="staff-note", classes="note", markup=False)
             with Vertical(classes="menu-block") as block:
                 block.border_title = "Student Center"

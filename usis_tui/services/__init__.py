@@ -16,7 +16,10 @@ from .base import Context, ServiceError
 from .cart import CartService
 from .catalogue import CatalogueService, academic_year_code
 from .enrolment import EnrolmentService
+from .exams import ExamService
+from .minors import MinorService
 from .petitions import PetitionService
+from .queue import QueueService
 from .schemas import Problem
 from .student import StudentService
 from .timetable import TimetableService
@@ -36,6 +39,9 @@ class Usis:
         self.timetable = TimetableService(self.ctx)
         self.petitions = PetitionService(self.ctx)
         self.audit = AuditService(self.ctx)
+        self.queue = QueueService(self.ctx)
+        self.minors = MinorService(self.ctx, self.enrolment)
+        self.exams = ExamService(self.ctx, self.enrolment)
 
     @classmethod
     def open(cls, url: str, clock: Callable[[], datetime] | None = None) -> Usis:

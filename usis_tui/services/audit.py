@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Literal
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from ..models import AuditEntry
-from .base import Context, ServiceError, get_student
+from ..models import AuditEntry, Student
+from .base import Context, ServiceError, fail, get_student
 from .schemas import Frozen
 
 AuditOutcome = Literal["ok", "refused", "failed"]
@@ -27,8 +27,12 @@ OUTCOMES: tuple[str, ...] = ("ok", "refused", "failed")
 def record(session: Session, now: datetime, *, actor: str, acting_for: str | None,
            action: str, detail: str = "", outcome: AuditOutcome = "ok") -> AuditEntry:
     """Add one audit entry to ``session`` (the caller's transaction)."""
-    entry = AuditEntry(at=now, actor=actor[:40], acting_for=acting_for[:40] if acting_for else None,
-                       action=action[:40], detail=detail, outcome=outcome)
+    def plain(text: str) -> str:  # user input may carry NUL (PostgreSQL refuses it) or escapes
+        return "".join(ch for ch in text if ch.isprintable() or ch in "\n\t")
+
+    entry = AuditEntry(at=now, actor=plain(actor)[:40],
+                       acting_for=plain(acting_for)[:40] if acting_for else None,
+                       action=action[:40], detail=plain(detail), outcome=outcome)
     session.add(entry)
     return entry
 
@@ -98,8 +102,10 @@ class AuditService:
 
     def entries(self, student_number: str, *, action: str | None = None,
                 since: datetime | None = None, until: datetime | None = None,
-                outcome: str | None = None) -> list[AuditRow]:
-        """A student's steps (done by them or by staff acting for them), oldest first."""
+                outcome: str | None = None, text: str | None = None) -> list[AuditRow]:
+        """A student's steps (done by them or by staff acting for them), oldest first.
+
+        ``text`` keeps the steps whose detail, action or actor contains it (any case)."""
         number = (student_number or "").strip().lower()
         with self.ctx.db.read() as session:
             get_student(session, number)  # raises unknown_student
@@ -112,9 +118,69 @@ class AuditService:
                 stmt = stmt.where(AuditEntry.at <= until)
             if outcome:
                 stmt = stmt.where(AuditEntry.outcome == outcome)
+            if text and text.strip():
+                pattern = f"%{like_escape(text.strip().lower())}%"
+                stmt = stmt.where(or_(
+                    func.lower(AuditEntry.detail).like(pattern, escape="\\"),
+                    func.lower(AuditEntry.action).like(pattern, escape="\\"),
+                    func.lower(AuditEntry.actor).like(pattern, escape="\\")))
             rows = session.scalars(stmt.order_by(AuditEntry.at, AuditEntry.id)).all()
             return [AuditRow(at=r.at, actor=r.actor, acting_for=r.acting_for, action=r.action,
                              detail=r.detail, outcome=r.outcome) for r in rows]
 
+    # ---------------------------------------------------------------- added for the app
+    def action_kinds(self, student_number: str | None = None) -> list[str]:
+        """The distinct actions recorded (for one student, or everybody), sorted."""
+        with self.ctx.db.read() as session:
+            stmt = select(AuditEntry.action).distinct()
+            if student_number:
+                stmt = stmt.where(AuditEntry.acting_for == student_number.strip().lower())
+            return sorted(session.scalars(stmt))
 
-__all__ = ["OUTCOMES", "AuditRow", "AuditService", "Step", "audited", "record"]
+    def log(self, actor: str, acting_for: str | None, action: str, detail: str = "",
+            outcome: AuditOutcome = "ok") -> None:
+        """One entry in its own transaction, for steps that change no data (navigation, act as,
+        the trainer's clock)."""
+        with self.ctx.db.write() as session:
+            record(session, self.ctx.now(), actor=actor, acting_for=acting_for, action=action,
+                   detail=detail, outcome=outcome)
+
+    def navigation(self, actor: str, acting_for: str | None, page: str) -> None:
+        """``actor`` (acting for ``acting_for``) opened the uSis page ``page``; the detail is the
+        page name exactly, so a replay can open it again."""
+        self.log(actor, acting_for, NAVIGATE, page)
+
+    def find_students(self, query: str, *, limit: int = 50) -> list[StudentRow]:
+        """Students whose number starts with, or whose name contains, ``query`` (any case)."""
+        wanted = (query or "").strip().lower()
+        if not wanted:
+            raise fail("empty_query", "Enter a student number or (part of) a name.",
+                       "For example s1234567 or Vries.")
+        escaped = like_escape(wanted)
+        with self.ctx.db.read() as session:
+            stmt = (select(Student)
+                    .where(or_(Student.student_number.like(escaped + "%", escape="\\"),
+                               func.lower(Student.name).like(f"%{escaped}%", escape="\\")))
+                    .order_by(Student.student_number).limit(limit))
+            return [StudentRow(student_number=s.student_number, name=s.name,
+                               programme=s.programme.name, degree=s.degree)
+                    for s in session.scalars(stmt)]
+
+
+NAVIGATE = "navigate"
+
+
+def like_escape(text: str) -> str:
+    """``text`` for a LIKE pattern with escape character backslash: % and _ match themselves."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class StudentRow(Frozen):
+    student_number: str
+    name: str
+    programme: str
+    degree: str
+
+
+__all__ = ["NAVIGATE", "OUTCOMES", "AuditRow", "AuditService", "Step", "StudentRow", "audited",
+           "record"]

@@ -1,0 +1,126 @@
+"""Find a student (support staff): search by student number or name, pick a row, "Act as".
+
+Acting as a student opens their Student Center; every page then shows the act-as banner and
+ctrl+g ("Stop acting as") comes back here.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.widgets import Button, DataTable, Input, Label, Static
+
+from ..services import ServiceError
+from ..widgets.problems import ProblemList
+from .base import UsisScreen
+
+LIMIT = 50  # rows shown; a longer list asks for a more precise search
+
+
+class FindStudentScreen(UsisScreen):
+    BREADCRUMB = ("Main Menu", "Find a student")
+    BINDINGS: ClassVar = [
+        Binding("ctrl+f", "focus_query", "Search field", tooltip="Type a number or a name"),
+        Binding("a", "act_as", "Act as", tooltip="Act as the selected student"),
+        Binding("ctrl+l", "app.navigate('Audit trail')", "Audit trail",
+                tooltip="The audit trail of the student you act as (or type a number there)"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list = []
+
+    def compose_body(self) -> ComposeResult:
+        with VerticalScroll(id="page", classes="support-page"):
+            yield Label("Find a student", classes="page-title")
+            yield Static("Search by student number (s1234567, or its start) or by (part of) the "
+                         "name. Select a row and press Enter to act as that student: you then "
+                         "see and do what they see and do, and every step is recorded with your "
+                         "name.", classes="hint", markup=False)
+            with Horizontal(id="find-row", classes="field-row"):
+                yield Input(placeholder="Student number or name", id="find-query")
+                yield Button("Search", id="find-search", variant="primary", compact=True)
+            yield ProblemList(id="find-problems")
+            yield Static("", id="find-count")
+            yield DataTable(id="find-results", cursor_type="row", zebra_stripes=True)
+            with Horizontal(classes="button-row"):
+                yield Button("Act as", id="find-act-as", compact=True, disabled=True)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#find-results", DataTable)
+        table.add_column("Student number", key="number", width=14)
+        table.add_column("Name", key="name", width=26)
+        table.add_column("Programme", key="programme", width=40)
+        table.add_column("Degree", key="degree", width=9)
+        table.display = False
+        query = self.query_one("#find-query", Input)
+        if self.app.is_headless:
+            query.cursor_blink = False
+        query.focus()
+
+    def action_focus_query(self) -> None:
+        self.query_one("#find-query", Input).focus()
+
+    @on(Input.Submitted, "#find-query")
+    @on(Button.Pressed, "#find-search")
+    def _search(self) -> None:
+        self.search(self.query_one("#find-query", Input).value)
+
+    @work(exclusive=True, group="find")
+    async def search(self, text: str) -> None:
+        problems = self.query_one("#find-problems", ProblemList)
+        table = self.query_one("#find-results", DataTable)
+        count = self.query_one("#find-count", Static)
+        try:
+            rows = await self.call(self.usis_app.usis.audit.find_students, text,
+                                   limit=LIMIT + 1, loading=table)
+        except ServiceError as exc:
+            problems.show(exc.problems)
+            self.rows = []
+            table.clear()
+            table.display = False
+            count.update("")
+            self.query_one("#find-act-as", Button).disabled = True
+            return
+        problems.clear()
+        more = len(rows) > LIMIT
+        rows = rows[:LIMIT]
+        self.rows = rows
+        table.clear()
+        for r in rows:
+            table.add_row(r.student_number, r.name, r.programme, r.degree, key=r.student_number)
+        table.display = bool(rows)
+        n = len(rows)
+        count.update(f"More than {LIMIT} students match; the first {LIMIT} are shown. Type more "
+                     "of the name or the number." if more else
+                     f"{n} student{'s' if n != 1 else ''} found." if n else
+                     f"No student matches {text.strip()!r}. Check the number or try part of "
+                     "the name.")
+        self.query_one("#find-act-as", Button).disabled = not rows
+        if rows:
+            table.move_cursor(row=0)
+            table.focus()
+
+    @property
+    def selected(self) -> str | None:
+        table = self.query_one("#find-results", DataTable)
+        if self.rows and 0 <= table.cursor_row < len(self.rows):
+            return self.rows[table.cursor_row].student_number
+        return None
+
+    @on(DataTable.RowSelected, "#find-results")
+    async def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        await self.action_act_as()
+
+    @on(Button.Pressed, "#find-act-as")
+    async def action_act_as(self) -> None:
+        number = self.selected
+        if number is None:
+            self.notify("Search for a student first, then select a row.", severity="warning")
+            return
+        await self.usis_app.act_as(number)

@@ -1,0 +1,151 @@
+"""The trainer's tools: reset the demo database (with confirmation) and set or move the frozen
+clock. Both are modal dialogs opened from the Main Menu (r, k) or the command palette."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import ClassVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Footer, Input, Label, Static
+
+from ..widgets.problems import ProblemList
+
+STEPS = {"clock-minus-day": timedelta(days=-1), "clock-minus-hour": timedelta(hours=-1),
+         "clock-plus-hour": timedelta(hours=1), "clock-plus-day": timedelta(days=1)}
+
+
+def describe_database(url: str) -> str:
+    """A SQLite file by its name, any other database by its URL without the password."""
+    try:
+        from sqlalchemy.engine import make_url
+
+        parsed = make_url(url)
+    except Exception:  # noqa: BLE001 - shown as given
+        return url
+    if parsed.get_backend_name() == "sqlite":
+        name = Path(parsed.database).name if parsed.database not in (None, "", ":memory:") else ""
+        return f"{name} (SQLite)" if name else "in memory (SQLite)"
+    return parsed.render_as_string(hide_password=True)
+
+
+class ConfirmResetScreen(ModalScreen[bool]):
+    """ "Reset the demo database?" Reset / Cancel; Escape = Cancel."""
+
+    BINDINGS: ClassVar = [
+        Binding("escape,n", "answer(False)", "Cancel", tooltip="Keep the database as it is"),
+        Binding("y", "answer(True)", "Reset", tooltip="Delete everything, write the demo data"),
+    ]
+
+    def __init__(self, database_url: str) -> None:
+        super().__init__(id="confirm-reset")
+        self.database_url = database_url
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-reset-box", classes="dialog-box -danger"):
+            yield Label("Reset demo database", classes="dialog-title")
+            yield Static("Every enrolment, shopping cart, petition, message and audit entry is "
+                         "deleted, and the demo catalogue and accounts are written again at the "
+                         "app's clock. This cannot be undone.", id="confirm-reset-question",
+                         markup=False)
+            yield Static(f"Database: {describe_database(self.database_url)}", classes="hint",
+                         markup=False)
+            with Horizontal(classes="button-row"):
+                yield Button("Reset", id="reset-yes", variant="error", compact=True)
+                yield Button("Cancel", id="reset-no", variant="primary", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#reset-no").focus()  # the safe answer has the focus
+
+    @on(Button.Pressed, "#reset-yes")
+    def _yes(self) -> None:
+        self.dismiss(True)
+
+    @on(Button.Pressed, "#reset-no")
+    def _no(self) -> None:
+        self.dismiss(False)
+
+    def action_answer(self, answer: bool) -> None:
+        self.dismiss(answer)
+
+
+class ClockScreen(ModalScreen[datetime | None]):
+    """Type an ISO date-time or step it by an hour or a day, then "Set clock"."""
+
+    BINDINGS: ClassVar = [
+        Binding("escape", "cancel", "Cancel", tooltip="Leave the clock as it is"),
+        Binding("ctrl+s", "apply", "Set clock", tooltip="Freeze the clock at this moment",
+                priority=True),
+    ]
+
+    def __init__(self, now: datetime) -> None:
+        super().__init__(id="clock-dialog")
+        self.moment = now.replace(second=0, microsecond=0)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="clock-box", classes="dialog-box"):
+            yield Label("Set the clock", classes="dialog-title")
+            yield Static(f"The app's clock is now {self.moment:%a %d %b %Y %H:%M}. Every page "
+                         "uses it: enrolment periods, the timetable's today, the audit trail.",
+                         classes="hint", markup=False)
+            yield Label("Date and time (ISO, e.g. 2026-11-23T09:30)", classes="field-label")
+            yield Input(self.moment.isoformat(timespec="minutes"), id="clock-value")
+            with Horizontal(classes="button-row"):
+                yield Button("−1 day", id="clock-minus-day", compact=True)
+                yield Button("−1 hour", id="clock-minus-hour", compact=True)
+                yield Button("+1 hour", id="clock-plus-hour", compact=True)
+                yield Button("+1 day", id="clock-plus-day", compact=True)
+            yield ProblemList(id="clock-problems")
+            with Horizontal(classes="button-row"):
+                yield Button("Set clock", id="clock-set", variant="primary", compact=True)
+                yield Button("Cancel", id="clock-cancel", compact=True)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        field = self.query_one("#clock-value", Input)
+        if self.app.is_headless:
+            field.cursor_blink = False
+        field.focus()
+
+    def _value(self) -> datetime | None:
+        from ..clock import parse_now
+        from ..errors import ConfigError
+        from ..services import Problem
+
+        problems = self.query_one("#clock-problems", ProblemList)
+        try:
+            moment = parse_now(self.query_one("#clock-value", Input).value)
+        except ConfigError as exc:
+            problems.show([Problem(code="bad_moment", message=str(exc),
+                                   hint="Type a date (2026-11-23) or a date-time "
+                                        "(2026-11-23T09:30).")])
+            return None
+        problems.clear()
+        return moment
+
+    @on(Button.Pressed)
+    def _step(self, event: Button.Pressed) -> None:
+        step = STEPS.get(event.button.id or "")
+        if step is None:
+            return
+        moment = self._value()
+        if moment is not None:
+            self.query_one("#clock-value", Input).value = (moment + step).isoformat(
+                timespec="minutes")
+
+    @on(Input.Submitted, "#clock-value")
+    @on(Button.Pressed, "#clock-set")
+    def action_apply(self) -> None:
+        moment = self._value()
+        if moment is not None:
+            self.dismiss(moment)
+
+    @on(Button.Pressed, "#clock-cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
