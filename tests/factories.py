@@ -389,3 +389,25 @@ def drop_worker(url: str, student_numbers: list[str], section_id: int, barrier, 
         results.put(("error", repr(exc), None, ""))
     finally:
         usis.close()
+
+
+def open_selection_minor(url: str, number: str = "1054") -> None:
+    """The demo keeps selection minors closed at the clock: open one like 1052's window."""
+    from sqlalchemy import create_engine, select, update
+    from sqlalchemy.orm import Session
+
+    from usis_tui.models import ClassSection
+
+    engine = create_engine(url)
+    try:
+        with Session(engine) as s, s.begin():
+            ref = s.execute(select(ClassSection.academic_year_id, ClassSection.enrol_opens_at,
+                                   ClassSection.enrol_closes_at)
+                            .where(ClassSection.class_number == "1052")
+                            .order_by(ClassSection.academic_year_id)).first()
+            s.execute(update(ClassSection).where(
+                ClassSection.class_number == number,
+                ClassSection.academic_year_id == ref.academic_year_id,
+            ).values(enrol_opens_at=ref.enrol_opens_at, enrol_closes_at=ref.enrol_closes_at))
+    finally:
+        engine.dispose()
