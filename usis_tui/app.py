@@ -34,6 +34,7 @@ from textual.theme import Theme
 
 from .clock import make_clock, resolve_now
 from .errors import ConfigError
+from .widgets.literal import clean, literal
 
 if TYPE_CHECKING:
     from .services import Usis
@@ -176,16 +177,21 @@ class UsisCommands(Provider):
         try:
             year = await asyncio.to_thread(app.usis.catalogue.current_year)
             info = await asyncio.to_thread(app.usis.catalogue.lookup, year, number)
-        except Exception as exc:  # ServiceError: unknown class; say so, offer the search
-            message = getattr(exc, "problems", None)
-            text = message[0].message if message else f"Class {number} not found."
-            yield Hit(0.9, f"Class {number}: not found", partial(app.navigate, "Class Search"),
-                      text=f"Class {number}", help=f"{text} Open the class search.")
+        except Exception as exc:  # noqa: BLE001 - unknown class (or a failure): say so
+            from .screens.calls import unexpected_problem
+            from .services import ServiceError
+
+            text = (exc.problems[0].message if isinstance(exc, ServiceError) and exc.problems
+                    else unexpected_problem(exc, "command palette").message)
+            yield Hit(0.9, literal(f"Class {number}: not found"),
+                      partial(app.navigate, "Class Search"), text=f"Class {number}",
+                      help=literal(f"{text} Open the class search."))  # type: ignore[arg-type]
             return
         label = f"Class {number} – {info.catalogue_number} {info.title} ({info.component})"
-        yield Hit(1.0, label, partial(app.open_class, number), text=label,
-                  help=f"{info.academic_year} · {info.status} · {info.seats} seats · "
-                       f"{info.days_times} · open on Enrol › Add")
+        yield Hit(1.0, literal(label, oneline=True), partial(app.open_class, number),
+                  text=clean(label, oneline=True),
+                  help=literal(f"{info.academic_year} · {info.status} · {info.seats} seats · "  # type: ignore[arg-type]
+                               f"{info.days_times} · open on Enrol › Add", oneline=True))
 
 
 class UsisApp(App):
@@ -272,6 +278,14 @@ class UsisApp(App):
     def now(self) -> datetime:
         return self.clock()
 
+    def notify(self, message: str, *, title: str = "", severity: Any = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every notification is literal text: messages quote course titles, names and what
+        people typed, so they are never parsed as markup, and control characters are shown,
+        not sent to the terminal (``markup`` is accepted and ignored)."""
+        super().notify(clean(message), title=clean(title, oneline=True), severity=severity,
+                       timeout=timeout, markup=False)
+
     @property
     def student_number(self) -> str | None:
         """The student whose data the screens show: the signed-in student, or the student
@@ -300,15 +314,16 @@ class UsisApp(App):
         """The banner every page shows while support acts as a student."""
         if self.identity is None or self.acting_for is None:
             return None
-        return (f"Acting as {self.acting_for.name} ({self.acting_for.username}) — "
-                f"{self.identity.role}: {self.identity.username}")
+        return clean(f"Acting as {self.acting_for.name} ({self.acting_for.username}) — "
+                     f"{self.identity.role}: {self.identity.username}", oneline=True)
 
     # ------------------------------------------------------------------ start-up
     def on_mount(self) -> None:
         from .screens.login import StartupScreen
 
         self.push_screen(StartupScreen())
-        self.run_worker(self._prepare, name="prepare-database", exclusive=True)
+        self.run_worker(self._prepare, name="prepare-database", exclusive=True,
+                        exit_on_error=False)
 
     def _ensure_database(self) -> None:
         from .bootstrap import ensure_database
@@ -318,15 +333,18 @@ class UsisApp(App):
     async def _prepare(self) -> None:
         from .screens.login import DatabaseErrorScreen, LoginScreen
 
+        from .db import mask_url
+        from .failures import describe
+
         try:
             await asyncio.to_thread(self._ensure_database)
         except ConfigError as exc:
             await self.switch_screen(DatabaseErrorScreen(str(exc)))
             return
         except Exception as exc:  # noqa: BLE001 - anything else: still one line, never a traceback
-            first = (str(exc).splitlines() or [type(exc).__name__])[0]
+            _kind, message, hint = describe(exc, "prepare the database")
             await self.switch_screen(DatabaseErrorScreen(
-                f"Cannot prepare the database {self.database_url}: {first}"))
+                f"Cannot prepare the database {mask_url(self.database_url)}: {message} {hint}"))
             return
         await self.switch_screen(LoginScreen())
         self.ready = True
@@ -381,14 +399,15 @@ class UsisApp(App):
     async def act_as(self, student_number: str) -> bool:
         """Support acts as ``student_number``: Student Center of that student, with the banner
         on every page. False (with a message) for anyone else or an unknown student."""
+        from .screens.calls import call_service
         from .services import ServiceError
 
         if self.role != "support":
             self.notify("Only support staff can act as a student.", severity="warning")
             return False
         try:
-            profile = await asyncio.to_thread(self.usis.student.profile,
-                                              student_number.strip().lower())
+            profile = await call_service(self, self.usis.student.profile,
+                                         student_number.strip().lower())
         except ServiceError as exc:
             self.notify(str(exc), severity="error")
             return False
@@ -440,11 +459,13 @@ class UsisApp(App):
         if self.role != "trainer":
             self.notify("Only trainers can reset the demo database.", severity="warning")
             return False
+        from .screens.calls import call_service
+        from .services import ServiceError
+
         try:
-            summary = await asyncio.to_thread(self._reset_demo)
-        except Exception as exc:  # noqa: BLE001 - one line, never a traceback
-            first = (str(exc).splitlines() or [type(exc).__name__])[0]
-            self.notify(f"The demo database could not be reset: {first}", severity="error",
+            summary = await call_service(self, self._reset_demo)
+        except ServiceError as exc:  # one sentence, never SQL or a traceback
+            self.notify(f"The demo database could not be reset. {exc}", severity="error",
                         timeout=10)
             return False
         await self._audit_log("demo_reset", None, f"demo data for {summary.academic_year}")
@@ -531,7 +552,7 @@ class UsisApp(App):
         """What the Header shows beside "uSis": the signed-in name and number."""
         if self.identity is None:
             return self.SUB_TITLE
-        return f"{self.identity.name} ({self.identity.username})"
+        return clean(f"{self.identity.name} ({self.identity.username})", oneline=True)
 
     def _label(self, screen: Any) -> None:
         # Each screen carries the name in its own sub_title: changing app.sub_title while a

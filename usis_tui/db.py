@@ -35,6 +35,14 @@ def default_database_url() -> str:
     return f"sqlite:///{Path(user_data_dir('usis-tui', appauthor=False)) / 'usis.db'}"
 
 
+def mask_url(url: str) -> str:
+    """A database URL fit to print or show: the password replaced by ***."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # noqa: BLE001 - not a URL: show nothing of it that could be a secret
+        return "<database URL>" if "@" in url else url
+
+
 def resolve_database_url(url: str | None) -> str:
     return url or os.environ.get("USIS_DATABASE_URL") or default_database_url()
 

@@ -3,7 +3,6 @@ one step; service calls run in a worker thread so the UI never freezes."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable
 from typing import TYPE_CHECKING, ClassVar, TypeVar
 
@@ -15,6 +14,7 @@ from textual.widgets import Footer, Header
 
 from ..widgets.act_as_banner import ActAsBanner
 from ..widgets.breadcrumb import Breadcrumb
+from .calls import call_service
 
 if TYPE_CHECKING:
     from ..app import UsisApp
@@ -52,11 +52,7 @@ class UsisScreen(Screen):
             self.app.pop_screen()
 
     async def call(self, fn: Callable[..., T], *args, loading: Widget | None = None, **kwargs) -> T:
-        """Run a (blocking) service call in a thread. ServiceError propagates to the caller."""
-        if loading is not None:
-            loading.loading = True
-        try:
-            return await asyncio.to_thread(fn, *args, **kwargs)
-        finally:
-            if loading is not None:
-                loading.loading = False
+        """Run a (blocking) service call in a thread, from a ``service_worker`` (screens/calls.py).
+        A refusal raises ServiceError; any other failure is logged and raised as a ServiceError
+        with one sentence fit for a student."""
+        return await call_service(self, fn, *args, loading=loading, **kwargs)

@@ -1,0 +1,240 @@
+"""Text from users, files and the database, shown exactly as typed: the only widgets screens use.
+
+Two dangers meet on a screen. Textual and Rich read ``[...]`` in a plain ``str`` as markup: a
+petition course name ``[@click=app.quit]x[/]`` becomes a live action in a Board member's app,
+``[/]`` raises MarkupError and kills the screen. And a terminal obeys control characters: a name
+holding ``ESC ] 0 ; … BEL`` sets the window title, ``ESC [ 2 J`` clears it (Rich and Textual strip
+only BEL, BS, VT, FF and CR).
+
+So every widget here treats a ``str`` as literal text (``markup=False`` /
+``Content(text)``) and passes every character through :func:`clean` first, which swaps each
+character a terminal would obey for a visible stand-in of the same length (so the styles of a
+Rich ``Text`` or a Textual ``Content`` stay on the right characters):
+
+- C0 controls and DEL → their Unicode "control pictures" (ESC shows as ␛, NUL as ␀);
+- C1 controls (U+0080–U+009F), lone surrogates, line/paragraph separators and the
+  bidirectional overrides and isolates (U+202A–U+202E, U+2066–U+2069, U+200E/F, U+061C) → �;
+- a newline stays a newline (multi-line texts) unless ``oneline=True`` (table cells, labels):
+  then it shows as ␤.
+
+Screens import ``Static``, ``Label``, ``DataTable``, ``Button``, ``Select``, ``RadioButton``,
+``Checkbox`` and ``OptionList`` from here, never from ``textual.widgets``:
+tests/unit/test_literal_lint.py fails on any other import, on ``markup=True``, on
+``from_markup`` with anything but a constant, and on a title or tooltip set from a variable
+without :func:`literal`. Markup in our *own* constant texts is written as
+``Content.from_markup("[b]constant[/b] $value", value=...)``: template variables are inserted
+literally.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from rich.text import Text
+from textual import widgets as _w
+from textual.content import Content
+
+__all__ = ["clean", "literal", "literal_text", "safe_renderable", "Static", "Label", "DataTable",
+           "Button", "Select", "RadioButton", "Checkbox", "OptionList"]
+
+REPLACEMENT = "\ufffd"
+_BIDI = {0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
+
+
+def _table(oneline: bool) -> dict[int, str]:
+    table: dict[int, str] = {code: chr(0x2400 + code) for code in range(0x20)}
+    table[0x7F] = "\u2421"  # ␡
+    table.update({code: REPLACEMENT for code in range(0x80, 0xA0)})
+    table.update({code: REPLACEMENT for code in _BIDI})
+    table[0x2028] = table[0x2029] = REPLACEMENT
+    if oneline:
+        table[0x0A] = "\u2424"  # ␤
+        table[0x09] = " "
+    else:
+        del table[0x0A], table[0x09]
+    return table
+
+
+_MULTI = _table(False)
+_ONE = _table(True)
+
+
+def clean(value: object, *, oneline: bool = False) -> str:
+    """``str(value)`` with every character a terminal would obey replaced by a visible one of
+    the same length (see the module doc). None gives ""."""
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    if text.isprintable() and "\u2028" not in text:  # fast path: nothing to replace
+        # isprintable() is False for every control, format (bidi) and separator character,
+        # so texts that pass hold none of them (spaces aside)
+        return text
+    out = text.translate(_ONE if oneline else _MULTI)
+    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in out):  # lone surrogates (surrogateescape)
+        out = "".join(REPLACEMENT if 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in out)
+    return out
+
+
+def literal(value: object, *, oneline: bool = False) -> Content:
+    """Untrusted text as Textual ``Content``: never parsed as markup, controls made visible."""
+    return Content(clean(value, oneline=oneline))
+
+
+def literal_text(value: object, style: str = "", *, oneline: bool = False, **kwargs: Any) -> Text:
+    """Untrusted text as a Rich ``Text`` (for DataTable cells): literal, controls made visible."""
+    return Text(clean(value, oneline=oneline), style=style, **kwargs)
+
+
+def safe_renderable(value: Any, *, oneline: bool = False) -> Any:
+    """What a widget may show: ``str`` → literal Content; a Rich ``Text`` or a ``Content``
+    (styled by our code, its characters possibly from the database) → the same, cleaned; any
+    other renderable unchanged."""
+    if value is None:
+        return Content("")
+    if isinstance(value, str):
+        return literal(value, oneline=oneline)
+    if isinstance(value, Content):
+        plain = value.plain
+        fixed = clean(plain, oneline=oneline)
+        return value if fixed == plain else Content(fixed, spans=list(value.spans))
+    if isinstance(value, Text):
+        fixed = clean(value.plain, oneline=oneline)
+        if fixed == value.plain:
+            return value
+        copy = value.copy()
+        copy.plain = fixed  # same length: the spans stay on their characters
+        return copy
+    return value
+
+
+def _cell(value: Any) -> Any:
+    """A DataTable cell: text is literal and on one line; numbers and other renderables as
+    they are."""
+    if isinstance(value, str):
+        return literal_text(value, oneline=True)
+    if isinstance(value, Content):
+        return _rich_text(value)
+    if isinstance(value, Text):
+        return safe_renderable(value, oneline=True)
+    return value
+
+
+def _rich_text(content: Content) -> Text:
+    """A Content's characters (cleaned, on one line) and its styles, as a Rich Text."""
+    text = Text(clean(content.plain, oneline=True))
+    for span in content.spans:
+        style = span.style
+        try:
+            text.stylize(style if isinstance(style, str) else style.rich_style,
+                         span.start, span.end)
+        except Exception:  # noqa: BLE001 - a theme variable Rich does not know: no style
+            continue
+    return text
+
+
+class Static(_w.Static):
+    """``textual.widgets.Static`` that shows text literally (and ``update`` too)."""
+
+    def __init__(self, content: Any = "", *, expand: bool = False, shrink: bool = False,
+                 name: str | None = None, id: str | None = None, classes: str | None = None,
+                 disabled: bool = False, oneline: bool = False) -> None:
+        self._oneline = oneline
+        super().__init__(safe_renderable(content, oneline=oneline), expand=expand,
+                         shrink=shrink, markup=False, name=name, id=id, classes=classes,
+                         disabled=disabled)
+
+    def update(self, content: Any = "", *, layout: bool = True) -> None:
+        super().update(safe_renderable(content, oneline=self._oneline), layout=layout)
+
+
+class Label(_w.Label):
+    """``textual.widgets.Label`` that shows text literally (and ``update`` too)."""
+
+    def __init__(self, content: Any = "", *, variant: Any = None, expand: bool = False,
+                 shrink: bool = False, name: str | None = None, id: str | None = None,
+                 classes: str | None = None, disabled: bool = False) -> None:
+        super().__init__(safe_renderable(content), variant=variant, expand=expand,
+                         shrink=shrink, markup=False, name=name, id=id, classes=classes,
+                         disabled=disabled)
+
+    def update(self, content: Any = "", *, layout: bool = True) -> None:
+        super().update(safe_renderable(content), layout=layout)
+
+
+class DataTable(_w.DataTable):
+    """``textual.widgets.DataTable`` whose text cells, labels and headers are literal."""
+
+    def add_column(self, label: Any, *, width: int | None = None, key: str | None = None,
+                   default: Any = None) -> Any:
+        return super().add_column(_cell(label), width=width, key=key, default=default)
+
+    def add_row(self, *cells: Any, height: int | None = 1, key: str | None = None,
+                label: Any = None) -> Any:
+        return super().add_row(*[_cell(c) for c in cells], height=height, key=key,
+                               label=None if label is None else _cell(label))
+
+    def add_rows(self, rows: Iterable[Iterable[Any]]) -> list[Any]:
+        return super().add_rows([[_cell(c) for c in row] for row in rows])
+
+    def update_cell(self, row_key: Any, column_key: Any, value: Any, *,
+                    update_width: bool = False) -> None:
+        super().update_cell(row_key, column_key, _cell(value), update_width=update_width)
+
+    def update_cell_at(self, coordinate: Any, value: Any, *, update_width: bool = False) -> None:
+        super().update_cell_at(coordinate, _cell(value), update_width=update_width)
+
+
+class Button(_w.Button):
+    """``textual.widgets.Button`` with a literal label."""
+
+    def __init__(self, label: Any = None, variant: Any = "default", **kwargs: Any) -> None:
+        super().__init__(None if label is None else safe_renderable(label, oneline=True),
+                         variant, **kwargs)
+
+    def validate_label(self, label: Any) -> Content:
+        return super().validate_label(safe_renderable(label, oneline=True))
+
+
+def _prompt(prompt: Any) -> Any:
+    """An option's label: a Rich ``Text`` (Select's type-to-search reads ``Text`` and ``str``)."""
+    if isinstance(prompt, Content):
+        return _cell(prompt)
+    return literal_text(prompt, oneline=True) if isinstance(prompt, str) else _cell(prompt)
+
+
+def _options(options: Iterable[tuple[Any, Any]]) -> list[tuple[Any, Any]]:
+    return [(_prompt(prompt), value) for prompt, value in options]
+
+
+class Select(_w.Select):
+    """``textual.widgets.Select`` whose option labels are literal."""
+
+    def __init__(self, options: Iterable[tuple[Any, Any]], **kwargs: Any) -> None:
+        super().__init__(_options(options), **kwargs)
+
+    def set_options(self, options: Iterable[tuple[Any, Any]]) -> Any:
+        return super().set_options(_options(options))
+
+
+class RadioButton(_w.RadioButton):
+    """``textual.widgets.RadioButton`` with a literal label."""
+
+    def __init__(self, label: Any = "", value: bool = False, **kwargs: Any) -> None:
+        super().__init__(safe_renderable(label, oneline=True), value, **kwargs)
+
+
+class Checkbox(_w.Checkbox):
+    """``textual.widgets.Checkbox`` with a literal label."""
+
+    def __init__(self, label: Any = "", value: bool = False, **kwargs: Any) -> None:
+        super().__init__(safe_renderable(label, oneline=True), value, **kwargs)
+
+
+class OptionList(_w.OptionList):
+    """``textual.widgets.OptionList`` whose options are literal."""
+
+    def __init__(self, *content: Any, **kwargs: Any) -> None:
+        kwargs["markup"] = False
+        super().__init__(*[_prompt(c) if isinstance(c, (str, Text, Content)) else c
+                           for c in content], **kwargs)
