@@ -112,6 +112,8 @@ def db_upgrade(settings: Settings) -> None:
             else None
         try:
             action = prepare_schema(database)
+        except UsisError:
+            raise  # already one clear line (e.g. a schema newer than this uSis)
         except Exception as exc:  # noqa: BLE001 - one line
             from sqlalchemy.exc import SQLAlchemyError
 
@@ -152,4 +154,6 @@ def db_current(settings: Settings) -> None:
                    "Run `usis db upgrade`.")
     else:
         note = " (newest)" if current == head else f"; newest {head}: run `usis db upgrade`"
+        if current is not None and current not in migrations.known():
+            note = f"; this uSis knows revisions up to {head} only: upgrade uSis"
         click.echo(f"{settings.url}: revision {current}{note}.")

@@ -278,3 +278,117 @@ def test_upgrade_on_postgresql(pg_cluster):
         db.dispose()
     finally:
         pg_cluster.drop(name)
+
+
+# ---------------------------------------------------------------------- a newer schema
+NEWER = "9999"  # a revision this code does not know: the database was used by a newer uSis
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
+NEWER_SCHEMA_COMMANDS = {
+    "launch": [],
+    "serve": ["serve", "--port", "{port}"],
+    "replay": ["replay", str(EXAMPLES / "enrol-1052.steps"), "--out", "{tmp}/replay"],
+    "db-init": ["db", "init"],
+    "db-init-empty": ["db", "init", "--empty"],
+    "db-upgrade": ["db", "upgrade"],
+    "db-reset": ["db", "reset", "--yes"],
+    "catalogue": ["catalogue", "--class", "1052"],
+    "timetable": ["timetable", "--student", "s1234567"],
+    "audit": ["audit", "--student", "s1234567"],
+    "user-add": ["user", "add", "admin2", "--role", "support", "--password-stdin"],
+    "user-lock": ["user", "lock", "s1234567"],
+    "import": ["import", str(EXAMPLES / "catalogue.csv")],
+    "import-check": ["import", str(EXAMPLES / "catalogue.csv"), "--check"],
+}
+
+
+def newer_database(source: Path, target: Path) -> Path:
+    shutil.copyfile(source, target)
+    with sqlite3.connect(target) as conn:
+        conn.execute("CREATE TABLE IF NOT EXISTS alembic_version (version_num VARCHAR(32) NOT "
+                     "NULL PRIMARY KEY)")
+        conn.execute("DELETE FROM alembic_version")
+        conn.execute("INSERT INTO alembic_version VALUES (?)", (NEWER,))
+    conn.close()
+    return target
+
+
+def whole_database(path: Path) -> str:
+    """Schema and every row, read without writing."""
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return "\n".join(conn.iterdump())
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("argv", NEWER_SCHEMA_COMMANDS.values(), ids=NEWER_SCHEMA_COMMANDS.keys())
+def test_newer_schema_is_one_line_and_nothing_is_written(argv, tmp_path, _demo_template):
+    """alembic_version names a revision newer than this code: every command says so in one
+    line (the URL masked) and writes nothing, instead of an alembic traceback or writing."""
+    import os
+    import subprocess
+    import sys
+
+    path = newer_database(_demo_template[0], tmp_path / "usis.db")
+    before = whole_database(path)
+    env = {**os.environ, "USIS_NOW": "2026-11-23T09:30", "HOME": str(tmp_path)}
+    env.pop("USIS_DATABASE_URL", None)
+    import socket
+
+    with socket.socket() as free:  # a port nobody uses, should the refusal not come
+        free.bind(("127.0.0.1", 0))
+        port = str(free.getsockname()[1])
+    args = [a.replace("{tmp}", str(tmp_path)).replace("{port}", port) for a in argv]
+    result = subprocess.run([sys.executable, "-m", "usis_tui", "--db", sqlite_url(path), *args],
+                            capture_output=True, text=True, timeout=90, env=env,
+                            input="a long enough password\n")
+    assert result.returncode == 1, (result.returncode, result.stdout, result.stderr)
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr, result.stderr
+    assert result.stderr.startswith("usis: error: The database "), result.stderr
+    assert (f"{sqlite_url(path)} has schema revision {NEWER}, newer than this uSis "
+            f"({migrations.newest()}): upgrade uSis; nothing was changed.\n") in result.stderr
+    assert whole_database(path) == before
+
+
+def test_newer_schema_in_services_and_db_current(tmp_path, _demo_template, capsys):
+    from usis_tui.errors import ConfigError
+    from usis_tui.services import Usis
+
+    path = newer_database(_demo_template[0], tmp_path / "usis.db")
+    before = whole_database(path)
+    db = Database(sqlite_url(path))
+    for call in (prepare_schema, reset_schema, lambda d: ensure_database(d, NOW)):
+        with pytest.raises(ConfigError, match=f"schema revision {NEWER}, newer than this uSis"):
+            call(db)
+    db.dispose()
+    with pytest.raises(ConfigError, match="upgrade uSis; nothing was changed"):
+        Usis.open(sqlite_url(path))
+    from usis_tui.cli import main
+
+    main(["--db", sqlite_url(path), "db", "current"])
+    shown = capsys.readouterr().out
+    assert f"revision {NEWER}; this uSis knows revisions up to" in shown, shown
+    assert whole_database(path) == before
+
+
+@pytest.mark.postgresql
+def test_newer_schema_url_is_masked(pg_cluster):
+    """On PostgreSQL the message names the database without its password."""
+    from sqlalchemy import text
+
+    from usis_tui.errors import ConfigError
+
+    name, url = pg_cluster.fresh("template1")
+    try:
+        db = Database(url)
+        prepare_schema(db)
+        with db.engine.begin() as conn:
+            conn.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": NEWER})
+        user, rest = url.split("://", 1)[1].split("@", 1)
+        secret = f"postgresql+psycopg://{user}:s3cret@{rest}"  # trust auth: any password
+        with pytest.raises(ConfigError) as exc:
+            prepare_schema(Database(secret))
+        assert "s3cret" not in str(exc.value) and f"{user}:***@" in str(exc.value), exc.value
+        db.dispose()
+    finally:
+        pg_cluster.drop(name)

@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy import inspect, text
 
+from ..errors import ConfigError
+
 if TYPE_CHECKING:
     from alembic.config import Config
     from sqlalchemy import Connection
@@ -60,6 +62,35 @@ def newest() -> str:
     numbers = [m.group(1) for f in (SCRIPT_LOCATION / "versions").iterdir()
                if (m := re.fullmatch(r"(\d{4})_\w+\.py", f.name))]
     return max(numbers)
+
+
+def known() -> set[str]:
+    """Every revision this code has (from the file names, without importing alembic)."""
+    return {m.group(1) for f in (SCRIPT_LOCATION / "versions").iterdir()
+            if (m := re.fullmatch(r"(\d{4})_\w+\.py", f.name))}
+
+
+class SchemaTooNewError(ConfigError):
+    """The database holds a schema revision this code does not know (a newer uSis made it)."""
+
+
+def refuse_unknown_revision(db: Database) -> None:
+    """Raise SchemaTooNewError, before anything is written, when alembic_version names a
+    revision this code does not know (e.g. a database upgraded by a newer uSis): migrating,
+    seeding or writing rows with the older models could damage it."""
+    if not inspect(db.engine).has_table(VERSION_TABLE):
+        return
+    version = version_of(db)
+    if version is None or version in known():
+        return
+    from ..db import mask_url
+
+    shown = "".join(ch for ch in str(version) if ch.isprintable())[:32]
+    mine = newest()
+    how = (f"newer than this uSis ({mine})" if shown.isdigit() and shown > mine
+           else f"which this uSis ({mine}) does not know")
+    raise SchemaTooNewError(f"The database {mask_url(db.url)} has schema revision {shown}, "
+                            f"{how}: upgrade uSis; nothing was changed.")
 
 
 def version_of(db: Database) -> str | None:
@@ -183,6 +214,7 @@ def differences(db: Database) -> list:
         return compare_metadata(mc, Base.metadata)
 
 
-__all__ = ["BASE_REVISION", "MigrationError", "create_all_and_stamp", "current", "differences",
-           "head", "make_config", "matches_models", "newest", "revisions", "stamp",
-           "stamp_quickly", "state", "upgrade", "version_of"]
+__all__ = ["BASE_REVISION", "MigrationError", "SchemaTooNewError", "create_all_and_stamp",
+           "current", "differences", "head", "known", "make_config", "matches_models", "newest",
+           "refuse_unknown_revision", "revisions", "stamp", "stamp_quickly", "state", "upgrade",
+           "version_of"]

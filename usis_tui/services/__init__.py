@@ -45,7 +45,17 @@ class Usis:
 
     @classmethod
     def open(cls, url: str, clock: Callable[[], datetime] | None = None) -> Usis:
-        return cls(Database(url), clock or datetime.now)
+        """The services on ``url``; a ConfigError (nothing written) when the database has a
+        schema revision this code does not know (made by a newer uSis)."""
+        from .. import migrations
+
+        db = Database(url)
+        try:
+            migrations.refuse_unknown_revision(db)
+        except BaseException:
+            db.dispose()
+            raise
+        return cls(db, clock or datetime.now)
 
     def now(self) -> datetime:
         return self.ctx.now()
