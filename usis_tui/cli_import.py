@@ -30,16 +30,37 @@ def _usis(settings: Settings, *, need_schema: bool = True):
     return usis
 
 
+class ByteSize(click.ParamType):
+    """A size such as 20M, 20MB, 500k or 1048576 (bytes); K/M/G are powers of 1024."""
+
+    name = "size"
+    UNITS = {"": 1, "K": 1024, "M": 1024 ** 2, "G": 1024 ** 3}
+
+    def convert(self, value, param, ctx) -> int:
+        if isinstance(value, int):
+            return value
+        import re
+
+        m = re.fullmatch(r"\s*([0-9]{1,12})\s*([kKmMgG]?)(?:i?[bB])?\s*", str(value))
+        if not m or int(m.group(1)) < 1:
+            self.fail(f"{str(value)[:20]!r} is not a size such as 20M, 500k or 1048576.", param,
+                      ctx)
+        return int(m.group(1)) * self.UNITS[m.group(2).upper()]
+
+
 @click.command("import")
 @common_options
 @click.argument("csv_file", metavar="CATALOGUE.CSV", type=click.Path(dir_okay=False))
 @click.option("--check", is_flag=True,
               help="Only validate the file and report problems; import nothing.")
+@click.option("--max-size", "max_bytes", type=ByteSize(), default="20M", show_default=True,
+              metavar="SIZE", help="Refuse a file bigger than this (e.g. 50M).")
 @click.pass_obj
-def import_command(settings: Settings, csv_file: str, check: bool) -> None:
+def import_command(settings: Settings, csv_file: str, check: bool, max_bytes: int) -> None:
     """Import classes from a CSV file (staff). Every bad row is reported; nothing is imported
     unless every row is good. The format is in README.md, an example in examples/catalogue.csv."""
     from .services import ServiceError
+    from .services.base import shown
     from .services.importer import ImportService
 
     usis = _usis(settings)
@@ -66,17 +87,22 @@ def import_command(settings: Settings, csv_file: str, check: bool) -> None:
         actor = f"admin:{_os_user()}"
         try:
             if check:
-                result = service.check_file(csv_file, progress=progress)
+                result = service.check_file(csv_file, progress=progress, max_bytes=max_bytes)
             else:
-                result = service.import_file(csv_file, actor=actor, progress=progress)
+                result = service.import_file(csv_file, actor=actor, progress=progress,
+                                             max_bytes=max_bytes)
         except ServiceError as exc:
-            for problem in exc.problems:
-                if problem.code in ("bad_row", "bad_file"):
-                    click.echo(problem.message, err=True)
+            listed = [p for p in exc.problems if p.code in ("bad_row", "bad_file")]
+            if len(listed) == 1 and listed[0].code == "bad_file":
+                # the file as a whole (empty, not text, not UTF-8): one line says it all
+                raise UsisError(f"Nothing was imported: {shown(csv_file, 200)}: "
+                                f"{listed[0].message.removeprefix('File: ')}.") from None
+            for problem in listed:
+                click.echo(problem.message, err=True)
             summary = exc.problems[-1]
             if summary.code == "import_refused":
                 raise UsisError(f"{summary.message} {summary.hint}".strip()) from None
-            raise UsisError(exc.problems[-1].message) from None
+            raise UsisError(f"{summary.message} {summary.hint}".strip()) from None
     finally:
         usis.close()
     if check:

@@ -7,33 +7,91 @@ app runs (``set`` / ``move``); every service holding the clock sees the new mome
 from __future__ import annotations
 
 import os
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from .errors import ConfigError
 
 LOCAL = ZoneInfo("Europe/Amsterdam")
+# Every date uSis takes in (the clock, weeks, filters, imported and petition dates) lies in these
+# years: far enough for any real use, and far from the limits of Python's date (year 1-9999),
+# where "+1 day" or a time zone conversion would overflow deep inside.
+MIN_YEAR, MAX_YEAR = 1900, 2200
+YEARS = f"{MIN_YEAR}-{MAX_YEAR}"
+
+
+def in_range(value: date) -> bool:
+    """A date or date-time within the years uSis works with (MIN_YEAR-MAX_YEAR)."""
+    return MIN_YEAR <= value.year <= MAX_YEAR
+
+
+def out_of_range(text: object) -> str:
+    """The message for a date outside MIN_YEAR-MAX_YEAR (``text``: the value as given)."""
+    shown = "".join(ch for ch in str(text) if ch.isprintable())
+    shown = shown if len(shown) <= 40 else shown[:39] + "…"
+    return f"{shown} is outside the years {YEARS} that uSis works with."
+
+
+def to_local(moment: datetime) -> datetime:
+    """A naive Amsterdam local time: an aware time converted (an offset is never dropped), a
+    naive one as it is. Raises ConfigError outside MIN_YEAR-MAX_YEAR."""
+    if moment.tzinfo is not None:
+        if not in_range(moment):
+            raise ConfigError(out_of_range(moment.isoformat()))
+        try:
+            moment = moment.astimezone(LOCAL).replace(tzinfo=None)
+        except (OverflowError, ValueError):
+            raise ConfigError(out_of_range(moment.isoformat())) from None
+    if not in_range(moment):
+        raise ConfigError(out_of_range(moment.isoformat()))
+    return moment
 
 
 def parse_now(value: str) -> datetime:
-    """ISO date or date-time; an aware time is converted to Amsterdam local time."""
+    """ISO date or date-time; an aware time is converted to Amsterdam local time. ConfigError
+    (one line) for anything else, and for a moment outside the years MIN_YEAR-MAX_YEAR."""
+    text = value.strip()
     try:
-        moment = datetime.fromisoformat(value.strip())
+        moment = datetime.fromisoformat(text)
     except ValueError:
-        raise ConfigError(f"Not an ISO date-time: {value!r} (expected e.g. 2026-09-07T10:00).") from None
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(LOCAL).replace(tzinfo=None)
-    return moment.replace(microsecond=0)
+        shown = repr(text if len(text) <= 40 else text[:39] + "…")
+        raise ConfigError(f"Not an ISO date-time: {shown} (expected e.g. 2026-09-07T10:00).") \
+            from None
+    try:
+        return to_local(moment).replace(microsecond=0)
+    except ConfigError:
+        raise ConfigError(out_of_range(text)) from None
 
 
 def resolve_now(now: datetime | str | None) -> datetime | None:
     """The frozen moment, from the argument or USIS_NOW; None means the wall clock."""
     if isinstance(now, datetime):
-        return now.replace(tzinfo=None, microsecond=0) if now.tzinfo is None else parse_now(now.isoformat())
+        return to_local(now).replace(microsecond=0)
     if isinstance(now, str):
         return parse_now(now)
     env = os.environ.get("USIS_NOW")
     return parse_now(env) if env else None
+
+
+def shift(moment: datetime, delta: timedelta) -> datetime:
+    """``moment + delta``; ConfigError (not OverflowError) when that leaves MIN_YEAR-MAX_YEAR."""
+    try:
+        moved = moment + delta
+    except OverflowError:
+        moved = None
+    if moved is None or not in_range(moved):
+        raise ConfigError(f"The clock cannot move from {moment:%Y-%m-%d %H:%M} by "
+                          f"{_span(delta)}: uSis works with the years {YEARS} only.")
+    return moved
+
+
+def _span(delta: timedelta) -> str:
+    """"+1 day", "-2 hours", "+3 days 4 hours 5 minutes"."""
+    size = abs(delta)
+    hours, rest = divmod(size.seconds, 3600)
+    parts = [f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in
+             ((size.days, "day"), (hours, "hour"), (rest // 60, "minute")) if n]
+    return ("-" if delta < timedelta(0) else "+") + (" ".join(parts) or "0 minutes")
 
 
 def wall_clock() -> datetime:
@@ -44,7 +102,7 @@ class Clock:
     """A callable clock: the frozen moment, or the wall clock (Amsterdam time) when not frozen."""
 
     def __init__(self, frozen: datetime | None = None) -> None:
-        self.frozen = frozen.replace(microsecond=0) if frozen is not None else None
+        self.frozen = to_local(frozen).replace(microsecond=0) if frozen is not None else None
 
     def __call__(self) -> datetime:
         return self.frozen if self.frozen is not None else wall_clock()
@@ -54,17 +112,19 @@ class Clock:
         return self.frozen is not None
 
     def set(self, moment: datetime | str | None) -> datetime | None:
-        """Freeze at ``moment`` (a datetime or ISO text); None goes back to the wall clock."""
+        """Freeze at ``moment`` (a datetime or ISO text); None goes back to the wall clock.
+        ConfigError (the clock unchanged) for a bad moment or one outside MIN_YEAR-MAX_YEAR."""
         if isinstance(moment, str):
             moment = parse_now(moment)
-        elif isinstance(moment, datetime) and moment.tzinfo is not None:
-            moment = parse_now(moment.isoformat())
+        elif isinstance(moment, datetime):
+            moment = to_local(moment)
         self.frozen = moment.replace(microsecond=0) if moment is not None else None
         return self.frozen
 
     def move(self, delta: timedelta) -> datetime:
-        """Freeze at now + ``delta`` (e.g. +1 day)."""
-        self.frozen = self() + delta
+        """Freeze at now + ``delta`` (e.g. +1 day); ConfigError (the clock unchanged) when that
+        leaves the years MIN_YEAR-MAX_YEAR."""
+        self.frozen = shift(self(), delta)
         return self.frozen
 
     def __repr__(self) -> str:

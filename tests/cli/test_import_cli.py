@@ -11,6 +11,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "catalogue.csv"
 NOW = "2026-11-23T09:30"
 
@@ -83,6 +85,66 @@ def test_malformed_files(demo_db_url, tmp_path):
         assert needle in result.stderr and "Traceback" not in result.stderr, result.stderr
     missing = usis("import", str(tmp_path / "nope.csv"), "--db", demo_db_url)
     assert missing.returncode == 1 and "No such file" in missing.stderr
+    assert file_hash(demo_db_url) == before
+
+
+def _bounded():
+    """In the child: at most 2 GB of address space (an unbounded read fails fast, instead of
+    eating the machine's memory)."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+
+def _fifo(tmp: Path) -> str:
+    os.mkfifo(tmp / "pipe.csv")
+    return str(tmp / "pipe.csv")
+
+
+def _file(data: bytes):
+    def make(tmp: Path) -> str:
+        (tmp / "file.csv").write_bytes(data)
+        return str(tmp / "file.csv")
+    return make
+
+
+FILE_CASES = {
+    # (make the file, extra options, the one line that says why)
+    "dev-zero": (lambda tmp: "/dev/zero", [],
+                 "/dev/zero is not a regular file (a device); give a CSV file."),
+    "fifo": (_fifo, [], "pipe.csv is not a regular file (a named pipe); give a CSV file."),
+    "missing": (lambda tmp: str(tmp / "nope.csv"), [], "No such file: "),
+    "too-big": (lambda tmp: str(EXAMPLE), ["--max-size", "1k"],
+                f"catalogue.csv is {EXAMPLE.stat().st_size:,} bytes; at most 1,024 bytes are "
+                "read. Split the file, or raise the limit (usis import --max-size)."),
+    "nul-bytes": (_file(EXAMPLE.read_bytes().replace(b"Quantum", b"Qu\x00antum")), [],
+                  "file.csv: this is not a CSV text file (it contains NUL bytes); save it as "
+                  "\"CSV UTF-8\"."),
+    "not-utf8": (_file(EXAMPLE.read_text().replace("Quantum", "Quäntum").encode("latin-1")), [],
+                 "file.csv: the file is not UTF-8 text (byte 0xe4 on line 2); save it as "
+                 "\"CSV UTF-8\"."),
+    "binary": (_file(bytes(range(256)) * 40), [], "file.csv: this is not a CSV text file"),
+    "max-size-garbage": (lambda tmp: str(EXAMPLE), ["--max-size", "huge"],
+                         "Invalid value for '--max-size': 'huge' is not a size"),
+}
+
+
+@pytest.mark.parametrize(("make", "options", "needle"), FILE_CASES.values(),
+                         ids=FILE_CASES.keys())
+def test_file_that_cannot_be_a_catalogue_is_one_line(make, options, needle, demo_db_url,
+                                                    tmp_path):
+    """Only a regular text file of at most --max-size (default 20 MB) is read; anything else is
+    refused in one line before it is read (a device or a pipe never ends), nothing changes."""
+    before = file_hash(demo_db_url)
+    env = {**os.environ, "USIS_NOW": NOW}
+    env.pop("USIS_DATABASE_URL", None)
+    result = subprocess.run([sys.executable, "-m", "usis_tui", "import", make(tmp_path),
+                             "--check", *options, "--db", demo_db_url], capture_output=True,
+                            text=True, env=env, timeout=60, preexec_fn=_bounded)
+    assert result.returncode in (1, 2), result.stderr
+    assert result.stderr.startswith("usis: error: ") and result.stderr.count("\n") == 1, \
+        result.stderr
+    assert needle in result.stderr and "Traceback" not in result.stderr, result.stderr
     assert file_hash(demo_db_url) == before
 
 

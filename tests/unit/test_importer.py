@@ -124,7 +124,7 @@ def test_course_rows_must_agree(demo_usis):
     (csv_bytes(row(), header=HEADER.replace("title", "title,title")), "named twice: title"),
     (csv_bytes(row() + ",extra"), "Line 2: 16 fields where the header has 15"),
     (csv_bytes(row()).replace(b"Testing", "Tésting".encode("latin-1")),
-     "Line 2: the file is not UTF-8 text (byte 0xe9)"),
+     "File: the file is not UTF-8 text (byte 0xe9 on line 2)"),
     (b"\x00\x01PK\x03\x04" * 10, "File: this is not a CSV text file"),
     (csv_bytes('2026-2027,"unterminated'), "Line 2: not valid CSV"),
 ])
@@ -169,3 +169,131 @@ def test_columns_documented_in_readme():
     readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
     for column in COLUMNS:
         assert f"`{column}`" in readme, column
+
+
+# ---------------------------------------------------------------------- text and date bounds
+FULL_HEADER = HEADER + ",instructor,room"
+
+
+def full_row(**over: str) -> str:
+    """One good row with every text column, ``over`` replacing cells by column name (CSV
+    quoting done properly, so a newline inside a cell is a newline in the value)."""
+    import csv
+    import io
+
+    cells = dict(zip(HEADER.split(","), row().split(","), strict=True))
+    cells.update(instructor="Dr. A. Lorentz", room="Gorlaeus")
+    cells.update(over)
+    out = io.StringIO()
+    csv.writer(out).writerow([cells[c] for c in FULL_HEADER.split(",")])  # quotes \r and \n
+    return out.getvalue().removesuffix("\r\n")
+
+
+OUTSIDE = "is outside the years 1900-2200"
+CONTROL = "no control characters"
+ONE_LINE = "one line only"
+BIDI = "no bidirectional text controls"
+BAD_CELLS = {
+    # C0, DEL, C1 and bidirectional controls, and line breaks, in every text column
+    **{f"{col}-{name}": (col, value, needle)
+       for col in ("title", "instructor", "room", "programme")
+       for name, value, needle in (
+           ("c1-csi", "A\x9b31mB", f"{CONTROL} (U+009B)"),
+           ("c1-nel", "A\x85B", f"{CONTROL} (U+0085)"),
+           ("escape", "A\x1b]0;PWNED\x07B", f"{CONTROL} (U+001B)"),
+           ("del", "A\x7fB", f"{CONTROL} (U+007F)"),
+           ("newline", "Quantum\nComputing", ONE_LINE),
+           ("carriage-return", "Quantum\rComputing", f"{CONTROL} (U+000D)"),
+           ("tab", "Quantum\tComputing", ONE_LINE),
+           ("line-separator", "Quantum\u2028Computing", ONE_LINE),
+           ("rlo", "abc\u202edcba", f"{BIDI} (U+202E)"),
+           ("lre", "abc\u202adcba", f"{BIDI} (U+202A)"),
+           ("isolate", "abc\u2067dcba\u2069", f"{BIDI} (U+2067)"),
+           ("rlm", "abc\u200fdef", f"{BIDI} (U+200F)"),
+           ("alm", "abc\u061cdef", f"{BIDI} (U+061C)"),
+       )},
+    # lengths
+    "title-201": ("title", "x" * 201, "at most 200 characters, not 201"),
+    "instructor-121": ("instructor", "x" * 121, "at most 120 characters, not 121"),
+    "room-81": ("room", "x" * 81, "at most 80 characters, not 81"),
+    # dates and times outside 1900-2200, also with an offset (no overflow deep inside)
+    "opens-9999": ("enrol_opens", "9999-12-01T09:00", OUTSIDE),
+    "closes-2201": ("enrol_closes", "2201-01-01T00:00", OUTSIDE),
+    "opens-year-1-offset": ("enrol_opens", "0001-01-01T00:00+05:00", OUTSIDE),
+    "closes-9999-offset": ("enrol_closes", "9999-12-31T23:59-05:00", OUTSIDE),
+    "start-1800": ("start_date", "1800-01-01", OUTSIDE),
+    "end-9999": ("end_date", "9999-12-31", OUTSIDE),
+    "year-1000": ("academic_year", "1000-1001", OUTSIDE),
+    "year-fullwidth": ("academic_year", "２０２６-２０２７", "is not an academic year"),
+}
+
+
+@pytest.mark.parametrize(("column", "value", "needle"), BAD_CELLS.values(), ids=BAD_CELLS.keys())
+def test_bad_cell_is_refused_with_its_line_and_column(demo_usis, column, value, needle):
+    """Control characters (C0 including newline and tab, DEL, C1), bidirectional controls,
+    overlong text and dates outside 1900-2200: refused, naming the line and the column; nothing
+    is written. (A good row first, so the bad one is line 3.)"""
+    before = dump(demo_usis.db, audit=True)
+    data = ("\n".join([FULL_HEADER, full_row(), full_row(class_number="5102", **{column: value})])
+            + "\n").encode()
+    messages = problems_of(demo_usis, data)
+    assert any(m.startswith(f"Line 3, {column}: ") and needle in m for m in messages), messages
+    assert not any(m.startswith("Line 2") for m in messages), messages
+    for m in messages:  # the message itself shows no control character
+        assert m.isprintable(), repr(m)
+    assert dump(demo_usis.db, audit=True) == before
+
+
+def test_times_with_an_offset_are_stored_in_amsterdam_time(demo_usis):
+    """An offset is converted to Europe/Amsterdam local time, never dropped."""
+    from datetime import datetime
+
+    result = importer(demo_usis).import_bytes(csv_bytes(row(
+        "5101", opens="2026-12-01T09:00+05:00", closes="2027-07-15T23:59Z")))
+    assert result.classes == 1
+    imported = demo_usis.catalogue.lookup("2026-2027", "5101")
+    assert imported.enrol_opens_at == datetime(2026, 12, 1, 5, 0)    # CET, UTC+1
+    assert imported.enrol_closes_at == datetime(2027, 7, 16, 1, 59)  # CEST, UTC+2
+
+
+def test_file_size_is_bounded(demo_usis, tmp_path):
+    """At most ``max_bytes`` are read (default importer.MAX_BYTES); a bigger file is refused
+    with one message and nothing is written."""
+    from usis_tui.services import importer as module
+
+    assert module.MAX_BYTES == 20 * 1024 * 1024
+    path = tmp_path / "big.csv"
+    path.write_bytes(csv_bytes(*(row(f"{6000 + i}", cat=f"4600C{i:04d}") for i in range(40))))
+    before = dump(demo_usis.db, audit=True)
+    with pytest.raises(ServiceError) as err:
+        importer(demo_usis).import_file(path, max_bytes=1000)
+    [problem] = err.value.problems
+    assert problem.code == "file_refused"
+    assert f"{path} is {path.stat().st_size:,} bytes; at most 1,000 bytes" in problem.message
+    assert dump(demo_usis.db, audit=True) == before
+    assert importer(demo_usis).check_file(path, max_bytes=path.stat().st_size).classes == 40
+
+
+@pytest.mark.parametrize("kind", ["device", "fifo", "folder", "socket"])
+def test_only_a_regular_file_is_read(demo_usis, tmp_path, kind):
+    """Devices, named pipes, sockets and folders are refused before anything is read (a FIFO
+    without a writer would block forever; /dev/zero never ends)."""
+    import os
+    import socket
+
+    if kind == "device":
+        path = Path("/dev/zero")
+    elif kind == "fifo":
+        path = tmp_path / "pipe.csv"
+        os.mkfifo(path)
+    elif kind == "folder":
+        path = tmp_path
+    else:
+        path = tmp_path / "s.csv"
+        sock = socket.socket(socket.AF_UNIX)
+        sock.bind(str(path))
+    with pytest.raises(ServiceError) as err:
+        importer(demo_usis).check_file(path)
+    [problem] = err.value.problems
+    assert problem.code == "file_refused"
+    assert ("not a regular file" if kind != "folder" else "is a folder") in problem.message

@@ -41,13 +41,36 @@ def shown(value: object, limit: int = 40) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def bad_text(value: str, limit: int) -> str | None:
-    """Why a free-text value cannot be stored (None when it can): too long, or control
-    characters (PostgreSQL refuses NUL; escape sequences would redraw the terminal)."""
+#: bidirectional embeddings, overrides, isolates and marks: they reorder how text is shown
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+                          "\u200e\u200f\u061c")
+
+
+def bad_text(value: str, limit: int, *, multiline: bool = False) -> str | None:
+    """Why a free-text value cannot be stored (None when it can), as the end of a sentence
+    ("Title: " + why): longer than ``limit`` characters, or a character that could change the
+    terminal or how the text reads: C0 controls (NUL: PostgreSQL refuses it; ESC starts escape
+    sequences), DEL, C1 controls (U+0080-U+009F, e.g. CSI U+009B), bidirectional overrides,
+    isolates and marks (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C), lone surrogates,
+    and line/paragraph separators. Only ``multiline`` text (a motivation, a reason) may hold
+    newlines (also CRLF) and tabs; names, titles and rooms are one line. The one check for
+    every text a user or a file gives."""
     if len(value) > limit:
         return f"at most {limit} characters, not {len(value)}"
-    if any(unicodedata.category(ch) == "Cc" and ch not in "\n\t" for ch in value):
-        return "letters, digits and punctuation only, no control characters"
+    for ch in value.replace("\r\n", "\n") if multiline else value:  # CRLF: a pasted newline
+        if multiline and ch in "\n\t":
+            continue
+        kind = unicodedata.category(ch)
+        if not multiline and (ch in "\n\t" or kind in ("Zl", "Zp")):
+            return "one line only: no line breaks or tabs"
+        if kind == "Cc":
+            return (f"letters, digits and punctuation only, no control characters "
+                    f"(U+{ord(ch):04X})")
+        if ch in BIDI_CONTROLS:
+            return (f"no bidirectional text controls (U+{ord(ch):04X}): they change how the "
+                    "text reads")
+        if kind == "Cs":
+            return "not valid Unicode text (a lone surrogate)"
     return None
 
 

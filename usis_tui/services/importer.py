@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
@@ -22,9 +24,11 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, mo
 from sqlalchemy import insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
+from ..clock import in_range, out_of_range, to_local
+from ..errors import ConfigError
 from ..models import COMPONENTS, WEEKDAYS, AcademicYear, ClassSection, Course, Meeting, Programme
 from .audit import record
-from .base import Context, ServiceError
+from .base import Context, ServiceError, bad_text, shown
 from .schemas import Frozen, Problem
 
 REQUIRED = ("academic_year", "catalogue_number", "title", "ec", "level", "class_number",
@@ -34,21 +38,20 @@ OPTIONAL = ("programme", "section", "waitlist_capacity", "instructor", "days_tim
 COLUMNS = REQUIRED + OPTIONAL
 LEVELS = (100, 200, 300, 400, 500, 600)
 MAX_PROBLEMS = 1000  # a file with more bad rows than this is reported up to here
+MAX_BYTES = 20 * 1024 * 1024  # read at most this much (50,000 classes are ~6 MB); --max-size
 CHUNK = 500
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
-_YEAR = re.compile(r"(\d{4})-(\d{4})")
+_YEAR = re.compile(r"([0-9]{4})-([0-9]{4})")  # ASCII: \d would accept "２０２６"
 _CATALOGUE = re.compile(r"[A-Z0-9]{2,12}")
 _CLASS = re.compile(r"[0-9]{4}")  # ASCII digits only
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _MEETING = re.compile(r"([A-Za-z]{2})\s+(\d{1,2}:\d{2})\s*-\s*(\d{1,2}:\d{2})")
 
 
 def _text(value: str, *, limit: int) -> str:
-    if _CONTROL.search(value):
-        raise ValueError("contains control characters")
-    if len(value) > limit:
-        raise ValueError(f"is {len(value)} characters long; at most {limit} fit")
+    """One line of at most ``limit`` characters without control or bidirectional characters."""
+    if why := bad_text(value, limit):
+        raise ValueError(why)
     return value
 
 
@@ -89,7 +92,9 @@ class CatalogueRow(BaseModel):
     def _year(cls, v: str) -> str:
         m = _YEAR.fullmatch(v)
         if not m or int(m.group(2)) != int(m.group(1)) + 1:
-            raise ValueError(f"{v!r} is not an academic year such as 2026-2027")
+            raise ValueError(f"{v[:20]!r} is not an academic year such as 2026-2027")
+        if not (in_range(date(int(m.group(1)), 9, 1)) and in_range(date(int(m.group(2)), 8, 31))):
+            raise ValueError(out_of_range(v))
         return v
 
     @field_validator("catalogue_number")
@@ -99,6 +104,22 @@ class CatalogueRow(BaseModel):
         if not _CATALOGUE.fullmatch(v):
             raise ValueError(f"{v[:40]!r} is not a catalogue number (2-12 letters and digits, "
                              "e.g. 4032DSAI)")
+        return v
+
+    @field_validator("enrol_opens", "enrol_closes")
+    @classmethod
+    def _moment(cls, v: datetime) -> datetime:
+        """Amsterdam local time (an offset is converted, not dropped), within 1900-2200."""
+        try:
+            return to_local(v)
+        except ConfigError as exc:
+            raise ValueError(str(exc)) from None
+
+    @field_validator("start_date", "end_date")
+    @classmethod
+    def _day(cls, v: date | None) -> date | None:
+        if v is not None and not in_range(v):
+            raise ValueError(out_of_range(v.isoformat()))
         return v
 
     @field_validator("title")
@@ -271,15 +292,16 @@ def _pydantic_message(err: dict[str, Any]) -> tuple[str | None, str]:
 
 def read_rows(data: bytes, problems: _Problems) -> tuple[list[tuple[int, dict[str, str]]], int]:
     """(line number, raw row) for every data row; file-level problems go to ``problems``."""
+    if b"\x00" in data:  # binary, or UTF-16 ("Unicode text"): first, before the decoding
+        problems.add(None, None, "this is not a CSV text file (it contains NUL bytes); save it "
+                                 "as \"CSV UTF-8\"")
+        return [], 0
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
-        problems.add(line, None, f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x}); "
-                                 "save it as \"CSV UTF-8\"")
-        return [], 0
-    if "\x00" in text:
-        problems.add(None, None, "this is not a CSV text file (it contains NUL bytes)")
+        problems.add(None, None, f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} on "
+                                 f"line {line}); save it as \"CSV UTF-8\"")
         return [], 0
     if not text.strip():
         problems.add(None, None, "the file is empty; the first line must name the columns: "
@@ -328,30 +350,80 @@ def read_rows(data: bytes, problems: _Problems) -> tuple[list[tuple[int, dict[st
     return rows, count
 
 
+def read_file(path: str | Path, max_bytes: int = MAX_BYTES) -> bytes:
+    """The bytes of a regular file of at most ``max_bytes``. Anything else (no such file, a
+    folder, a device such as /dev/zero, a named pipe, a socket, a bigger file, also one that
+    grows while it is read) is a ServiceError "file_refused" with one message, before more than
+    ``max_bytes`` + 1 bytes are read. Opened without blocking (a pipe without a writer would
+    wait forever) and checked on the open file (no race with a rename)."""
+    file = shown(path, 200)
+
+    def refuse(message: str, hint: str = "") -> ServiceError:
+        return ServiceError(Problem(code="file_refused", message=message, hint=hint))
+
+    def check_kind(mode: int) -> None:
+        if stat.S_ISDIR(mode):
+            raise refuse(f"{file} is a folder, not a CSV file.")
+        if not stat.S_ISREG(mode):
+            kind = ("a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+                    else "a named pipe" if stat.S_ISFIFO(mode)
+                    else "a socket" if stat.S_ISSOCK(mode) else "not a file")
+            raise refuse(f"{file} is not a regular file ({kind}); give a CSV file.")
+
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        check_kind(os.stat(path).st_mode)  # before opening: opening a device can do things
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise refuse(f"No such file: {file}.") from None
+    except IsADirectoryError:
+        raise refuse(f"{file} is a folder, not a CSV file.") from None
+    except OSError as exc:
+        raise refuse(f"Cannot read {file}: {exc.strerror or exc}.") from None
+    try:
+        check_kind(os.fstat(fd).st_mode)  # the file that was opened (it may have been swapped)
+
+        def too_big(size: str) -> ServiceError:
+            return refuse(f"{file} is {size} bytes; at most {max_bytes:,} bytes are read.",
+                          "Split the file, or raise the limit (usis import --max-size).")
+
+        size = os.fstat(fd).st_size
+        if size > max_bytes:
+            raise too_big(f"{size:,}")
+        chunks, total = [], 0
+        try:
+            while total <= max_bytes:
+                chunk = os.read(fd, min(1 << 20, max_bytes + 1 - total))
+                if not chunk:
+                    break
+                chunks.append(chunk)
+                total += len(chunk)
+        except OSError as exc:
+            raise refuse(f"Cannot read {file}: {exc.strerror or exc}.") from None
+        if total > max_bytes:  # it grew while being read
+            raise too_big(f"more than {max_bytes:,}")
+        return b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 class ImportService:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
 
-    def check_file(self, path: str | Path, *,
-                   progress: Progress | None = None) -> ImportResult:
+    def check_file(self, path: str | Path, *, progress: Progress | None = None,
+                   max_bytes: int = MAX_BYTES) -> ImportResult:
         """Everything import_file does, rolled back at the end: what it would import."""
-        return self.import_file(path, progress=progress, dry_run=True)
+        return self.import_file(path, progress=progress, dry_run=True, max_bytes=max_bytes)
 
     def import_file(self, path: str | Path, *, actor: str = "admin",
-                    progress: Progress | None = None, dry_run: bool = False) -> ImportResult:
-        """Validate every row, then import all of them in one transaction (or none)."""
+                    progress: Progress | None = None, dry_run: bool = False,
+                    max_bytes: int = MAX_BYTES) -> ImportResult:
+        """Validate every row, then import all of them in one transaction (or none). Only a
+        regular file of at most ``max_bytes`` is read (ServiceError "file_refused")."""
         file = Path(path)
-        try:
-            data = file.read_bytes()
-        except FileNotFoundError:
-            raise ServiceError(Problem(code="bad_file", message=f"No such file: {file}.")) from None
-        except IsADirectoryError:
-            raise ServiceError(Problem(code="bad_file",
-                                       message=f"{file} is a folder, not a CSV file.")) from None
-        except OSError as exc:
-            raise ServiceError(Problem(code="bad_file",
-                                       message=f"Cannot read {file}: {exc.strerror}.")) from None
-        return self.import_bytes(data, name=str(file), actor=actor, progress=progress,
+        data = read_file(file, max_bytes)
+        return self.import_bytes(data, name=shown(file, 200), actor=actor, progress=progress,
                                  dry_run=dry_run)
 
     def import_bytes(self, data: bytes, *, name: str = "catalogue.csv", actor: str = "admin",

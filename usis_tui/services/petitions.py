@@ -27,6 +27,7 @@ from pydantic_core import PydanticCustomError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from ..clock import in_range, out_of_range
 from ..models import (ClassSection, Course, Meeting, Petition, PetitionDocument,
                       PetitionEvent, StaffUser, Student)
 from .audit import record
@@ -99,6 +100,7 @@ FIELD_LABELS = {
 # Longest free text per form field (the column sizes of models/petitions.py).
 TEXT_LIMITS = {"catalogue_number": 12, "course_name": 200, "institution": 200,
                "course_url": 300, "documents": 500, "hbo_form": 500, "motivation": 4000}
+MULTILINE_FIELDS = frozenset({"motivation", "documents"})  # the others are one line
 EXTERNAL_FIELDS = ("course_name", "institution", "institution_type", "level", "ec",
                    "course_start", "motivation", "hbo_form", "documents", "course_url")
 
@@ -296,7 +298,8 @@ class PetitionForm(BaseModel):
             for name, limit in TEXT_LIMITS.items():
                 values = data.get(name)
                 for value in values if isinstance(values, list | tuple) else [values]:
-                    if isinstance(value, str) and (why := bad_text(value.strip(), limit)):
+                    if isinstance(value, str) and (why := bad_text(
+                            value.strip(), limit, multiline=name in MULTILINE_FIELDS)):
                         raise problem("text_invalid", f"{FIELD_LABELS.get(name, name)}: {why}.",
                                       "Shorten the text or type it again instead of pasting.")
         return data
@@ -502,6 +505,10 @@ class PetitionForm(BaseModel):
             raise problem("course_start_not_a_date",
                           f"Course start date: \"{text}\" is not a date. Use DD-MM-YYYY, "
                           "e.g. 01-02-2027.")
+        if start is not None and not in_range(start):
+            raise problem("course_start_not_a_date",
+                          f"Course start date: {out_of_range(text or start.isoformat())}",
+                          "Use DD-MM-YYYY, e.g. 01-02-2027.")
         if course is not None and course.runs:
             # Our catalogue knows when the course runs: empty means its next run.
             if start is None:
@@ -1121,7 +1128,7 @@ class PetitionService:
                     message=f"Petition {p.number} has status \"{p.status}\" and cannot be "
                             "withdrawn any more."))
             reason = (reason or "").strip()
-            if why := bad_text(reason, TEXT_LIMITS["motivation"]):
+            if why := bad_text(reason, TEXT_LIMITS["motivation"], multiline=True):
                 problems.append(Problem(code="text_invalid", message=f"Reason: {why}."))
             elif not reason:
                 problems.append(Problem(code="reason_missing",
@@ -1163,7 +1170,7 @@ class PetitionService:
             p = self._get(session, petition_id, lock=True)
             check_transition(p.status, "In progress")
             advice = (advice or "").strip()
-            if why := bad_text(advice, TEXT_LIMITS["motivation"]):
+            if why := bad_text(advice, TEXT_LIMITS["motivation"], multiline=True):
                 raise fail("text_invalid", f"Advice: {why}.")
             if not advice:
                 raise fail("advice_missing", "Advice: write the programme board's advice.")
