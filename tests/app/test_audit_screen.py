@@ -236,15 +236,27 @@ async def test_audit_trail_is_for_support_and_follows_the_acted_for_student(demo
         assert banner_text(app) is not None
 
 
-async def test_export_steps_writes_a_replay_steps_file(demo_db_url, tmp_path):
+async def delivered(pilot, folder, pattern: str = "steps-*.txt") -> list:
+    """The files Textual has finished writing into ``folder`` (it writes in a thread)."""
+    for _ in range(100):
+        await pilot.pause(0.05)
+        files = sorted(folder.glob(pattern))
+        if files and all(f.stat().st_size for f in files):
+            return files
+    return sorted(folder.glob(pattern))
+
+
+async def test_export_steps_writes_a_replay_steps_file(demo_db_url, tmp_path, monkeypatch):
+    """Through Textual's delivery into the downloads folder (not the folder uSis was started
+    from, and never a path somebody typed)."""
+    monkeypatch.setenv("XDG_DOWNLOAD_DIR", str(tmp_path))
     seed_trail(demo_db_url)
     app = make_app(demo_db_url)
-    app.export_dir = tmp_path
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_audit(pilot)
         await pilot.press("ctrl+o")  # Export steps
         await settle(pilot)
-        files = list(tmp_path.glob("steps-*.txt"))
+        files = await delivered(pilot, tmp_path)
         assert [f.name for f in files] == ["steps-s1234567-20261123-0930.txt"]
         assert str(files[0]) in text_of(screen.query_one("#audit-exported"))
         text = files[0].read_text(encoding="utf-8")
@@ -257,7 +269,7 @@ async def test_export_steps_writes_a_replay_steps_file(demo_db_url, tmp_path):
         files[0].unlink()
         await pilot.click("#audit-export")
         await settle(pilot)
-        [afternoon] = list(tmp_path.glob("steps-*.txt"))
+        [afternoon] = await delivered(pilot, tmp_path)
         assert afternoon.name == "steps-s1234567-20261123-1430.txt"
         assert 'open "Shopping cart"' in text  # the morning
         assert 'open "Shopping cart"' not in afternoon.read_text(encoding="utf-8")

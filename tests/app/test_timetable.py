@@ -182,40 +182,61 @@ async def test_list_view_and_exam_schedule(app, demo_usis):
         assert screen.view_name == "week"
 
 
-async def test_export_writes_the_file_where_the_user_says(app, tmp_path, demo_usis):
-    target = tmp_path / "my" / "calendar.ics"
+async def wait_for_file(pilot, path, timeout: float = 5.0) -> bytes:
+    """Textual writes a delivered file in a thread: wait until it is complete."""
+    for _ in range(int(timeout / 0.05)):
+        await pilot.pause(0.05)
+        data = path.read_bytes() if path.exists() else b""
+        if data.endswith(b"END:VCALENDAR\r\n"):
+            return data
+    raise AssertionError(f"{path} was not written")
+
+
+async def test_export_goes_to_the_downloads_folder_and_replaces_nothing(
+        app, tmp_path, demo_usis, monkeypatch):
+    """No path is typed (found: typing the database's path turned it into an .ics file): the
+    file goes through Textual's delivery into the downloads folder, under a new name when the
+    usual one is taken, and the person is told where."""
+    downloads = tmp_path / "Downloads"
+    downloads.mkdir()
+    monkeypatch.setenv("XDG_DOWNLOAD_DIR", str(downloads))
+    mine = downloads / f"usis-timetable-{STUDENT}.ics"
+    mine.write_text("my own calendar")
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_timetable(pilot)
         await pilot.press("2", "3")  # export the enrolled classes only
         await pilot.press("e")
-        assert isinstance(app.screen, ExportScreen)
-        field = app.screen.query_one(Input)
-        assert field.value == "~/usis-timetable.ics"
-        field.value = str(target)
+        dialog = app.screen
+        assert isinstance(dialog, ExportScreen)
+        assert not dialog.query(Input)  # nothing to type a path into
+        assert str(downloads) in static_text(dialog.query_one("#tt-export-where", Static))
         await pilot.press("enter")
         await settle(pilot)
-        assert app.screen is screen
-        assert screen.last_export is not None and screen.last_export.path == str(target)
-        assert target.read_bytes() == demo_usis.timetable.ics(STUDENT)
-        events = list(Calendar.from_ical(target.read_bytes()).walk("VEVENT"))
+        assert app.screen is screen and screen.last_export is not None
+        fresh = downloads / f"usis-timetable-{STUDENT} (2).ics"
+        data = await wait_for_file(pilot, fresh)
+        assert data == demo_usis.timetable.ics(STUDENT)
+        assert mine.read_text() == "my own calendar"
+        events = list(Calendar.from_ical(data).walk("VEVENT"))
         assert len(events) == screen.last_export.events > 100
-        # The next export proposes the same file.
-        await pilot.press("e")
-        assert app.screen.query_one(Input).value == str(target)
-        await pilot.press("escape")
-        assert app.screen is screen
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert any(str(fresh) in m for m in messages), messages
 
 
-async def test_export_error_stays_in_the_dialog(app, tmp_path):
+async def test_export_error_stays_in_the_dialog(app, tmp_path, monkeypatch):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the downloads folder should be")
+    monkeypatch.setenv("XDG_DOWNLOAD_DIR", str(blocked))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_timetable(pilot)
         await pilot.press("e")
         dialog = app.screen
-        dialog.query_one(Input).value = str(tmp_path)  # a folder
         await pilot.click("#tt-export-ok")
         await settle(pilot)
         assert app.screen is dialog
-        assert "is a folder" in static_text(dialog.query_one("#tt-export-error", Static))
+        shown = static_text(dialog.query_one("#tt-export-error"))
+        assert "could not be saved in your downloads folder" in shown
         await pilot.click("#tt-export-cancel")
         assert app.screen is screen and screen.last_export is None
 

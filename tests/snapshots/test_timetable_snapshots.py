@@ -69,5 +69,6 @@ def test_list_view_120x30(snap_compare, demo_db_url, demo_summary, monkeypatch):
 
 
 def test_export_dialog_80x24(snap_compare, demo_db_url, monkeypatch):
+    monkeypatch.setenv("XDG_DOWNLOAD_DIR", "/home/eva/Downloads")  # shown in the dialog
     app = make_app(demo_db_url, monkeypatch)
     assert snap_compare(app, terminal_size=(80, 24), run_before=keys("e"))

@@ -13,16 +13,19 @@ from pathlib import Path
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Button, DataTable, Input, Label, Select, Static
+from textual.widgets import Input
 
 from ..errors import ConfigError
 from ..services import Problem, ServiceError
+from ..widgets.literal import Button, DataTable, Label, Select, Static
 from ..widgets.problems import ProblemList
 from .base import UsisScreen
+from .calls import service_worker
+from .delivery import deliver
 
 BASE_ACTIONS = ("login", "navigate", "act_as", "cart_add", "cart_update", "cart_remove", "enrol",
                 "drop", "swap", "petition_submit", "petition_withdraw", "access")
@@ -108,11 +111,11 @@ class AuditTrailScreen(UsisScreen):
         if student.value:
             self.show()
 
-    @work(group="audit-actions")
+    @service_worker(group="audit-actions")
     async def load_actions(self) -> None:
         try:
             kinds = await self.call(self.usis_app.usis.audit.action_kinds)
-        except ServiceError:
+        except ServiceError:  # the fixed list is enough to filter with
             return
         merged = list(BASE_ACTIONS) + [k for k in kinds if k not in BASE_ACTIONS]
         select = self.query_one("#audit-action", Select)
@@ -156,7 +159,7 @@ class AuditTrailScreen(UsisScreen):
                 "outcome": outcome if isinstance(outcome, str) else None,
                 "text": self.query_one("#audit-text", Input).value.strip() or None}
 
-    @work(exclusive=True, group="audit")
+    @service_worker(exclusive=True, group="audit", problems="#audit-problems")
     async def show(self) -> None:
         filters = self._filters()
         if filters is None:
@@ -196,8 +199,9 @@ class AuditTrailScreen(UsisScreen):
         self.query_one("#audit-export", Button).disabled = not rows
 
     @on(Button.Pressed, "#audit-export")
-    async def action_export(self) -> None:
-        """Write the steps shown as a replay steps file in the app's export folder."""
+    def action_export(self) -> None:
+        """Hand the steps shown over as a replay steps file, through Textual's delivery (the
+        downloads folder under a new name, or a browser download under usis serve)."""
         if not self.rows or self.shown_student is None:
             self.notify("Show a student's steps first, then export them.", severity="warning")
             return
@@ -206,23 +210,21 @@ class AuditTrailScreen(UsisScreen):
         student = self.shown_student
         text = steps_from_audit(self.rows, student)
         first = self.rows[0].at
-        folder = Path(getattr(self.usis_app, "export_dir", Path.cwd()))
-        path = folder / f"steps-{student}-{first:%Y%m%d-%H%M}.txt"
+        name = f"steps-{student}-{first:%Y%m%d-%H%M}.txt"
         try:
-            await self.call(_write, path, text)
+            path = deliver(self.app, text, name, mime_type="text/plain", what="The steps file")
         except OSError as exc:
             self.query_one("#audit-problems", ProblemList).show([Problem(
-                code="export_failed", message=f"Cannot write {path}: {exc.strerror or exc}.",
-                hint="Start uSis in a folder you can write to.")])
+                code="export_failed",
+                message="The steps file could not be saved in your downloads folder "
+                        f"({exc.strerror or 'not writable'}).",
+                hint="Check that your downloads folder exists and can be written to.")])
             return
         self.exported = path
         lines = sum(1 for line in text.splitlines() if line and not line.startswith("#"))
-        message = (f"Steps written to {path} ({lines} step{'s' if lines != 1 else ''}). "
-                   f"Replay them with: usis replay {path}")
-        self.query_one("#audit-exported", Static).update(message)
-        self.notify(message, title="Export steps", timeout=6)
-
-
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+        steps = f"{lines} step{'s' if lines != 1 else ''}"
+        where = (f"Steps written to {path} ({steps}). Replay them with: usis replay {path}"
+                 if path is not None else
+                 f"Your browser downloads the steps as {name} ({steps}). Replay them with: "
+                 f"usis replay {name}")
+        self.query_one("#audit-exported", Static).update(where)

@@ -13,20 +13,46 @@ from decimal import Decimal
 from typing import Any, ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
-from textual.widgets import (Button, ContentSwitcher, DataTable, Input, Label, RadioButton,
-                             RadioSet, Select, Static, TextArea)
+from textual.widgets import ContentSwitcher, Input, RadioSet, TextArea
 
 from ..services import ServiceError
-from ..services.petitions import (DECISION_TYPES, LEIDEN, LEVELS, PetitionInfo, PetitionSummary,
-                                  fmt_number, parse_number, round_ec, round_grade)
+from ..services.petitions import (
+    DECISION_TYPES,
+    LEIDEN,
+    LEVELS,
+    PetitionInfo,
+    PetitionSummary,
+    fmt_number,
+    parse_number,
+    round_ec,
+    round_grade,
+)
+from ..widgets.literal import (
+    Button,
+    DataTable,
+    Label,
+    RadioButton,
+    Select,
+    Static,
+    literal,
+)
 from ..widgets.problems import ProblemList
-from .petitions import (LEVEL_NAMES, PetitionDetail, PetitionPage, course_width, field_row,
-                        short_type, status_text, steady)
+from .calls import service_worker
+from .petitions import (
+    LEVEL_NAMES,
+    PetitionDetail,
+    PetitionPage,
+    course_width,
+    field_row,
+    short_type,
+    status_text,
+    steady,
+)
 
 ACTION_TITLES = {
     "Advice": "Next step: advice of the programme board",
@@ -84,7 +110,7 @@ class BoardQueueScreen(BoardScreen):
         if self.rows:
             self._fill()
 
-    @work(exclusive=True, group="queue")
+    @service_worker(exclusive=True, group="queue", problems="#queue-problems")
     async def load(self) -> None:
         table = self.query_one("#queue-table", DataTable)
         problems = self.query_one("#queue-problems", ProblemList)
@@ -229,7 +255,7 @@ class BoardPetitionScreen(BoardScreen):
         steady(self)
         self.load()
 
-    @work(exclusive=True, group="board-petition")
+    @service_worker(exclusive=True, group="board-petition", problems="#load-problems")
     async def load(self) -> None:
         try:
             p = await self.call(self.usis.petitions.board_petition, self.board_user,
@@ -247,7 +273,7 @@ class BoardPetitionScreen(BoardScreen):
         self.petition = p
         self.query_one(PetitionDetail).show(p)
         action = self.query_one("#action")
-        action.border_title = ACTION_TITLES.get(p.next_step, "")
+        action.border_title = literal(ACTION_TITLES.get(p.next_step, ""))
         view = {"Advice": "act-advice", "Decision": "act-decision",
                 "Grade": "act-grade"}.get(p.next_step, "act-none")
         self.query_one("#actions", ContentSwitcher).current = view
@@ -333,6 +359,7 @@ class BoardPetitionScreen(BoardScreen):
         return result
 
     @on(Button.Pressed, "#do-advice")
+    @service_worker(group="board-act", exclusive=True, problems="#advice-problems")
     async def record_advice(self) -> None:
         advice = self.query_one("#a-advice", TextArea).text
         p = await self._act("#advice-problems", self.usis.petitions.advise, advice)
@@ -341,6 +368,7 @@ class BoardPetitionScreen(BoardScreen):
                         title="Petitions", timeout=4)
 
     @on(Button.Pressed, "#do-decision")
+    @service_worker(group="board-act", exclusive=True, problems="#decision-problems")
     async def record_decision(self) -> None:
         p = await self._act("#decision-problems", self.usis.petitions.decide,
                             self.decision_data())
@@ -351,6 +379,7 @@ class BoardPetitionScreen(BoardScreen):
 
     @on(Input.Submitted, "#g-grade")
     @on(Button.Pressed, "#do-grade")
+    @service_worker(group="board-act", exclusive=True, problems="#grade-problems")
     async def register_grade(self) -> None:
         grade = self.query_one("#g-grade", Input).value
         p = await self._act("#grade-problems", self.usis.petitions.register_grade, grade)

@@ -16,9 +16,9 @@
   pattern): whatever escapes it — a ServiceError nobody caught, a bug in the screen — becomes one
   message on that screen (in its ProblemList when ``problems`` names one, else a notification).
   The app never exits because of a worker, and a worker is never killed halfway by an error.
-- Service calls run only inside a worker: ``call_service`` outside one raises at once under tests
-  (the app is headless), so a handler that forgot the decorator fails its test instead of
-  crashing a student's app the day the database is locked.
+- Service calls run only inside a worker: ``call_service`` from an event handler raises at once
+  under tests (the app is headless), so a handler that forgot the decorator fails its test
+  instead of crashing a student's app the day the database is locked.
 """
 
 from __future__ import annotations
@@ -55,21 +55,30 @@ def unexpected_problem(exc: BaseException, where: str = "") -> Problem:
     return Problem(code=f"failure_{kind}", message=message, hint=hint)
 
 
-def _in_worker() -> bool:
+def is_failure(exc: ServiceError) -> bool:
+    """True when the ServiceError stands for an unexpected failure (the database busy or
+    unreachable, a bug), not for a refusal by the rules."""
+    return exc.code.startswith("failure_")
+
+
+def _in_handler() -> bool:
+    """True inside an event handler of the app (a message pump's task, not a worker): a
+    failure there would stop the widget's message loop and the app."""
     try:
         get_current_worker()
     except NoActiveWorker:
-        return False
-    return True
+        task = asyncio.current_task()
+        return task is not None and task.get_name().startswith("message pump ")
+    return False
 
 
 async def call_service(node: DOMNode, fn: Callable[..., T], *args: Any,
                        loading: Widget | None = None, **kwargs: Any) -> T:
     """Run the blocking service call ``fn(*args, **kwargs)`` in a thread (see the module doc)."""
-    if not _in_worker():
+    if _in_handler():
         name = getattr(fn, "__qualname__", repr(fn))
         if node.app.is_headless:
-            raise OutsideWorker(f"{name} called outside a service worker")
+            raise OutsideWorker(f"{name} called from an event handler, not a service worker")
         log_failure(OutsideWorker(name), "service call outside a worker")
     if loading is not None:
         loading.loading = True

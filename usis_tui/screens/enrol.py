@@ -4,51 +4,30 @@ Tabs "Add" (with the Shopping cart and the 3-step enrolment), "Drop", "Swap" and
 Schedule". Open it as ``EnrolScreen(tab="add")`` (tab: add, drop, swap, schedule or cart;
 ``class_number="1052"`` pre-fills option 1).
 
-Every service call runs in a worker thread (``self.call``); ``run_task`` wraps each user action
-so that a refused request shows its problems and an unexpected error is a notification, never a
-crash.
+Every service call runs in a worker thread (``self.call``); ``run_task`` starts each user action
+as a service worker (screens/calls.py): a refused request shows its problems and an unexpected
+error is one message, never a crash.
 """
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Coroutine
 from typing import Any, ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.dom import DOMNode
-from textual.widgets import Static, TabbedContent, TabPane
+from textual.widgets import TabbedContent, TabPane
 from textual.worker import Worker
 
-from ..services import ServiceError
 from ..services.schemas import ScheduleLine
+from ..widgets.literal import Static
 from ..widgets.problems import ProblemList
 from .base import UsisScreen
+from .calls import start
 from .enrol_add import AddPane
 from .enrol_manage import DropPane, SchedulePane, SwapPane
 
 TABS = ("add", "drop", "swap", "schedule")
-
-
-async def guarded(node: DOMNode, coro: Coroutine[Any, Any, Any],
-                  problems: ProblemList | None = None) -> None:
-    """Run a UI action: ServiceError → its problems on screen; anything else → a notification."""
-    try:
-        await coro
-    except ServiceError as error:
-        if problems is not None and problems.is_attached:
-            problems.show(error.problems)
-        else:
-            node.notify("\n".join(p.message for p in error.problems), title="Not processed",
-                        severity="error", timeout=10)
-    except asyncio.CancelledError:
-        raise
-    except Exception as error:  # never a traceback in the student's face
-        node.log.error(f"unexpected error: {error!r}")
-        node.notify(f"Something went wrong ({type(error).__name__}: {error}). Check My Class "
-                    "Schedule before trying again; if it keeps happening, contact the uSis "
-                    "helpdesk.", title="Unexpected error", severity="error", timeout=20)
 
 
 class EnrolScreen(UsisScreen):
@@ -120,7 +99,8 @@ class EnrolScreen(UsisScreen):
     # ------------------------------------------------------------------ tasks
     def run_task(self, coro: Coroutine[Any, Any, Any], *,
                  problems: ProblemList | None = None) -> Worker:
-        return self.run_worker(guarded(self, coro, problems), group="enrol", exit_on_error=False)
+        """Run a user action of the Enrol page (and its panes) as a service worker."""
+        return start(self, coro, problems=problems, group="enrol")
 
     # ------------------------------------------------------------------ data
     async def load_cart(self, *, tick: int | None = None) -> None:

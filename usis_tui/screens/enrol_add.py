@@ -13,15 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import (
-    Button,
-    Checkbox,
-    ContentSwitcher,
-    Input,
-    Label,
-    Select,
-    Static,
-)
+from textual.widgets import ContentSwitcher, Input
 
 from ..services.schemas import (
     Alternative,
@@ -33,8 +25,17 @@ from ..services.schemas import (
     YearInfo,
 )
 from ..widgets.cart import CartTable, ShoppingCart, flag_text, results_text
-from ..widgets.class_detail import BAD, GOOD, PLAN, WARN, ClassDetail, opens_text, status_text
+from ..widgets.class_detail import (
+    BAD,
+    GOOD,
+    PLAN,
+    WARN,
+    ClassDetail,
+    opens_text,
+    status_text,
+)
 from ..widgets.class_table import AlternativesTable, clip, days_times
+from ..widgets.literal import Button, Checkbox, Label, Select, Static
 from ..widgets.problems import ProblemList
 from ..widgets.steps import StepIndicator
 from .enrol_search import ClassSearch

@@ -17,12 +17,14 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, DataTable, Footer, Input, Label, Select, Static
+from textual.widgets import Footer, Input
 
 from ..services import ServiceError
 from ..services.schemas import COMPONENTS, ClassInfo, Problem, SearchCriteria
 from ..widgets.class_table import ClassTable
+from ..widgets.literal import Button, Checkbox, DataTable, Label, Select, Static
 from ..widgets.problems import ProblemList
+from .calls import call_service, start
 
 if TYPE_CHECKING:
     from ..services import Usis
@@ -205,7 +207,8 @@ class ClassSearch(Vertical):
 
     # ------------------------------------------------------------------ actions
     def search(self, page: int = 1, *, again: bool = False) -> None:
-        self.screen.run_task(self._search(page, again), problems=self.query_one(ProblemList))  # type: ignore[attr-defined]
+        start(self, self._search(page, again), problems=self.query_one(ProblemList),
+              group="search", exclusive=True)
 
     async def _search(self, page: int, again: bool) -> None:
         problems = self.query_one(ProblemList)
@@ -214,8 +217,8 @@ class ClassSearch(Vertical):
                     if again and self._criteria is not None else self.criteria(page))
         table = self.query_one(ClassTable)
         try:
-            result = await self.screen.call(self.usis.catalogue.search, criteria,  # type: ignore[attr-defined]
-                                            loading=table)
+            result = await call_service(self, self.usis.catalogue.search, criteria,
+                                        loading=table)
         except ServiceError:
             self.clear_results()
             raise
@@ -332,16 +335,6 @@ class ClassSearchScreen(ModalScreen[ClassInfo | None]):
         search.set_year(self._year, self._label)
         search.set_programmes(self._programmes)
         search.focus_first()
-
-    async def call(self, fn, *args, loading=None, **kwargs):
-        from .base import UsisScreen
-
-        return await UsisScreen.call(self, fn, *args, loading=loading, **kwargs)  # type: ignore[arg-type]
-
-    def run_task(self, coro, *, problems: ProblemList | None = None):
-        from .enrol import guarded
-
-        return self.run_worker(guarded(self, coro, problems), group="search", exit_on_error=False)
 
     def on_class_search_chosen(self, event: ClassSearch.Chosen) -> None:
         self.dismiss(event.cls)

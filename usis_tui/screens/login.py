@@ -10,9 +10,12 @@ from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import Button, Footer, Header, Input, Label, LoadingIndicator, Static
+from textual.widgets import Footer, Header, Input, LoadingIndicator
 
+from ..services.base import ServiceError
+from ..widgets.literal import Button, Label, Static
 from ..widgets.problems import ProblemList
+from .calls import call_service, service_worker
 
 if TYPE_CHECKING:
     from ..app import UsisApp
@@ -99,18 +102,23 @@ class LoginScreen(Screen):
 
     @on(Input.Submitted, "#password")
     @on(Button.Pressed, "#sign-in")
-    async def sign_in(self) -> None:
-        from ..services import ServiceError
-
-        username = self.query_one("#username", Input).value
-        password_input = self.query_one("#password", Input)
-        problems = self.query_one(ProblemList)
+    def sign_in(self) -> None:
         button = self.query_one("#sign-in", Button)
         if button.disabled:
             return
         button.disabled = True
+        self._sign_in(self.query_one("#username", Input).value,
+                      self.query_one("#password", Input).value)
+
+    @service_worker(group="sign-in", exclusive=True, problems="#login-problems")
+    async def _sign_in(self, username: str, password: str) -> None:
+        """Check the password in a thread; a refusal (or a locked or unreachable database)
+        is one message under the form, never a traceback."""
+        password_input = self.query_one("#password", Input)
+        problems = self.query_one(ProblemList)
         try:
-            identity = await self._login(username, password_input.value)
+            identity = await call_service(self, self.usis_app.usis.auth.login, username,
+                                          password)
         except ServiceError as exc:
             problems.show(exc.problems)
             self.query_one("#login-box").add_class("-error")
@@ -118,15 +126,10 @@ class LoginScreen(Screen):
             password_input.focus()
             return
         finally:
-            button.disabled = False
+            self.query_one("#sign-in", Button).disabled = False
         problems.clear()
         from .queue import admit_or_queue  # the opening queue (USIS_MAX_SESSIONS)
 
         if not await admit_or_queue(self.usis_app, identity):
             return
         await self.usis_app.signed_in(identity)
-
-    async def _login(self, username: str, password: str):
-        import asyncio
-
-        return await asyncio.to_thread(self.usis_app.usis.auth.login, username, password)

@@ -6,8 +6,8 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Label, Static
 
+from ..widgets.literal import Label, Static
 from ..widgets.menu_link import LinkRow, MenuLink
 from .base import UsisScreen
 

@@ -4,15 +4,16 @@ read, and a key toggles read/unread."""
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import DataTable, Label, Static
 
 from ..services.schemas import MessageInfo
+from ..widgets.literal import DataTable, Label, Static
 from ..widgets.problems import ProblemList
 from .base import UsisScreen
+from .calls import service_worker
 
 UNREAD_MARK = "●"
 
@@ -57,7 +58,7 @@ class MessageCentreScreen(UsisScreen):
         self.query_one(DataTable).focus()
         self.load()
 
-    @work(exclusive=True, group="messages", exit_on_error=False)
+    @service_worker(exclusive=True, group="messages", problems="#message-problems")
     async def load(self) -> None:
         from ..services import ServiceError
 
@@ -124,11 +125,15 @@ class MessageCentreScreen(UsisScreen):
         return updated
 
     @on(DataTable.RowSelected)
-    async def _row_selected(self, event: DataTable.RowSelected) -> None:
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        await self.action_open_message()
+        self.action_open_message()
 
-    async def action_open_message(self) -> None:
+    def action_open_message(self) -> None:
+        self.open_message()
+
+    @service_worker(group="message", problems="#message-problems")
+    async def open_message(self) -> None:
         message = self._current()
         if message is None:
             return
@@ -144,7 +149,11 @@ class MessageCentreScreen(UsisScreen):
         widget.remove_class("muted")
         widget.update(body)
 
-    async def action_toggle_read(self) -> None:
+    def action_toggle_read(self) -> None:
+        self.toggle_read()
+
+    @service_worker(group="message", problems="#message-problems")
+    async def toggle_read(self) -> None:
         message = self._current()
         if message is None:
             return

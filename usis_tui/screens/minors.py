@@ -5,17 +5,19 @@ until the window closes (rules: services/minors.py)."""
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, DataTable, Footer, Label, Static
+from textual.widgets import Footer
 
 from ..services.schemas import MinorInfo, MinorResult
+from ..widgets.literal import Button, DataTable, Label, Static, literal
 from ..widgets.problems import ProblemList
 from ..widgets.status_badge import STYLES
 from .base import UsisScreen
+from .calls import service_worker
 
 RULES = ("Every minor has a limited number of places, allocated first come, first served "
          "(selection minors: by selection). You may follow one minor; while you are on the wait "
@@ -183,7 +185,7 @@ class MinorsScreen(UsisScreen):
     def year(self) -> str | None:
         return self.minors[0].academic_year if self.minors else None
 
-    @work(exclusive=True, group="minors", exit_on_error=False)
+    @service_worker(exclusive=True, group="minors", problems="#minor-problems")
     async def load(self, keep: str | None = None) -> None:
         from ..services import ServiceError
 
@@ -204,7 +206,7 @@ class MinorsScreen(UsisScreen):
         table.clear()
         for m in minors:
             table.add_row(*minor_row(m), key=m.class_number)
-        self.query_one("#minor-list").border_subtitle = self.year or ""
+        self.query_one("#minor-list").border_subtitle = literal(self.year or "")
         numbers = [m.class_number for m in minors]
         if current in numbers:
             table.move_cursor(row=numbers.index(current))
@@ -224,7 +226,7 @@ class MinorsScreen(UsisScreen):
         if m is None:
             widget.update(Text("No minors are offered this academic year.", style="italic"))
             return
-        self.query_one("#minor-detail").border_title = f"Minor {m.class_number}"
+        self.query_one("#minor-detail").border_title = literal(f"Minor {m.class_number}")
         widget.update(detail_text(m))
 
     @on(DataTable.RowHighlighted)
@@ -233,11 +235,11 @@ class MinorsScreen(UsisScreen):
         self._show_detail()
 
     @on(DataTable.RowSelected)
-    async def _selected(self, event: DataTable.RowSelected) -> None:
+    def _selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
         m = self._current()
         if m is not None and not m.active:
-            await self.action_apply()
+            self.action_apply()
 
     def _say(self, result: MinorResult) -> None:
         self.query_one(ProblemList).clear()
@@ -246,6 +248,7 @@ class MinorsScreen(UsisScreen):
         note.add_class("-shown")
         self.notify(result.message, timeout=4)
 
+    @service_worker(exclusive=True, group="minor-action", problems="#minor-problems")
     async def _run(self, fn, *args, keep: str) -> None:
         from ..services import ServiceError
 
@@ -264,14 +267,14 @@ class MinorsScreen(UsisScreen):
         self._say(result)
         self.load(keep)
 
-    async def action_apply(self) -> None:
+    def action_apply(self) -> None:
         m = self._current()
         if m is None:
             return
-        await self._run(self.usis_app.usis.minors.apply, m.class_number, m.academic_year,
+        self._run(self.usis_app.usis.minors.apply, m.class_number, m.academic_year,
                         keep=m.class_number)
 
-    async def action_change(self) -> None:
+    def action_change(self) -> None:
         m = self._current()
         if m is None:
             return
@@ -287,7 +290,7 @@ class MinorsScreen(UsisScreen):
                           "You have two minor applications: cancel one first (x), then change "
                           "the other.", "")
         else:
-            await self._run(self.usis_app.usis.minors.change, mine[0].class_number,
+            self._run(self.usis_app.usis.minors.change, mine[0].class_number,
                             m.class_number, m.academic_year, keep=m.class_number)
 
     def _problem(self, code: str, message: str, hint: str) -> None:
@@ -305,9 +308,9 @@ class MinorsScreen(UsisScreen):
                           "Cancel Not Processed.", "Select a minor you applied for.")
             return
 
-        async def answered(yes: bool | None) -> None:
+        def answered(yes: bool | None) -> None:
             if yes:
-                await self._run(self.usis_app.usis.minors.cancel, m.class_number,
+                self._run(self.usis_app.usis.minors.cancel, m.class_number,
                                 m.academic_year, keep=m.class_number)
 
         self.app.push_screen(ConfirmCancelMinorScreen(m), answered)

@@ -10,31 +10,18 @@ Nothing is saved before Submit; every broken rule is shown at once, with its fie
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.table import Table
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import (
-    Button,
-    ContentSwitcher,
-    DataTable,
-    Input,
-    Label,
-    OptionList,
-    RadioButton,
-    RadioSet,
-    Select,
-    Static,
-    TextArea,
-)
+from textual.widgets import ContentSwitcher, Input, RadioSet, TextArea
 from textual.widgets.option_list import Option
 
 from ..services import ServiceError
@@ -53,9 +40,20 @@ from ..services.petitions import (
     form_fields,
     problem_fields,
 )
+from ..widgets.literal import (
+    Button,
+    DataTable,
+    Label,
+    OptionList,
+    RadioButton,
+    Select,
+    Static,
+    literal,
+)
 from ..widgets.problems import ProblemList
 from ..widgets.steps import StepIndicator
 from .base import UsisScreen
+from .calls import call_service, service_worker
 
 if TYPE_CHECKING:
     from ..services import Usis
@@ -224,7 +222,7 @@ class PetitionDetail(Vertical):
                   "detail-documents": "Added documents", "detail-timeline": "Status",
                   "detail-board": "Explanation Board of Examiners"}
         for widget_id, title in titles.items():
-            self.query_one(f"#{widget_id}").border_title = title
+            self.query_one(f"#{widget_id}").border_title = literal(title)
 
     def show(self, p: PetitionInfo) -> None:
         self.query_one("#detail-title", Static).update(
@@ -422,7 +420,7 @@ class PetitionsScreen(PetitionPage):
         if self.rows:
             self._fill_table()
 
-    @work(exclusive=True, group="petitions")
+    @service_worker(exclusive=True, group="petitions")
     async def load(self) -> None:
         student = self.usis_app.student_number
         if student is None:
@@ -583,7 +581,7 @@ class PetitionsScreen(PetitionPage):
     def _catalogue_number_entered(self) -> None:
         self.look_up()
 
-    @work(exclusive=True, group="lookup")
+    @service_worker(exclusive=True, group="lookup")
     async def look_up(self) -> None:
         field = self.query_one("#f-catalogue_number", Input)
         number = field.value.strip().upper()
@@ -643,6 +641,7 @@ class PetitionsScreen(PetitionPage):
         self.query_one("#form", VerticalScroll).scroll_home(animate=False)
 
     @on(Button.Pressed, "#form-review")
+    @service_worker(exclusive=True, group="petition-form")
     async def action_review(self) -> None:
         if self.view != "form":
             return
@@ -669,6 +668,7 @@ class PetitionsScreen(PetitionPage):
         self.show_view("form")
 
     @on(Button.Pressed, "#review-submit")
+    @service_worker(exclusive=True, group="petition-form", problems="#review-problems")
     async def action_submit(self) -> None:
         student = self.usis_app.student_number
         if student is None or self.view != "review":
@@ -734,7 +734,7 @@ class PetitionDetailScreen(PetitionPage):
         self.query_one("#back").focus()
         self.load()
 
-    @work(exclusive=True, group="petition")
+    @service_worker(exclusive=True, group="petition")
     async def load(self) -> None:
         student = self.usis_app.student_number
         if student is None:
@@ -813,6 +813,7 @@ class WithdrawDialog(ModalScreen[PetitionInfo | None]):
 
     @on(Input.Submitted, "#withdraw-reason")
     @on(Button.Pressed, "#withdraw-confirm")
+    @service_worker(exclusive=True, group="withdraw", problems="#withdraw-problems")
     async def _confirm(self) -> None:
         app = self.app
         student = getattr(app, "student_number", None)
@@ -821,8 +822,8 @@ class WithdrawDialog(ModalScreen[PetitionInfo | None]):
         reason = self.query_one(Input).value
         problems = self.query_one(ProblemList)
         try:
-            result = await asyncio.to_thread(
-                app.usis.petitions.withdraw,  # type: ignore[attr-defined]
+            result = await call_service(
+                self, app.usis.petitions.withdraw,  # type: ignore[attr-defined]
                 student, self.petition.id, reason)
         except ServiceError as exc:
             problems.show(exc.problems)

@@ -10,7 +10,6 @@ heartbeat (services/queue.py HEARTBEAT) so the place is kept; a session that sto
 
 from __future__ import annotations
 
-import asyncio
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
@@ -19,7 +18,10 @@ from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Label, Static
+from textual.widgets import Footer, Header
+
+from ..widgets.literal import Label, Static, clean
+from .calls import call_service, is_failure, service_worker, start
 
 if TYPE_CHECKING:
     from ..app import UsisApp
@@ -62,7 +64,7 @@ async def admit_or_queue(app: UsisApp, identity: Identity) -> bool:
     try:
         if not queue.enabled:
             return True
-        ticket = await asyncio.to_thread(queue.enter, identity.username)
+        ticket = await call_service(app, queue.enter, identity.username)
     except ServiceError as exc:
         problem = exc.problems[0]
         app.notify(f"{problem.message} {problem.hint}".strip(), title="Opening queue",
@@ -84,8 +86,10 @@ def keep_session(app: App, token: str) -> None:
     if old is not None and old.timer is not None:
         old.timer.stop()
     kept = _Kept(token)
-    kept.timer = app.set_interval(HEARTBEAT.total_seconds(), lambda: _beat(app, kept),
-                                  name="usis-session-heartbeat")
+    kept.timer = app.set_interval(
+        HEARTBEAT.total_seconds(),
+        lambda: start(app, _beat(app, kept), group="usis-heartbeat", exclusive=True),
+        name="usis-session-heartbeat")
     _SESSIONS[app] = kept
 
 
@@ -95,11 +99,11 @@ async def _beat(app: UsisApp, kept: _Kept) -> None:
     if _SESSIONS.get(app) is not kept:
         return
     try:
-        ticket = await asyncio.to_thread(_queue(app).poll, kept.token)
-    except ServiceError:
+        ticket = await call_service(app, _queue(app).poll, kept.token)
+    except ServiceError as exc:
+        if is_failure(exc):  # a busy or unreachable database: try again next beat
+            return
         ended = True
-    except Exception:  # noqa: BLE001 - a busy or unreachable database: try again next beat
-        return
     else:
         ended = ticket.status == "ended"
     if ended and _SESSIONS.get(app) is kept:
@@ -110,15 +114,22 @@ async def _beat(app: UsisApp, kept: _Kept) -> None:
 
 
 async def end_session(app: UsisApp) -> None:
-    """Sign-out: stop the heartbeat and give the place to the first one waiting."""
+    """Sign-out: stop the heartbeat and give the place to the first one waiting (in an app
+    worker: sign-out does not wait for the database)."""
     kept = _SESSIONS.pop(app, None)
     if kept is None:
         return
     if kept.timer is not None:
         kept.timer.stop()
+    start(app, _leave(app, kept.token), group="usis-leave")
+
+
+async def _leave(app: App, token: str, why: str | None = None) -> None:
+    from ..services import ServiceError
+
     try:
-        await asyncio.to_thread(_queue(app).leave, kept.token)
-    except Exception:  # noqa: BLE001 - the place frees anyway when the session expires
+        await call_service(app, _queue(app).leave, token, *([why] if why else []))
+    except ServiceError:  # the place frees anyway when the session expires
         pass
 
 
@@ -156,7 +167,7 @@ class QueueScreen(Screen):
         self.ticket = ticket
         self._timer: Timer | None = None
         self._done = False
-        self.sub_title = f"{identity.name} ({identity.username})"
+        self.sub_title = clean(f"{identity.name} ({identity.username})", oneline=True)
 
     @property
     def usis_app(self) -> UsisApp:
@@ -180,7 +191,7 @@ class QueueScreen(Screen):
 
     def on_mount(self) -> None:
         self.show(self.ticket)
-        self._timer = self.set_interval(POLL_SECONDS, self.action_refresh_ticket,
+        self._timer = self.set_interval(POLL_SECONDS, self.refresh_ticket,
                                         name="usis-queue-poll")
 
     def show(self, ticket: QueueTicket) -> None:
@@ -205,17 +216,21 @@ class QueueScreen(Screen):
         self.query_one("#queue-cart", Static).update(
             f"{cart}; you can enrol as soon as you are admitted.")
 
-    async def action_refresh_ticket(self) -> None:
+    def action_refresh_ticket(self) -> None:
+        self.refresh_ticket()
+
+    @service_worker(group="queue-poll", exclusive=True)
+    async def refresh_ticket(self) -> None:
         from ..services import ServiceError
 
         if self._done:
             return
         try:
-            ticket = await asyncio.to_thread(_queue(self.app).poll, self.ticket.token)
-        except ServiceError:
+            ticket = await call_service(self, _queue(self.app).poll, self.ticket.token)
+        except ServiceError as exc:
+            if is_failure(exc):  # database busy: keep waiting, ask again next time
+                return
             await self._back_to_login("Your place in the queue has ended. Sign in again.")
-            return
-        except Exception:  # noqa: BLE001 - database busy: keep waiting, ask again next time
             return
         if self._done:
             return
@@ -224,8 +239,8 @@ class QueueScreen(Screen):
             keep_session(self.app, ticket.token)
             self.app.notify("It is your turn: welcome to uSis.", title="Opening queue",
                             timeout=6)
-            # Not awaited here: this may run in the interval timer's task, which _stop()
-            # has just cancelled; the app's own message queue runs the sign-in.
+            # Not awaited here: the app's own message queue runs the sign-in (this worker
+            # belongs to the Queue screen, which the sign-in replaces).
             self.app.call_later(self.usis_app.signed_in, self.identity)
         elif ticket.status == "ended":
             await self._back_to_login("Your place in the queue expired: this terminal was "
@@ -233,15 +248,12 @@ class QueueScreen(Screen):
         else:
             self.show(ticket)
 
-    async def action_leave(self) -> None:
+    def action_leave(self) -> None:
         if self._done:
             return
         self._stop()
-        try:
-            await asyncio.to_thread(_queue(self.app).leave, self.ticket.token, "left")
-        except Exception:  # noqa: BLE001 - the ticket expires by itself anyway
-            pass
-        await self._back_to_login(None)
+        start(self.app, _leave(self.app, self.ticket.token, "left"), group="usis-leave")
+        self.app.call_later(self._back_to_login, None)
 
     def _stop(self) -> None:
         self._done = True

@@ -5,8 +5,8 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.widgets import Label, Static
 
+from ..widgets.literal import Label, Static
 from ..widgets.menu_link import LinkRow, MenuLink
 from .base import UsisScreen
 

@@ -8,19 +8,18 @@ enrolments whose deadline passed unconfirmed (services/exams.py)."""
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.events import Resize
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Footer, Label, Static
+from textual.widgets import Footer
 
 from ..services.schemas import (
     CartLine,
@@ -30,11 +29,13 @@ from ..services.schemas import (
     MinorInfo,
     ScheduleLine,
 )
+from ..widgets.literal import DataTable, Label, Static, literal
 from ..widgets.menu_link import MenuLink
 from ..widgets.problems import ProblemList
 from ..widgets.status_badge import status_text
 from ..widgets.week_list import WeekList, week_start
 from .base import UsisScreen
+from .calls import call_service, service_worker
 
 INDENT = "\u00a0\u00a0"  # no-break spaces: a wrapped Static keeps them at the start of a line
 NARROW = 100  # below this many columns the sidebar goes under the blocks
@@ -229,7 +230,7 @@ class StudentCenterScreen(UsisScreen):
     def on_mount(self) -> None:
         self.query_one("#link-enrol", MenuLink).focus()
         monday = week_start(self.usis_app.now())
-        self.query_one("#block-week").border_subtitle = f"Week of {monday:%d %b %Y}"
+        self.query_one("#block-week").border_subtitle = literal(f"Week of {monday:%d %b %Y}")
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < NARROW, "-narrow")
@@ -240,7 +241,7 @@ class StudentCenterScreen(UsisScreen):
     def action_refresh(self) -> None:
         self.load()
 
-    @work(exclusive=True, group="student-center", exit_on_error=False)
+    @service_worker(exclusive=True, group="student-center")
     async def load(self) -> None:
         from ..services import ServiceError
 
@@ -288,7 +289,7 @@ class StudentCenterScreen(UsisScreen):
             else "Plan ahead: fill your cart before enrolment opens")
         self.query_one("#results", Static).update(results_renderable(data.results))
         count = self.query_one("#week", WeekList).show(data.schedule, week_start(now), now.date())
-        self.query_one("#block-week").border_subtitle = (
+        self.query_one("#block-week").border_subtitle = literal(
             f"Week of {week_start(now):%d %b %Y} · {count} meeting{'s' if count != 1 else ''}")
         self.query_one("#holds", Static).update(holds_text(data.holds))
         blocking = [h.kind for h in data.holds if h.blocks_enrolment]
@@ -303,7 +304,7 @@ class StudentCenterScreen(UsisScreen):
         confirm.display = bool(data.exams)
         confirm.update(f"› Confirm exam enrolments ({len(data.exams)})")
         self.query_one("#dates", Static).update(dates_text(data.dates))
-        self.query_one("#block-dates").border_subtitle = data.year
+        self.query_one("#block-dates").border_subtitle = literal(data.year)
         unread = Text()
         if data.unread:
             unread.append(f"{data.unread} unread message{'s' if data.unread != 1 else ''}",
@@ -402,10 +403,7 @@ class ExamConfirmScreen(ModalScreen[bool]):
                 f" ({exam.component}, {exam.exam_day:%d %b %Y})? This is binding. ",
                 ("Press Enter again to confirm", "bold"), ", Escape to cancel."))
 
-    async def action_confirm(self) -> None:
-        from ..services import ServiceError
-        from ..widgets.problems import ProblemList
-
+    def action_confirm(self) -> None:
         exam = self._current()
         if exam is None:
             return
@@ -415,10 +413,17 @@ class ExamConfirmScreen(ModalScreen[bool]):
         if self.pending != exam.enrolment_id:
             self._prompt(exam)
             return
+        self.confirm(exam)
+
+    @service_worker(group="exam-confirm", exclusive=True, problems="#exam-confirm-problems")
+    async def confirm(self, exam: ExamConfirmationInfo) -> None:
+        from ..services import ServiceError
+        from ..widgets.problems import ProblemList
+
         student = self.app.student_number  # type: ignore[attr-defined]
         usis = self.app.usis  # type: ignore[attr-defined]
         try:
-            done = await asyncio.to_thread(usis.exams.confirm, student, exam.enrolment_id)
+            done = await call_service(self, usis.exams.confirm, student, exam.enrolment_id)
         except ServiceError as exc:
             if self.is_attached:
                 self.query_one(ProblemList).show(exc.problems)

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Button, DataTable, Input, Label, Static
+from textual.widgets import Input
 
 from ..services import ServiceError
+from ..widgets.literal import Button, DataTable, Label, Static
 from ..widgets.problems import ProblemList
 from .base import UsisScreen
+from .calls import service_worker, start
 
 LIMIT = 50  # rows shown; a longer list asks for a more precise search
 
@@ -70,7 +72,7 @@ class FindStudentScreen(UsisScreen):
     def _search(self) -> None:
         self.search(self.query_one("#find-query", Input).value)
 
-    @work(exclusive=True, group="find")
+    @service_worker(exclusive=True, group="find", problems="#find-problems")
     async def search(self, text: str) -> None:
         problems = self.query_one("#find-problems", ProblemList)
         table = self.query_one("#find-results", DataTable)
@@ -113,14 +115,15 @@ class FindStudentScreen(UsisScreen):
         return None
 
     @on(DataTable.RowSelected, "#find-results")
-    async def _row_selected(self, event: DataTable.RowSelected) -> None:
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
         event.stop()
-        await self.action_act_as()
+        self.action_act_as()
 
     @on(Button.Pressed, "#find-act-as")
-    async def action_act_as(self) -> None:
+    def action_act_as(self) -> None:
         number = self.selected
         if number is None:
             self.notify("Search for a student first, then select a row.", severity="warning")
             return
-        await self.usis_app.act_as(number)
+        # an app worker: acting as the student replaces this page
+        start(self.app, self.usis_app.act_as(number), group="act-as", exclusive=True)

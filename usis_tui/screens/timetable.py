@@ -18,21 +18,21 @@ from typing import ClassVar
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
-from textual import on, work
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.events import Resize
 from textual.screen import ModalScreen
-from textual.widgets import Button, ContentSwitcher, DataTable, Footer, Input, Label, Static
+from textual.style import Style
+from textual.widgets import ContentSwitcher, Footer
 
 from ..errors import UsisError
 from ..services.timetable import (
-    DEFAULT_ICS_PATH,
     KINDS,
     ExamLine,
-    ExportResult,
+    IcsExport,
     Occurrence,
     TimetableClass,
     WeekView,
@@ -42,8 +42,12 @@ from ..services.timetable import (
     monday_of,
     occurrences_of,
 )
+from ..widgets.literal import Button, DataTable, Label, Static, literal
+from ..widgets.problems import ProblemList
 from ..widgets.week_grid import COMPONENT_SHORT, EDGE, WeekGrid, course_colour
 from .base import UsisScreen
+from .calls import call_service, service_worker
+from .delivery import deliver, downloads_folder
 
 WIDE = 120  # from this many columns the details stand beside the grid
 KIND_KEYS = {"enrolled": "1", "waitlisted": "2", "planned": "3"}
@@ -137,7 +141,7 @@ class DetailScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         box = self.query_one("#tt-detail-box")
-        box.border_title = f"Class {self.occurrence.class_number}"
+        box.border_title = literal(f"Class {self.occurrence.class_number}")
         self.query_one("#tt-detail-close", Button).focus()
 
     @on(Button.Pressed, "#tt-detail-close")
@@ -150,17 +154,18 @@ class DetailScreen(ModalScreen[None]):
             self.app.open_url(self.occurrence.brightspace_url)
 
 
-class ExportScreen(ModalScreen[ExportResult | None]):
-    """Where to write the .ics file (editable), which classes go in; errors stay here."""
+class ExportScreen(ModalScreen[IcsExport | None]):
+    """What goes in the .ics file and where it goes; Export fetches it and hands it over
+    through Textual's delivery (screens/delivery.py): the downloads folder under a new name in
+    a terminal, a download in the browser. No file name is typed, so none can be misused."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
-    def __init__(self, path: str, kinds: tuple[str, ...], events: int, export) -> None:
+    def __init__(self, student: str, kinds: tuple[str, ...], events: int) -> None:
         super().__init__()
-        self.path = path
+        self.student = student
         self.kinds = kinds
         self.events = events
-        self.export = export  # async (path) -> ExportResult, raises UsisError
 
     def compose(self) -> ComposeResult:
         names = {"enrolled": "enrolled", "waitlisted": "wait-listed", "planned": "planned"}
@@ -172,18 +177,22 @@ class ExportScreen(ModalScreen[ExportResult | None]):
             yield Label(f"Includes your {what} classes: {self.events} meetings. "
                         "Importing it again updates them instead of adding copies.",
                         id="tt-export-what")
-            yield Label("File", classes="field-label")
-            yield Input(self.path, id="tt-export-path")
-            yield Static("", id="tt-export-error")
+            yield Static(self._where(), id="tt-export-where")
+            yield ProblemList(id="tt-export-error")
             with Horizontal(id="tt-export-buttons"):
                 yield Button("Export", id="tt-export-ok", variant="primary")
                 yield Button("Cancel", id="tt-export-cancel")
 
+    def _where(self) -> str:
+        name = f"usis-timetable-{self.student}.ics"
+        if self.app.is_web:
+            return f"Your browser downloads it as {name}."
+        return (f"It is saved in your downloads folder ({downloads_folder()}) as {name}, or "
+                "under a new name if that file exists: nothing is replaced.")
+
     def on_mount(self) -> None:
         self.query_one("#tt-export-box").border_title = "Export to calendar"
-        field = self.query_one(Input)
-        field.focus()
-        field.cursor_position = len(field.value)
+        self.query_one("#tt-export-ok", Button).focus()
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -192,21 +201,20 @@ class ExportScreen(ModalScreen[ExportResult | None]):
     def _cancel(self) -> None:
         self.dismiss(None)
 
-    @on(Input.Submitted)
     @on(Button.Pressed, "#tt-export-ok")
-    async def _ok(self) -> None:
-        path = self.query_one(Input).value.strip()
-        error = self.query_one("#tt-export-error", Static)
-        if not path:
-            error.update("Give a file name, e.g. ~/usis-timetable.ics.")
-            return
+    def _ok(self) -> None:
+        self.export()
+
+    @service_worker(group="tt-export", exclusive=True, problems="#tt-export-error")
+    async def export(self) -> None:
+        result = await call_service(self, self.app.usis.timetable.export,  # type: ignore[attr-defined]
+                                    self.student, kinds=self.kinds)
         try:
-            result = await self.export(path)
-        except UsisError as exc:
-            problems = getattr(exc, "problems", None)
-            error.update(" ".join(f"{p.message} {p.hint}".strip() for p in problems)
-                         if problems else str(exc))
-            return
+            deliver(self.app, result.data.decode("utf-8"), result.filename,
+                    mime_type="text/calendar", what="Your timetable")
+        except OSError as exc:
+            raise UsisError("Your timetable could not be saved in your downloads folder "
+                            f"({exc.strerror or 'not writable'}).") from None
         self.dismiss(result)
 
 
@@ -241,8 +249,7 @@ class TimetableScreen(UsisScreen):
         self.exam_lines: list[ExamLine] = []
         self.week_view: WeekView | None = None
         self.loaded = False
-        self.export_path = DEFAULT_ICS_PATH
-        self.last_export: ExportResult | None = None
+        self.last_export: IcsExport | None = None
 
     # ------------------------------------------------------------------ layout
     def compose_body(self) -> ComposeResult:
@@ -286,7 +293,7 @@ class TimetableScreen(UsisScreen):
     def action_reload(self) -> None:
         self.load()
 
-    @work(exclusive=True, group="timetable-load")
+    @service_worker(exclusive=True, group="timetable-load")
     async def load(self) -> None:
         student = self.usis_app.student_number
         if student is None:
@@ -349,7 +356,7 @@ class TimetableScreen(UsisScreen):
         last = self.monday + timedelta(days=6 if self.weekend else 4)
         week = self.monday.isocalendar().week
         label = f"Week {week} · {date_range(self.monday, last)}"
-        self.sub_title = f"Timetable · {label}"
+        self.sub_title = literal(f"Timetable · {label}")
         title = Content.assemble(
             Content.from_markup("[@click=screen.previous_week]◀[/] "),
             Content.styled(label, "bold"),
@@ -374,8 +381,8 @@ class TimetableScreen(UsisScreen):
             text = (f"{KIND_KEYS[kind]} {mark} {KIND_NAMES[kind]}" if wide
                     else f"{KIND_KEYS[kind]}{mark}{KIND_NAMES[kind].replace(' ', '')}")
             style = "bold" if on_ else "dim strike"
-            parts.append(Content.from_markup(
-                f"[@click=screen.toggle({kind!r})]$text[/]", text=text).stylize(style))
+            parts.append(Content.styled(text, Style.from_meta(
+                {"@click": f"screen.toggle({kind!r})"})).stylize(style))
         legend = Content("  " if wide else " ").join(parts)
         if self.view_name == "exams":
             legend = Content.styled("Enrol by: 10 days before the exam", "italic")
@@ -442,7 +449,7 @@ class TimetableScreen(UsisScreen):
         if self.view_name == "list":
             self._fill_list()
 
-    async def action_view(self, name: str) -> None:
+    def action_view(self, name: str) -> None:
         target = "week" if self.view_name == name else name
         self.view_name = target
         self.query_one(ContentSwitcher).current = {"week": "tt-week", "list": "tt-list",
@@ -455,12 +462,16 @@ class TimetableScreen(UsisScreen):
             self._fill_list()
             self.query_one("#tt-list", DataTable).focus()
         else:
-            await self._load_exams()
-            self.query_one("#tt-exam-table", DataTable).focus()
+            self.show_exams()
+
+    @service_worker(exclusive=True, group="timetable-exams")
+    async def show_exams(self) -> None:
+        await self._load_exams()
+        self.query_one("#tt-exam-table", DataTable).focus()
 
     def action_back(self) -> None:
         if self.view_name != "week":
-            self.run_worker(self.action_view("week"))
+            self.action_view("week")
             return
         super().action_back()
 
@@ -531,17 +542,9 @@ class TimetableScreen(UsisScreen):
         every = occurrences_of(self.tt_classes, kinds=kinds)
         events = len(every)
         present = tuple(k for k in kinds if any(o.kind == k for o in every)) or kinds
-        usis = self.usis_app.usis
 
-        async def export(path: str) -> ExportResult:
-            return await self.call(usis.timetable.export, student, path, kinds=kinds)
+        def done(result: IcsExport | None) -> None:
+            if result is not None:
+                self.last_export = result
 
-        def done(result: ExportResult | None) -> None:
-            if result is None:
-                return
-            self.last_export = result
-            self.export_path = result.path
-            self.notify(f"{result.events} meetings written to {result.path}",
-                        title="Timetable exported", timeout=10)
-
-        self.app.push_screen(ExportScreen(self.export_path, present, events, export), done)
+        self.app.push_screen(ExportScreen(student, present, events), done)

@@ -12,8 +12,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Footer, Input, Label, Static
+from textual.widgets import Footer, Input
 
+from ..widgets.literal import Button, Label, Static
 from ..widgets.problems import ProblemList
 
 STEPS = {"clock-minus-day": timedelta(days=-1), "clock-minus-hour": timedelta(hours=-1),
@@ -136,8 +137,17 @@ class ClockScreen(ModalScreen[datetime | None]):
             return
         moment = self._value()
         if moment is not None:
-            self.query_one("#clock-value", Input).value = (moment + step).isoformat(
-                timespec="minutes")
+            from ..clock import shift
+            from ..errors import ConfigError
+            from ..services import Problem
+
+            try:
+                moment = shift(moment, step)  # ConfigError past 1900-2200, not OverflowError
+            except ConfigError as exc:
+                self.query_one("#clock-problems", ProblemList).show(
+                    [Problem(code="bad_moment", message=str(exc))])
+                return
+            self.query_one("#clock-value", Input).value = moment.isoformat(timespec="minutes")
 
     @on(Input.Submitted, "#clock-value")
     @on(Button.Pressed, "#clock-set")

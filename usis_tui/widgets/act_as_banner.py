@@ -4,7 +4,8 @@ support staff act as a student, with a link to stop. Hidden otherwise."""
 from __future__ import annotations
 
 from textual.content import Content
-from textual.widgets import Static
+
+from .literal import Static
 
 
 class ActAsBanner(Static):

@@ -6,7 +6,9 @@ Every step but the last is a link (click it to go back there).
 from __future__ import annotations
 
 from textual.content import Content
-from textual.widgets import Static
+from textual.style import Style
+
+from .literal import Static
 
 
 def trail_content(trail: tuple[str, ...]) -> Content:
@@ -15,8 +17,8 @@ def trail_content(trail: tuple[str, ...]) -> Content:
         if i:
             parts.append(Content(" › "))
         if i < len(trail) - 1:
-            parts.append(Content.from_markup(f"[@click=app.navigate({step!r})]$step[/]",
-                                             step=step))
+            # a click action built as a style, never by parsing the page name as markup
+            parts.append(Content.styled(step, Style.from_meta({"@click": f"app.navigate({step!r})"})))
         else:
             parts.append(Content.styled(step, "bold"))
     return Content("").join(parts)

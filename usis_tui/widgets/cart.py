@@ -18,11 +18,11 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Button, DataTable, Label, Static
 
 from ..services.schemas import CartLine, EnrolResult, Problem, ScheduleLine
 from .class_detail import BAD, GOOD, PLAN, WARN, opens_text, status_text
 from .class_table import clip, days_times
+from .literal import Button, DataTable, Label, Static
 from .problems import ProblemList
 
 SHORT = {

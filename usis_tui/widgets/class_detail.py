@@ -6,9 +6,9 @@ from __future__ import annotations
 from rich.console import Group
 from rich.table import Table
 from rich.text import Text
-from textual.widgets import Static
 
 from ..services.schemas import ClassInfo
+from .literal import Static
 from .status_badge import status_text
 
 # The uSis theme's colours (app.USIS_THEME), readable on its white pages.

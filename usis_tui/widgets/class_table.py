@@ -7,10 +7,10 @@ from __future__ import annotations
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import DataTable
 
 from ..services.schemas import Alternative, ClassInfo, ScheduleLine
 from .class_detail import BAD, GOOD, WARN, status_text
+from .literal import DataTable
 
 
 def clip(text: str | None, width: int) -> str:

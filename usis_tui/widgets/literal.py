@@ -105,19 +105,61 @@ def safe_renderable(value: Any, *, oneline: bool = False) -> Any:
         copy = value.copy()
         copy.plain = fixed  # same length: the spans stay on their characters
         return copy
+    if isinstance(value, CleanRenderable):
+        return value
+    if hasattr(value, "__rich_console__") or hasattr(value, "__rich__"):
+        return CleanRenderable(value)
     return value
+
+
+class CleanRenderable:
+    """A Rich renderable (a Table, a Group …) whose rendered text has its control characters
+    made visible: Rich turns ``str`` cells into text without removing ESC. (Markup in those
+    cells is off app-wide: ``UsisApp`` renders with a Console that has markup disabled.)"""
+
+    def __init__(self, renderable: Any) -> None:
+        self.renderable = renderable
+
+    def __rich_console__(self, console: Any, options: Any) -> Iterable[Any]:
+        from rich.segment import Segment
+
+        for segment in console.render(self.renderable, options):
+            text = segment.text
+            if segment.control or not text or text.isprintable() or text == "\n":
+                yield segment
+            else:
+                yield Segment(clean(text, oneline="\n" not in text), segment.style,
+                              segment.control)
+
+    def __rich_measure__(self, console: Any, options: Any) -> Any:
+        from rich.measure import Measurement
+
+        return Measurement.get(console, options, self.renderable)
 
 
 def _cell(value: Any) -> Any:
     """A DataTable cell: text is literal and on one line; numbers and other renderables as
     they are."""
     if isinstance(value, str):
+        if value.isprintable() and _renders_as_itself(value):
+            return value  # shown exactly as it is either way; tests and replay read it as str
         return literal_text(value, oneline=True)
     if isinstance(value, Content):
         return _rich_text(value)
     if isinstance(value, Text):
         return safe_renderable(value, oneline=True)
     return value
+
+
+def _renders_as_itself(value: str) -> bool:
+    """Whether DataTable's markup parsing would show ``value`` unchanged and unstyled."""
+    if "[" not in value and ":" not in value:
+        return True
+    try:
+        parsed = Text.from_markup(value)
+    except Exception:  # noqa: BLE001 - MarkupError: it is not
+        return False
+    return parsed.plain == value and not parsed.spans
 
 
 def _rich_text(content: Content) -> Text:
@@ -137,8 +179,10 @@ class Static(_w.Static):
     """``textual.widgets.Static`` that shows text literally (and ``update`` too)."""
 
     def __init__(self, content: Any = "", *, expand: bool = False, shrink: bool = False,
-                 name: str | None = None, id: str | None = None, classes: str | None = None,
-                 disabled: bool = False, oneline: bool = False) -> None:
+                 markup: bool = False, name: str | None = None, id: str | None = None,
+                 classes: str | None = None, disabled: bool = False,
+                 oneline: bool = False) -> None:
+        # ``markup`` is accepted for textual's signature and ignored: the text is literal
         self._oneline = oneline
         super().__init__(safe_renderable(content, oneline=oneline), expand=expand,
                          shrink=shrink, markup=False, name=name, id=id, classes=classes,
@@ -152,8 +196,9 @@ class Label(_w.Label):
     """``textual.widgets.Label`` that shows text literally (and ``update`` too)."""
 
     def __init__(self, content: Any = "", *, variant: Any = None, expand: bool = False,
-                 shrink: bool = False, name: str | None = None, id: str | None = None,
-                 classes: str | None = None, disabled: bool = False) -> None:
+                 shrink: bool = False, markup: bool = False, name: str | None = None,
+                 id: str | None = None, classes: str | None = None,
+                 disabled: bool = False) -> None:
         super().__init__(safe_renderable(content), variant=variant, expand=expand,
                          shrink=shrink, markup=False, name=name, id=id, classes=classes,
                          disabled=disabled)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from textual.binding import Binding
 from textual.message import Message
-from textual.widgets import Static
+
+from .literal import Static, literal
 
 
 class MenuLink(Static, can_focus=True):
@@ -43,12 +44,12 @@ class MenuLink(Static, can_focus=True):
     def __init__(self, label: str, page: str | None = None, *, note: str = "",
                  id: str | None = None, classes: str | None = None) -> None:
         text = f"› {label}"
-        super().__init__(text, id=id, classes=classes, markup=False)
+        super().__init__(text, id=id, classes=classes)
         self.label = label
         self.page = page if page is not None else label
         self.note = note
         if note:
-            self.tooltip = note
+            self.tooltip = literal(note)
 
     async def action_select(self) -> None:
         self.post_message(self.Selected(self))
@@ -80,4 +81,4 @@ class LinkRow(Static):
     def compose(self):
         yield MenuLink(self._label, self._page, id=self._link_id)
         if self._description:
-            yield Static(self._description, classes="link-note", markup=False)
+            yield Static(self._description, classes="link-note")

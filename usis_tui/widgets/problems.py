@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import Static
 
 from ..services.schemas import Problem
+from .literal import Static
 
 
 def problems_text(problems: list[Problem]) -> Text:

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.widgets import Static
+
+from .literal import Static
 
 STYLES = {
     "Open": "bold #2E7D32",

@@ -6,7 +6,8 @@ from collections.abc import Sequence
 
 from rich.text import Text
 from textual.reactive import reactive
-from textual.widgets import Static
+
+from .literal import Static
 
 CURRENT = "bold #FFFFFF on #1F4E79"
 

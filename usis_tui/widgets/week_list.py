@@ -8,9 +8,9 @@ from datetime import date, datetime, time, timedelta
 
 from rich.table import Table
 from rich.text import Text
-from textual.widgets import Static
 
 from ..services.schemas import ScheduleLine
+from .literal import Static
 
 
 @dataclass(frozen=True)
