@@ -391,6 +391,40 @@ def drop_worker(url: str, student_numbers: list[str], section_id: int, barrier, 
         usis.close()
 
 
+def one_student_worker(url: str, rounds: list[tuple[str, str, int, int | None]], barrier,
+                       results, t0: datetime) -> None:
+    """Runs in a spawned process: each round (student number, how, section id, from section
+    id) waits for the other process, then acts for that student at the same moment: "fast" or
+    "orm" enrol (enrol_fast.py or the ORM path), "cart" (Enrol all from the Shopping cart),
+    "swap" (from section -> section) or "drop". Puts (student number, section id, ok, message).
+    """
+    from usis_tui.services import Usis
+
+    usis = Usis(Database(url), clock=shared_clock(t0))
+    usis.catalogue.get(rounds[0][2])  # connect and warm up before the first round
+    try:
+        for number, how, section_id, from_id in rounds:
+            usis.enrolment.fast = how != "orm"  # "cart" goes through enrol() too
+            barrier.wait(timeout=60)
+            if how == "swap":
+                r = usis.enrolment.swap(number, from_id, section_id)
+                results.put((number, section_id, r.ok, r.message))
+            elif how == "drop":  # another student's drop: promotes the first on the wait list
+                d = usis.enrolment.drop(number, section_id)
+                results.put((number, section_id, True, d.message))
+            elif how == "cart":
+                [item] = [i for i in usis.cart.list(number) if i.cls.section_id == section_id]
+                [r] = usis.cart.enrol(number, [item.item_id])
+                results.put((number, section_id, r.ok, r.message))
+            else:
+                [r] = usis.enrolment.enrol(number, [EnrolRequest(section_id=section_id)])
+                results.put((number, section_id, r.ok, r.message))
+    except Exception as exc:  # reported to the parent, which fails the test
+        results.put(("error", repr(exc), None, ""))
+    finally:
+        usis.close()
+
+
 def open_selection_minor(url: str, number: str = "1054") -> None:
     """The demo keeps selection minors closed at the clock: open one like 1052's window."""
     from sqlalchemy import create_engine, select, update

@@ -4,7 +4,8 @@ SQLite: foreign keys on, WAL, busy timeout, and writing transactions start with
 ``BEGIN IMMEDIATE`` so that a "check seats, then insert" runs entirely under the write lock
 (Python's sqlite3 would otherwise begin only at the first INSERT, and two processes overbook;
 see shared/TRAPS.md). Read-only work uses a deferred ``BEGIN`` so readers never queue behind
-writers. PostgreSQL: services lock the class rows with ``SELECT ... FOR UPDATE``.
+writers. PostgreSQL: services lock the student's row (``FOR NO KEY UPDATE``), then the class
+rows (``SELECT ... FOR UPDATE``, in id order): see services/base.get_student.
 """
 
 from __future__ import annotations

@@ -7,7 +7,15 @@ import multiprocessing as mp
 from datetime import datetime
 
 import pytest
-from factories import check_invariants, drop_worker, enrol_worker, enrolments, section_row
+from factories import (
+    check_invariants,
+    drop_worker,
+    enrol_worker,
+    enrolments,
+    one_student_worker,
+    section_row,
+    status_of,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -97,4 +105,95 @@ def test_concurrent_drops_and_enrolments_keep_the_invariants(sc, db):
     assert promoted + outcomes.count("enrolled") == 4
     enrolled = {e.student_id for e in enrolments(db, section, "enrolled")}
     assert enrolled <= {n.id for n in newcomers}
+    check_invariants(db)
+
+
+# Two sessions of ONE student at the same moment, each into one of two clashing classes: each
+# checks the student's timetable before the other has committed. SQLite serialises every writer
+# (BEGIN IMMEDIATE); PostgreSQL must lock the student's row with the class rows, or both land.
+ROUNDS = 40
+PAIRS = {  # what the two sessions do in each round
+    "fast+fast": ("fast", "fast"),
+    "orm+orm": ("orm", "orm"),
+    "fast+orm": ("fast", "orm"),
+    "cart+fast": ("cart", "fast"),
+    "swap+fast": ("swap", "fast"),
+}
+
+
+def run_rounds(url: str, jobs: list[list[tuple]]) -> list[tuple]:
+    """Two processes, each doing its list of rounds; round i starts at the same moment in
+    both (a barrier). Returns every (student number, section id, ok, message)."""
+    barrier = CTX.Barrier(len(jobs))
+    results = CTX.Queue()
+    t0 = datetime.now()
+    workers = [CTX.Process(target=one_student_worker, args=(url, rounds, barrier, results, t0))
+               for rounds in jobs]
+    for w in workers:
+        w.start()
+    out: list[tuple] = []
+    try:
+        while len(out) < sum(len(rounds) for rounds in jobs):
+            out.append(results.get(timeout=120))
+            if out[-1][0] == "error":
+                break
+    finally:
+        for w in workers:
+            w.join(timeout=60)
+    assert not [r for r in out if r[0] == "error"], out
+    assert [w.exitcode for w in workers] == [0] * len(workers)
+    return out
+
+
+@pytest.mark.parametrize("pair", PAIRS.values(), ids=PAIRS.keys())
+def test_one_student_two_sessions_never_get_a_time_clash(sc, db, usis, pair):
+    from usis_tui.services.schemas import EnrolRequest
+
+    x = sc.section("2001", capacity=500, meets=[(0, "09:00", "10:45")])
+    y = sc.section("2002", capacity=500, meets=[(0, "10:00", "11:45")])  # overlaps x
+    z = sc.section("2003", capacity=500, meets=[(2, "09:00", "10:45")])  # swapped from
+    students = [sc.student() for _ in range(ROUNDS)]
+    for s in students:
+        if "swap" in pair:
+            [r] = usis.enrolment.enrol(s.number, [EnrolRequest(section_id=z.id)])
+            assert r.ok, r.message
+        if "cart" in pair:
+            usis.cart.add(s.number, "2026-2027", "2001")
+    jobs = [[(s.number, pair[0], x.id, z.id) for s in students],
+            [(s.number, pair[1], y.id, None) for s in students]]
+    out = run_rounds(db.url, jobs)
+    both = [s.number for s in students
+            if status_of(db, s, x)[0] == "enrolled" and status_of(db, s, y)[0] == "enrolled"]
+    assert both == [], f"{len(both)} of {ROUNDS} students enrolled in two clashing classes"
+    for s in students:  # exactly one of the two sessions succeeded; the other was told why
+        mine = [r for r in out if r[0] == s.number]
+        assert sorted(r[2] for r in mine) == [False, True], mine
+    check_invariants(db)
+
+
+def test_a_promotion_and_the_students_own_session_never_clash(sc, db, usis):
+    """A seat frees in a full class (someone drops it) while the first student on its wait list
+    enrols, in a session of their own, into a class that clashes with it: the promotion must
+    see that enrolment (or the enrolment the promotion), never both."""
+    from usis_tui.services.schemas import EnrolRequest
+
+    y = sc.section("2002", capacity=500, meets=[(0, "10:00", "11:45")])
+    holders, waiting, fulls = [], [], []
+    for i in range(ROUNDS):
+        x = sc.section(f"{3000 + i}", capacity=1, waitlist_capacity=5,
+                       meets=[(0, "09:00", "10:45")])  # overlaps y
+        [holder] = sc.fill(x)
+        student = sc.student()
+        [r] = usis.enrolment.enrol(student.number, [EnrolRequest(section_id=x.id,
+                                                                 wait_list_ok=True)])
+        assert r.outcome == "waitlisted", r.message
+        holders.append(holder)
+        waiting.append(student)
+        fulls.append(x)
+    out = run_rounds(db.url, [[(h.number, "drop", x.id, None) for h, x in zip(holders, fulls)],
+                              [(s.number, "fast", y.id, None) for s in waiting]])
+    both = [s.number for s, x in zip(waiting, fulls)
+            if status_of(db, s, x)[0] == "enrolled" and status_of(db, s, y)[0] == "enrolled"]
+    assert both == [], f"{len(both)} of {ROUNDS} students enrolled in two clashing classes"
+    assert len(out) == 2 * ROUNDS
     check_invariants(db)

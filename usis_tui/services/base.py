@@ -140,11 +140,27 @@ def class_info(section: ClassSection, now: datetime) -> ClassInfo:
     )
 
 
-def get_student(session: Session, student_number: str) -> Student:
-    student = session.scalar(select(Student).where(Student.student_number == student_number))
+def get_student(session: Session, student_number: str, *, lock: bool = False) -> Student:
+    """The student; with ``lock`` the row stays locked until the transaction ends (PostgreSQL
+    ``SELECT ... FOR NO KEY UPDATE``; SQLite's writers are serialised already), so that one
+    student's writing transactions (two sessions, a promotion) run one after the other and each
+    sees the other's enrolments. Every writing enrolment path locks its student first, then the
+    class rows (lock_sections, in id order): one order, no deadlocks."""
+    stmt = select(Student).where(Student.student_number == student_number)
+    if lock:  # NO KEY UPDATE: rows that merely reference the student are not held up
+        stmt = stmt.with_for_update(key_share=True).execution_options(populate_existing=True)
+    student = session.scalar(stmt)
     if student is None:
         raise fail("unknown_student", f"Student {shown(student_number)} does not exist.")
     return student
+
+
+def lock_students(session: Session, student_ids: Iterable[int]) -> None:
+    """Lock students' rows (see get_student) by id, in id order."""
+    ids = sorted(set(student_ids))
+    if ids:
+        session.execute(select(Student.id).where(Student.id.in_(ids)).order_by(Student.id)
+                        .with_for_update(key_share=True)).all()
 
 
 def get_year(session: Session, code: str) -> AcademicYear:

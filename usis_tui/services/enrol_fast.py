@@ -14,8 +14,9 @@ Two transactions on one pooled DBAPI connection, with Core statements compiled o
 1. read (deferred ``BEGIN`` on SQLite, so it never waits for writers): the student, their
    enrolment rows, the requested and enrolled classes with course, year, parent, requisite
    course and meetings, their enrolment holds and (only for a resit or a requisite) exam results;
-2. write (``BEGIN IMMEDIATE`` on SQLite; ``SELECT ... FOR UPDATE`` on the class rows in id order
-   on PostgreSQL): re-read what can change while others enrol - the class rows' seats,
+2. write (``BEGIN IMMEDIATE`` on SQLite; on PostgreSQL ``SELECT ... FOR NO KEY UPDATE`` on the
+   student's row, so that two sessions of one student take turns, then ``SELECT ... FOR UPDATE``
+   on the class rows in id order): re-read what can change while others enrol - the class rows' seats,
    counters, capacity and enrolment period, and the student's enrolment rows - take ``now``,
    judge every class with ``rules.evaluate`` (the one rule function; plain objects instead of
    ORM rows), then write the enrolment rows, the counters, the cart clean-up, the messages and
@@ -206,6 +207,13 @@ def _results_stmt():
             .where(ExamResult.student_id == bindparam("st")).order_by(ExamResult.id))
 
 
+def _lock_student_stmt():
+    """The student's row, locked first (PostgreSQL; see services/base.get_student): one
+    student's sessions enrol one after the other."""
+    return (select(Student.id).where(Student.id == bindparam("st"))
+            .with_for_update(key_share=True))
+
+
 def _lock_stmt(n: int):
     """The class rows under the write lock (FOR UPDATE on PostgreSQL, in id order)."""
     return (select(ClassSection.id, ClassSection.capacity, ClassSection.waitlist_capacity,
@@ -357,6 +365,10 @@ def enrol_fast(service, student_number: str, requests: Sequence[EnrolRequest], *
 
         # 2. Write: lock, re-read what others can change, judge, write, commit.
         conn.begin_write()
+        if not conn.sqlite:  # (SQLite: BEGIN IMMEDIATE holds every other writer already)
+            if not conn.all(db.prepared("fast.lock_student", _lock_student_stmt),
+                            {"st": student_id}):
+                return None  # the student was removed meanwhile: the ORM path says so
         locked = sorted(ids)
         n, params, fields = _bucket(locked)
         rows = conn.all(db.prepared(("fast.lock", n), lambda: _lock_stmt(n)), params, fields)

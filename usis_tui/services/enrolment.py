@@ -2,7 +2,8 @@
 
 Concurrency: the classes involved are locked before their seats are counted (SQLite: the whole
 transaction runs under BEGIN IMMEDIATE; PostgreSQL: SELECT ... FOR UPDATE on the class rows, in
-id order so two carts never deadlock). Seats are counted in ``enrolled_count``/``waitlist_count``
+id order so two carts never deadlock), and before them the student's row (FOR NO KEY UPDATE), so
+that two sessions of one student never both pass the time-clash check. Seats are counted in ``enrolled_count``/``waitlist_count``
 on the class row, updated in the same transaction as the enrolment rows.
 """
 
@@ -16,7 +17,17 @@ from sqlalchemy.orm import Session
 
 from ..models import AcademicYear, CartItem, ClassSection, Enrolment, Message, MinorApplication, Student
 from .audit import audited
-from .base import Context, ServiceError, class_info, fail, find_section, get_student, get_year, section_options
+from .base import (
+    Context,
+    ServiceError,
+    class_info,
+    fail,
+    find_section,
+    get_student,
+    get_year,
+    lock_students,
+    section_options,
+)
 from .enrol_fast import enrol_fast
 from .rules import StudentState, Verdict, clashes, evaluate
 from .schemas import ClassInfo, DropResult, EnrolRequest, EnrolResult, ScheduleLine, SwapResult
@@ -92,7 +103,7 @@ class EnrolmentService:
         with audited(self.ctx, "enrol", student_number, actor=actor,
                      detail=f"sections {', '.join(str(r.section_id) for r in requests)}") as step:
             session = step.session
-            student = get_student(session, student_number)
+            student = get_student(session, student_number, lock=True)  # then the classes
             sections = lock_sections(session, [r.section_id for r in requests])
             now = self.ctx.now()  # after the lock: timestamps follow the order of arrival
             verdicts = self._judge(session, student, sections, requests, now)
@@ -242,7 +253,7 @@ class EnrolmentService:
         with audited(self.ctx, "drop", student_number, actor=actor,
                      detail=f"section {section_id}") as step:
             session = step.session
-            student = get_student(session, student_number)
+            student = get_student(session, student_number, lock=True)
             section = lock_sections(session, [section_id]).get(section_id)
             now = self.ctx.now()  # after the lock, like enrol
             if section is None:
@@ -337,6 +348,9 @@ class EnrolmentService:
             for enrolment in waiting:
                 if enrolment.id in skipped:
                     continue
+                # The student's own sessions may be enrolling right now: wait for them, then
+                # judge the timetable they committed (PostgreSQL; see get_student).
+                lock_students(session, [enrolment.student_id])
                 student = enrolment.student
                 state = StudentState.load(session, student)
                 reasons = [f"it clashes with class {other.class_number} ({mine.days_times})"
@@ -415,7 +429,7 @@ class EnrolmentService:
         with audited(self.ctx, "swap", student_number, actor=actor,
                      detail=f"section {from_section_id} for section {to_section_id}") as step:
             session = step.session
-            student = get_student(session, student_number)
+            student = get_student(session, student_number, lock=True)
             sections = lock_sections(session, [from_section_id, to_section_id])
             now = self.ctx.now()  # after the lock, like enrol
             old, new = sections.get(from_section_id), sections.get(to_section_id)

@@ -106,7 +106,7 @@ class ExamService:
         with audited(self.ctx, "exam_confirm", student_number, actor=actor,
                      detail=f"enrolment {enrolment_id}") as step:
             session = step.session
-            student = get_student(session, student_number)
+            student = get_student(session, student_number, lock=True)  # then the classes
             now = self.ctx.now()
             rows = _exam_rows(session, student_id=student.id, enrolment_id=enrolment_id)
             if not rows:
@@ -171,7 +171,7 @@ class ExamService:
         with audited(self.ctx, "exam_expire", student_number, actor=SYSTEM_ACTOR,
                      detail="unconfirmed exam enrolments") as step:
             session = step.session
-            student = get_student(session, student_number)
+            student = get_student(session, student_number, lock=True)  # then the classes
             candidates = _exam_rows(session, student_id=student.id, first_day=now.date(),
                                     last_day=now.date() + timedelta(days=EXAM_DEADLINE_DAYS))
             lock_sections(session, [s.id for _e, s, _d, _r in candidates])

@@ -128,7 +128,7 @@ class MinorService:
         with audited(self.ctx, "minor_apply", student_number, actor=actor,
                      detail=f"class {(class_number or '').strip()} ({code})") as step:
             session = step.session
-            student = get_student(session, student_number)
+            student = get_student(session, student_number, lock=True)  # then the classes
             section = self._minor(session, get_year(session, code), class_number)
             lock_sections(session, [section.id, *(c.id for c in section.children)])
             result = self._apply(session, student, section, self.ctx.now())
@@ -143,7 +143,7 @@ class MinorService:
         with audited(self.ctx, "minor_cancel", student_number, actor=actor,
                      detail=f"class {(class_number or '').strip()} ({code})") as step:
             session = step.session
-            student = get_student(session, student_number)
+            student = get_student(session, student_number, lock=True)  # then the classes
             section = self._minor(session, get_year(session, code), class_number)
             lock_sections(session, [section.id, *(c.id for c in section.children)])
             result = self._cancel(session, student, section, self.ctx.now())
@@ -159,7 +159,7 @@ class MinorService:
                      detail=f"class {(from_class or '').strip()} for class "
                             f"{(to_class or '').strip()} ({code})") as step:
             session = step.session
-            student = get_student(session, student_number)
+            student = get_student(session, student_number, lock=True)  # then the classes
             year = get_year(session, code)
             old, new = self._minor(session, year, from_class), self._minor(session, year, to_class)
             if old.id == new.id:
@@ -184,7 +184,7 @@ class MinorService:
                      detail=f"class {(class_number or '').strip()} ({code}): "
                             f"{'placed' if placed else 'not placed'}") as step:
             session = step.session
-            student = get_student(session, student_number)
+            student = get_student(session, student_number, lock=True)  # then the classes
             section = self._minor(session, get_year(session, code), class_number)
             lock_sections(session, [section.id, *(c.id for c in section.children)])
             now = self.ctx.now()
