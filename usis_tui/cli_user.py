@@ -2,8 +2,8 @@
 
 Commands that show or change one student's data (`usis timetable`, `usis audit`, `usis user`)
 take ``--user NAME`` (or USIS_USER): the command then signs in as NAME — password from
-USIS_PASSWORD, else a hidden prompt — with the same rules as the app (wrong passwords count,
-5 lock the account) and every service call goes through the access guard
+USIS_PASSWORD, else a hidden prompt — with the same rules as the app (failures count, and
+after 5 the name is refused for a while) and every service call goes through the access guard
 (services/access.py), so a student can only ask for their own data and a support member acts
 for the student named with ``--student``. Without ``--user`` the command runs as the local
 administrator: whoever can reach the database (its file, or its URL with credentials) already

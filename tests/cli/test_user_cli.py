@@ -20,14 +20,6 @@ SECRET = "Tr0ub4dor&3 horse"
 OTHER_SECRET = "another good one"
 
 
-@pytest.fixture(autouse=True)
-def fast_hashes(monkeypatch):
-    """Account hashes with small scrypt parameters (the real ones cost ~0.5 s each)."""
-    from usis_tui.services import auth
-
-    monkeypatch.setattr(auth, "ACCOUNT_N", 2**10)
-
-
 @pytest.fixture
 def demo(demo_db_url, demo_now):
     usis = Usis.open(demo_db_url, clock=lambda: demo_now)
@@ -90,7 +82,8 @@ def test_add_a_student_and_a_staff_member(demo, capsys, monkeypatch):
     assert (code, out) == (0, "Account helpdesk2 (support) created for helpdesk2.\n")
     assert usis.auth.login("s1111111", SECRET).name == "Nieuwe Student"
     assert usis.auth.login("helpdesk2", OTHER_SECRET).role == "support"
-    assert stored_hash(usis, "s1111111").startswith("scrypt$1024$8$1$")
+    # the parameters of every new hash (USIS_SCRYPT_N: 16384 in the tests, see conftest.py)
+    assert stored_hash(usis, "s1111111").startswith("scrypt$16384$8$1$")
     text = everything(usis)
     assert SECRET not in text and OTHER_SECRET not in text
 
@@ -237,12 +230,28 @@ def test_help_lists_the_commands(capsys, monkeypatch):
 
 
 def test_the_real_account_hash(demo, capsys, monkeypatch):
-    """Without the test shortcut: `usis user` stores N=2**17 hashes."""
-    from usis_tui.services import auth
-
-    monkeypatch.setattr(auth, "ACCOUNT_N", 2**17)
+    """Without the test shortcut (USIS_SCRYPT_N): `usis user` stores N=2**17 hashes."""
+    monkeypatch.delenv("USIS_SCRYPT_N")
     url, usis = demo
     assert run(capsys, monkeypatch, "user", "passwd", "trainer", "--password-stdin",
                "--db", url, stdin=SECRET)[0] == 0
     assert stored_hash(usis, "trainer").startswith("scrypt$131072$8$1$")
     assert usis.auth.login("trainer", SECRET).role == "trainer"
+
+
+@pytest.mark.parametrize("name", [
+    "Evil\x1b]0;PWNED\x07Name\x1b[31mRED",  # sets the terminal's title, then red
+    "Evil\x9b31mName",  # C1 CSI
+    "Two\nlines",
+    "Eva \u202egnp.exe",  # right-to-left override
+    "x" * 5039,
+], ids=["osc-ansi", "c1-csi", "newline", "rlo", "5039"])
+def test_add_refuses_a_hostile_name(demo, capsys, monkeypatch, name):
+    url, usis = demo
+    before = dump(usis.db)
+    line = one_line_error(run(capsys, monkeypatch, "user", "add", "helpdesk2", "--role",
+                              "support", "--name", name, "--password-stdin", "--db", url,
+                              stdin=SECRET), "Name: ")
+    assert "\x1b" not in line and "\x9b" not in line and "\u202e" not in line
+    assert len(line) < 200
+    assert dump(usis.db) == before

@@ -23,6 +23,7 @@ from .petitions import (
     PetitionDocument,
     PetitionEvent,
 )
+from .security import LoginThrottle, Setting
 from .sessions import SESSION_STATUSES, LoginSession
 
 __all__ = [
@@ -34,4 +35,5 @@ __all__ = [
     "Petition", "PetitionDocument", "PetitionEvent",
     "SESSION_STATUSES", "LoginSession",
     "EXAM_CONFIRMATION_STATUSES", "ExamConfirmation",
+    "LoginThrottle", "Setting",
 ]

@@ -245,6 +245,7 @@ NOBODY = Rule("NOBODY", _nobody)
 POLICY: Mapping[str, Rule] = {
     # log in, accounts
     "auth.login": ANYONE,
+    "auth.is_demo": ANYONE,  # the Login screen, before sign-in (raw facade)
     "auth.add_user": NOBODY,
     "auth.set_password": SELF,
     "auth.set_locked": SUPPORT_STUDENT_ACCOUNT,
