@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import create_engine, select
+from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 from textual.widgets import DataTable, Input
 
@@ -50,9 +50,8 @@ def read_at(url: str, subject: str):
 
 
 # ---------------------------------------------------------------- start-up and login
-async def test_startup_prepares_database_then_login(tmp_path):
-    url = f"sqlite:///{tmp_path / 'fresh.db'}"  # empty: the demo data is seeded on start-up
-    app = make_app(url)
+async def test_startup_prepares_database_then_login(demo_db_url):
+    app = make_app(demo_db_url)
     async with app.run_test(size=SIZE) as pilot:
         await wait_ready(pilot)
         assert isinstance(app.screen, LoginScreen)
@@ -63,6 +62,26 @@ async def test_startup_prepares_database_then_login(tmp_path):
         assert app.theme == "usis"
         await sign_in(pilot, "s1234567")
         assert isinstance(app.screen, MainMenuScreen)
+
+
+async def test_the_app_never_fills_an_empty_database(tmp_path):
+    """Only the CLI decides about the demo data (tests/cli/test_demo_cli.py): the app prepares
+    the schema of an empty database and shows Login, where nobody can sign in yet."""
+    url = f"sqlite:///{tmp_path / 'fresh.db'}"
+    app = make_app(url)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_ready(pilot)
+        assert isinstance(app.screen, LoginScreen)
+        await sign_in(pilot, "s1234567")
+        assert isinstance(app.screen, LoginScreen) and app.identity is None
+        assert "Your User ID and/or Password are invalid." in text_of(
+            app.screen.query_one("#login-problems"))
+    engine = create_engine(url)
+    try:
+        with Session(engine) as s:
+            assert s.scalar(select(func.count(Student.id))) == 0
+    finally:
+        engine.dispose()
 
 
 async def test_unusable_database_shows_one_line_error(tmp_path):
@@ -91,33 +110,35 @@ async def test_login_success_shows_main_menu_and_name(demo_db_url):
         assert "Welcome, Eva de Vries." in text_of(app.screen.query_one("#welcome"))
 
 
-async def test_login_failure_shows_service_message_and_counts(demo_db_url):
+async def test_login_failure_shows_the_same_message_for_unknown_names(demo_db_url):
     app = make_app(demo_db_url)
     async with app.run_test(size=SIZE) as pilot:
         await wait_ready(pilot)
         await sign_in(pilot, "s1234567", "wrong")
         assert isinstance(app.screen, LoginScreen)
-        shown = text_of(app.screen.query_one("#login-problems"))
-        assert "Your User ID and/or Password are invalid." in shown
-        assert "4 attempts left" in shown
+        wrong = text_of(app.screen.query_one("#login-problems"))
+        assert "Your User ID and/or Password are invalid." in wrong
+        assert "attempt" not in wrong  # no count that only real accounts get
         assert app.screen.query_one("#password", Input).value == ""
         assert app.identity is None
-    assert student_row(demo_db_url, "s1234567") == (1, None)
+        await sign_in(pilot, "s7777777", "wrong")
+        assert text_of(app.screen.query_one("#login-problems")) == wrong
+    assert student_row(demo_db_url, "s1234567") == (0, None)  # the account is not touched
 
 
-async def test_five_failures_lock_the_account(demo_db_url):
+async def test_five_failures_refuse_the_name_for_a_minute(demo_db_url):
     app = make_app(demo_db_url)
     async with app.run_test(size=SIZE) as pilot:
         await wait_ready(pilot)
         for _ in range(5):
             await sign_in(pilot, "s1234567", "wrong")
-        shown = text_of(app.screen.query_one("#login-problems"))
-        assert "locked after 5 failed attempts until 09:45" in shown
+        refused = ("Too many failed sign-in attempts for this User ID; try again after "
+                   f"{DEMO_NOW + timedelta(minutes=1):%H:%M}.")
+        assert refused in text_of(app.screen.query_one("#login-problems"))
         await sign_in(pilot, "s1234567", "demo")  # the right password does not help now
         assert isinstance(app.screen, LoginScreen) and app.identity is None
-        assert "locked" in text_of(app.screen.query_one("#login-problems"))
-    failed, locked_until = student_row(demo_db_url, "s1234567")
-    assert locked_until == DEMO_NOW + timedelta(minutes=15)
+        assert refused in text_of(app.screen.query_one("#login-problems"))
+    assert student_row(demo_db_url, "s1234567") == (0, None)
 
 
 async def test_staff_sign_in_gets_main_menu_but_no_student_pages(demo_db_url):

@@ -63,10 +63,11 @@ def test_catalogue_text_per_programme_and_class(demo_db_url):
 
 def test_db_init_and_reset(tmp_path):
     url = f"sqlite:///{tmp_path}/new/usis.db"
-    first = usis("db", "init", "--db", url)
+    first = usis("db", "init", "--demo", "--db", url)
     assert first.returncode == 0 and "Demo database ready" in first.stdout
     again = usis("db", "init", "--db", url)
     assert again.returncode == 0 and "Database ready" in again.stdout
+    assert "password: demo" not in again.stdout  # the accounts only when it made them
     empty = usis("db", "reset", "--empty", "--yes", "--db", url)
     assert empty.returncode == 0
     assert_one_line_error(usis("catalogue", "--db", url), "2026-2027")
