@@ -1,4 +1,5 @@
-"""`usis replay STEPS_FILE [--db URL] [--now ISO] [--out DIR]`: run a steps file headless.
+"""`usis replay STEPS_FILE [--db URL] [--now ISO] [--out DIR] [--write]`: run a steps file
+headless, on a throwaway copy of the database unless --write (usis_tui/dbcopy.py).
 
 The engine and the file format are in usis_tui/replay.py (and the README, "Replaying steps").
 Exit status: 0 every step passed, 1 a step could not be done (stderr names its line and why),
@@ -8,7 +9,9 @@ Exit status: 0 every step passed, 1 a step could not be done (stderr names its l
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -36,9 +39,17 @@ def _size(value: str) -> tuple[int, int]:
                    "(default: replay-<name of the steps file>).")
 @click.option("--size", default="120x40", show_default=True, metavar="WxH",
               help="Terminal size of the replay.")
+@click.option("--write", is_flag=True,
+              help="Replay on the database itself: its enrolments, drops and audit entries stay. "
+                   "Without it the replay works on a throwaway copy and changes nothing.")
 @click.pass_obj
-def replay_command(settings: Settings, steps_file: str, out_dir: str | None, size: str) -> None:
+def replay_command(settings: Settings, steps_file: str, out_dir: str | None, size: str,
+                   write: bool) -> None:
     """Replay a steps file headless at a frozen date, with an SVG screenshot after every step.
+
+    It works on a throwaway copy of the database (SQLite: a backup of the file; PostgreSQL: a
+    new database made from it), so reproducing a student's problem does not change the
+    student's record; --write replays on the database itself.
 
     One step per line (# comments, "quoted values"):
 
@@ -52,7 +63,7 @@ def replay_command(settings: Settings, steps_file: str, out_dir: str | None, siz
     os.environ["TEXTUAL_ANIMATIONS"] = "none"  # before Textual is imported: stable screenshots
     dims = _size(size)
     path = Path(steps_file)
-    from .replay import StepsError, format_result, parse_steps, replay_sync
+    from .replay import StepsError, format_result, parse_steps
 
     try:
         text = path.read_text(encoding="utf-8")
@@ -70,25 +81,29 @@ def replay_command(settings: Settings, steps_file: str, out_dir: str | None, siz
         )
         error.exit_code = 2
         raise error from None
+    settings.check()  # a bad option copies or opens no database
     now = settings.frozen or settings.moment()
     out = Path(out_dir) if out_dir else Path(f"replay-{path.stem}")
     url = settings.url
-    from .bootstrap import ensure_database
-    from .db import Database
+    from .db import mask_url
 
-    db = Database(url)
-    try:
-        if not db.has_schema():
-            click.echo("Preparing the demo database (first start)…", err=True)
-        ensure_database(db, now)
-    finally:
-        db.dispose()
-    from .replay import _safe_url
+    shown = mask_url(url)
+    where = (f"on {shown} itself (--write)" if write else
+             f"on a copy of {shown}; the database itself is not changed")
+    click.echo(f"Replaying {steps_file} ({len(steps)} steps) at {now:%Y-%m-%dT%H:%M} "
+               f"({dims[0]}x{dims[1]}) {where}. Screenshots in {out}/")
+    run = {"steps": steps, "now": now, "out_dir": out, "size": dims, "steps_file": steps_file}
+    if write:
+        report = _replay_on(settings, url, shown, **run)
+    else:
+        from .dbcopy import throwaway_copy
 
-    click.echo(f"Replaying {steps_file} ({len(steps)} steps) on {_safe_url(url)} at "
-               f"{now:%Y-%m-%dT%H:%M} ({dims[0]}x{dims[1]}); screenshots in {out}/")
-    report = replay_sync(steps, database_url=url, now=now, out_dir=out, size=dims,
-                         steps_file=steps_file, echo=click.echo)
+        def warn(line: str) -> None:
+            click.echo(f"usis: warning: {line}", err=True)
+
+        with throwaway_copy(url, warn=warn) as copy:
+            click.echo(f"The copy is {copy.how}; it is deleted afterwards.")
+            report = _replay_on(settings, copy.url, f"the copy of {shown}", copy_of=url, **run)
     for result in report.steps:
         if result.status == "not run":
             click.echo(format_result(result))
@@ -102,3 +117,25 @@ def replay_command(settings: Settings, steps_file: str, out_dir: str | None, siz
                f"({done} of {len(report.steps)} steps passed; {out / 'summary.json'})")
     raise UsisError(f"replay failed at {steps_file} line {report.failed_line}{what}: "
                     f"{report.failure}")
+
+
+def _replay_on(settings: Settings, url: str, shown: str, *, now: datetime, **run: Any):
+    """Prepare the database at ``url`` as `usis` would (a copy holds the same rows, so it gets
+    the demo data exactly when the original would) and replay on it; errors name it as
+    ``shown`` (masked: never a password, nor a copy's temporary name)."""
+    from .bootstrap import ensure_database
+    from .db import Database
+    from .replay import replay_sync
+
+    try:
+        db = Database(url)
+        try:
+            demo = settings.wants_demo(db)
+            if demo and not db.has_schema():
+                click.echo("Preparing the demo database (first start)…", err=True)
+            ensure_database(db, now, demo=demo)
+        finally:
+            db.dispose()
+    except UsisError as exc:
+        raise UsisError(str(exc).replace(url, shown)) from None
+    return replay_sync(database_url=url, now=now, echo=click.echo, **run)

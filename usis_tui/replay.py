@@ -282,7 +282,8 @@ class StepResult(BaseModel):
 
 class ReplayReport(BaseModel):
     steps_file: str
-    database: str
+    database: str  # masked: never a password
+    on_copy: bool = False  # replayed on a throwaway copy of ``database`` (not --write)
     now: str
     size: tuple[int, int]
     passed: bool
@@ -659,10 +660,12 @@ class Replayer:
 async def replay(steps: Sequence[Step], *, database_url: str, now: datetime,
                  out_dir: Path | None = None, size: tuple[int, int] = SIZE,
                  steps_file: str = "", echo: Callable[[str], None] | None = None,
-                 ) -> ReplayReport:
+                 copy_of: str | None = None) -> ReplayReport:
     """Run the steps in a headless UsisApp; one SVG per step in ``out_dir``; stops at the first
-    step that fails. ``echo`` gets one line per step as it finishes."""
+    step that fails. ``echo`` gets one line per step as it finishes. ``copy_of``: the database
+    that ``database_url`` is a throwaway copy of (the report names that one)."""
     from .app import UsisApp
+    from .db import mask_url
 
     app = UsisApp(database_url=database_url, now=now)
     results: list[StepResult] = []
@@ -699,8 +702,11 @@ async def replay(steps: Sequence[Step], *, database_url: str, now: datetime,
                 echo(format_result(result))
             if status == "failed":
                 failure = (step.line, message)
+    if app._usis is not None:  # its connections end now (a copy is dropped next)
+        app._usis.close()
     report = ReplayReport(
-        steps_file=steps_file, database=_safe_url(database_url), now=now.isoformat(),
+        steps_file=steps_file, database=mask_url(copy_of or database_url),
+        on_copy=copy_of is not None, now=now.isoformat(),
         size=size, passed=failure is None, failed_line=failure[0] if failure else None,
         failure=failure[1] if failure else None, steps=results)
     if out_dir is not None:
@@ -720,15 +726,6 @@ def format_result(r: StepResult) -> str:
     if r.message:
         text += f"  — {r.message}"
     return text
-
-
-def _safe_url(url: str) -> str:
-    try:
-        from sqlalchemy.engine import make_url
-
-        return make_url(url).render_as_string(hide_password=True)
-    except Exception:  # noqa: BLE001 - only for display
-        return url
 
 
 # ---------------------------------------------------------------------- audit → steps

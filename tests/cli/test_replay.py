@@ -45,8 +45,22 @@ def usis(capsys, *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def replay(capsys, steps: Path, db_url: str, out: Path) -> tuple[int, str, str]:
-    return usis(capsys, "replay", str(steps), "--db", db_url, "--now", NOW, "--out", str(out))
+def replay(capsys, steps: Path, db_url: str, out: Path, *more: str) -> tuple[int, str, str]:
+    return usis(capsys, "replay", str(steps), "--db", db_url, "--now", NOW, "--out", str(out),
+                *more)
+
+
+def whole(db_url: str) -> dict[str, list[tuple]]:
+    """Every row of every table, the audit trail included."""
+    from factories import dump
+
+    from usis_tui.db import Database
+
+    db = Database(db_url)
+    try:
+        return dump(db, audit=True)
+    finally:
+        db.dispose()
 
 
 def summary(out: Path) -> dict:
@@ -68,13 +82,20 @@ def status_of(db_url: str, number: str) -> str | None:
 
 # ---------------------------------------------------------------------- the example
 def test_example_replays_and_matches_its_screenshots(demo_db_url, tmp_path, capsys, snapshot):
+    """On a throwaway copy: the enrolment happens there (screenshots), the database itself is
+    not changed, not even its audit trail."""
     out = tmp_path / "out"
     assert status_of(demo_db_url, "1052") is None
+    before = whole(demo_db_url)
     code, stdout, stderr = replay(capsys, EXAMPLE, demo_db_url, out)
     assert code == 0, stdout + stderr
+    assert stdout.splitlines()[0] == (
+        f"Replaying {EXAMPLE} (9 steps) at 2026-11-23T09:30 (120x40) on a copy of "
+        f"{demo_db_url}; the database itself is not changed. Screenshots in {out}/")
     assert "PASSED: 9 of 9 steps" in stdout
     report = summary(out)
     assert report["passed"] is True and report["failed_line"] is None
+    assert report["database"] == demo_db_url and report["on_copy"] is True
     assert report["now"] == "2026-11-23T09:30:00" and report["size"] == [120, 40]
     assert [s["line"] for s in report["steps"]] == [5, 6, 7, 8, 9, 10, 11, 12, 13]
     assert all(s["status"] == "passed" for s in report["steps"])
@@ -86,7 +107,8 @@ def test_example_replays_and_matches_its_screenshots(demo_db_url, tmp_path, caps
                      "08-press-finish-enrolling.svg",
                      "09-expect-success-this-class-has-been-added.svg"]
     assert sorted(p.name for p in out.glob("*.svg")) == names
-    assert status_of(demo_db_url, "1052") == "enrolled"  # it really happened
+    assert status_of(demo_db_url, "1052") is None  # it happened on the copy only
+    assert whole(demo_db_url) == before
     svg = snapshot.use_extension(SVGImageSnapshotExtension)
     for name in names:
         text = (out / name).read_text(encoding="utf-8")
@@ -185,7 +207,16 @@ def test_parse_and_render_round_trip():
 
 # ---------------------------------------------------------------------- audit → steps
 def test_steps_from_audit_round_trip(demo_db_url, _demo_template, tmp_path, capsys):
-    assert replay(capsys, EXAMPLE, demo_db_url, tmp_path / "first")[0] == 0
+    before = whole(demo_db_url)
+    code, stdout, _ = replay(capsys, EXAMPLE, demo_db_url, tmp_path / "first", "--write")
+    assert code == 0
+    assert stdout.splitlines()[0].endswith(
+        f"on {demo_db_url} itself (--write). Screenshots in {tmp_path / 'first'}/")
+    assert summary(tmp_path / "first")["on_copy"] is False
+    after = whole(demo_db_url)  # --write: the enrolment and its audit entries stay
+    assert after != before
+    assert len(after["enrolment"]) == len(before["enrolment"]) + 1
+    assert len(after["audit_entry"]) > len(before["audit_entry"])
     code, audit_json, _ = usis(capsys, "audit", "--student", "s1234567", "--json",
                                "--db", demo_db_url, "--now", NOW)
     assert code == 0
@@ -210,7 +241,8 @@ def test_steps_from_audit_round_trip(demo_db_url, _demo_template, tmp_path, caps
     shutil.copyfile(_demo_template[0], fresh)
     exported = tmp_path / "from-audit.steps"
     exported.write_text(text, encoding="utf-8")
-    code, stdout, stderr = replay(capsys, exported, f"sqlite:///{fresh}", tmp_path / "second")
+    code, stdout, stderr = replay(capsys, exported, f"sqlite:///{fresh}", tmp_path / "second",
+                                  "--write")
     assert code == 0, stdout + stderr + text
     assert status_of(f"sqlite:///{fresh}", "1052") == "enrolled"
 
@@ -247,7 +279,7 @@ def test_a_drop_with_its_reason_round_trips_through_the_audit(demo_db_url, _demo
                      'type "Reason" "Workload too high"\ntype "Explanation" "Too many courses"\n'
                      'press "Yes"\nexpect "Success: Class 2032 has been dropped"\n',
                      encoding="utf-8")
-    code, stdout, stderr = replay(capsys, steps, demo_db_url, tmp_path / "first")
+    code, stdout, stderr = replay(capsys, steps, demo_db_url, tmp_path / "first", "--write")
     assert code == 0, stdout + stderr
     assert status_of(demo_db_url, "2032") is None
     from usis_tui.services import Usis
@@ -263,6 +295,7 @@ def test_a_drop_with_its_reason_round_trips_through_the_audit(demo_db_url, _demo
     shutil.copyfile(_demo_template[0], fresh)
     exported = tmp_path / "exported.steps"
     exported.write_text(text, encoding="utf-8")
-    code, stdout, stderr = replay(capsys, exported, f"sqlite:///{fresh}", tmp_path / "second")
+    code, stdout, stderr = replay(capsys, exported, f"sqlite:///{fresh}", tmp_path / "second",
+                                  "--write")
     assert code == 0, stdout + stderr + text
     assert status_of(f"sqlite:///{fresh}", "2032") is None
