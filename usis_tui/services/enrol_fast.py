@@ -365,10 +365,10 @@ def enrol_fast(service, student_number: str, requests: Sequence[EnrolRequest], *
 
         # 2. Write: lock, re-read what others can change, judge, write, commit.
         conn.begin_write()
-        if not conn.sqlite:  # (SQLite: BEGIN IMMEDIATE holds every other writer already)
-            if not conn.all(db.prepared("fast.lock_student", _lock_student_stmt),
-                            {"st": student_id}):
-                return None  # the student was removed meanwhile: the ORM path says so
+        # the student's row first (SQLite: BEGIN IMMEDIATE holds every other writer already)
+        if not conn.sqlite and not conn.all(db.prepared("fast.lock_student", _lock_student_stmt),
+                                            {"st": student_id}):
+            return None  # the student was removed meanwhile: the ORM path says so
         locked = sorted(ids)
         n, params, fields = _bucket(locked)
         rows = conn.all(db.prepared(("fast.lock", n), lambda: _lock_stmt(n)), params, fields)
