@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -17,6 +18,19 @@ os.environ["TEXTUAL_ANIMATIONS"] = "none"
 os.environ.setdefault("TEXTUAL_DEBUG", "0")
 os.environ.pop("USIS_DATABASE_URL", None)
 os.environ.pop("USIS_NOW", None)
+# One scrypt cost for every hash the tests make (demo seed, factories, `usis user`): 2**14
+# (16 MiB) instead of the 2**17 default, so that the many logins stay quick.
+os.environ["USIS_SCRYPT_N"] = "16384"
+
+# The uSis log (unexpected failures, usis_tui/failures.py) of this test run, not the user's.
+os.environ.setdefault("USIS_LOG_DIR", tempfile.mkdtemp(prefix="usis-test-log-"))
+
+
+@pytest.fixture(autouse=True)
+def _own_downloads_folder(tmp_path_factory, monkeypatch):
+    """Files the app delivers (exports) land in a folder of the test, not in ~/Downloads."""
+    monkeypatch.setenv("XDG_DOWNLOAD_DIR", str(tmp_path_factory.mktemp("Downloads")))
+
 
 # Monday of a teaching week in the demo academic year 2026-2027.
 DEMO_NOW = datetime(2026, 11, 23, 9, 30)

@@ -12,16 +12,22 @@ prints one line on stderr and exits non-zero.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import stat
 import sys
+import tempfile
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import click
 
 from . import __version__
 from .errors import UsisError
+from .text import raw_stream
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -33,6 +39,7 @@ class Settings:
     def __init__(self) -> None:
         self.db: str | None = None
         self.now: str | None = None
+        self.demo = False  # usis --demo
         Settings.current = self
 
     @property
@@ -52,6 +59,34 @@ class Settings:
 
         return make_clock(self.frozen)()
 
+    @property
+    def default_database(self) -> bool:
+        """No --db and no USIS_DATABASE_URL: the embedded database in the user data folder."""
+        import os
+
+        return self.db is None and not os.environ.get("USIS_DATABASE_URL")
+
+    def check(self) -> None:
+        """Every setting that can be wrong, before any database is touched (ConfigError)."""
+        from .services.auth import scrypt_n
+
+        try:
+            self.frozen  # noqa: B018 - --now, else USIS_NOW
+        except UsisError as exc:
+            if self.now is None:  # from the environment: say where it came from
+                raise type(exc)(f"USIS_NOW: {exc}") from None
+            raise
+        scrypt_n()  # USIS_SCRYPT_N
+
+    def wants_demo(self, db) -> bool:
+        """Fill ``db`` with the demo data? Only when asked (``usis --demo``), or for the default
+        embedded database on its first start (never used, not made empty on purpose)."""
+        if self.demo:
+            return True
+        from .bootstrap import first_start
+
+        return self.default_database and first_start(db)
+
 
 def common_options(fn: Callable) -> Callable:
     """--db and --now, accepted both before and after a subcommand."""
@@ -59,6 +94,10 @@ def common_options(fn: Callable) -> Callable:
     def remember(attr: str):
         def callback(ctx: click.Context, _param, value):
             if value is not None:
+                if attr == "now":  # checked at once: before any command opens a database
+                    from .clock import parse_now
+
+                    parse_now(value)
                 setattr(ctx.ensure_object(Settings), attr, value)
             return value
         return callback
@@ -94,19 +133,38 @@ def _max_sessions(_ctx: click.Context, _param, value: int | None) -> int | None:
     return value
 
 
+def _demo(ctx: click.Context, _param, value: bool) -> bool:
+    if value:
+        ctx.ensure_object(Settings).demo = True
+    return value
+
+
+#: the commands that start the app and so can fill an empty database with the demo data
+DEMO_COMMANDS = (None, "serve")
+
+
 @click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="usis")
 @click.option("--max-sessions", type=click.IntRange(min=1), metavar="N", expose_value=False,
               callback=_max_sessions, help="At most N students use uSis at once; the others "
               "wait in the opening queue (default: USIS_MAX_SESSIONS, else no limit).")
+@click.option("--demo", is_flag=True, expose_value=False, callback=_demo,
+              help="Fill an empty database with the demo catalogue and accounts (password "
+                   "demo) before starting; also for `usis --demo serve`. Without it only the "
+                   "default database is filled, on its first start.")
 @common_options
 @click.pass_context
 def cli(ctx: click.Context) -> None:
     """uSis in the terminal: Leiden University course and exam enrolment.
 
-    Without a command, launches the app (log in as s1234567, password demo).
+    Without a command, launches the app. The default database is filled with the demo data on
+    its first start (log in as s1234567, password demo); any other starts as it is.
     """
     settings = ctx.ensure_object(Settings)
+    if settings.demo and ctx.invoked_subcommand not in DEMO_COMMANDS:
+        raise click.UsageError(f"--demo starts the app on the demo data (usis --demo, usis "
+                               f"--demo serve); for `usis {ctx.invoked_subcommand}` use "
+                               "`usis db init --demo` first.")
     if ctx.invoked_subcommand is None:
         launch(settings)
 
@@ -114,11 +172,13 @@ def cli(ctx: click.Context) -> None:
 def launch(settings: Settings) -> None:
     from .bootstrap import ensure_database
 
+    settings.check()  # a bad option creates no database
     db = open_db(settings)
     try:
-        if not db.has_schema():
+        demo = settings.wants_demo(db)
+        if demo and not db.has_schema():
             click.echo("Preparing the demo database (first start)…", err=True)
-        ensure_database(db, settings.moment())
+        ensure_database(db, settings.moment(), demo=demo)
     finally:
         db.dispose()
     from .app import UsisApp
@@ -134,30 +194,58 @@ def db() -> None:
 
 @db.command("init")
 @common_options
-@click.option("--demo/--empty", default=True, show_default=True,
-              help="Fill an empty database with the demo catalogue and accounts.")
+@click.option("--demo/--empty", default=None,
+              help="Fill an empty database with the demo catalogue and accounts (password "
+                   "demo), or keep it empty. Default: --demo only for the default database "
+                   "on its first start.")
 @click.option("--size", type=click.IntRange(min=1), default=None, metavar="N",
               help="With --demo: at least N class sections (e.g. 50000 for benchmarks).")
 @click.pass_obj
-def db_init(settings: Settings, demo: bool, size: int | None) -> None:
-    """Create the schema (and the demo data) if the database is empty."""
-    from .bootstrap import ensure_database
+def db_init(settings: Settings, demo: bool | None, size: int | None) -> None:
+    """Create or upgrade the schema; fill an empty database with the demo data if asked."""
+    from .bootstrap import ensure_database, is_blank, mark_empty_on_purpose
+    from .db import mask_url
 
+    if size and demo is False:
+        raise click.UsageError("--size goes with --demo (the demo catalogue's size).")
+    settings.check()  # a bad option creates no database
     database = open_db(settings)
     try:
-        if size:
-            seeded = _seed_with_progress(database, settings, size) if _is_empty(database) else None
-        else:
-            seeded = ensure_database(database, settings.moment(), demo=demo)
+        if demo is None:
+            demo = bool(size) or settings.wants_demo(database)
+        with _progress(size) as progress:
+            seeded = ensure_database(database, settings.moment(), demo=demo, size=size,
+                                     progress=progress)
         if seeded:
-            _report(seeded, database.url)
+            _report(seeded, database.url)  # the demo accounts: only when they were made now
+        elif is_blank(database):
+            if not demo:
+                mark_empty_on_purpose(database)
+            click.echo(f"Empty database ready at {mask_url(database.url)}: add accounts with "
+                       "`usis user add`.")
         else:
-            from .bootstrap import prepare_schema
-
-            prepare_schema(database)
-            click.echo(f"Database ready at {database.url}.")
+            click.echo(f"Database ready at {mask_url(database.url)}.")
     finally:
         database.dispose()
+
+
+@contextlib.contextmanager
+def _progress(size: int | None):
+    """A progress callback for seed_demo: a bar on stderr for a large catalogue (--size)."""
+    if not size:
+        yield None
+        return
+    with click.progressbar(length=100, label="Writing the demo catalogue",
+                           file=raw_stream(sys.stderr),  # the bar's cursor codes, our text
+                           show_percent=True) as bar:
+        state = {"pct": 0}
+
+        def progress(done: int, total: int) -> None:
+            pct = int(done * 100 / max(total, 1))
+            if pct > state["pct"]:
+                bar.update(pct - state["pct"])
+                state["pct"] = pct
+        yield progress
 
 
 @db.command("reset")
@@ -172,6 +260,7 @@ def db_reset(settings: Settings, demo: bool, size: int | None, yes: bool) -> Non
     """Delete everything and start again (all enrolments are lost)."""
     from .bootstrap import database_problem
 
+    settings.check()  # a bad option creates no database
     if not yes and sys.stdin.isatty():
         click.confirm(f"Delete every row in {settings.url}?", abort=True)
     database = open_db(settings)
@@ -189,41 +278,25 @@ def db_reset(settings: Settings, demo: bool, size: int | None, yes: bool) -> Non
         if demo:
             _report(_seed_with_progress(database, settings, size), database.url)
         else:
+            from .bootstrap import mark_empty_on_purpose
+
+            mark_empty_on_purpose(database)  # no later start fills it with the demo data
             click.echo(f"Empty database ready at {database.url}.")
     finally:
         database.dispose()
 
 
-def _is_empty(database) -> bool:
-    from sqlalchemy import func, select
-
-    from .models import Student
-
-    if not database.has_schema():
-        return True
-    with database.read() as session:
-        return not session.scalar(select(func.count(Student.id)))
-
-
 def _seed_with_progress(database, settings: Settings, size: int | None):
     from .data.demo import seed_demo
 
-    if not size:
-        return seed_demo(database, settings.moment())
-    with click.progressbar(length=100, label="Writing the demo catalogue", file=sys.stderr,
-                           show_percent=True) as bar:
-        state = {"pct": 0}
-
-        def progress(done: int, total: int) -> None:
-            pct = int(done * 100 / max(total, 1))
-            if pct > state["pct"]:
-                bar.update(pct - state["pct"])
-                state["pct"] = pct
+    with _progress(size) as progress:
         return seed_demo(database, settings.moment(), size=size, progress=progress)
 
 
 def _report(summary, url: str) -> None:
-    click.echo(f"Demo database ready at {url}: {summary.programmes} programmes, "
+    from .db import mask_url
+
+    click.echo(f"Demo database ready at {mask_url(url)}: {summary.programmes} programmes, "
                f"{summary.courses} courses, {summary.sections} class sections, "
                f"{summary.students} students, academic year {summary.academic_year}.")
     click.echo("Log in as s1234567 (student), s7654321 (master), support, board or trainer; "
@@ -289,8 +362,11 @@ def _class_json(c) -> dict[str, Any]:
               help="The student, e.g. s1234567.")
 @click.option("--week", metavar="WEEK",
               help="Week to print: 48, 2026-W48 or a date (default: this week).")
-@click.option("--ics", "ics_path", metavar="FILE", type=click.Path(dir_okay=False),
-              help="Write the timetable as an iCalendar (.ics) file instead of printing a week.")
+@click.option("--ics", "ics_path", metavar="FILE",
+              help="Write the timetable as an iCalendar (.ics) file instead of printing a week "
+                   "('-' for standard output). An existing file is not replaced without "
+                   "--force, and only a regular file ever is.")
+@click.option("--force", is_flag=True, help="With --ics: replace FILE if it is a regular file.")
 @click.option("--include", "include", metavar="KINDS", default="",
               help="Also show/export these kinds, comma separated: waitlisted, planned "
                    "(enrolled classes are always included).")
@@ -298,7 +374,7 @@ def _class_json(c) -> dict[str, Any]:
 @user_option
 @click.pass_obj
 def timetable(settings: Settings, student_number: str, week: str | None, ics_path: str | None,
-              include: str, exams: bool, user: str | None) -> None:
+              force: bool, include: str, exams: bool, user: str | None) -> None:
     """MyTimetable: print a student's week, the exam schedule, or export an .ics file."""
     from .services import Usis
     from .services.timetable import KINDS, parse_week
@@ -317,9 +393,16 @@ def timetable(settings: Settings, student_number: str, week: str | None, ics_pat
         usis = sign_in(usis, user, student=student_number)
         student = student_number.strip().lower()
         if ics_path is not None:
-            result = usis.timetable.export(student, ics_path, kinds=kinds)
+            if ics_path != "-":
+                check_new_file(ics_path, force=force)  # before any work, and again at write
+            result = usis.timetable.export(student, kinds=kinds)
+            if ics_path == "-":
+                sys.stdout.buffer.write(result.data)
+                sys.stdout.flush()
+                return
+            target = write_new_file(ics_path, result.data, force=force)
             click.echo(f"Wrote {result.events} events ({', '.join(result.kinds)}) to "
-                       f"{result.path}.")
+                       f"{target}.")
             return
         if exams:
             lines = usis.timetable.exams(student)
@@ -332,6 +415,57 @@ def timetable(settings: Settings, student_number: str, week: str | None, ics_pat
         _print_exams(student, lines)
     else:
         _print_week(view)
+
+
+def check_new_file(path: str, *, force: bool) -> Path:
+    """Where a command may write ``path``: a new file, or (with ``force``) an existing regular
+    file — never a device, a FIFO, a folder or a symbolic link (``/dev/full``, the database).
+    Raises UsisError (one line) otherwise."""
+    target = Path(os.path.expanduser(path))
+    try:
+        info = target.lstat()
+    except FileNotFoundError:
+        if not target.parent.is_dir():
+            raise UsisError(f"Cannot write {target}: the folder {target.parent} does not "
+                            "exist.") from None
+        return target
+    except OSError as exc:
+        raise UsisError(f"Cannot write {target}: {exc.strerror or exc}.") from None
+    if not stat.S_ISREG(info.st_mode):
+        kind = ("a folder" if stat.S_ISDIR(info.st_mode) else
+                "a symbolic link" if stat.S_ISLNK(info.st_mode) else "not a regular file")
+        raise UsisError(f"{target} is {kind}: give the name of a new file.")
+    if not force:
+        raise UsisError(f"{target} already exists: choose another name, or add --force to "
+                        "replace it.")
+    return target
+
+
+def write_new_file(path: str, data: bytes, *, force: bool) -> Path:
+    """Write ``data`` to ``path`` under the rules of :func:`check_new_file`: a new file is
+    created exclusively (O_EXCL, so nothing that appeared meanwhile is overwritten); a replaced
+    regular file is swapped in whole (a temporary file, then rename)."""
+    target = check_new_file(path, force=force)
+    try:
+        if not target.exists():
+            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+            return target
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+        try:
+            with os.fdopen(fd, "wb") as out:
+                out.write(data)
+            os.replace(tmp, target)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except FileExistsError:
+        raise UsisError(f"{target} already exists: choose another name, or add --force to "
+                        "replace it.") from None
+    except OSError as exc:
+        raise UsisError(f"Cannot write {target}: {exc.strerror or exc}.") from None
+    return target
 
 
 def _print_week(view) -> None:
@@ -444,7 +578,20 @@ def _one_line(exc: UsisError) -> str:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """Entry point: one clear line on stderr for every error, never a traceback."""
+    """Entry point: one clear line on stderr for every error, never a traceback. Everything
+    printed passes through usis_tui.text.CleanStream: a name or a title holding terminal
+    escapes is shown, not obeyed."""
+    from .text import CleanStream
+
+    out, err = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = CleanStream(out), CleanStream(err)
+    try:
+        _main(argv)
+    finally:
+        sys.stdout, sys.stderr = out, err
+
+
+def _main(argv: list[str] | None) -> None:
     from sqlalchemy.exc import SQLAlchemyError
 
     try:
@@ -461,13 +608,20 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(EXIT_ERROR)
     except SQLAlchemyError as exc:
         from .bootstrap import database_problem
-        from .db import resolve_database_url
+        from .db import mask_url, resolve_database_url
 
         url = resolve_database_url(Settings.current.db if Settings.current else None)
-        click.echo(f"usis: error: {database_problem(url, exc)}", err=True)
+        click.echo(f"usis: error: {database_problem(mask_url(url), exc)}", err=True)
         sys.exit(EXIT_ERROR)
     except KeyboardInterrupt:
         sys.exit(130)
     except OSError as exc:
         click.echo(f"usis: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
+        sys.exit(EXIT_ERROR)
+    except Exception as exc:  # noqa: BLE001 - a bug: one line, the detail in the log
+        from .failures import log_failure
+
+        reference = log_failure(exc, "usis " + " ".join((argv or sys.argv[1:])[:1]))
+        click.echo(f"usis: error: something went wrong (reference {reference}; the details are "
+                   "in the uSis log).", err=True)
         sys.exit(EXIT_ERROR)

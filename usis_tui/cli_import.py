@@ -17,6 +17,7 @@ import click
 
 from .cli import Settings, common_options
 from .errors import UsisError
+from .text import raw_stream
 
 
 def _usis(settings: Settings, *, need_schema: bool = True):
@@ -74,7 +75,8 @@ def import_command(settings: Settings, csv_file: str, check: bool, max_bytes: in
             bar = bars.get(stage)
             if bar is None:
                 label = "Checking rows " if stage == "check" else "Writing classes"
-                bar = click.progressbar(length=total, label=label, file=sys.stderr,
+                # the bar's own cursor codes go to the terminal as they are (text is ours)
+                bar = click.progressbar(length=total, label=label, file=raw_stream(sys.stderr),
                                         show_percent=True, show_pos=True)
                 bar.__enter__()
                 bar._done = 0  # type: ignore[attr-defined]

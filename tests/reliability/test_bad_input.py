@@ -16,7 +16,7 @@ import sqlite3
 import subprocess
 import sys
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Callable
 
@@ -109,12 +109,13 @@ SERVICE_CASES = [
     Case("search-unknown-programme", search(programme="Underwater Basket Weaving"), result=True),
     Case("search-bad-year", lambda u: u.catalogue.search(
         SearchCriteria(academic_year=SQL, title="data")), ("unknown_year",)),
-    # login fields (a wrong password counts towards the lock: the student row may change)
+    # login fields (a failure counts in the sign-in throttle, under a keyed hash of the name)
     Case("login-empty", lambda u: u.auth.login("", ""), ("missing_credentials",)),
     *[Case(f"login-user-{name}", lambda u, v=v: u.auth.login(v, "demo"),
-           ("invalid_credentials",)) for name, v in BAD_TEXT.items()],
+           ("invalid_credentials",), changes={"login_throttle", "setting"})
+      for name, v in BAD_TEXT.items()],
     Case("login-password-10kB", lambda u: u.auth.login(STUDENT, TEN_KB),
-         ("invalid_credentials",), changes={"student"}),
+         ("invalid_credentials",), changes={"login_throttle", "setting"}),
     # drop / swap / cart selection
     Case("drop-unknown-class", lambda u: u.enrolment.drop(STUDENT, 999_999), ("unknown_class",)),
     Case("swap-unknown-classes", lambda u: u.enrolment.swap(STUDENT, 999_999, 999_998),
@@ -132,6 +133,10 @@ SERVICE_CASES = [
         MASTER, external(course_start="01-01-2020")), ("after_course_start",)),
     Case("petition-start-not-a-date", lambda u: u.petitions.submit(
         MASTER, external(course_start="2027-13-45")), ("course_start_not_a_date",)),
+    *[Case(f"petition-start-{name}", lambda u, v=v: u.petitions.submit(
+        MASTER, external(course_start=v)), ("course_start_not_a_date",))
+      for name, v in {"year-9999": "31-12-9999", "year-2201": "01-01-2201",
+                      "iso-9999": "9999-12-31"}.items()],
     Case("petition-url-unknown-scheme", lambda u: u.petitions.submit(
         MASTER, external(course_url="ftp://studiegids.uva.nl/air")), ("course_url_invalid",)),
     Case("petition-url-javascript", lambda u: u.petitions.submit(
@@ -254,6 +259,20 @@ CLI_CASES = {
     "catalogue-programme-10kB": ["catalogue", "--programme", TEN_KB],
     "now-garbage": ["--now", "yesterday-ish", "catalogue"],
     "now-impossible-date": ["--now", "2026-02-30T09:00", "catalogue"],
+    # dates outside 1900-2200, also with an offset that would overflow when converted
+    "now-year-9999": ["--now", "9999-12-31T23:00", "catalogue"],
+    "now-year-9999-offset": ["--now", "9999-12-31T23:00-05:00", "catalogue"],
+    "now-year-1-offset": ["--now", "0001-01-01T00:00+05:00", "catalogue"],
+    "now-year-1899": ["--now", "1899-12-31T12:00", "catalogue"],
+    "now-year-2201-timetable": ["--now", "2201-01-01T09:00", "timetable", "--student", STUDENT],
+    "timetable-week-9999-12-31": ["timetable", "--student", STUDENT, "--week", "9999-12-31"],
+    "timetable-week-9999-W52": ["timetable", "--student", STUDENT, "--week", "9999-W52"],
+    "timetable-week-1899": ["timetable", "--student", STUDENT, "--week", "1899-12-25"],
+    "audit-since-9999-offset": ["audit", "--student", STUDENT, "--since",
+                                "9999-12-31T23:00+05:00"],
+    "audit-until-year-1-offset": ["audit", "--student", STUDENT, "--until",
+                                  "0001-01-01T00:00+05:00"],
+    "audit-since-2201": ["audit", "--student", STUDENT, "--since", "2201-01-01"],
     "timetable-unknown-student": ["timetable", "--student", "s0000000"],
     "timetable-student-emoji": ["timetable", "--student", EMOJI],
     "timetable-week-99": ["timetable", "--student", STUDENT, "--week", "99"],
@@ -283,6 +302,64 @@ def test_cli_bad_option_is_one_line_and_changes_nothing(argv, demo_db_url, capsy
     check_message(err)
     assert err.startswith("usis: error:"), err
     assert sha256(path) == before
+
+
+@pytest.mark.parametrize("value", ["9999-12-31T23:00", "0001-01-01T00:00+05:00", "1899-06-01"])
+def test_usis_now_outside_the_years_is_one_line(value, demo_db_url, capsys, monkeypatch):
+    """USIS_NOW is checked like --now: one line, not an OverflowError deep inside."""
+    monkeypatch.setenv("USIS_NOW", value)
+    path = Path(demo_db_url.removeprefix("sqlite:///"))
+    before = sha256(path)
+    code, err = run_cli(["--db", demo_db_url, "timetable", "--student", STUDENT], capsys)
+    assert code == 1, err
+    check_message(err)
+    assert "is outside the years 1900-2200 that uSis works with." in err, err
+    assert sha256(path) == before
+
+
+def _clock_at(moment: datetime):
+    from usis_tui.clock import Clock
+
+    return Clock(moment)
+
+
+CLOCK_CASES = {
+    # every way a moment enters the clock: parse_now (--now, USIS_NOW, audit filters, the Audit
+    # trail screen, the trainer's dialog), resolve_now, Clock.set and Clock.move
+    "parse-9999": lambda: __import__("usis_tui.clock").clock.parse_now("9999-12-31T23:00"),
+    "parse-9999-offset": lambda: __import__("usis_tui.clock").clock.parse_now(
+        "9999-12-31T23:00-05:00"),
+    "parse-year-1-offset": lambda: __import__("usis_tui.clock").clock.parse_now(
+        "0001-01-01T00:00+05:00"),
+    "parse-1899": lambda: __import__("usis_tui.clock").clock.parse_now("1899-12-31"),
+    "resolve-datetime-9999": lambda: __import__("usis_tui.clock").clock.resolve_now(
+        datetime(9999, 12, 31, 23)),
+    "set-2201": lambda: _clock_at(NOW).set("2201-01-01T00:00"),
+    "set-datetime-9999": lambda: _clock_at(NOW).set(datetime(9999, 12, 31)),
+    "move-past-2200": lambda: _clock_at(datetime(2200, 12, 31, 12)).move(timedelta(days=1)),
+    "move-before-1900": lambda: _clock_at(datetime(1900, 1, 1)).move(timedelta(hours=-1)),
+    "move-far": lambda: _clock_at(NOW).move(timedelta(days=999_999_999)),
+}
+
+
+@pytest.mark.parametrize("call", CLOCK_CASES.values(), ids=CLOCK_CASES.keys())
+def test_clock_refuses_moments_outside_the_years(call):
+    from usis_tui.errors import ConfigError
+
+    with pytest.raises(ConfigError) as exc:
+        call()
+    check_message(str(exc.value))
+    assert "1900-2200" in str(exc.value), exc.value
+
+
+def test_clock_converts_an_offset_to_amsterdam_time():
+    from usis_tui.clock import Clock, parse_now
+
+    assert parse_now("2026-12-01T09:00+05:00") == datetime(2026, 12, 1, 5, 0)
+    assert parse_now("2027-07-01T09:00Z") == datetime(2027, 7, 1, 11, 0)
+    clock = Clock(datetime(2200, 12, 31, 12))
+    assert clock.set("2200-12-31T23:59:59") == datetime(2200, 12, 31, 23, 59, 59)
+    assert clock.move(timedelta(days=-1)) == datetime(2200, 12, 30, 23, 59, 59)
 
 
 GOOD_ROW = ("2026-2027,4400QCOMP,Quantum Computing,6,400,Computer Science,5001,Lecture,1,120,20,"
@@ -492,3 +569,42 @@ async def test_app_login_with_a_10kB_user_id(demo_db_url):
         shown = text_of(app.screen.query_one("#login-problems"))
         assert "Your User ID and/or Password are invalid." in shown
         assert app.identity is None
+
+
+async def test_trainer_clock_stays_within_the_years(demo_db_url):
+    """The trainer's clock dialog and move_clock refuse a moment outside 1900-2200 (typed, or
+    stepped past 2200 with "+1 day") with one message; the clock stays where it was."""
+    from app.shell_helpers import settle, signed_in, text_of
+    from textual.widgets import Input
+
+    from usis_tui.app import UsisApp
+    from usis_tui.screens.trainer import ClockScreen
+
+    app = UsisApp(database_url=demo_db_url, now=NOW)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await signed_in(pilot, "trainer")
+        await pilot.press("k")
+        await settle(pilot)
+        assert isinstance(app.screen, ClockScreen)
+        field = app.screen.query_one("#clock-value", Input)
+        problems = app.screen.query_one("#clock-problems")
+        for typed in ("9999-12-31T23:00", "0001-01-01T00:00+05:00", "1899-12-31T12:00"):
+            field.value = typed
+            field.focus()
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, ClockScreen)
+            assert "is outside the years 1900-2200" in text_of(problems), text_of(problems)
+            assert app.now() == NOW
+        field.value = "2200-12-31T12:00"
+        await pilot.click("#clock-plus-day")
+        await settle(pilot)
+        assert "cannot move from 2200-12-31 12:00 by +1 day" in text_of(problems)
+        assert field.value == "2200-12-31T12:00"
+        await pilot.click("#clock-set")
+        await settle(pilot)
+        assert app.now() == datetime(2200, 12, 31, 12)
+        assert not await app.move_clock(timedelta(days=1))
+        assert not await app.move_clock(timedelta(days=999_999_999))
+        assert not await app.set_clock(datetime(9999, 12, 31, 23))
+        assert app.now() == datetime(2200, 12, 31, 12)

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import insert, text
+from sqlalchemy import delete, insert, text
 
 from .. import models as m
 from ..db import Database
@@ -72,6 +72,8 @@ class _Builder:
 
     def __init__(self) -> None:
         self.rows: dict[type, list[dict]] = {t: [] for t in self.ORDER}
+        #: written with the rows: this is the demo database (services/auth.py is_demo)
+        self.settings: dict[str, str] = {"demo": "1"}
 
     def add(self, model: type, **values) -> int:
         rows = self.rows[model]
@@ -91,6 +93,10 @@ class _Builder:
                     done += len(chunk)
                     if progress:
                         progress(done, total)
+            if self.settings:  # replaces e.g. demo=0 of a database made empty on purpose
+                session.execute(delete(m.Setting).where(m.Setting.name.in_(self.settings)))
+                session.execute(insert(m.Setting), [{"name": k, "value": v}
+                                                    for k, v in self.settings.items()])
             if session.bind.dialect.name == "postgresql":
                 # Explicit ids do not advance PostgreSQL's sequences: move them past our rows.
                 for model in self.ORDER:
@@ -297,17 +303,18 @@ class DemoGenerator:
                     numbers[(yid, cat)] = self.course_sections(
                         yid, offset, counter, p_i, c_i, cid, degree, period, courses[c_i])
         # People.
+        # One hash with the current parameters (services/auth.py) for every demo account: the
+        # password is public, and a sign-in must cost what an unknown name costs.
         demo_hash = hash_password(DEMO_PASSWORD)
         cs = prog_ids["BSC-CS"]
-        me = self.student(DEMO_STUDENT, "Eva de Vries", cs, "bachelor", hash_password(DEMO_PASSWORD))
+        me = self.student(DEMO_STUDENT, "Eva de Vries", cs, "bachelor", demo_hash)
         master = self.student(DEMO_MASTER, "Jan Jansen", prog_ids["MSC-ICTIB"], "master",
-                              hash_password(DEMO_PASSWORD))
+                              demo_hash)
         held = self.student(DEMO_HOLD_STUDENT, "Ada Visser", prog_ids["BSC-MATH"], "bachelor",
-                            hash_password(DEMO_PASSWORD))
+                            demo_hash)
         for username, name, role in STAFF:
             self.b.add(m.StaffUser, username=username, name=name, role=role,
-                       password_hash=hash_password(DEMO_PASSWORD), failed_logins=0,
-                       locked_until=None)
+                       password_hash=demo_hash, failed_logins=0, locked_until=None)
         self.b.add(m.Hold, student_id=held, kind="Tuition fees not paid",
                    reason="Your tuition fees for this academic year have not been received. "
                           "Contact the Student Desk (studentdesk@leidenuniv.nl).",
@@ -740,6 +747,10 @@ def seed_demo(db: Database, now: datetime, *, size: int | None = None, seed: int
     """Create the schema if needed and write the demo data. The database must be empty."""
     if not db.has_schema():
         db.create_schema()
+    else:
+        from .. import migrations
+
+        migrations.refuse_unknown_revision(db)
     gen = DemoGenerator(now, seed=seed, size=size)
     summary = gen.build()
     gen.b.write(db, progress)

@@ -35,46 +35,10 @@ from rich.text import Text
 from textual import widgets as _w
 from textual.content import Content
 
+from ..text import clean
+
 __all__ = ["clean", "literal", "literal_text", "safe_renderable", "Static", "Label", "DataTable",
            "Button", "Select", "RadioButton", "Checkbox", "OptionList"]
-
-REPLACEMENT = "\ufffd"
-_BIDI = {0x061C, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A)}
-
-
-def _table(oneline: bool) -> dict[int, str]:
-    table: dict[int, str] = {code: chr(0x2400 + code) for code in range(0x20)}
-    table[0x7F] = "\u2421"  # ␡
-    table.update({code: REPLACEMENT for code in range(0x80, 0xA0)})
-    table.update({code: REPLACEMENT for code in _BIDI})
-    table[0x2028] = table[0x2029] = REPLACEMENT
-    if oneline:
-        table[0x0A] = "\u2424"  # ␤
-        table[0x09] = " "
-    else:
-        del table[0x0A], table[0x09]
-    return table
-
-
-_MULTI = _table(False)
-_ONE = _table(True)
-
-
-def clean(value: object, *, oneline: bool = False) -> str:
-    """``str(value)`` with every character a terminal would obey replaced by a visible one of
-    the same length (see the module doc). None gives ""."""
-    if value is None:
-        return ""
-    text = value if isinstance(value, str) else str(value)
-    if text.isprintable() and "\u2028" not in text:  # fast path: nothing to replace
-        # isprintable() is False for every control, format (bidi) and separator character,
-        # so texts that pass hold none of them (spaces aside)
-        return text
-    out = text.translate(_ONE if oneline else _MULTI)
-    if any(0xD800 <= ord(ch) <= 0xDFFF for ch in out):  # lone surrogates (surrogateescape)
-        out = "".join(REPLACEMENT if 0xD800 <= ord(ch) <= 0xDFFF else ch for ch in out)
-    return out
-
 
 def literal(value: object, *, oneline: bool = False) -> Content:
     """Untrusted text as Textual ``Content``: never parsed as markup, controls made visible."""
