@@ -23,7 +23,6 @@ import asyncio
 import re
 from datetime import datetime, timedelta
 from functools import partial
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from textual.app import App
@@ -217,10 +216,12 @@ class UsisApp(App):
         self._guard_key: tuple[str, str, str | None] | None = None
         self.identity: Identity | None = None
         self.acting_for: Identity | None = None  # the student support acts as
-        self.export_dir = Path.cwd()  # where "Export steps" (Audit trail) writes
         self.ready = False  # the database is prepared and the Login screen is up
         self.register_theme(USIS_THEME)
         self.theme = "usis"
+        # Rich renderables built by the screens (tables of class details, the week list) get
+        # text from the database: a plain str in them is never markup here.
+        self.console._markup = False
 
     @property
     def database_url(self) -> str:
@@ -317,6 +318,21 @@ class UsisApp(App):
         return clean(f"Acting as {self.acting_for.name} ({self.acting_for.username}) — "
                      f"{self.identity.role}: {self.identity.username}", oneline=True)
 
+    # ------------------------------------------------------------------ files
+    def on_delivery_complete(self, event: Any) -> None:
+        """A file handed over by screens/delivery.py is saved (or downloading): say where."""
+        from .screens.delivery import DELIVERY_NAME, delivered
+
+        if event.name == DELIVERY_NAME:
+            self.notify(delivered(self, event.key, event.path), title="Saved", timeout=8)
+
+    def on_delivery_failed(self, event: Any) -> None:
+        from .screens.delivery import DELIVERY_NAME, failed
+
+        if event.name == DELIVERY_NAME:
+            self.notify(failed(self, event.key, event.exception), title="Not saved",
+                        severity="error", timeout=12)
+
     # ------------------------------------------------------------------ start-up
     def on_mount(self) -> None:
         from .screens.login import StartupScreen
@@ -331,10 +347,9 @@ class UsisApp(App):
         ensure_database(self.raw_usis.db, self.now())
 
     async def _prepare(self) -> None:
-        from .screens.login import DatabaseErrorScreen, LoginScreen
-
         from .db import mask_url
         from .failures import describe
+        from .screens.login import DatabaseErrorScreen, LoginScreen
 
         try:
             await asyncio.to_thread(self._ensure_database)
@@ -480,7 +495,11 @@ class UsisApp(App):
         if self.role != "trainer":
             self.notify("Only trainers can set the clock.", severity="warning")
             return False
-        self.clock.set(moment)
+        try:
+            self.clock.set(moment)  # ConfigError outside 1900-2200: the clock stays
+        except ConfigError as exc:
+            self.notify(str(exc), title="Clock", severity="error", markup=False)
+            return False
         shown = f"{self.clock():%a %d %b %Y %H:%M}"
         await self._audit_log("clock", None, f"set to {self.clock().isoformat(timespec='minutes')}"
                               if moment is not None else "wall clock")
@@ -488,17 +507,25 @@ class UsisApp(App):
         return True
 
     async def move_clock(self, delta: timedelta) -> bool:
-        return await self.set_clock(self.clock() + delta)
+        from .clock import shift
+
+        try:
+            moment = shift(self.clock(), delta)  # ConfigError (not OverflowError) past 2200
+        except ConfigError as exc:
+            self.notify(str(exc), title="Clock", severity="error")
+            return False
+        return await self.set_clock(moment)
 
     async def action_reset_demo(self) -> None:
+        from .screens.calls import start
         from .screens.trainer import ConfirmResetScreen
 
         if self.role != "trainer":
             return
 
-        async def done(confirmed: bool | None) -> None:
-            if confirmed:
-                await self.reset_demo_database()
+        def done(confirmed: bool | None) -> None:
+            if confirmed:  # an app worker: the reset replaces every page
+                start(self, self.reset_demo_database(), group="trainer", exclusive=True)
         self.push_screen(ConfirmResetScreen(self.database_url), done)
 
     async def action_set_clock(self) -> None:
@@ -558,7 +585,7 @@ class UsisApp(App):
         # Each screen carries the name in its own sub_title: changing app.sub_title while a
         # screen (and its Header) is being removed crashes the Header's title watcher.
         if isinstance(screen, Screen) and screen.sub_title is None:
-            screen.sub_title = self.user_label
+            screen.sub_title = clean(self.user_label, oneline=True)
 
     def push_screen(self, screen: Any, *args: Any, **kwargs: Any) -> Any:
         self._label(screen)

@@ -3,15 +3,19 @@ and the `usis timetable` command."""
 
 from __future__ import annotations
 
+import hashlib
+import inspect
+import os
 from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 from factories import NOW, YEAR, req
 from icalendar import Calendar
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
 
-from usis_tui.errors import UsisError
 from usis_tui.models import ClassSection, Enrolment, Student
 from usis_tui.services import ServiceError, Usis
 from usis_tui.services.timetable import (
@@ -300,18 +304,22 @@ def test_two_meetings_of_one_class_on_one_day_get_distinct_uids(sc, usis):
     assert keys == ["2026-2027-2001-20260907", "2026-2027-2001-20260907-2"]
 
 
-def test_export_writes_the_file_and_reports_where(demo_usis, tmp_path):
-    target = tmp_path / "sub" / "me.ics"
-    result = demo_usis.timetable.export(DEMO_STUDENT, target)
-    assert result.path == str(target.resolve())
-    assert target.read_bytes() == demo_usis.timetable.ics(DEMO_STUDENT)
-    assert result.events == len(list(Calendar.from_ical(target.read_bytes()).walk("VEVENT")))
-    with pytest.raises(UsisError, match="is a folder"):
-        demo_usis.timetable.export(DEMO_STUDENT, tmp_path)
+def test_export_returns_the_file_and_writes_nothing(demo_usis, tmp_path, monkeypatch):
+    """The service hands the .ics over (name, bytes, events); it never takes a path, so no
+    caller can make it write anywhere (the app delivers it, the CLI writes it)."""
+    cwd = tmp_path / "cwd"
+    cwd.mkdir()
+    monkeypatch.chdir(cwd)
+    result = demo_usis.timetable.export(DEMO_STUDENT)
+    assert result.filename == f"usis-timetable-{DEMO_STUDENT}.ics"
+    assert result.data == demo_usis.timetable.ics(DEMO_STUDENT)
+    assert result.events == len(list(Calendar.from_ical(result.data).walk("VEVENT")))
+    assert list(cwd.iterdir()) == []
+    assert "path" not in inspect.signature(demo_usis.timetable.export).parameters
     with pytest.raises(ServiceError, match="Nothing to export"):
-        demo_usis.timetable.export(DEMO_STUDENT, target, kinds=())
+        demo_usis.timetable.export(DEMO_STUDENT, kinds=())
     with pytest.raises(ServiceError, match="does not exist"):
-        demo_usis.timetable.export("s0000000", target)
+        demo_usis.timetable.export("s0000000")
 
 
 # ---------------------------------------------------------------------------- helpers
@@ -365,6 +373,53 @@ def test_cli_writes_the_ics_file(demo_db_url, tmp_path, capsys):
         assert len(list(cal.walk("VEVENT"))) == len(expected_meetings(usis.db, DEMO_STUDENT))
     finally:
         usis.close()
+
+
+def test_cli_ics_never_replaces_a_file_without_force(demo_db_url, tmp_path, capsys):
+    """Found: --ics with the database's own path turned the database into an .ics file. An
+    existing file is kept (one line, exit 1) unless --force."""
+    database = Path(make_url(demo_db_url).database)
+    before = hashlib.sha256(database.read_bytes()).hexdigest()
+    base = ("timetable", "--db", demo_db_url, "--now", DEMO_NOW.isoformat(),
+            "--student", DEMO_STUDENT)
+    code, out, err = run_cli(capsys, *base, "--ics", str(database))
+    assert (code, out) == (1, "") and err.count("\n") == 1
+    assert "already exists" in err and "--force" in err
+    assert hashlib.sha256(database.read_bytes()).hexdigest() == before
+    mine = tmp_path / "mine.ics"
+    mine.write_text("my own calendar")
+    code, _, err = run_cli(capsys, *base, "--ics", str(mine))
+    assert code == 1 and mine.read_text() == "my own calendar"
+    code, out, err = run_cli(capsys, *base, "--ics", str(mine), "--force")
+    assert (code, err) == (0, "") and mine.read_bytes().startswith(b"BEGIN:VCALENDAR")
+
+
+@pytest.mark.parametrize("kind", ["device", "folder", "symlink", "fifo"])
+def test_cli_ics_writes_only_regular_files(demo_db_url, tmp_path, capsys, kind):
+    """Found: --ics /dev/full replaced the device node. Anything that is not a regular file is
+    refused, --force or not."""
+    if kind == "device":
+        target = Path("/dev/null")
+    elif kind == "folder":
+        target = tmp_path
+    elif kind == "symlink":
+        real = tmp_path / "real.ics"
+        real.write_text("keep")
+        target = tmp_path / "link.ics"
+        target.symlink_to(real)
+    else:
+        target = tmp_path / "pipe.ics"
+        os.mkfifo(target)
+    before = target.lstat()
+    code, out, err = run_cli(capsys, "timetable", "--db", demo_db_url, "--now",
+                             DEMO_NOW.isoformat(), "--student", DEMO_STUDENT, "--ics",
+                             str(target), "--force")
+    assert (code, out) == (1, "") and err.count("\n") == 1 and "usis: error:" in err
+    after = target.lstat()
+    assert (after.st_mode, after.st_ino, after.st_rdev) == (
+        before.st_mode, before.st_ino, before.st_rdev)
+    if kind == "symlink":
+        assert (tmp_path / "real.ics").read_text() == "keep"
 
 
 def test_cli_prints_a_week_and_the_exams(demo_db_url, capsys):

@@ -80,23 +80,34 @@ class LoginScreen(Screen):
                 yield Input(password=True, id="password")
                 yield Button("Sign In", id="sign-in", variant="primary")
                 yield ProblemList(id="login-problems")
-                yield Static("Demo accounts: students s1234567, s7654321, s2345678; staff "
-                             "support, board, trainer. Password: demo.", id="login-demo",
-                             markup=False)
+                demo = Static("Demo accounts: students s1234567, s7654321, s2345678; staff "
+                              "support, board, trainer. Password: demo.", id="login-demo")
+                demo.display = False  # only on the demo database (show_demo_accounts)
+                yield demo
         yield Footer()
 
     def on_mount(self) -> None:
         steady_inputs(self)
         self.query_one("#username", Input).focus()
+        self.show_demo_accounts()
+
+    @service_worker(group="login-demo", exclusive=True)
+    async def show_demo_accounts(self) -> None:
+        """The demo accounts and their password are listed on the demo database only."""
+        try:
+            demo = await call_service(self, self.usis_app.raw_usis.auth.is_demo)
+        except ServiceError:  # the database is busy: signing in will say so if it matters
+            return
+        self.query_one("#login-demo").display = demo
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.height < 30, "-short")
 
     @on(Input.Submitted, "#username")
-    async def _next_field(self) -> None:
+    def _next_field(self) -> None:
         password = self.query_one("#password", Input)
         if password.value:
-            await self.sign_in()
+            self.sign_in()
         else:
             password.focus()
 

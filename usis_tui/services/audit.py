@@ -17,8 +17,10 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import AuditEntry, Student
-from .base import Context, ServiceError, fail, get_student
+from .base import Context, ServiceError, bad_text, fail, get_student
 from .schemas import Frozen
+
+MAX_QUERY = 100  # a student number, a name or a word to find
 
 AuditOutcome = Literal["ok", "refused", "failed"]
 OUTCOMES: tuple[str, ...] = ("ok", "refused", "failed")
@@ -118,6 +120,8 @@ class AuditService:
                 stmt = stmt.where(AuditEntry.at <= until)
             if outcome:
                 stmt = stmt.where(AuditEntry.outcome == outcome)
+            if text and (why := bad_text(text.strip(), MAX_QUERY)):
+                raise fail("bad_query", f"Text: {why}.", "For example 1052 or enrol.")
             if text and text.strip():
                 pattern = f"%{like_escape(text.strip().lower())}%"
                 stmt = stmt.where(or_(
@@ -155,6 +159,9 @@ class AuditService:
         wanted = (query or "").strip().lower()
         if not wanted:
             raise fail("empty_query", "Enter a student number or (part of) a name.",
+                       "For example s1234567 or Vries.")
+        if why := bad_text(wanted, MAX_QUERY):
+            raise fail("bad_query", f"Student number or name: {why}.",
                        "For example s1234567 or Vries.")
         escaped = like_escape(wanted)
         with self.ctx.db.read() as session:

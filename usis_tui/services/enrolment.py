@@ -20,6 +20,7 @@ from .audit import audited
 from .base import (
     Context,
     ServiceError,
+    bad_text,
     class_info,
     fail,
     find_section,
@@ -33,6 +34,7 @@ from .rules import StudentState, Verdict, clashes, evaluate
 from .schemas import ClassInfo, DropResult, EnrolRequest, EnrolResult, ScheduleLine, SwapResult
 
 ENROLLED_MSG = "Success: This class has been added to your schedule."
+MAX_REASON = 500  # a drop reason: the list's words plus a short explanation
 
 
 def waitlisted_msg(position: int) -> str:
@@ -250,6 +252,10 @@ class EnrolmentService:
     # ---------------------------------------------------------------- drop
     def drop(self, student_number: str, section_id: int, *, reason: str | None = None,
              actor: str | None = None) -> DropResult:
+        reason = (reason or "").strip() or None
+        if reason is not None and (why := bad_text(reason, MAX_REASON, multiline=True)):
+            raise fail("bad_reason", f"Reason: {why}.",
+                       "Choose a reason from the list or describe it in plain text.")
         with audited(self.ctx, "drop", student_number, actor=actor,
                      detail=f"section {section_id}") as step:
             session = step.session

@@ -93,6 +93,9 @@ class ClassInfo(Frozen):
         return f"{self.enrolled}/{self.capacity}"
 
 
+MAX_SEARCH_TEXT = 200
+
+
 class SearchCriteria(BaseModel):
     """The PeopleSoft class search fields."""
 
@@ -118,6 +121,9 @@ class SearchCriteria(BaseModel):
     def _blank_is_none(cls, v: object) -> object:
         if isinstance(v, str):  # control characters (NUL ends a SQLite LIKE pattern) go
             v = "".join(ch for ch in v if ch.isprintable()).strip()
+            if len(v) > MAX_SEARCH_TEXT:
+                raise ValueError(f"a search field holds at most {MAX_SEARCH_TEXT} characters, "
+                                 f"not {len(v)}")
             return v or None
         return v
 

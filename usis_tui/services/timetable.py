@@ -20,19 +20,18 @@ without a database round trip.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta, timezone
-from pathlib import Path
 from typing import Literal
 
 from sqlalchemy import select
 
+from ..clock import in_range, out_of_range
 from ..errors import UsisError
 from ..models import CartItem, ClassSection, Enrolment, ExamResult, Meeting
 from .catalogue import academic_year_code
-from .base import Context, class_info, fail, get_student, get_year, section_options
+from .base import Context, class_info, fail, get_student, get_year, section_options, shown
 from .schemas import ClassInfo, Frozen, MeetingInfo
 
 Kind = Literal["enrolled", "waitlisted", "planned"]
@@ -45,7 +44,6 @@ PASS_GRADE = 5.5
 TZID = "Europe/Amsterdam"
 UID_DOMAIN = "usis.leidenuniv.nl"
 PRODID = "-//Universiteit Leiden//uSis timetable//EN"
-DEFAULT_ICS_PATH = "~/usis-timetable.ics"
 _KIND_ORDER = {k: i for i, k in enumerate(KINDS)}
 
 
@@ -197,11 +195,14 @@ class ExamLine(Frozen):
         return f"{self.deadline:%a %d %b %Y} ({self.days_left} days left)"
 
 
-class ExportResult(Frozen):
-    path: str
+class IcsExport(Frozen):
+    """An iCalendar file to hand over: services never write files (the app delivers it through
+    Textual, the CLI writes it where its user said, never replacing a file by accident)."""
+
+    filename: str
+    data: bytes
     events: int
     kinds: tuple[str, ...]
-    bytes_written: int
 
 
 # ---------------------------------------------------------------------------- pure helpers
@@ -233,20 +234,27 @@ def parse_week(value: str | None, today: date) -> date:
     if value is None or not value.strip():
         return monday_of(today)
     text = value.strip().upper()
+    monday = None
     try:
         if m := re.fullmatch(r"(\d{4})-?W(\d{1,2})", text) or re.fullmatch(r"(\d{4})-(\d{1,2})",
                                                                                text):
-            return date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
-        if m := re.fullmatch(r"W?(\d{1,2})", text):
+            monday = date.fromisocalendar(int(m.group(1)), int(m.group(2)), 1)
+        elif m := re.fullmatch(r"W?(\d{1,2})", text):
             week = int(m.group(1))
             start_year = today.year if today.month >= 9 else today.year - 1
             year = start_year if week >= 35 else start_year + 1
-            return date.fromisocalendar(year, week, 1)
-        return monday_of(date.fromisoformat(text))
-    except ValueError:
+            monday = date.fromisocalendar(year, week, 1)
+        else:
+            monday = monday_of(date.fromisoformat(text))
+    except (ValueError, OverflowError):
         pass
-    raise fail("bad_week", f"Not a week: {value!r}.",
-               "Give a week number (48), an ISO week (2026-W48) or a date (2026-11-25).")
+    if monday is None:
+        raise fail("bad_week", f"Not a week: {shown(value)!r}.",
+                   "Give a week number (48), an ISO week (2026-W48) or a date (2026-11-25).")
+    if not in_range(monday):
+        raise fail("bad_week", out_of_range(value.strip()),
+                   "Give a week number (48), an ISO week (2026-W48) or a date (2026-11-25).")
+    return monday
 
 
 def assign_colours(classes: Iterable[TimetableClass]) -> list[TimetableClass]:
@@ -410,21 +418,6 @@ def calendar_ics(student_number: str, occurrences: Sequence[Occurrence], stamp: 
     return cal.to_ical()
 
 
-def write_file(path: str | os.PathLike, data: bytes) -> Path:
-    """Write ``data`` atomically-ish; every failure is one user-facing sentence."""
-    target = Path(os.path.expanduser(os.fspath(path))).resolve()
-    if target.is_dir():
-        raise UsisError(f"{target} is a folder: give a file name, e.g. {target / 'usis.ics'}.")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.tmp")
-        tmp.write_bytes(data)
-        tmp.replace(target)
-    except OSError as exc:
-        raise UsisError(f"Cannot write {target}: {exc.strerror or exc}.") from None
-    return target
-
-
 # ---------------------------------------------------------------------------- service
 class TimetableService:
     def __init__(self, ctx: Context) -> None:
@@ -518,22 +511,20 @@ class TimetableService:
         occurrences = self.agenda(student_number, kinds=kinds, academic_year=academic_year)
         return calendar_ics(student_number, occurrences, self.ctx.now())
 
-    def export(self, student_number: str, path: str | os.PathLike = DEFAULT_ICS_PATH, *,
-               kinds: Iterable[str] = ("enrolled",),
-               academic_year: str | None = None) -> ExportResult:
-        """Write the .ics file; returns where it went and how many events it holds."""
+    def export(self, student_number: str, *, kinds: Iterable[str] = ("enrolled",),
+               academic_year: str | None = None) -> IcsExport:
+        """The .ics file of the chosen kinds, with a file name and how many events it holds."""
         kinds = tuple(k for k in KINDS if k in set(kinds))
         if not kinds:
             raise fail("nothing_to_export", "Nothing to export: every kind of class is hidden.",
                        "Show enrolled, wait-listed or planned classes first.")
         occurrences = self.agenda(student_number, kinds=kinds, academic_year=academic_year)
         data = calendar_ics(student_number, occurrences, self.ctx.now())
-        target = write_file(path, data)
-        return ExportResult(path=str(target), events=len(occurrences), kinds=kinds,
-                            bytes_written=len(data))
+        return IcsExport(filename=f"usis-timetable-{student_number.strip().lower()}.ics",
+                         data=data, events=len(occurrences), kinds=kinds)
 
 
 __all__ = ["TimetableService", "TimetableClass", "Occurrence", "WeekView", "ExamLine",
-           "ExportResult", "KINDS", "KIND_LABELS", "EXAM_DEADLINE_DAYS", "DEFAULT_ICS_PATH",
+           "IcsExport", "KINDS", "KIND_LABELS", "EXAM_DEADLINE_DAYS",
            "build_week", "occurrences_of", "mark_conflicts", "calendar_ics", "parse_week",
            "date_range", "monday_of", "meeting_dates", "exam_lines"]
