@@ -180,10 +180,15 @@ class UsisCommands(Provider):
             from .screens.calls import unexpected_problem
             from .services import ServiceError
 
-            text = (exc.problems[0].message if isinstance(exc, ServiceError) and exc.problems
-                    else unexpected_problem(exc, "command palette").message)
-            yield Hit(0.9, literal(f"Class {number}: not found"),
-                      partial(app.navigate, "Class Search"), text=f"Class {number}",
+            refused = isinstance(exc, ServiceError) and exc.problems
+            problem = exc.problems[0] if refused else unexpected_problem(exc, "command palette")
+            if refused and problem.code.startswith("failure_"):
+                refused = False
+            text = f"{problem.message} {problem.hint}".strip()
+            label = f"Class {number}: not found" if refused else \
+                f"Class {number}: could not be looked up"
+            yield Hit(0.9, literal(label), partial(app.navigate, "Class Search"),
+                      text=f"Class {number}",
                       help=literal(f"{text} Open the class search."))  # type: ignore[arg-type]
             return
         label = f"Class {number} – {info.catalogue_number} {info.title} ({info.component})"
@@ -368,7 +373,14 @@ class UsisApp(App):
                         exit_on_error=False)
 
     def _expire_exams(self) -> None:
-        self.raw_usis.exams.expire()
+        """Housekeeping at start: a failure is logged (the Student Center expires a student's
+        exams again when it loads, and says so if that fails)."""
+        try:
+            self.raw_usis.exams.expire()
+        except Exception as exc:  # noqa: BLE001 - nobody asked for it: log, do not interrupt
+            from .failures import log_failure
+
+            log_failure(exc, "expire exam enrolments at start")
 
     # ------------------------------------------------------------------ session
     async def signed_in(self, identity: Identity) -> None:
@@ -424,7 +436,9 @@ class UsisApp(App):
             profile = await call_service(self, self.usis.student.profile,
                                          student_number.strip().lower())
         except ServiceError as exc:
-            self.notify(str(exc), severity="error")
+            from .screens.calls import report
+
+            report(self, exc, title="Act as")
             return False
         if self.acting_for is not None:
             await self._audit_log("act_as", self.acting_for.username, "stop")
@@ -560,7 +574,9 @@ class UsisApp(App):
             await asyncio.to_thread(self.usis.audit.log, self.identity.username,
                                     acting_for, action, detail)
         except Exception as exc:  # noqa: BLE001 - the audit must never break the app
-            self.log.error(f"audit {action} not recorded: {exc}")
+            from .failures import log_failure
+
+            log_failure(exc, f"audit {action} not recorded")
 
     async def record_navigation(self, page: str) -> None:
         """Write "``page`` opened" to the audit trail: who, for which student, the app clock.
@@ -571,8 +587,10 @@ class UsisApp(App):
         try:
             await asyncio.to_thread(self.usis.audit.navigation, self.identity.username,
                                     acting, page)
-        except Exception as exc:  # noqa: BLE001
-            self.log.error(f"navigation to {page} not recorded: {exc}")
+        except Exception as exc:  # noqa: BLE001 - logged; the page opens all the same
+            from .failures import log_failure
+
+            log_failure(exc, f"navigation to {page} not recorded")
 
     @property
     def user_label(self) -> str:

@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -57,11 +58,20 @@ def wait_for_port(port: int, proc: subprocess.Popen, log: Path, timeout: float =
 
 
 @pytest.fixture
-def served(demo_db_url, tmp_path):
+def server_downloads(tmp_path) -> Path:
+    """The downloads folder of the user running `usis serve` (must stay empty)."""
+    folder = tmp_path / "server-downloads"
+    folder.mkdir()
+    return folder
+
+
+@pytest.fixture
+def served(demo_db_url, tmp_path, server_downloads):
     """`usis serve` on a free port; yields its URL; stops it (and the apps it started)."""
     port = free_port()
     log = tmp_path / "serve.log"
-    env = {**os.environ, "USIS_NOW": "2026-11-23T09:30", "TEXTUAL_ANIMATIONS": "none"}
+    env = {**os.environ, "USIS_NOW": "2026-11-23T09:30", "TEXTUAL_ANIMATIONS": "none",
+           "XDG_DOWNLOAD_DIR": str(server_downloads)}
     env.pop("USIS_DATABASE_URL", None)
     with log.open("w") as out:
         proc = subprocess.Popen(
@@ -107,20 +117,20 @@ def wait_for_text(page, *texts: str, gone: str | None = None, timeout: float = 3
                          f"{f' without {gone!r}' if gone else ''}; the page shows:\n{shown}")
 
 
-def test_sign_in_in_the_browser_shows_the_main_menu(served):
+@contextmanager
+def signed_in_page(url: str):
+    """Headless Chromium on ``url``, signed in as s1234567 by typing; yields the page."""
     chromium = find_chromium()
     if chromium is None:
         pytest.skip("chromium not found (/usr/bin/chromium): apt-get install chromium")
     from playwright.sync_api import sync_playwright
 
-    url, log = served
-    ARTIFACTS.mkdir(exist_ok=True)
-    png = ARTIFACTS / "browser-main-menu.png"
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium, headless=True,
                                      args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport={"width": 1280, "height": 800})
+            page = browser.new_page(viewport={"width": 1280, "height": 800},
+                                    accept_downloads=True)
             patched: list[bool] = []
 
             def route(request_route) -> None:
@@ -151,12 +161,44 @@ def test_sign_in_in_the_browser_shows_the_main_menu(served):
             page.keyboard.type("demo", delay=30)
             wait_for_text(page, "••••")
             page.keyboard.press("Enter")
-            shown = wait_for_text(page, "Main Menu", "Eva de Vries (s1234567)")
-            assert "Self Service" in shown
-            page.wait_for_timeout(300)  # let the canvas catch up with the buffer
-            page.screenshot(path=str(png))
+            yield page
         finally:
             browser.close()
+
+
+def test_sign_in_in_the_browser_shows_the_main_menu(served):
+    url, log = served
+    ARTIFACTS.mkdir(exist_ok=True)
+    png = ARTIFACTS / "browser-main-menu.png"
+    with signed_in_page(url) as page:
+        shown = wait_for_text(page, "Main Menu", "Eva de Vries (s1234567)")
+        assert "Self Service" in shown
+        page.wait_for_timeout(300)  # let the canvas catch up with the buffer
+        page.screenshot(path=str(png))
     assert png.stat().st_size > 10_000
     print(f"\nbrowser screenshot: {png}")
     assert "Serving" in log.read_text()
+
+
+def test_timetable_export_downloads_in_the_browser_and_writes_nothing_on_the_server(
+        served, server_downloads):
+    """Found: the export wrote to a path typed in the app, on the server. Through usis serve
+    the browser downloads the file; the server's downloads folder stays empty."""
+    url, _log = served
+    with signed_in_page(url) as page:
+        wait_for_text(page, "Main Menu", "Eva de Vries (s1234567)")
+        page.keyboard.press("Control+p")
+        page.wait_for_timeout(300)
+        page.keyboard.type("Timetable", delay=30)
+        page.wait_for_timeout(500)
+        page.keyboard.press("Enter")
+        wait_for_text(page, "Week 48")
+        page.keyboard.press("e")
+        wait_for_text(page, "Export to calendar", "Your browser downloads it as")
+        with page.expect_download(timeout=30_000) as info:
+            page.keyboard.press("Enter")
+        download = info.value
+        assert download.suggested_filename == "usis-timetable-s1234567.ics"
+        data = Path(download.path()).read_bytes()
+        assert data.startswith(b"BEGIN:VCALENDAR") and b"4031CPLANY" in data
+    assert list(server_downloads.iterdir()) == []

@@ -28,7 +28,7 @@ CALLS = PACKAGE / "screens" / "calls.py"
 TEXT_WIDGETS = {"Static", "Label", "DataTable", "Button", "Select", "RadioButton", "Checkbox",
                 "OptionList", "SelectionList", "ListItem", "ListView", "Log", "RichLog",
                 "Markdown", "MarkdownViewer", "Tree", "DirectoryTree", "Collapsible", "Pretty",
-                "Link", "Digits", "Tab", "Tabs", "Toast"}
+                "Link", "Digits", "Tab", "Tabs", "Toast", "Input", "TextArea"}
 TITLE_ATTRIBUTES = {"border_title", "border_subtitle", "tooltip", "title", "sub_title"}
 SAFE_CALLS = {"literal", "clean", "literal_text"}
 #: Modules that may start workers or threads: the pattern itself, the app's life cycle, replay.
@@ -78,8 +78,8 @@ def violations(path: Path) -> list[str]:
             used = [b.id for b in node.bases if isinstance(b, ast.Name)]
         for name in used:
             if name in imported:
-                add(node, f"{imported[name]} from textual.widgets parses markup: import it "
-                          "from usis_tui.widgets.literal")
+                add(node, f"{imported[name]} from textual.widgets shows text as markup or raw: "
+                          "import it from usis_tui.widgets.literal")
         if isinstance(node, ast.Attribute) and node.attr in TEXT_WIDGETS and \
                 isinstance(node.value, ast.Name) and node.value.id == "widgets":
             add(node, f"widgets.{node.attr}: use usis_tui.widgets.literal.{node.attr}")
@@ -117,10 +117,10 @@ def violations(path: Path) -> list[str]:
 def test_the_lint_finds_what_it_looks_for(tmp_path):
     bad = tmp_path / "bad.py"
     bad.write_text(
-        "from textual.widgets import Static, Input\n"
+        "from textual.widgets import Static, Footer\n"
         "from textual import work\n"
         "x = Static(name, markup=True)\n"
-        "ok = isinstance(x, Input)\n"
+        "ok = isinstance(x, Footer)\n"
         "y = Content.from_markup(f'[b]{name}[/b]')\n"
         "w.border_title = name\n"
         "w.border_title = literal(name)\n"
@@ -139,7 +139,7 @@ def test_the_lint_finds_what_it_looks_for(tmp_path):
     finally:
         globals()["PACKAGE"] = original
     text = "\n".join(messages)
-    assert "Static from textual.widgets" in text and "Input" not in text
+    assert "Static from textual.widgets shows" in text and "Footer" not in text
     assert "markup= other than False" in text
     assert "from_markup() of a non-constant" in text
     assert text.count(".border_title set from a variable") == 1

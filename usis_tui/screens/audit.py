@@ -17,11 +17,10 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import Input
 
 from ..errors import ConfigError
 from ..services import Problem, ServiceError
-from ..widgets.literal import Button, DataTable, Label, Select, Static
+from ..widgets.literal import Button, DataTable, Input, Label, Select, Static
 from ..widgets.problems import ProblemList
 from .base import UsisScreen
 from .calls import service_worker

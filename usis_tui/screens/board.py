@@ -18,7 +18,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
-from textual.widgets import ContentSwitcher, Input, RadioSet, TextArea
+from textual.widgets import ContentSwitcher, RadioSet
 
 from ..services import ServiceError
 from ..services.petitions import (
@@ -35,10 +35,12 @@ from ..services.petitions import (
 from ..widgets.literal import (
     Button,
     DataTable,
+    Input,
     Label,
     RadioButton,
     Select,
     Static,
+    TextArea,
     literal,
 )
 from ..widgets.problems import ProblemList

@@ -13,7 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import ContentSwitcher, Input
+from textual.widgets import ContentSwitcher
 
 from ..services.schemas import (
     Alternative,
@@ -35,7 +35,7 @@ from ..widgets.class_detail import (
     status_text,
 )
 from ..widgets.class_table import AlternativesTable, clip, days_times
-from ..widgets.literal import Button, Checkbox, Label, Select, Static
+from ..widgets.literal import Button, Checkbox, Input, Label, Select, Static
 from ..widgets.problems import ProblemList
 from ..widgets.steps import StepIndicator
 from .enrol_search import ClassSearch

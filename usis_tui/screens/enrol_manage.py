@@ -10,12 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input
+from textual.widgets import Footer
 
 from ..services.schemas import ClassInfo, Problem, ScheduleLine, SwapResult
 from ..widgets.class_detail import BAD, GOOD, WARN, ClassDetail
 from ..widgets.class_table import ScheduleTable
-from ..widgets.literal import Button, DataTable, Label, Select, Static
+from ..widgets.literal import Button, DataTable, Input, Label, Select, Static
 from ..widgets.problems import ProblemList
 from .enrol_add import CLASS_NUMBER_ERROR, ClassNumberInput
 from .enrol_search import ClassSearchScreen

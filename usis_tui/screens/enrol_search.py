@@ -17,12 +17,12 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input
+from textual.widgets import Footer
 
 from ..services import ServiceError
 from ..services.schemas import COMPONENTS, ClassInfo, Problem, SearchCriteria
 from ..widgets.class_table import ClassTable
-from ..widgets.literal import Button, Checkbox, DataTable, Label, Select, Static
+from ..widgets.literal import Button, Checkbox, DataTable, Input, Label, Select, Static
 from ..widgets.problems import ProblemList
 from .calls import call_service, start
 

@@ -10,10 +10,10 @@ from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, LoadingIndicator
+from textual.widgets import Footer, Header, LoadingIndicator
 
 from ..services.base import ServiceError
-from ..widgets.literal import Button, Label, Static
+from ..widgets.literal import Button, Input, Label, Static
 from ..widgets.problems import ProblemList
 from .calls import call_service, service_worker
 

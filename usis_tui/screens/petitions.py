@@ -21,7 +21,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.screen import ModalScreen
 from textual.widget import Widget
-from textual.widgets import ContentSwitcher, Input, RadioSet, TextArea
+from textual.widgets import ContentSwitcher, RadioSet
 from textual.widgets.option_list import Option
 
 from ..services import ServiceError
@@ -43,17 +43,19 @@ from ..services.petitions import (
 from ..widgets.literal import (
     Button,
     DataTable,
+    Input,
     Label,
     OptionList,
     RadioButton,
     Select,
     Static,
+    TextArea,
     literal,
 )
 from ..widgets.problems import ProblemList
 from ..widgets.steps import StepIndicator
 from .base import UsisScreen
-from .calls import call_service, service_worker
+from .calls import call_service, report, service_worker
 
 if TYPE_CHECKING:
     from ..services import Usis
@@ -429,7 +431,7 @@ class PetitionsScreen(PetitionPage):
         try:
             self.rows = await self.call(self.usis.petitions.petitions, student, loading=table)
         except ServiceError as exc:
-            self.notify("\n".join(p.message for p in exc.problems), severity="error")
+            report(self, exc, title="Petitions")
             return
         self._fill_table()
 
@@ -742,7 +744,7 @@ class PetitionDetailScreen(PetitionPage):
         try:
             p = await self.call(self.usis.petitions.petition, student, self.petition_id)
         except ServiceError as exc:
-            self.notify("\n".join(x.message for x in exc.problems), severity="error")
+            report(self, exc, title="Petition")
             return
         self.petition = p
         self.query_one(PetitionDetail).show(p)

@@ -12,10 +12,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.widgets import Input
 
 from ..services import ServiceError
-from ..widgets.literal import Button, DataTable, Label, Static
+from ..widgets.literal import Button, DataTable, Input, Label, Static
 from ..widgets.problems import ProblemList
 from .base import UsisScreen
 from .calls import service_worker, start

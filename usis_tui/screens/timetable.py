@@ -46,7 +46,7 @@ from ..widgets.literal import Button, DataTable, Label, Static, literal
 from ..widgets.problems import ProblemList
 from ..widgets.week_grid import COMPONENT_SHORT, EDGE, WeekGrid, course_colour
 from .base import UsisScreen
-from .calls import call_service, service_worker
+from .calls import call_service, report, service_worker
 from .delivery import deliver, downloads_folder
 
 WIDE = 120  # from this many columns the details stand beside the grid
@@ -309,7 +309,7 @@ class TimetableScreen(UsisScreen):
         try:
             self.tt_classes = await self.call(usis.timetable.classes, student)
         except UsisError as exc:
-            self.notify(str(exc), title="Timetable", severity="error", timeout=10)
+            report(self, exc, title="Timetable")
             return
         self.loaded = True
         self.exam_lines = []
@@ -507,7 +507,7 @@ class TimetableScreen(UsisScreen):
             try:
                 self.exam_lines = await self.call(self.usis_app.usis.timetable.exams, student)
             except UsisError as exc:
-                self.notify(str(exc), title="Exam schedule", severity="error")
+                report(self, exc, title="Exam schedule")
                 return
         table = self.query_one("#tt-exam-table", DataTable)
         table.clear()

@@ -12,9 +12,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer, Input
+from textual.widgets import Footer
 
-from ..widgets.literal import Button, Label, Static
+from ..widgets.literal import Button, Input, Label, Static
 from ..widgets.problems import ProblemList
 
 STEPS = {"clock-minus-day": timedelta(days=-1), "clock-minus-hour": timedelta(hours=-1),

@@ -28,6 +28,7 @@ literally.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from typing import Any
 
@@ -38,7 +39,7 @@ from textual.content import Content
 from ..text import clean
 
 __all__ = ["clean", "literal", "literal_text", "safe_renderable", "Static", "Label", "DataTable",
-           "Button", "Select", "RadioButton", "Checkbox", "OptionList"]
+           "Button", "Select", "RadioButton", "Checkbox", "OptionList", "Input", "TextArea"]
 
 def literal(value: object, *, oneline: bool = False) -> Content:
     """Untrusted text as Textual ``Content``: never parsed as markup, controls made visible."""
@@ -247,3 +248,32 @@ class OptionList(_w.OptionList):
         kwargs["markup"] = False
         super().__init__(*[_prompt(c) if isinstance(c, (str, Text, Content)) else c
                            for c in content], **kwargs)
+
+
+class Input(_w.Input):
+    """``textual.widgets.Input`` that draws control characters as visible stand-ins (a value
+    prefilled from the database, or pasted). The value itself is what was typed: the services
+    refuse control characters with a message."""
+
+    @property
+    def _value(self) -> Text:
+        if self.password or self.value.isprintable():
+            return super()._value
+        # from the raw value (Rich's Text would drop a BEL or a CR and shift the cursor)
+        text = Text(clean(self.value, oneline=True), no_wrap=True, overflow="ignore", end="")
+        return self.highlighter(text) if self.highlighter is not None else text
+
+
+class TextArea(_w.TextArea):
+    """``textual.widgets.TextArea`` that turns control characters (but newlines and tabs) into
+    visible stand-ins as they are typed, pasted or loaded."""
+
+    def edit(self, edit: Any) -> Any:
+        if not edit.text.isprintable():
+            fixed = clean(edit.text)
+            if fixed != edit.text:
+                edit = dataclasses.replace(edit, text=fixed)
+        return super().edit(edit)
+
+    def load_text(self, text: str) -> None:
+        super().load_text(clean(text))

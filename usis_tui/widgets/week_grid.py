@@ -29,6 +29,7 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from ..services.timetable import Occurrence, WeekView
+from ..text import clean
 
 FIRST_HOUR, LAST_HOUR = 8, 22
 HOURS = LAST_HOUR - FIRST_HOUR
@@ -438,7 +439,8 @@ class WeekGrid(Widget, can_focus=True):
                 return
             end = width if limit is None else min(width, limit)
             row = cells[y]
-            for k, ch in enumerate(text):
+            # every character of the grid passes here: titles and rooms come from the database
+            for k, ch in enumerate(clean(text, oneline=True)):
                 if 0 <= x + k < end:
                     row[x + k] = (ch, st)
 
