@@ -10,7 +10,6 @@ import re
 from datetime import time
 from typing import TYPE_CHECKING
 
-from pydantic import ValidationError
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,6 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Footer
 
 from ..services import ServiceError
+from ..services.catalogue import search_criteria
 from ..services.schemas import COMPONENTS, ClassInfo, Problem, SearchCriteria
 from ..widgets.class_table import ClassTable
 from ..widgets.literal import Button, Checkbox, DataTable, Input, Label, Select, Static
@@ -183,27 +183,23 @@ class ClassSearch(Vertical):
             value = self.query_one(widget_id, Select).value
             return None if value is Select.NULL else value
 
-        try:
-            return SearchCriteria(
-                academic_year=self.year,
-                programme=choice("#search-programme"),
-                catalogue_number=text("#search-catalogue"),
-                title=text("#search-title-kw"),
-                class_number=text("#search-class"),
-                component=choice("#search-component"),
-                days=[i for i in range(len(DAYS))
-                      if self.query_one(f"#search-day-{i}", Checkbox).value],
-                start_after=parse_time(text("#search-start"), "Meeting start time"),
-                end_before=parse_time(text("#search-end"), "Meeting end time"),
-                instructor=text("#search-instructor"),
-                level=choice("#search-level"),
-                ec=parse_ec(text("#search-ec")),
-                open_only=self.query_one("#search-open", Checkbox).value,
-                page=page, page_size=PAGE_SIZE,
-            )
-        except ValidationError as exc:
-            raise ServiceError([Problem(code="bad_criteria", message=str(e["msg"]))
-                                for e in exc.errors()]) from None
+        return search_criteria(
+            academic_year=self.year,
+            programme=choice("#search-programme"),
+            catalogue_number=text("#search-catalogue"),
+            title=text("#search-title-kw"),
+            class_number=text("#search-class"),
+            component=choice("#search-component"),
+            days=[i for i in range(len(DAYS))
+                  if self.query_one(f"#search-day-{i}", Checkbox).value],
+            start_after=parse_time(text("#search-start"), "Meeting start time"),
+            end_before=parse_time(text("#search-end"), "Meeting end time"),
+            instructor=text("#search-instructor"),
+            level=choice("#search-level"),
+            ec=parse_ec(text("#search-ec")),
+            open_only=self.query_one("#search-open", Checkbox).value,
+            page=page, page_size=PAGE_SIZE,
+        )
 
     # ------------------------------------------------------------------ actions
     def search(self, page: int = 1, *, again: bool = False) -> None:

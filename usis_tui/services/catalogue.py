@@ -4,18 +4,30 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from pydantic import ValidationError
 from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import AcademicYear, ClassSection, Course, Meeting, Programme
-from .base import Context, class_info, fail, find_section, get_year, section_options, shown
-from .schemas import ClassInfo, EnrolmentDate, SearchCriteria, SearchPage, YearInfo
+from .base import (Context, ServiceError, class_info, fail, find_section, get_year, section_options,
+                   shown)
+from .schemas import ClassInfo, EnrolmentDate, Problem, SearchCriteria, SearchPage, YearInfo
 
 
 def academic_year_code(moment: datetime) -> str:
     """The academic year (1 September to 31 August) a moment falls in, e.g. "2026-2027"."""
     start = moment.year if moment.month >= 9 else moment.year - 1
     return f"{start}-{start + 1}"
+
+
+def search_criteria(**fields: object) -> SearchCriteria:
+    """SearchCriteria from what a person typed: a field it refuses (too long, a day out of range)
+    is a ServiceError ``bad_criteria`` with pydantic's sentence, like every other refusal."""
+    try:
+        return SearchCriteria.model_validate(fields)
+    except ValidationError as exc:
+        raise ServiceError([Problem(code="bad_criteria", message=str(e["msg"]).removeprefix(
+            "Value error, ")) for e in exc.errors()]) from None
 
 
 def _prefix_range(prefix: str) -> tuple[str, str]:

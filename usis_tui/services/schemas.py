@@ -122,8 +122,8 @@ class SearchCriteria(BaseModel):
         if isinstance(v, str):  # control characters (NUL ends a SQLite LIKE pattern) go
             v = "".join(ch for ch in v if ch.isprintable()).strip()
             if len(v) > MAX_SEARCH_TEXT:
-                raise ValueError(f"a search field holds at most {MAX_SEARCH_TEXT} characters, "
-                                 f"not {len(v)}")
+                raise ValueError(f"A search field holds at most {MAX_SEARCH_TEXT} characters, "
+                                 f"not {len(v)}.")
             return v or None
         return v
 
