@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Footer
 
 from ..services.schemas import ClassInfo, Problem, ScheduleLine, SwapResult
 from ..widgets.class_detail import BAD, GOOD, WARN, ClassDetail
 from ..widgets.class_table import ScheduleTable
+from ..widgets.confirm import ConfirmDialog
 from ..widgets.literal import Button, DataTable, Input, Label, Select, Static
 from ..widgets.problems import ProblemList
 from .enrol_add import CLASS_NUMBER_ERROR, ClassNumberInput
@@ -63,59 +62,58 @@ class ReasonInput(Input):
     BINDINGS = [Binding("enter", "submit", "Yes, drop", tooltip="Drop the class with this reason")]
 
 
-class ConfirmDropScreen(ModalScreen[str | None]):
+class ConfirmDropScreen(ConfirmDialog[str | None]):
     """ "Are you sure you want to drop class 2037 …?" with the reason for withdrawing (a list of
     reasons and free text; required to drop an enrolled class, optional to leave a wait list),
     then Yes / No; Escape = No. Dismisses with the reason to store ("" for none) or None (No)."""
 
-    BINDINGS = [
-        Binding("y", "answer(True)", "Yes", tooltip="Drop the class with the reason given"),
-        Binding("n,escape", "answer(False)", "No", tooltip="Keep the class"),
+    BINDINGS: ClassVar = [
+        Binding("y", "answer(True)", "Yes", id="confirm.yes",
+                tooltip="Drop the class with the reason given"),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no", tooltip="Keep the class"),
     ]
 
     def __init__(self, line: ScheduleLine) -> None:
-        super().__init__(id="confirm-drop")
+        c = line.cls
+        what = ("remove yourself from the wait list of class" if line.status == "waitlisted"
+                else "drop class")
+        if line.status == "waitlisted":
+            note = f"You lose your wait list position ({line.waitlist_position})."
+        elif c.waitlisted:
+            note = "Your seat goes to the first student on the wait list."
+        else:
+            note = "If you change your mind, you can enrol again while there are seats."
+        super().__init__(
+            "confirm-drop", "Drop class",
+            Text.assemble(f"Are you sure you want to {what} {c.class_number} ",
+                          (f"{c.catalogue_number} {c.title}", "bold"),
+                          f" ({c.component}, {c.days_times})?"),
+            notes=[note], prefix="drop", box_classes="", title_classes="section-title",
+            refusal=None)
         self.line = line
 
     @property
     def reason_required(self) -> bool:
         return self.line.status == "enrolled"
 
-    def compose(self) -> ComposeResult:
-        c = self.line.cls
-        what = ("remove yourself from the wait list of class" if self.line.status == "waitlisted"
-                else "drop class")
-        with Vertical(id="confirm-drop-box"):
-            yield Label("Drop class", classes="section-title")
-            yield Static(Text.assemble(
-                f"Are you sure you want to {what} {c.class_number} ",
-                (f"{c.catalogue_number} {c.title}", "bold"), f" ({c.component}, {c.days_times})?"),
-                id="confirm-drop-question")
-            if self.line.status == "waitlisted":
-                note = f"You lose your wait list position ({self.line.waitlist_position})."
-            elif c.waitlisted:
-                note = "Your seat goes to the first student on the wait list."
-            else:
-                note = "If you change your mind, you can enrol again while there are seats."
-            yield Static(note, classes="hint")
-            with Horizontal(classes="field-row"):
-                yield Label("Reason" + (" *" if self.reason_required else " (optional)"),
-                            classes="field-label")
-                yield Select([(r, r) for r in DROP_REASONS], prompt="Select a reason",
-                             id="drop-reason", compact=True)
-            with Horizontal(classes="field-row"):
-                yield Label("Explanation", classes="field-label")
-                yield ReasonInput(placeholder="optional; required for Other", id="drop-explanation",
-                                  max_length=200, compact=True)
-            yield Static("", id="drop-reason-error")
-            with Horizontal(classes="button-row"):
-                yield Button("Yes", id="drop-yes", variant="error", compact=True)
-                yield Button("No", id="drop-no", variant="primary", compact=True)
-        yield Footer()
+    def compose_fields(self) -> ComposeResult:
+        with Horizontal(classes="field-row"):
+            yield Label("Reason" + (" *" if self.reason_required else " (optional)"),
+                        classes="field-label")
+            yield Select([(r, r) for r in DROP_REASONS], prompt="Select a reason",
+                         id="drop-reason", compact=True)
+        with Horizontal(classes="field-row"):
+            yield Label("Explanation", classes="field-label")
+            yield ReasonInput(placeholder="optional; required for Other", id="drop-explanation",
+                              max_length=200, compact=True)
+        yield Static("", id="drop-reason-error")
 
-    def on_mount(self) -> None:
+    def focus_first(self) -> None:
         self.query_one("#drop-explanation", Input).cursor_blink = False
         self.query_one("#drop-reason").focus()
+
+    def accept(self) -> str | None:
+        return self.reason()
 
     def _error(self, message: str) -> None:
         error = self.query_one("#drop-reason-error", Static)
@@ -144,26 +142,10 @@ class ConfirmDropScreen(ModalScreen[str | None]):
         if event.value == OTHER_REASON:
             self.query_one("#drop-explanation").focus()
 
-    @on(Button.Pressed, "#drop-yes")
-    def _yes(self) -> None:
-        self.action_answer(True)
-
     @on(Input.Submitted, "#drop-explanation")
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.action_answer(True)
-
-    @on(Button.Pressed, "#drop-no")
-    def _no(self) -> None:
-        self.dismiss(None)
-
-    def action_answer(self, answer: bool) -> None:
-        if not answer:
-            self.dismiss(None)
-            return
-        reason = self.reason()
-        if reason is not None:
-            self.dismiss(reason)
 
 
 class DropPane(Vertical):

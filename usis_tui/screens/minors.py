@@ -4,16 +4,18 @@ until the window closes (rules: services/minors.py)."""
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Footer
+from textual.containers import Vertical, VerticalScroll
 
 from ..services.schemas import MinorInfo, MinorResult
-from ..widgets.literal import Button, DataTable, Label, Static, literal
+from ..theme import PRIMARY, WARN
+from ..widgets.confirm import ConfirmDialog
+from ..widgets.literal import DataTable, Label, Static, literal
 from ..widgets.problems import ProblemList
 from ..widgets.status_badge import STYLES
 from .base import UsisScreen
@@ -50,8 +52,8 @@ def waitlist_text(m: MinorInfo) -> str:
 def my_status_text(m: MinorInfo) -> Text:
     if not m.status_label:
         return Text("")
-    style = {"enrolled": "bold green", "waitlisted": "bold #9C5700",
-             "waiting_for_placement": "bold #1F4E79", "cancelled": "italic"}.get(
+    style = {"enrolled": "bold green", "waitlisted": f"bold {WARN}",
+             "waiting_for_placement": f"bold {PRIMARY}", "cancelled": "italic"}.get(
                  m.my_status or "", "")
     text = Text(m.status_label, style=style)
     return text
@@ -96,53 +98,33 @@ def detail_text(m: MinorInfo) -> Text:
     return text
 
 
-class ConfirmCancelMinorScreen(ModalScreen[bool]):
+class ConfirmCancelMinorScreen(ConfirmDialog[bool]):
     """ "Cancel your application for minor 1052 …?" Yes / No; Escape = No."""
 
     CSS_PATH = "../styles/minors.tcss"
-    BINDINGS = [
-        Binding("y", "answer(True)", "Yes", tooltip="Cancel the application"),
-        Binding("n,escape", "answer(False)", "No", tooltip="Keep the application"),
+    BINDINGS: ClassVar = [
+        Binding("y", "answer(True)", "Yes", id="confirm.yes", tooltip="Cancel the application"),
+        Binding("n,escape", "answer(False)", "No", id="confirm.no",
+                tooltip="Keep the application"),
     ]
 
     def __init__(self, minor: MinorInfo) -> None:
-        super().__init__(id="confirm-cancel-minor")
+        m = minor
+        note = "Your place goes to the first student on the wait list." if (
+            m.my_status == "enrolled") else "You lose your place in the queue."
+        if m.parts and m.my_status == "enrolled":
+            note += " Its parts are dropped too."
+        super().__init__(
+            "confirm-cancel-minor", "Cancel minor application",
+            Text.assemble("Are you sure you want to cancel your application for minor ",
+                          (f"{m.class_number} {m.title}", "bold"), f" ({m.status_label})?"),
+            notes=[note], prefix="cancel-minor", box_classes="minor-dialog",
+            question_id="cancel-minor-question")
         self.minor = minor
-
-    def compose(self) -> ComposeResult:
-        m = self.minor
-        with Vertical(id="confirm-cancel-minor-box", classes="minor-dialog"):
-            yield Label("Cancel minor application", classes="dialog-title")
-            yield Static(Text.assemble("Are you sure you want to cancel your application for "
-                                       "minor ", (f"{m.class_number} {m.title}", "bold"),
-                                       f" ({m.status_label})?"), id="cancel-minor-question")
-            note = "Your place goes to the first student on the wait list." if (
-                m.my_status == "enrolled") else "You lose your place in the queue."
-            if m.parts and m.my_status == "enrolled":
-                note += " Its parts are dropped too."
-            yield Static(note, classes="hint")
-            with Horizontal(classes="button-row"):
-                yield Button("Yes", id="cancel-minor-yes", variant="error", compact=True)
-                yield Button("No", id="cancel-minor-no", variant="primary", compact=True)
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.query_one("#cancel-minor-no").focus()
-
-    @on(Button.Pressed, "#cancel-minor-yes")
-    def _yes(self) -> None:
-        self.dismiss(True)
-
-    @on(Button.Pressed, "#cancel-minor-no")
-    def _no(self) -> None:
-        self.dismiss(False)
-
-    def action_answer(self, answer: bool) -> None:
-        self.dismiss(answer)
 
 
 class MinorsScreen(UsisScreen):
-    BREADCRUMB = ("Main Menu", "Self Service", "Student Center", "Minors")
+    PAGE = "Minors"
     CSS_PATH = "../styles/minors.tcss"
     BINDINGS = [
         Binding("a", "apply", "Apply", tooltip="Apply for the selected minor"),

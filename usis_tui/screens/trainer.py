@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Footer
 
+from ..widgets.confirm import ConfirmDialog
 from ..widgets.literal import Button, Input, Label, Static
 from ..widgets.problems import ProblemList
 
@@ -35,45 +36,24 @@ def describe_database(url: str) -> str:
     return parsed.render_as_string(hide_password=True)
 
 
-class ConfirmResetScreen(ModalScreen[bool]):
+class ConfirmResetScreen(ConfirmDialog[bool]):
     """ "Reset the demo database?" Reset / Cancel; Escape = Cancel."""
 
     BINDINGS: ClassVar = [
-        Binding("escape,n", "answer(False)", "Cancel", tooltip="Keep the database as it is"),
-        Binding("y", "answer(True)", "Reset", tooltip="Delete everything, write the demo data"),
+        Binding("y", "answer(True)", "Reset", id="confirm.yes",
+                tooltip="Delete everything, write the demo data"),
+        Binding("escape,n", "answer(False)", "Cancel", id="confirm.no",
+                tooltip="Keep the database as it is"),
     ]
 
     def __init__(self, database_url: str) -> None:
-        super().__init__(id="confirm-reset")
+        super().__init__(
+            "confirm-reset", "Reset demo database",
+            "Every enrolment, shopping cart, petition, message and audit entry is deleted, and "
+            "the demo catalogue and accounts are written again at the app's clock. This cannot "
+            "be undone.", notes=[f"Database: {describe_database(database_url)}"],
+            yes="Reset", no="Cancel", prefix="reset")
         self.database_url = database_url
-
-    def compose(self) -> ComposeResult:
-        with Vertical(id="confirm-reset-box", classes="dialog-box -danger"):
-            yield Label("Reset demo database", classes="dialog-title")
-            yield Static("Every enrolment, shopping cart, petition, message and audit entry is "
-                         "deleted, and the demo catalogue and accounts are written again at the "
-                         "app's clock. This cannot be undone.", id="confirm-reset-question",
-                         markup=False)
-            yield Static(f"Database: {describe_database(self.database_url)}", classes="hint",
-                         markup=False)
-            with Horizontal(classes="button-row"):
-                yield Button("Reset", id="reset-yes", variant="error", compact=True)
-                yield Button("Cancel", id="reset-no", variant="primary", compact=True)
-        yield Footer()
-
-    def on_mount(self) -> None:
-        self.query_one("#reset-no").focus()  # the safe answer has the focus
-
-    @on(Button.Pressed, "#reset-yes")
-    def _yes(self) -> None:
-        self.dismiss(True)
-
-    @on(Button.Pressed, "#reset-no")
-    def _no(self) -> None:
-        self.dismiss(False)
-
-    def action_answer(self, answer: bool) -> None:
-        self.dismiss(answer)
 
 
 class ClockScreen(ModalScreen[datetime | None]):
