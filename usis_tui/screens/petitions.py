@@ -40,6 +40,7 @@ from ..services.petitions import (
     form_fields,
     problem_fields,
 )
+from ..theme import BAD, GOOD, MUTED, SECONDARY, WARN
 from ..widgets.literal import (
     Button,
     DataTable,
@@ -63,12 +64,12 @@ if TYPE_CHECKING:
 INDENT = "\u00a0" * 4  # no-break spaces: a wrapped Static keeps them at the start of a line
 NARROW = 100  # below this many columns: shorter labels, no hints, denser rows
 STATUS_MARKS = {
-    "Submitted": ("●", "bold #4A6F91"),
-    "In progress": ("◐", "bold #9C5700"),
-    "Approved": ("✓", "bold #2E7D32"),
-    "External courses approved": ("✓", "bold #2E7D32"),
-    "Rejected": ("✗", "bold #B3261E"),
-    "Withdrawn": ("–", "#6B6B6B"),
+    "Submitted": ("●", f"bold {SECONDARY}"),
+    "In progress": ("◐", f"bold {WARN}"),
+    "Approved": ("✓", f"bold {GOOD}"),
+    "External courses approved": ("✓", f"bold {GOOD}"),
+    "Rejected": ("✗", f"bold {BAD}"),
+    "Withdrawn": ("–", MUTED),
 }
 LEVEL_NAMES = {100: "introductory", 200: "introductory", 300: "advanced", 400: "Master",
                500: "Master", 600: "Master"}
@@ -270,7 +271,7 @@ class PetitionPage(UsisScreen):
 class PetitionsScreen(PetitionPage):
     """The student's petitions and the "Submit request" steps."""
 
-    BREADCRUMB = ("Main Menu", "Self Service", "Student Center", "Petitions")
+    PAGE = "Petitions"
     BINDINGS: ClassVar = [
         Binding("n", "submit_request", "Submit request"),
         Binding("v", "view", "View petition"),
@@ -712,6 +713,7 @@ class PetitionsScreen(PetitionPage):
 class PetitionDetailScreen(PetitionPage):
     """One petition of the logged-in student; "Withdraw" while the Board has not decided."""
 
+    PAGE = "Petitions"
     BINDINGS: ClassVar = [
         Binding("w", "withdraw", "Withdraw"),
         Binding("f5", "reload", "Refresh", show=False),
@@ -720,8 +722,7 @@ class PetitionDetailScreen(PetitionPage):
     def __init__(self, petition_id: int, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.petition_id = petition_id
-        self.BREADCRUMB = ("Main Menu", "Self Service", "Student Center", "Petitions",
-                           f"Petition {petition_id:06d}")
+        self.crumbs = (f"Petition {petition_id:06d}",)
         self.petition: PetitionInfo | None = None
 
     def compose_body(self) -> ComposeResult:

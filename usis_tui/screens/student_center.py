@@ -29,6 +29,7 @@ from ..services.schemas import (
     MinorInfo,
     ScheduleLine,
 )
+from ..theme import WARN
 from ..widgets.literal import DataTable, Label, Static, literal
 from ..widgets.menu_link import MenuLink
 from ..widgets.problems import ProblemList
@@ -156,7 +157,7 @@ def results_renderable(results: list[tuple[str, str, float, str]], limit: int = 
 
 
 class StudentCenterScreen(UsisScreen):
-    BREADCRUMB = ("Main Menu", "Self Service", "Student Center")
+    PAGE = "Student Center"
     BINDINGS = [
         Binding("e", "app.navigate('Enrol')", "Enrol"),
         Binding("c", "app.navigate('Shopping cart')", "Shopping cart"),
@@ -330,7 +331,7 @@ class StudentCenterScreen(UsisScreen):
 
 def exam_row(e: ExamConfirmationInfo, today) -> tuple:
     status = Text("✓ Confirmed", style="bold green") if not e.provisional else Text(
-        "Provisional", style="bold #9C5700")
+        "Provisional", style=f"bold {WARN}")
     return (e.class_number, e.title, e.component, f"{e.exam_day:%a %d %b} {e.start:%H:%M}",
             e.deadline_label(today), status)
 

@@ -42,6 +42,7 @@ from ..services.timetable import (
     monday_of,
     occurrences_of,
 )
+from ..theme import BAD, GOOD, PRIMARY, WARN
 from ..widgets.literal import Button, DataTable, Label, Static, literal
 from ..widgets.problems import ProblemList
 from ..widgets.week_grid import COMPONENT_SHORT, EDGE, WeekGrid, course_colour
@@ -66,7 +67,7 @@ def pattern_text(o: Occurrence) -> str:
 
 
 def kind_text(o: Occurrence, long: bool = True) -> Text:
-    colour = {"enrolled": "#2E7D32", "waitlisted": "#9C5700", "planned": "#1F4E79"}[o.kind]
+    colour = {"enrolled": GOOD, "waitlisted": WARN, "planned": PRIMARY}[o.kind]
     label = o.kind_label if o.kind != "planned" or not long else "Planned (in your Shopping cart)"
     return Text(label, style=f"bold {colour}")
 
@@ -98,9 +99,9 @@ def detail_text(o: Occurrence | None, wide: bool, *, empty: str) -> RenderableTy
                      else Text("no Brightspace course", style="italic"))
         if o.conflicts:
             warning = Text("\n")
-            warning.append(" ! ", style="bold white on #B3261E")
+            warning.append(" ! ", style=f"bold white on {BAD}")
             warning.append(f" Conflict with class {', '.join(o.conflicts)}",
-                           style="bold #B3261E")
+                           style=f"bold {BAD}")
             parts.append(warning)
         return Group(*parts)
     text = Text()
@@ -110,7 +111,7 @@ def detail_text(o: Occurrence | None, wide: bool, *, empty: str) -> RenderableTy
     text.append_text(kind_text(o, long=False))
     if o.conflicts:
         text.append("  ")
-        text.append(f"! Conflict with {', '.join(o.conflicts)}", style="bold white on #B3261E")
+        text.append(f"! Conflict with {', '.join(o.conflicts)}", style=f"bold white on {BAD}")
     text.append(f"\n  {o.day:%a} {o.day.day} {o.day:%b} {o.times} · {o.room or 'TBA'} · "
                 f"{o.instructor or 'instructor TBA'}")
     text.append(f"\n  {pattern_text(o)}")
@@ -221,7 +222,7 @@ class ExportScreen(ModalScreen[IcsExport | None]):
 class TimetableScreen(UsisScreen):
     """MyTimetable: the week grid, list view, exam schedule and calendar export."""
 
-    BREADCRUMB = ("Main Menu", "Self Service", "Student Center", "Timetable")
+    PAGE = "Timetable"
     CSS_PATH = "../styles/timetable.tcss"
     HORIZONTAL_BREAKPOINTS: ClassVar = [(0, "-narrow"), (WIDE, "-wide")]
     BINDINGS: ClassVar = [
@@ -390,7 +391,7 @@ class TimetableScreen(UsisScreen):
         if conflicts and self.view_name == "week":
             label = (f" ! {conflicts} conflict{'s' if conflicts > 1 else ''} " if wide
                      else f" !{conflicts} ")
-            legend = legend + Content(" ") + Content.styled(label, "bold white on #B3261E")
+            legend = legend + Content(" ") + Content.styled(label, f"bold white on {BAD}")
         self.query_one("#tt-legend", Static).update(legend)
 
     def _show_detail(self, occurrence: Occurrence | None) -> None:
@@ -484,7 +485,7 @@ class TimetableScreen(UsisScreen):
         for i, o in enumerate(rows):
             status = Text(o.kind_label)
             if o.conflicts:
-                status.append(f" · conflict {', '.join(o.conflicts)}", style="bold #B3261E")
+                status.append(f" · conflict {', '.join(o.conflicts)}", style=f"bold {BAD}")
             day = Text(f"{o.day:%a %d %b}", style="bold" if o.day == self.today() else "")
             table.add_row(day, o.times, o.class_number,
                           Text(o.catalogue_number, style=f"bold {course_colour(o.colour)}"),
@@ -512,16 +513,16 @@ class TimetableScreen(UsisScreen):
         table = self.query_one("#tt-exam-table", DataTable)
         table.clear()
         for e in self.exam_lines:
-            status = Text(e.status_label, style="bold #2E7D32" if e.kind == "enrolled"
-                          else "bold #9C5700")
+            status = Text(e.status_label, style=f"bold {GOOD}" if e.kind == "enrolled"
+                          else f"bold {WARN}")
             by = Text(f"{e.deadline:%a %d %b}")
             if e.kind != "enrolled":
                 if e.deadline_passed:
-                    by.append(" · passed", style="bold #B3261E")
+                    by.append(" · passed", style=f"bold {BAD}")
                 elif e.days_left == 0:
-                    by.append(" · today", style="bold #9C5700")
+                    by.append(" · today", style=f"bold {WARN}")
                 else:
-                    by.append(f" · {e.days_left} days left", style="#9C5700")
+                    by.append(f" · {e.days_left} days left", style=WARN)
             table.add_row(f"{e.day:%a %d %b}", f"{e.start:%H:%M}–{e.end:%H:%M}", e.component,
                           e.class_number, e.catalogue_number, status, by, e.room or "TBA",
                           e.title, key=f"{e.academic_year}-{e.class_number}-{e.day:%Y%m%d}")

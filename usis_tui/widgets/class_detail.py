@@ -8,14 +8,12 @@ from rich.table import Table
 from rich.text import Text
 
 from ..services.schemas import ClassInfo
+from ..theme import BAD, GOOD, SECONDARY, WARN
 from .literal import Static
 from .status_badge import status_text
 
 # The uSis theme's colours (app.USIS_THEME), readable on its white pages.
-GOOD = "#2E7D32"
-WARN = "#9C5700"
-BAD = "#B3261E"
-PLAN = "#4A6F91"  # planned: enrolment not yet open
+PLAN = SECONDARY  # planned: enrolment not yet open
 
 
 def opens_text(value) -> str:

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from ..theme import BAD, GOOD, MUTED, SECONDARY, WARN
 from .literal import Static
 
 STYLES = {
-    "Open": "bold #2E7D32",
-    "Wait List": "bold #9C5700",
-    "Closed": "bold #B3261E",
-    "open": "bold #2E7D32",
-    "not_yet_open": "bold #4A6F91",
-    "closed": "#6B6B6B",
+    "Open": f"bold {GOOD}",
+    "Wait List": f"bold {WARN}",
+    "Closed": f"bold {BAD}",
+    "open": f"bold {GOOD}",
+    "not_yet_open": f"bold {SECONDARY}",
+    "closed": MUTED,
 }
 LABELS = {"open": "Open", "not_yet_open": "Not yet open", "closed": "Closed"}
 MARKS = {"Open": "●", "Wait List": "▲", "Closed": "■", "open": "●", "not_yet_open": "○",

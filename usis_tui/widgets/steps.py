@@ -7,9 +7,10 @@ from collections.abc import Sequence
 from rich.text import Text
 from textual.reactive import reactive
 
+from ..theme import ON_DARK, PRIMARY
 from .literal import Static
 
-CURRENT = "bold #FFFFFF on #1F4E79"
+CURRENT = f"bold {ON_DARK} on {PRIMARY}"
 
 
 class StepIndicator(Static):

@@ -30,14 +30,14 @@ from textual.widget import Widget
 
 from ..services.timetable import Occurrence, WeekView
 from ..text import clean
+from ..theme import BAD, COURSE_COLOURS, ON_DARK
 
 FIRST_HOUR, LAST_HOUR = 8, 22
 HOURS = LAST_HOUR - FIRST_HOUR
 GUTTER = 6  # "08:00 "
 # Course colours: dark enough for white text, far enough apart to tell courses apart.
-PALETTE = ("#1F5F99", "#2E7D32", "#6A3D9A", "#8C564B", "#00796B", "#AD1457", "#3949AB",
-           "#6B6B00", "#0277BD", "#5D4037", "#7B1FA2", "#37474F")
-CONFLICT = "#B3261E"
+PALETTE = COURSE_COLOURS
+CONFLICT = BAD
 COMPONENT_SHORT = {"Lecture": "Lec", "Tutorial": "Tut", "Practical": "Prac", "Exam": "Exam",
                    "Resit": "Resit"}
 EDGE = {"enrolled": " ", "waitlisted": "▒", "planned": "┊"}
@@ -413,7 +413,7 @@ class WeekGrid(Widget, can_focus=True):
         gutter_style = style("week-grid--gutter")
         row_styles = (style("week-grid--even"), style("week-grid--odd"))
         surface = Color.from_rich_color(row_styles[0].bgcolor) if row_styles[0].bgcolor else (
-            Color.parse("#FFFFFF"))
+            Color.parse(ON_DARK))
         # Translucent colours (today's column tint, separators) are blended here by hand: a
         # partial Rich style cannot carry alpha.
         tint = self.get_component_styles("week-grid--today-column").background
@@ -485,7 +485,7 @@ class WeekGrid(Widget, can_focus=True):
             colour = Color.parse(course_colour(o.colour))
             selected = o.key == self.selected_key
             if o.kind == "enrolled":
-                fill = Style(bgcolor=colour.rich_color, color="#FFFFFF")
+                fill = Style(bgcolor=colour.rich_color, color=ON_DARK)
                 edge_style = fill
             elif o.kind == "waitlisted":
                 pale = surface.blend(colour, 0.28)
@@ -519,7 +519,7 @@ class WeekGrid(Widget, can_focus=True):
                     st += Style(underline=True) if edge else Style(reverse=True)
                 put(top + k, text_x, line, st, right)
             if o.conflicts:
-                put(top, right - 1, "!", Style(bgcolor=CONFLICT, color="#FFFFFF", bold=True))
+                put(top, right - 1, "!", Style(bgcolor=CONFLICT, color=ON_DARK, bold=True))
                 if bottom - top > 1:
                     for y in range(top + 1, bottom):
                         put(y, right - 1, "▐", Style(color=CONFLICT, bgcolor=fill.bgcolor))
