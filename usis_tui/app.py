@@ -4,8 +4,8 @@ Arguments that are None come from USIS_DATABASE_URL / USIS_NOW, then the embedde
 (a SQLite file in the user data dir) and the wall clock. The engine is created on first use,
 never at import time.
 
-On mount the app prepares the database in a worker ("Preparing the demo database…"), then shows
-the Login screen. ``app.navigate(page)`` opens any page by its uSis name ("Student Center",
+On mount the app shows the Login screen at once and prepares the database in a worker while
+the user types; signing in waits for it. ``app.navigate(page)`` opens any page by its uSis name ("Student Center",
 "Enrol", "Shopping cart", ...) with the screens of its breadcrumb underneath, so Escape walks
 back along the breadcrumb. The command palette (ctrl+p) offers every page and, for a 4-digit
 number, the class with that number in the current academic year.
@@ -29,96 +29,19 @@ from textual.app import App
 from textual.binding import Binding
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
-from textual.theme import Theme
 
+from . import navigation
 from .clock import make_clock, resolve_now
 from .errors import ConfigError
+from .navigation import PAGES, canonical_page  # noqa: F401 - replay.py reads them here (for now)
+from .theme import USIS_THEME
 from .widgets.literal import clean, literal
 
 if TYPE_CHECKING:
     from .services import Usis
     from .services.schemas import Identity
 
-# The PeopleSoft Campus Solutions look: white pages, grey panels, blue links and headers.
-USIS_THEME = Theme(
-    name="usis",
-    primary="#1F4E79",      # PeopleSoft header / link blue
-    secondary="#4A6F91",
-    accent="#C25E00",       # focus / highlight (PeopleSoft orange)
-    warning="#9C5700",
-    error="#B3261E",
-    success="#2E7D32",
-    foreground="#1B1B1B",
-    background="#F4F5F7",
-    surface="#FFFFFF",
-    panel="#DDE3EA",
-    dark=False,
-    variables={
-        "block-cursor-background": "#1F4E79",
-        "block-cursor-foreground": "#FFFFFF",
-        "block-cursor-text-style": "bold",
-        "footer-key-foreground": "#1F4E79",
-        "footer-background": "#DDE3EA",
-        "footer-description-foreground": "#1B1B1B",
-        "input-selection-background": "#1F4E79 35%",
-    },
-)
 
-# Every page by its uSis name: the breadcrumb steps below "Main Menu" that lead to it.
-ENROL_TABS = {
-    "Enrol": "add",
-    "Class Search": "add",
-    "Add": "add",
-    "Drop": "drop",
-    "Swap": "swap",
-    "My Class Schedule": "schedule",
-    "Shopping cart": "cart",
-}
-PAGES: dict[str, tuple[str, ...]] = {
-    "Main Menu": (),
-    "Self Service": ("Self Service",),
-    "Student Center": ("Self Service", "Student Center"),
-    "Message centre": ("Self Service", "Student Center", "Message centre"),
-    "Timetable": ("Self Service", "Student Center", "Timetable"),
-    "Petitions": ("Self Service", "Student Center", "Petitions"),
-    "Minors": ("Self Service", "Student Center", "Minors"),
-    "Petitions to handle": ("Petitions to handle",),
-    "Find a student": ("Find a student",),
-    "Audit trail": ("Audit trail",),
-    **{name: ("Self Service", "Student Center", name) for name in ENROL_TABS},
-}
-# What each page is about, for the command palette.
-PAGE_HELP = {
-    "Main Menu": "Start page of uSis",
-    "Self Service": "Your self-service pages",
-    "Student Center": "Enrol, plan, your academics, holds, enrolment dates, messages",
-    "Message centre": "Messages from uSis: enrolment results, wait list promotions",
-    "Enrol": "Add classes: enrol by class number or by searching the course",
-    "Class Search": "Enrol by searching the course",
-    "Add": "Enrol: Add classes",
-    "Drop": "Enrol: Drop classes",
-    "Swap": "Enrol: Swap a class for another",
-    "My Class Schedule": "Your enrolled and wait-listed classes",
-    "Shopping cart": "Classes you plan to enrol in",
-    "Timetable": "MyTimetable: your week, wait-listed and planned classes, .ics export",
-    "Petitions": "My Academics: elective course, exemption, credits, external education",
-    "Minors": "Apply for a minor, change or cancel your application; places and wait lists",
-    "Petitions to handle": "Board of Examiners: advise, decide and register grades",
-    "Find a student": "Support: look a student up by number or name and act as them",
-    "Audit trail": "Support: a student's steps (who, for whom, when, outcome); export for replay",
-}
-STUDENT_ONLY = {name for name, steps in PAGES.items() if len(steps) >= 2}
-BOARD_ONLY = {"Petitions to handle"}
-SUPPORT_ONLY = {"Find a student", "Audit trail"}
-ALIASES = {
-    "home": "Main Menu", "menu": "Main Menu", "student centre": "Student Center",
-    "messages": "Message centre", "message center": "Message centre", "cart": "Shopping cart",
-    "shopping cart": "Shopping cart", "schedule": "My Class Schedule", "search": "Class Search",
-    "add classes": "Add", "drop classes": "Drop", "swap classes": "Swap",
-    "mytimetable": "Timetable", "my timetable": "Timetable", "petition": "Petitions",
-    "board": "Petitions to handle", "board of examiners": "Petitions to handle",
-    "find student": "Find a student", "act as": "Find a student", "audit": "Audit trail",
-}
 # A student page asked for while no student is chosen: support acts as one first.
 SUPPORT_MESSAGE = ("{page} shows a student's own data. Find the student first and act as them "
                    "(Main Menu › Find a student).")
@@ -126,15 +49,6 @@ STAFF_MESSAGE = ("{page} shows a student's own data. Only support staff can open
                  "as the student (\"act as\").")
 STOP_KEY = "ctrl+g"  # "Stop acting as": works on every page, also while typing
 CLASS_NUMBER = re.compile(r"(?<!\d)(\d{4})(?!\d)")
-
-
-def canonical_page(page: str) -> str | None:
-    """The uSis page name for ``page`` (case-insensitive, a few aliases), or None."""
-    wanted = page.strip().lower()
-    for name in PAGES:
-        if name.lower() == wanted:
-            return name
-    return ALIASES.get(wanted)
 
 
 class UsisCommands(Provider):
@@ -148,12 +62,12 @@ class UsisCommands(Provider):
         app = self.usis_app
         if app.identity is None:
             return []
-        return [p for p in PAGES if app.may_open(p)]
+        return [p for p in navigation.PAGES if app.may_open(p)]
 
     async def discover(self) -> Hits:
         for page in self._pages():
             yield DiscoveryHit(page, partial(self.usis_app.navigate, page),
-                               help=PAGE_HELP.get(page))
+                               help=navigation.page(page).help)
         for name, run, help_text in self.usis_app.role_commands():
             yield DiscoveryHit(name, run, help=help_text)
 
@@ -164,7 +78,7 @@ class UsisCommands(Provider):
             score = matcher.match(page)
             if score > 0:
                 yield Hit(score, matcher.highlight(page), partial(app.navigate, page),
-                          text=page, help=PAGE_HELP.get(page))
+                          text=page, help=navigation.page(page).help)
         for name, run, help_text in app.role_commands():
             score = matcher.match(name)
             if score > 0:
@@ -210,8 +124,13 @@ class UsisApp(App):
                 tooltip="Support: stop acting as this student and go back to Find a student"),
     ]
 
-    def __init__(self, database_url: str | None = None, now: datetime | str | None = None) -> None:
+    def __init__(self, database_url: str | None = None, now: datetime | str | None = None, *,
+                 demo: bool = False, demo_on_first_start: bool = False) -> None:
+        """``demo``: fill an empty database with the demo data while the Login is shown
+        (``usis --demo``); ``demo_on_first_start``: only if it has never been used (the default
+        embedded database)."""
         super().__init__()
+        self._demo, self._demo_on_first_start = demo, demo_on_first_start
         self._database_url_arg = database_url
         self._database_url: str | None = None
         self.frozen_now = resolve_now(now)
@@ -221,7 +140,8 @@ class UsisApp(App):
         self._guard_key: tuple[str, str, str | None] | None = None
         self.identity: Identity | None = None
         self.acting_for: Identity | None = None  # the student support acts as
-        self.ready = False  # the database is prepared and the Login screen is up
+        self.ready = False  # the database is prepared (the Login is shown at once)
+        self._prepared = asyncio.Event()  # set when preparing ends, ready or not
         self.register_theme(USIS_THEME)
         self.theme = "usis"
         # Rich renderables built by the screens (tables of class details, the week list) get
@@ -262,16 +182,12 @@ class UsisApp(App):
     # ---------------------------------------------------------- ACCESS GUARD SWITCH
     def guarded_usis(self) -> Usis:
         """The facade for the signed-in user (and the student support acts as), through
-        services/access.py ``guard(usis, Principal(...))``. While access.py is not installed
-        this returns the raw facade; it is rebuilt on sign-in, act as, stop and sign-out."""
+        services/access.py ``guard(usis, Principal(...))``; rebuilt on sign-in, act as, stop
+        and sign-out."""
+        from .services.access import Principal, guard
+
         raw = self.raw_usis
         if self.identity is None:
-            return raw
-        try:
-            from .services.access import Principal, guard
-        except ModuleNotFoundError as exc:
-            if not _missing(exc, f"{__package__}.services.access"):
-                raise
             return raw
         acting = self.acting_for.username if self.acting_for is not None else None
         principal = Principal(username=self.identity.username, role=self.identity.role,
@@ -340,37 +256,56 @@ class UsisApp(App):
 
     # ------------------------------------------------------------------ start-up
     def on_mount(self) -> None:
-        from .screens.login import StartupScreen
+        """The Login first, at once; the database is prepared in the background while the
+        user types (``database_ready`` waits for it), started after the first frame so that
+        importing SQLAlchemy does not hold that frame up."""
+        from .screens.login import LoginScreen
 
-        self.push_screen(StartupScreen())
-        self.run_worker(self._prepare, name="prepare-database", exclusive=True,
-                        exit_on_error=False)
+        self.push_screen(LoginScreen())
+        self.call_after_refresh(self.run_worker, self._prepare, name="prepare-database",
+                                exclusive=True, exit_on_error=False)
 
     def _ensure_database(self) -> None:
-        from .bootstrap import ensure_database
+        from .bootstrap import ensure_database, first_start
+        from .services.auth import scrypt_n
 
-        ensure_database(self.raw_usis.db, self.now())
+        scrypt_n()  # USIS_SCRYPT_N: a bad value is a ConfigError before the database is opened
+        db = self.raw_usis.db
+        demo = self._demo or (self._demo_on_first_start and first_start(db))
+        ensure_database(db, self.now(), demo=demo)
+
+    async def database_ready(self) -> bool:
+        """Wait until the database is prepared: True when it is, False when it cannot be used
+        (the "uSis cannot start" page has then replaced every page)."""
+        await self._prepared.wait()
+        return self.ready
 
     async def _prepare(self) -> None:
         from .db import mask_url
         from .failures import describe
-        from .screens.login import DatabaseErrorScreen, LoginScreen
+        from .screens.login import DatabaseErrorScreen
 
         try:
             await asyncio.to_thread(self._ensure_database)
         except ConfigError as exc:
-            await self.switch_screen(DatabaseErrorScreen(str(exc)))
+            await self._cannot_start(DatabaseErrorScreen(str(exc)))
             return
         except Exception as exc:  # noqa: BLE001 - anything else: still one line, never a traceback
             _kind, message, hint = describe(exc, "prepare the database")
-            await self.switch_screen(DatabaseErrorScreen(
+            await self._cannot_start(DatabaseErrorScreen(
                 f"Cannot prepare the database {mask_url(self.database_url)}: {message} {hint}"))
             return
-        await self.switch_screen(LoginScreen())
         self.ready = True
+        self._prepared.set()
         # Exam enrolments not confirmed by their deadline are removed (services/exams.py).
         self.run_worker(self._expire_exams, name="expire-exams", thread=True,
                         exit_on_error=False)
+
+    async def _cannot_start(self, screen: Screen) -> None:
+        while len(self.screen_stack) > 2:
+            self.pop_screen()
+        await self.switch_screen(screen)
+        self._prepared.set()
 
     def _expire_exams(self) -> None:
         """Housekeeping at start: a failure is logged (the Student Center expires a student's
@@ -385,14 +320,11 @@ class UsisApp(App):
     # ------------------------------------------------------------------ session
     async def signed_in(self, identity: Identity) -> None:
         """Called by the Login screen: show the Main Menu (the bottom of the page stack)."""
-        from .screens.main_menu import MainMenuScreen
-
         self.identity = identity
         self.acting_for = None
         self._reguard()
         await self.record_navigation("Main Menu")
-        screen = MainMenuScreen()
-        screen.usis_page = "Main Menu"  # type: ignore[attr-defined]
+        screen = navigation.page(navigation.MAIN_MENU).build()
         # Not awaited: the caller is a handler of the Login screen that is being replaced.
         self.switch_screen(screen)
 
@@ -414,13 +346,9 @@ class UsisApp(App):
 
     def _back_to_main_menu(self) -> None:
         """A fresh Main Menu at the bottom of the stack (its links and the banner change)."""
-        from .screens.main_menu import MainMenuScreen
-
         while len(self.screen_stack) > 2:
             self.pop_screen()
-        screen = MainMenuScreen()
-        screen.usis_page = "Main Menu"  # type: ignore[attr-defined]
-        self.switch_screen(screen)
+        self.switch_screen(navigation.page(navigation.MAIN_MENU).build())
 
     # ------------------------------------------------------------------ support: act as
     async def act_as(self, student_number: str) -> bool:
@@ -583,7 +511,7 @@ class UsisApp(App):
         Support's own pages are not steps of a student's session."""
         if self.identity is None:
             return
-        acting = None if page in SUPPORT_ONLY | BOARD_ONLY else self.student_number
+        acting = None if navigation.is_staff_page(page) else self.student_number
         try:
             await asyncio.to_thread(self.usis.audit.navigation, self.identity.username,
                                     acting, page)
@@ -614,68 +542,29 @@ class UsisApp(App):
         return super().switch_screen(screen)
 
     # ------------------------------------------------------------------ navigation
-    def _make_page(self, step: str, **options: Any) -> Screen:
-        if step == "Self Service":
-            from .screens.self_service import SelfServiceScreen
-
-            screen: Screen = SelfServiceScreen()
-        elif step == "Student Center":
-            from .screens.student_center import StudentCenterScreen
-
-            screen = StudentCenterScreen()
-        elif step == "Message centre":
-            from .screens.messages import MessageCentreScreen
-
-            screen = MessageCentreScreen()
-        elif step == "Timetable":
-            screen = make_timetable_screen()
-        elif step == "Minors":
-            from .screens.minors import MinorsScreen
-
-            screen = MinorsScreen()
-        elif step == "Petitions":
-            from .screens.petitions import PetitionsScreen
-
-            screen = PetitionsScreen()
-        elif step == "Petitions to handle":
-            from .screens.board import BoardQueueScreen
-
-            screen = BoardQueueScreen()
-        elif step == "Find a student":
-            from .screens.support import FindStudentScreen
-
-            screen = FindStudentScreen()
-        elif step == "Audit trail":
-            from .screens.audit import AuditTrailScreen
-
-            screen = AuditTrailScreen()
-        else:
-            screen = make_enrol_screen(ENROL_TABS[step], **options)
-        screen.usis_page = step  # type: ignore[attr-defined]
-        return screen
-
     async def navigate(self, page: str, *, _record: bool = True, **options: Any) -> bool:
         """Open a page by its uSis name; the pages of its breadcrumb go underneath it.
 
         Returns False (and says why) when the page is unknown or not available to this user.
         """
-        name = canonical_page(page)
+        name = navigation.canonical_page(page)
         if name is None:
             self.notify(f"There is no page called {page!r}.", severity="error")
             return False
         if self.identity is None:
             self.notify("Sign in first.", severity="warning")
             return False
-        if name in STUDENT_ONLY and self.student_number is None:
+        audience = navigation.page(name).audience
+        if audience == "student" and self.student_number is None:
             message = SUPPORT_MESSAGE if self.role == "support" else STAFF_MESSAGE
             self.notify(message.format(page=name), title="Student pages",
                         severity="warning", timeout=8)
             return False
         if not self.may_open(name):
-            who = "the Board of Examiners" if name in BOARD_ONLY else "support staff"
+            who = "the Board of Examiners" if audience == "board" else "support staff"
             self.notify(f"{name} is for {who}.", severity="warning")
             return False
-        steps = PAGES[name]
+        steps = navigation.path(name)
         current = [getattr(s, "usis_page", None) for s in self.screen_stack[2:]]
         keep = 0
         while keep < min(len(current), len(steps)) and current[keep] == steps[keep]:
@@ -691,21 +580,19 @@ class UsisApp(App):
         # Not awaited: the caller may be a handler of a screen that is popped here.
         for _ in range(len(current) - keep):
             self.pop_screen()
+        from .screens.base import PendingPage
+
         for i, step in enumerate(steps[keep:], start=keep):
-            last = i == len(steps) - 1
-            self.push_screen(self._make_page(step, **(options if last else {})))
+            if i < len(steps) - 1:  # underneath: built when Escape brings it to the top
+                self.push_screen(PendingPage(step, navigation.page(step).build))
+            else:
+                self.push_screen(navigation.page(step).build(**options))
         return True
 
     def may_open(self, page: str) -> bool:
-        """Whether the signed-in user may open ``page``: student pages for the student (or
-        support acting as one), the board its queue, support Find a student and Audit trail."""
-        if self.identity is None:
-            return False
-        if page in BOARD_ONLY:
-            return self.identity.role == "board"
-        if page in SUPPORT_ONLY:
-            return self.identity.role == "support"
-        return page not in STUDENT_ONLY or self.student_number is not None
+        """Whether the signed-in user may open ``page`` (navigation.may_open: student pages for
+        the student or support acting as one, the board its queue, support its own pages)."""
+        return navigation.may_open(page, self.role, self.student_number is not None)
 
     async def action_navigate(self, page: str) -> None:
         await self.navigate(page)
@@ -713,33 +600,3 @@ class UsisApp(App):
     async def open_class(self, class_number: str) -> None:
         """Enrol › Add with the class number filled in (when the Enrol page supports it)."""
         await self.navigate("Enrol", class_number=class_number)
-
-
-def _missing(exc: ModuleNotFoundError, module: str) -> bool:
-    """True when ``module`` itself is not installed (not when it fails to import something)."""
-    return exc.name == module
-
-
-def make_enrol_screen(tab: str, class_number: str | None = None) -> Screen:
-    """The Enrol page on a tab; the class number is filled in where the page supports it."""
-    try:
-        from .screens.enrol import EnrolScreen
-    except ModuleNotFoundError as exc:
-        if not _missing(exc, f"{__package__}.screens.enrol"):
-            raise
-        from .screens.self_service import PlaceholderScreen
-
-        return PlaceholderScreen("Enrol", tab)
-    return EnrolScreen(tab=tab, class_number=class_number)
-
-
-def make_timetable_screen() -> Screen:
-    try:
-        from .screens.timetable import TimetableScreen
-    except ModuleNotFoundError as exc:
-        if not _missing(exc, f"{__package__}.screens.timetable"):
-            raise
-        from .screens.self_service import PlaceholderScreen
-
-        return PlaceholderScreen("Timetable")
-    return TimetableScreen()

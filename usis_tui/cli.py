@@ -70,13 +70,17 @@ class Settings:
         """Every setting that can be wrong, before any database is touched (ConfigError)."""
         from .services.auth import scrypt_n
 
+        self.check_clock()
+        scrypt_n()  # USIS_SCRYPT_N
+
+    def check_clock(self) -> None:
+        """--now, else USIS_NOW (ConfigError saying where a bad value came from)."""
         try:
-            self.frozen  # noqa: B018 - --now, else USIS_NOW
+            self.frozen  # noqa: B018
         except UsisError as exc:
             if self.now is None:  # from the environment: say where it came from
                 raise type(exc)(f"USIS_NOW: {exc}") from None
             raise
-        scrypt_n()  # USIS_SCRYPT_N
 
     def wants_demo(self, db) -> bool:
         """Fill ``db`` with the demo data? Only when asked (``usis --demo``), or for the default
@@ -170,20 +174,13 @@ def cli(ctx: click.Context) -> None:
 
 
 def launch(settings: Settings) -> None:
-    from .bootstrap import ensure_database
-
-    settings.check()  # a bad option creates no database
-    db = open_db(settings)
-    try:
-        demo = settings.wants_demo(db)
-        if demo and not db.has_schema():
-            click.echo("Preparing the demo database (first start)…", err=True)
-        ensure_database(db, settings.moment(), demo=demo)
-    finally:
-        db.dispose()
+    """The app, with its Login on screen at once: the database is prepared (and, when asked,
+    filled with the demo data) in the background while the user types."""
+    settings.check_clock()  # a bad --now / USIS_NOW: one line, no app
     from .app import UsisApp
 
-    UsisApp(database_url=settings.url, now=settings.frozen).run()
+    UsisApp(database_url=settings.db, now=settings.frozen, demo=settings.demo,
+            demo_on_first_start=settings.default_database).run()
 
 
 @cli.group()
@@ -591,9 +588,14 @@ def main(argv: list[str] | None = None) -> None:
         sys.stdout, sys.stderr = out, err
 
 
-def _main(argv: list[str] | None) -> None:
-    from sqlalchemy.exc import SQLAlchemyError
+def _is_database_error(exc: BaseException) -> bool:
+    """A SQLAlchemy error (checked without importing SQLAlchemy: `usis` starts the app before
+    it is needed)."""
+    module = sys.modules.get("sqlalchemy.exc")
+    return module is not None and isinstance(exc, module.SQLAlchemyError)
 
+
+def _main(argv: list[str] | None) -> None:
     try:
         cli.main(args=argv, prog_name="usis", standalone_mode=False)
     except click.exceptions.Abort:
@@ -606,22 +608,27 @@ def _main(argv: list[str] | None) -> None:
     except UsisError as exc:
         click.echo(f"usis: error: {_one_line(exc)}", err=True)
         sys.exit(EXIT_ERROR)
-    except SQLAlchemyError as exc:
+    except KeyboardInterrupt:
+        sys.exit(130)
+    except OSError as exc:
+        click.echo(f"usis: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
+        sys.exit(EXIT_ERROR)
+    except Exception as exc:  # noqa: BLE001 - a database error or a bug: one line
+        if not _is_database_error(exc):
+            _unexpected(exc, argv)
         from .bootstrap import database_problem
         from .db import mask_url, resolve_database_url
 
         url = resolve_database_url(Settings.current.db if Settings.current else None)
         click.echo(f"usis: error: {database_problem(mask_url(url), exc)}", err=True)
         sys.exit(EXIT_ERROR)
-    except KeyboardInterrupt:
-        sys.exit(130)
-    except OSError as exc:
-        click.echo(f"usis: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
-        sys.exit(EXIT_ERROR)
-    except Exception as exc:  # noqa: BLE001 - a bug: one line, the detail in the log
-        from .failures import log_failure
 
-        reference = log_failure(exc, "usis " + " ".join((argv or sys.argv[1:])[:1]))
-        click.echo(f"usis: error: something went wrong (reference {reference}; the details are "
-                   "in the uSis log).", err=True)
-        sys.exit(EXIT_ERROR)
+
+def _unexpected(exc: BaseException, argv: list[str] | None) -> None:
+    """A bug: one line, the detail in the log."""
+    from .failures import log_failure
+
+    reference = log_failure(exc, "usis " + " ".join((argv or sys.argv[1:])[:1]))
+    click.echo(f"usis: error: something went wrong (reference {reference}; the details are "
+               "in the uSis log).", err=True)
+    sys.exit(EXIT_ERROR)

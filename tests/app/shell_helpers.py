@@ -66,7 +66,12 @@ def text_of(widget: Widget) -> str:
 
 
 def screen_names(app: UsisApp) -> list[str]:
-    return [type(s).__name__ for s in app.screen_stack[1:]]
+    """The screens above the app's default screen by class; a page of the breadcrumb that is
+    not built yet (screens/base.py PendingPage) as "(its page name)"."""
+    from usis_tui.screens.base import PendingPage
+
+    return [f"({s.usis_page})" if isinstance(s, PendingPage) else type(s).__name__
+            for s in app.screen_stack[1:]]
 
 
 # ---------------------------------------------------------------- roles (support, trainer)

@@ -215,7 +215,7 @@ async def test_enrol_links_open_the_enrol_page_on_the_right_tab(demo_db_url):
         await settle(pilot)
         assert type(app.screen).__name__ == "EnrolScreen"
         assert app.screen.initial_tab == "schedule"
-        assert screen_names(app) == ["MainMenuScreen", "SelfServiceScreen",
+        assert screen_names(app) == ["MainMenuScreen", "(Self Service)",
                                      "StudentCenterScreen", "EnrolScreen"]
         await pilot.press("escape")
         await settle(pilot)
@@ -355,8 +355,18 @@ async def test_palette_jumps_to_a_page_by_name(demo_db_url):
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, MessageCentreScreen)
-        assert screen_names(app) == ["MainMenuScreen", "SelfServiceScreen",
-                                     "StudentCenterScreen", "MessageCentreScreen"]
+        # the pages of the breadcrumb underneath are built when Escape brings them back
+        assert screen_names(app) == ["MainMenuScreen", "(Self Service)", "(Student Center)",
+                                     "MessageCentreScreen"]
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen_names(app) == ["MainMenuScreen", "(Self Service)", "StudentCenterScreen"]
+        assert app.screen.query_one("#breadcrumb").text == \
+            "Main Menu › Self Service › Student Center"
+        await pilot.press("escape")
+        await settle(pilot)
+        assert screen_names(app) == ["MainMenuScreen", "SelfServiceScreen"]
+        assert app.screen.query_one("#breadcrumb").text == "Main Menu › Self Service"
 
 
 async def test_palette_finds_a_class_by_number(demo_db_url):

@@ -36,7 +36,7 @@ def app(demo_db_url, monkeypatch) -> UsisApp:
 async def test_opens_on_this_week_with_the_breadcrumb(app):
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_timetable(pilot)
-        assert screen.BREADCRUMB == ("Main Menu", "Self Service", "Student Center", "Timetable")
+        assert screen.breadcrumb() == ("Main Menu", "Self Service", "Student Center", "Timetable")
         assert screen.monday == WEEK_48
         assert screen.sub_title == "Timetable · Week 48 · 23 – 27 Nov 2026"
         assert "Week 48 · 23 – 27 Nov 2026" in static_text(screen.query_one("#tt-title", Static))

@@ -45,7 +45,7 @@ def parse_moment(text: str, *, end_of_day: bool = False) -> datetime | None:
 
 
 class AuditTrailScreen(UsisScreen):
-    BREADCRUMB = ("Main Menu", "Audit trail")
+    PAGE = "Audit trail"
     BINDINGS: ClassVar = [
         Binding("ctrl+o", "export", "Export steps",
                 tooltip="Write these steps as a replay steps file (usis replay FILE)"),

@@ -12,6 +12,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Header
 
+from ..navigation import MAIN_MENU, breadcrumb
 from ..widgets.act_as_banner import ActAsBanner
 from ..widgets.breadcrumb import Breadcrumb
 from .calls import call_service
@@ -23,10 +24,18 @@ T = TypeVar("T")
 
 
 class UsisScreen(Screen):
-    """A uSis page. Subclasses set BREADCRUMB and implement ``compose_body``."""
+    """A uSis page. Subclasses set PAGE (its name in navigation.py, which gives the
+    breadcrumb) and implement ``compose_body``; a page opened on it (one petition) adds its own
+    step to ``crumbs``."""
 
-    BREADCRUMB: ClassVar[tuple[str, ...]] = ()
+    PAGE: ClassVar[str] = MAIN_MENU
     BINDINGS = [Binding("escape", "back", "Back", tooltip="Go back one step")]
+    #: The registry's name of the page this screen shows (set by navigation.Page.build).
+    usis_page: str | None = None
+    crumbs: tuple[str, ...] = ()
+
+    def breadcrumb(self) -> tuple[str, ...]:
+        return breadcrumb(self.PAGE, *self.crumbs)
 
     @property
     def usis_app(self) -> UsisApp:
@@ -34,7 +43,7 @@ class UsisScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield Header(show_clock=False)
-        yield Breadcrumb(self.BREADCRUMB, id="breadcrumb")
+        yield Breadcrumb(self.breadcrumb(), id="breadcrumb")
         yield ActAsBanner(id="act-as-banner")  # shown while support acts as a student
         yield from self.compose_body()
         yield Footer()
@@ -56,3 +65,21 @@ class UsisScreen(Screen):
         A refusal raises ServiceError; any other failure is logged and raised as a ServiceError
         with one sentence fit for a student."""
         return await call_service(self, fn, *args, loading=loading, **kwargs)
+
+
+class PendingPage(Screen):
+    """A page of the breadcrumb underneath the one that was opened, not built yet.
+
+    Opening "Shopping cart" from the Main Menu puts Self Service and Student Center underneath
+    it, so Escape walks back along the breadcrumb; composing those pages (and loading their
+    data) would only slow the page the user asked for. This stand-in holds the place and the
+    page name; when it comes to the top it is replaced by the real page, built then."""
+
+    def __init__(self, page: str, build: Callable[[], Screen]) -> None:
+        super().__init__()
+        self.usis_page = page
+        self._build = build
+
+    def on_screen_resume(self) -> None:
+        if self.app.screen is self:  # not while another page is being pushed on top of it
+            self.app.switch_screen(self._build())

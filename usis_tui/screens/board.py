@@ -76,7 +76,7 @@ class BoardScreen(PetitionPage):
 class BoardQueueScreen(BoardScreen):
     """Petitions to handle: Submitted ones need advice, In progress ones a decision or a grade."""
 
-    BREADCRUMB = ("Main Menu", "Petitions to handle")
+    PAGE = "Petitions to handle"
     BINDINGS: ClassVar = [
         Binding("a", "toggle_all", "All / to handle"),
         Binding("f5", "reload", "Refresh", show=False),
@@ -185,12 +185,14 @@ class BoardQueueScreen(BoardScreen):
 class BoardPetitionScreen(BoardScreen):
     """One petition for the Board: the next step on top, every field below."""
 
+    PAGE = "Petitions to handle"
+
     BINDINGS: ClassVar = [Binding("f5", "reload", "Refresh", show=False)]
 
     def __init__(self, petition_id: int, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.petition_id = petition_id
-        self.BREADCRUMB = ("Main Menu", "Petitions to handle", f"Petition {petition_id:06d}")
+        self.crumbs = (f"Petition {petition_id:06d}",)
         self.petition: PetitionInfo | None = None
         self._prefilled = False
 

@@ -33,12 +33,11 @@ from textual.dom import DOMNode
 from textual.widget import Widget
 from textual.worker import NoActiveWorker, Worker, get_current_worker
 
-from ..errors import UsisError
+from ..errors import ServiceError, UsisError
 from ..failures import PAGE, describe, log_failure
-from ..services.base import ServiceError
-from ..services.schemas import Problem
 
 if TYPE_CHECKING:
+    from ..services.schemas import Problem
     from ..widgets.problems import ProblemList
 
 T = TypeVar("T")
@@ -51,6 +50,8 @@ class OutsideWorker(RuntimeError):
 
 def unexpected_problem(exc: BaseException, where: str = "") -> Problem:
     """One Problem for a failure that is not a rule's refusal (logged with a reference)."""
+    from ..services.schemas import Problem  # pydantic: not before a page's first frame
+
     kind, message, hint = describe(exc, where)
     return Problem(code=f"failure_{kind}", message=message, hint=hint)
 
@@ -117,6 +118,8 @@ def report(node: DOMNode, exc: BaseException, problems: Any = None, *,
            title: str = "Not processed") -> None:
     """Show ``exc`` once on ``node``'s screen: a ServiceError's problems (uSis wording and
     hints), or one sentence for anything else (the detail goes to the log)."""
+    from ..services.schemas import Problem
+
     if isinstance(exc, ServiceError):
         items = exc.problems
     elif isinstance(exc, UsisError):

@@ -31,7 +31,7 @@ TABS = ("add", "drop", "swap", "schedule")
 
 
 class EnrolScreen(UsisScreen):
-    BREADCRUMB = ("Main Menu", "Self Service", "Student Center", "Enrol")
+    PAGE = "Enrol"
     CSS_PATH = "../styles/enrol.tcss"
     BINDINGS: ClassVar = [
         Binding("f5", "reload", "Refresh", show=False),

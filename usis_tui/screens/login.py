@@ -1,4 +1,4 @@
-"""Start-up and sign-in: "Preparing the demo database…", a one-line database error, the Login."""
+"""Sign-in: the Login (shown at once, while the database is prepared) and "uSis cannot start"."""
 
 from __future__ import annotations
 
@@ -10,9 +10,9 @@ from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import Footer, Header, LoadingIndicator
+from textual.widgets import Footer, Header
 
-from ..services.base import ServiceError
+from ..errors import ServiceError
 from ..widgets.literal import Button, Input, Label, Static
 from ..widgets.problems import ProblemList
 from .calls import call_service, service_worker
@@ -26,18 +26,6 @@ def steady_inputs(screen: Screen) -> None:
     if screen.app.is_headless:
         for field in screen.query(Input):
             field.cursor_blink = False
-
-
-class StartupScreen(Screen):
-    """Shown while the database is created and, for an empty one, filled with the demo data."""
-
-    def compose(self) -> ComposeResult:
-        # No Header here: this screen may be replaced within milliseconds, and a Header removed
-        # that quickly crashes in its title watcher (Textual 8.2).
-        with Center(id="startup"):
-            yield Label("Preparing the demo database…", id="startup-message")
-            yield LoadingIndicator()
-        yield Footer()
 
 
 class DatabaseErrorScreen(Screen):
@@ -79,6 +67,9 @@ class LoginScreen(Screen):
                 yield Label("Password", classes="field-label")
                 yield Input(password=True, id="password")
                 yield Button("Sign In", id="sign-in", variant="primary")
+                preparing = Label("Preparing the database…", id="login-preparing")
+                preparing.display = False  # only while signing in waits for it
+                yield preparing
                 yield ProblemList(id="login-problems")
                 demo = Static("Demo accounts: students s1234567, s7654321, s2345678; staff "
                               "support, board, trainer. Password: demo.", id="login-demo")
@@ -94,6 +85,8 @@ class LoginScreen(Screen):
     @service_worker(group="login-demo", exclusive=True)
     async def show_demo_accounts(self) -> None:
         """The demo accounts and their password are listed on the demo database only."""
+        if not await self.usis_app.database_ready():
+            return
         try:
             demo = await call_service(self, self.usis_app.raw_usis.auth.is_demo)
         except ServiceError:  # the database is busy: signing in will say so if it matters
@@ -127,7 +120,12 @@ class LoginScreen(Screen):
         is one message under the form, never a traceback."""
         password_input = self.query_one("#password", Input)
         problems = self.query_one(ProblemList)
+        preparing = self.query_one("#login-preparing")
+        preparing.display = not self.usis_app.ready
         try:
+            if not await self.usis_app.database_ready():
+                return  # "uSis cannot start" has replaced the Login
+            preparing.display = False
             identity = await call_service(self, self.usis_app.usis.auth.login, username,
                                           password)
         except ServiceError as exc:

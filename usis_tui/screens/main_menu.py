@@ -13,7 +13,7 @@ from .base import UsisScreen
 
 
 class MainMenuScreen(UsisScreen):
-    BREADCRUMB = ("Main Menu",)
+    PAGE = "Main Menu"
     BINDINGS = [
         Binding("escape", "back", "Back", show=False),
         Binding("s", "app.navigate('Self Service')", "Self Service"),

@@ -27,7 +27,7 @@ def message_row(m: MessageInfo) -> tuple[Text, ...]:
 
 
 class MessageCentreScreen(UsisScreen):
-    BREADCRUMB = ("Main Menu", "Self Service", "Student Center", "Message centre")
+    PAGE = "Message centre"
     BINDINGS = [
         Binding("enter", "open_message", "Read", show=True),
         Binding("u", "toggle_read", "Mark read/unread"),

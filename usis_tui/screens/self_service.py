@@ -22,7 +22,7 @@ LINKS = [
 
 
 class SelfServiceScreen(UsisScreen):
-    BREADCRUMB = ("Main Menu", "Self Service")
+    PAGE = "Self Service"
     BINDINGS = [
         Binding("c", "app.navigate('Student Center')", "Student Center"),
         Binding("e", "app.navigate('Enrol')", "Enrol"),
@@ -50,22 +50,3 @@ class SelfServiceScreen(UsisScreen):
 
     def on_mount(self) -> None:
         self.query(MenuLink).first().focus()
-
-
-class PlaceholderScreen(UsisScreen):
-    """Stands in for a page (Enrol, Timetable) that is not installed in this build."""
-
-    def __init__(self, page: str, tab: str = "") -> None:
-        super().__init__()
-        self.page = page
-        self.tab = tab
-
-    @property
-    def BREADCRUMB(self) -> tuple[str, ...]:  # type: ignore[override]
-        return ("Main Menu", "Self Service", "Student Center", self.page)
-
-    def compose_body(self) -> ComposeResult:
-        with VerticalScroll(id="page"):
-            yield Label(self.page, classes="page-title")
-            yield Static(f"The {self.page} page is not installed in this build.",
-                         classes="note", markup=False)

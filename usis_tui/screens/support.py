@@ -23,7 +23,7 @@ LIMIT = 50  # rows shown; a longer list asks for a more precise search
 
 
 class FindStudentScreen(UsisScreen):
-    BREADCRUMB = ("Main Menu", "Find a student")
+    PAGE = "Find a student"
     BINDINGS: ClassVar = [
         Binding("ctrl+f", "focus_query", "Search field", tooltip="Type a number or a name"),
         Binding("a", "act_as", "Act as", tooltip="Act as the selected student"),

@@ -12,23 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from ..db import Database
-from ..errors import UsisError
+from ..errors import ServiceError, UsisError  # noqa: F401 - ServiceError: re-exported
 from ..models import AcademicYear, ClassSection, Course, Student
 from .schemas import ClassInfo, MeetingInfo, PeriodState, Problem
 
 CLASS_NUMBER = re.compile(r"[0-9]{4}")  # ASCII: \d would accept "１２３４"
-
-
-class ServiceError(UsisError):
-    """A refused request; ``problems`` lists every reason (uSis wording + hint)."""
-
-    def __init__(self, problems: Problem | Iterable[Problem]) -> None:
-        self.problems = [problems] if isinstance(problems, Problem) else list(problems)
-        super().__init__(" ".join(p.message for p in self.problems))
-
-    @property
-    def code(self) -> str:
-        return self.problems[0].code
 
 
 def fail(code: str, message: str, hint: str = "") -> ServiceError:

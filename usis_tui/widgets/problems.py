@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.text import Text
 
-from ..services.schemas import Problem
 from .literal import Static
+
+if TYPE_CHECKING:
+    from ..services.schemas import Problem
 
 
 def problems_text(problems: list[Problem]) -> Text:

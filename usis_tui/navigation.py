@@ -1,0 +1,143 @@
+"""The page registry: every uSis page once — its name, its parent, the screen that shows it, who
+may open it, its help text and the other names people use for it.
+
+Everything that knows about pages reads this table: the breadcrumb on each page, the command
+palette, ``UsisApp.navigate`` (which puts the pages of the breadcrumb underneath the one opened,
+so Escape walks back along it), the role checks, ``usis replay`` (``open "Shopping cart"``) and
+the audit of opened pages. A page's path is written nowhere else.
+
+To find the file of a page: its ``screen`` below names the module (``screens/<module>.py``).
+Importing this module is cheap: screens are imported when a page is first built.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from textual.screen import Screen
+
+#: Who may open a page. "everyone": any signed-in user; "student": the student's own data (the
+#: student, or support acting as them); "board" / "support": that role only.
+Audience = Literal["everyone", "student", "board", "support"]
+
+MAIN_MENU = "Main Menu"
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    parent: str | None
+    screen: str  # "module:Class" under usis_tui.screens
+    audience: Audience
+    help: str
+    aliases: tuple[str, ...] = ()
+    options: dict[str, Any] = field(default_factory=dict)  # passed to the screen's constructor
+
+    def build(self, **options: Any) -> Screen:
+        """A new screen for this page (its module imported now, on first use)."""
+        module_name, _, class_name = self.screen.partition(":")
+        module = importlib.import_module(f"{__package__}.screens.{module_name}")
+        screen: Screen = getattr(module, class_name)(**{**self.options, **options})
+        screen.usis_page = self.name  # type: ignore[attr-defined]
+        return screen
+
+
+def _enrol(name: str, tab: str, help_text: str, *aliases: str) -> Page:
+    """The Enrol page on one of its tabs (Class Search, Drop, Shopping cart, ... are tabs)."""
+    return Page(name, "Student Center", "enrol:EnrolScreen", "student", help_text, aliases,
+                {"tab": tab})
+
+
+REGISTRY: tuple[Page, ...] = (
+    Page(MAIN_MENU, None, "main_menu:MainMenuScreen", "everyone", "Start page of uSis",
+         ("home", "menu")),
+    Page("Self Service", MAIN_MENU, "self_service:SelfServiceScreen", "everyone",
+         "Your self-service pages"),
+    Page("Student Center", "Self Service", "student_center:StudentCenterScreen", "student",
+         "Enrol, plan, your academics, holds, enrolment dates, messages", ("student centre",)),
+    Page("Message centre", "Student Center", "messages:MessageCentreScreen", "student",
+         "Messages from uSis: enrolment results, wait list promotions",
+         ("messages", "message center")),
+    Page("Timetable", "Student Center", "timetable:TimetableScreen", "student",
+         "MyTimetable: your week, wait-listed and planned classes, .ics export",
+         ("mytimetable", "my timetable")),
+    Page("Petitions", "Student Center", "petitions:PetitionsScreen", "student",
+         "My Academics: elective course, exemption, credits, external education", ("petition",)),
+    Page("Minors", "Student Center", "minors:MinorsScreen", "student",
+         "Apply for a minor, change or cancel your application; places and wait lists"),
+    Page("Petitions to handle", MAIN_MENU, "board:BoardQueueScreen", "board",
+         "Board of Examiners: advise, decide and register grades",
+         ("board", "board of examiners")),
+    Page("Find a student", MAIN_MENU, "support:FindStudentScreen", "support",
+         "Support: look a student up by number or name and act as them",
+         ("find student", "act as")),
+    Page("Audit trail", MAIN_MENU, "audit:AuditTrailScreen", "support",
+         "Support: a student's steps (who, for whom, when, outcome); export for replay",
+         ("audit",)),
+    _enrol("Enrol", "add", "Add classes: enrol by class number or by searching the course"),
+    _enrol("Class Search", "add", "Enrol by searching the course", "search"),
+    _enrol("Add", "add", "Enrol: Add classes", "add classes"),
+    _enrol("Drop", "drop", "Enrol: Drop classes", "drop classes"),
+    _enrol("Swap", "swap", "Enrol: Swap a class for another", "swap classes"),
+    _enrol("My Class Schedule", "schedule", "Your enrolled and wait-listed classes", "schedule"),
+    _enrol("Shopping cart", "cart", "Classes you plan to enrol in", "cart"),
+)
+
+_BY_NAME = {page.name: page for page in REGISTRY}
+_BY_WORD = {**{alias: page.name for page in REGISTRY for alias in page.aliases},
+            **{page.name.lower(): page.name for page in REGISTRY}}
+
+
+def page(name: str) -> Page:
+    """The page called exactly ``name`` (KeyError for anything else)."""
+    return _BY_NAME[name]
+
+
+def names() -> Iterator[str]:
+    """Every page name, in the registry's order."""
+    return iter(_BY_NAME)
+
+
+def canonical_page(text: str) -> str | None:
+    """The page name for what someone typed (any case, or another name for it), or None."""
+    return _BY_WORD.get(" ".join(text.split()).lower())
+
+
+def path(name: str) -> tuple[str, ...]:
+    """The steps below the Main Menu that lead to ``name`` ("Main Menu" itself: ())."""
+    steps: list[str] = []
+    current: str | None = name
+    while current is not None and current != MAIN_MENU:
+        steps.append(current)
+        current = _BY_NAME[current].parent
+    return tuple(reversed(steps))
+
+
+def breadcrumb(name: str, *more: str) -> tuple[str, ...]:
+    """What the page's breadcrumb shows: Main Menu › ... › the page (› ``more``, e.g. a
+    petition opened on it)."""
+    return (MAIN_MENU, *path(name), *more)
+
+
+def may_open(name: str, role: str | None, has_student: bool) -> bool:
+    """Whether a user with ``role`` may open the page; ``has_student``: a student's data is
+    shown (the student signed in, or support acting as one)."""
+    audience = _BY_NAME[name].audience
+    if role is None:
+        return False
+    if audience in ("board", "support"):
+        return role == audience
+    return audience == "everyone" or has_student
+
+
+def is_staff_page(name: str) -> bool:
+    """Support's and the board's own pages: not steps of a student's session in the audit."""
+    return _BY_NAME[name].audience in ("board", "support")
+
+
+# The names, in order, for code that lists them ("open" in a steps file, the palette).
+PAGES: tuple[str, ...] = tuple(_BY_NAME)
