@@ -24,7 +24,7 @@ from ...models import (
 )
 from ..audit import record
 from ..base import Context, ServiceError, bad_text, fail, get_student
-from ..enrolment import post_message
+from ..enrol_messages import post_message
 from ..schemas import Problem
 from .constants import (
     COUNTED,
