@@ -58,7 +58,7 @@ def schema_file(tmp_path_factory) -> Path:
 
 # ---------------------------------------------------------------------- backends
 # The service tests in tests/unit run on SQLite and on a throwaway PostgreSQL 15 cluster (one per
-# test session / xdist worker, see usis_tui/testing/pgcluster.py). Each PostgreSQL test gets a
+# test session / xdist worker, see tests/support/pgcluster.py). Each PostgreSQL test gets a
 # fresh database copied from a template (CREATE DATABASE ... TEMPLATE). Tests that are about
 # SQLite itself carry ``@pytest.mark.sqlite_only``; USIS_TEST_BACKENDS=sqlite skips PostgreSQL.
 BACKENDS = ("sqlite", "postgresql")
@@ -120,7 +120,7 @@ class PgDatabases:
 @pytest.fixture(scope="session")
 def pg_cluster(tmp_path_factory):
     """A throwaway PostgreSQL cluster for this session (or xdist worker)."""
-    from usis_tui.testing import PgCluster, find_pg_bin
+    from support.pgcluster import PgCluster, find_pg_bin
 
     if find_pg_bin() is None:
         pytest.skip("PostgreSQL is not installed (no initdb under `pg_config --bindir` or "
