@@ -6,21 +6,14 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
-import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from factories import NOW, Scenario  # tests/ is on pytest's pythonpath (pyproject.toml)
 
-TESTS = Path(__file__).resolve().parent
-for path in (TESTS, TESTS.parent):  # `import factories` and `import usis_tui` in any import mode
-    if str(path) not in sys.path:
-        sys.path.insert(0, str(path))
-
-from factories import NOW, Scenario  # noqa: E402
-
-from usis_tui.db import Database  # noqa: E402
-from usis_tui.services import Usis  # noqa: E402
+from usis_tui.db import Database
+from usis_tui.services import Usis
 
 
 class Clock:
