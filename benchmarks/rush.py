@@ -291,7 +291,7 @@ def prepare(directory: Path, *, students: int, size: int, seed: int = 1575,
 
 def prepare_pg(cluster, *, students: int, size: int, seed: int = 1575,
                now: datetime = OPENING) -> Prepared:
-    """The same on a PostgreSQL cluster (usis_tui.testing.PgCluster): database rush_template."""
+    """The same on a PostgreSQL cluster (tests/support/pgcluster.py): database rush_template."""
     cluster.create_database("rush_template")
     return _seed(pg_target(cluster, "rush_template"), students=students, size=size, seed=seed,
                  now=now)
@@ -789,7 +789,7 @@ def rush(directory: Path, *, students: int, workers: int, size: int, seed: int =
 
 def rush_pg(cluster, *, students: int, workers: int, size: int, seed: int = 1575,
             floor: bool = True, repeat: int = 1, log=print) -> tuple[Prepared, Report]:
-    """The PostgreSQL rush on ``cluster`` (usis_tui.testing.PgCluster, started)."""
+    """The PostgreSQL rush on ``cluster`` (tests/support/pgcluster.py PgCluster, started)."""
     prep = prepare_pg(cluster, students=students, size=size, seed=seed)
     _log_prep(prep, students, log)
     return prep, _measure(prep, lambda name: copy_target(prep, f"rush_{name}", cluster=cluster),
@@ -803,9 +803,9 @@ def postgresql_unavailable() -> str | None:
     except ImportError:
         return "psycopg is not installed (pip install 'psycopg[binary]')"
     try:
-        from usis_tui.testing.pgcluster import find_pg_bin
+        from tests.support.pgcluster import find_pg_bin
     except ImportError as exc:
-        return f"usis_tui.testing.pgcluster is missing ({exc})"
+        return f"tests/support/pgcluster.py is missing ({exc})"
     if find_pg_bin() is None:
         return "PostgreSQL is not installed (no initdb/pg_ctl; .ci/run installs it)"
     return None
@@ -887,7 +887,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"PostgreSQL rush: skipped: {why}", flush=True)
                 summary.append("postgresql skipped=1")
             else:
-                from usis_tui.testing.pgcluster import PgCluster
+                from tests.support.pgcluster import PgCluster
 
                 print(f"PostgreSQL rush: {args.students} students, {args.workers} workers, "
                       f"--size {args.size} (throwaway cluster)", flush=True)

@@ -6,21 +6,14 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
-import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+from factories import NOW, Scenario  # tests/ is on pytest's pythonpath (pyproject.toml)
 
-TESTS = Path(__file__).resolve().parent
-for path in (TESTS, TESTS.parent):  # `import factories` and `import usis_tui` in any import mode
-    if str(path) not in sys.path:
-        sys.path.insert(0, str(path))
-
-from factories import NOW, Scenario  # noqa: E402
-
-from usis_tui.db import Database  # noqa: E402
-from usis_tui.services import Usis  # noqa: E402
+from usis_tui.db import Database
+from usis_tui.services import Usis
 
 
 class Clock:
@@ -58,7 +51,7 @@ def schema_file(tmp_path_factory) -> Path:
 
 # ---------------------------------------------------------------------- backends
 # The service tests in tests/unit run on SQLite and on a throwaway PostgreSQL 15 cluster (one per
-# test session / xdist worker, see usis_tui/testing/pgcluster.py). Each PostgreSQL test gets a
+# test session / xdist worker, see tests/support/pgcluster.py). Each PostgreSQL test gets a
 # fresh database copied from a template (CREATE DATABASE ... TEMPLATE). Tests that are about
 # SQLite itself carry ``@pytest.mark.sqlite_only``; USIS_TEST_BACKENDS=sqlite skips PostgreSQL.
 BACKENDS = ("sqlite", "postgresql")
@@ -120,7 +113,7 @@ class PgDatabases:
 @pytest.fixture(scope="session")
 def pg_cluster(tmp_path_factory):
     """A throwaway PostgreSQL cluster for this session (or xdist worker)."""
-    from usis_tui.testing import PgCluster, find_pg_bin
+    from support.pgcluster import PgCluster, find_pg_bin
 
     if find_pg_bin() is None:
         pytest.skip("PostgreSQL is not installed (no initdb under `pg_config --bindir` or "

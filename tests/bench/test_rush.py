@@ -60,7 +60,7 @@ def test_small_rush_never_overbooks_on_postgresql(tmp_path):
     why = rush.postgresql_unavailable()
     if why:
         pytest.skip(why)
-    from usis_tui.testing.pgcluster import PgCluster
+    from support.pgcluster import PgCluster
 
     with PgCluster(tmp_path) as cluster:
         prep, report = rush.rush_pg(cluster, students=500, workers=2, size=3000,

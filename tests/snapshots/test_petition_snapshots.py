@@ -9,12 +9,8 @@ every changed SVG before accepting it.
 
 from __future__ import annotations
 
-import sys
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "app"))
-
-from petition_helpers import (SIZE, choose_radio, fill_external_elective, make_app,  # noqa: E402
+from petition_helpers import (SIZE, choose_radio, fill_external_elective, make_app,
                               open_petitions, open_queue, press_button, settle, steady,
                               type_into)
 

@@ -8,11 +8,7 @@ every changed SVG before accepting it.
 
 from __future__ import annotations
 
-import sys
 from datetime import datetime
-from pathlib import Path
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "app"))
 
 from shell_helpers import act_as, find_student, settle, signed_in
 from textual.widgets import Input

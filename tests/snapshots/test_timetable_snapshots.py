@@ -4,13 +4,9 @@ the export dialog."""
 
 from __future__ import annotations
 
-import sys
 from datetime import date
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "app"))
-
-from timetable_helpers import busy_week, make_app, open_timetable, settle  # noqa: E402
+from timetable_helpers import busy_week, make_app, open_timetable, settle
 
 
 def opener(**kwargs):

@@ -48,6 +48,12 @@ from ..models import (
     Minor,
     Student,
 )
+from .enrol_messages import (
+    ENROLLED_MSG,
+    enrolled_message,
+    waitlisted_message,
+    waitlisted_msg,
+)
 from .rules import StudentState, Verdict, evaluate
 from .schemas import EnrolRequest, EnrolResult
 
@@ -416,13 +422,6 @@ def _write(service, conn: RawConnection, db: Database, student_id: int, verdicts
            student_number: str, actor: str | None) -> list[tuple]:
     """Write the accepted verdicts; returns (verdict, position, message, outcome) per line, with
     the messages and outcomes of ``EnrolmentService._result``."""
-    from .enrolment import (
-        ENROLLED_MSG,
-        enrolled_message,
-        waitlisted_message,
-        waitlisted_msg,
-    )
-
     failed = any(not v.ok for v in verdicts)
     lines: list[tuple] = []
     audit: list[tuple[str, str]] = []  # (detail, outcome) as services/audit.py records them

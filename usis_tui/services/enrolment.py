@@ -15,7 +15,14 @@ from datetime import datetime
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from ..models import AcademicYear, CartItem, ClassSection, Enrolment, Message, MinorApplication, Student
+from ..models import (
+    AcademicYear,
+    CartItem,
+    ClassSection,
+    Enrolment,
+    MinorApplication,
+    Student,
+)
 from .audit import audited
 from .base import (
     Context,
@@ -30,15 +37,25 @@ from .base import (
     section_options,
 )
 from .enrol_fast import enrol_fast
+from .enrol_messages import (
+    ENROLLED_MSG,
+    describe,
+    enrolled_message,
+    post_message,
+    waitlisted_message,
+    waitlisted_msg,
+)
 from .rules import StudentState, Verdict, clashes, evaluate
-from .schemas import ClassInfo, DropResult, EnrolRequest, EnrolResult, ScheduleLine, SwapResult
+from .schemas import (
+    ClassInfo,
+    DropResult,
+    EnrolRequest,
+    EnrolResult,
+    ScheduleLine,
+    SwapResult,
+)
 
-ENROLLED_MSG = "Success: This class has been added to your schedule."
 MAX_REASON = 500  # a drop reason: the list's words plus a short explanation
-
-
-def waitlisted_msg(position: int) -> str:
-    return f"Success: This class has been added to your wait list (position {position})."
 
 
 def lock_sections(session: Session, section_ids: Iterable[int]) -> dict[int, ClassSection]:
@@ -54,31 +71,6 @@ def lock_sections(session: Session, section_ids: Iterable[int]) -> dict[int, Cla
                            .options(*section_options())
                            .execution_options(populate_existing=True)).unique().all()
     return {row.id: row for row in rows}
-
-
-def post_message(session: Session, student_id: int, category: str, subject: str, body: str,
-                 now: datetime) -> None:
-    session.add(Message(student_id=student_id, category=category, subject=subject, body=body,
-                        created_at=now))
-
-
-def describe(section: ClassSection) -> str:
-    return f"{section.course.catalogue_number} {section.course.title} ({section.component}, class {section.class_number})"
-
-
-def enrolled_message(section: ClassSection) -> tuple[str, str]:
-    """Subject and body of the message for a new enrolment."""
-    return (f"Enrolled: {describe(section)}",
-            (f"You are enrolled in class {section.class_number}, "
-             f"{section.course.catalogue_number} {section.course.title}. "
-             "The course has been added to your Brightspace courses."))
-
-
-def waitlisted_message(section: ClassSection, position: int) -> tuple[str, str]:
-    """Subject and body of the message for a new wait list place."""
-    return (f"Wait list: {describe(section)}",
-            (f"You are on the wait list for class {section.class_number} at position "
-             f"{position}. You will be enrolled automatically when a seat frees up."))
 
 
 class EnrolmentService:
@@ -513,4 +505,4 @@ class EnrolmentService:
             return class_info(find_section(session, get_year(session, academic_year), class_number), now)
 
 
-__all__ = ["EnrolmentService", "ServiceError", "ENROLLED_MSG", "waitlisted_msg"]
+__all__ = ["ENROLLED_MSG", "EnrolmentService", "ServiceError", "waitlisted_msg"]

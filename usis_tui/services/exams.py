@@ -24,7 +24,8 @@ from sqlalchemy.orm import Session, selectinload
 from ..models import ClassSection, Enrolment, ExamConfirmation, Meeting, Student
 from .audit import audited
 from .base import Context, fail, fmt_dt, get_student
-from .enrolment import EnrolmentService, describe, lock_sections, post_message
+from .enrol_messages import describe, post_message
+from .enrolment import EnrolmentService, lock_sections
 from .schemas import ExamConfirmationInfo, ExpiredExam
 from .timetable import EXAM_COMPONENTS, EXAM_DEADLINE_DAYS
 

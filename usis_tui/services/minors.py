@@ -49,7 +49,8 @@ from .base import (
     section_options,
 )
 from .catalogue import CatalogueService
-from .enrolment import EnrolmentService, describe, lock_sections, post_message
+from .enrol_messages import describe, post_message
+from .enrolment import EnrolmentService, lock_sections
 from .rules import Verdict
 from .schemas import EnrolRequest, MinorInfo, MinorPart, MinorResult, Problem
 
