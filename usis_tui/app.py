@@ -33,7 +33,6 @@ from textual.screen import Screen
 from . import navigation
 from .clock import make_clock, resolve_now
 from .errors import ConfigError
-from .navigation import PAGES, canonical_page  # noqa: F401 - replay.py reads them here (for now)
 from .theme import USIS_THEME
 from .widgets.literal import clean, literal
 

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from datetime import datetime
 from typing import Any
 
+from ..navigation import PAGES, canonical_page
 from .parser import quote
 
 # ---------------------------------------------------------------------- audit → steps
@@ -38,8 +39,6 @@ def _message(detail: str) -> str:
 
 
 def _page_of(detail: str) -> str | None:
-    from ..app import PAGES, canonical_page
-
     name = canonical_page(detail)
     if name:
         return name

@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from ..navigation import PAGES, canonical_page
 from .parser import (
     EnterClass,
     Expect,
@@ -266,8 +267,6 @@ class Replayer:
             raise StepFailed(f"sign-in as {step.username} failed: {first}")
 
     async def do_open(self, step: Open) -> None:
-        from ..app import PAGES, canonical_page
-
         app = self.app
         name = canonical_page(step.page)
         if name is None:
