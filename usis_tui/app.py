@@ -32,7 +32,7 @@ from textual.screen import Screen
 from textual.theme import Theme
 
 from .clock import make_clock, resolve_now
-from .errors import ConfigError
+from .errors import ConfigError, UsisError
 from .widgets.literal import clean, literal
 
 if TYPE_CHECKING:
@@ -205,8 +205,9 @@ class UsisApp(App):
     COMMANDS = App.COMMANDS | {UsisCommands}
     stop_key_label = STOP_KEY
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", tooltip="Quit uSis", priority=True, show=False),
-        Binding(STOP_KEY, "stop_acting", "Stop acting as", priority=True,
+        Binding("ctrl+q", "quit", "Quit", tooltip="Quit uSis", priority=True, show=False,
+                id="quit"),
+        Binding(STOP_KEY, "stop_acting", "Stop acting as", priority=True, id="stop_acting",
                 tooltip="Support: stop acting as this student and go back to Find a student"),
     ]
 
@@ -223,10 +224,45 @@ class UsisApp(App):
         self.acting_for: Identity | None = None  # the student support acts as
         self.ready = False  # the database is prepared and the Login screen is up
         self.register_theme(USIS_THEME)
-        self.theme = "usis"
+        self._apply_settings()
         # Rich renderables built by the screens (tables of class details, the week list) get
         # text from the database: a plain str in them is never markup here.
         self.console._markup = False
+
+    # ------------------------------------------------------------------ configuration
+    def _apply_settings(self) -> None:
+        """The theme and the keymap of the configuration (usis_tui/config.py). A theme uSis does
+        not know, or a config file it cannot read, leaves the uSis theme and keys."""
+        from .config import settings
+
+        self._started_theme = "usis"  # the theme applied at start: not a choice to save
+        try:
+            configured = settings()
+        except UsisError:
+            self.theme = "usis"  # the same problem stops the start-up with its message
+            return
+        if configured.theme in self.available_themes:
+            self._started_theme = configured.theme
+        self.theme = self._started_theme
+        if configured.keymap:
+            self.set_keymap(configured.keymap)
+            stop = configured.keymap.get("stop_acting")
+            if stop:
+                self.stop_key_label = stop.split(",")[0].strip()
+
+    def watch_theme(self, theme_name: str) -> None:
+        """The user picked another theme (command palette, "Change theme"): keep it for the next
+        start, in the config file (read, change the theme, write; every other key stays)."""
+        if theme_name == self._started_theme:
+            return
+        self._started_theme = theme_name
+        from .config import save, settings
+
+        try:
+            if settings().theme != theme_name:
+                save(theme=theme_name)
+        except UsisError as exc:
+            self.notify(str(exc), title="Theme not saved", severity="warning")
 
     @property
     def database_url(self) -> str:
@@ -558,7 +594,7 @@ class UsisApp(App):
         commands: list[tuple[str, Any, str]] = []
         if self.acting_for is not None:
             commands.append(("Stop acting as", self.action_stop_acting,
-                             f"Stop acting as {self.acting_for.name} ({STOP_KEY})"))
+                             f"Stop acting as {self.acting_for.name} ({self.stop_key_label})"))
         if self.role == "trainer":
             commands.append(("Reset demo database", self.action_reset_demo,
                              "Trainer: delete everything and write the demo data again"))

@@ -26,7 +26,7 @@ class UsisScreen(Screen):
     """A uSis page. Subclasses set BREADCRUMB and implement ``compose_body``."""
 
     BREADCRUMB: ClassVar[tuple[str, ...]] = ()
-    BINDINGS = [Binding("escape", "back", "Back", tooltip="Go back one step")]
+    BINDINGS = [Binding("escape", "back", "Back", tooltip="Go back one step", id="back")]
 
     @property
     def usis_app(self) -> UsisApp:
