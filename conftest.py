@@ -24,6 +24,10 @@ os.environ["USIS_SCRYPT_N"] = "16384"
 
 # The uSis log (unexpected failures, usis_tui/failures.py) of this test run, not the user's.
 os.environ.setdefault("USIS_LOG_DIR", tempfile.mkdtemp(prefix="usis-test-log-"))
+# The config file of this test run (none: every setting at its default), not the user's
+# ~/.config/usis/config.toml: a theme or keymap there would change every snapshot.
+os.environ["USIS_CONFIG"] = os.path.join(tempfile.mkdtemp(prefix="usis-test-config-"),
+                                         "config.toml")
 
 
 @pytest.fixture(autouse=True)

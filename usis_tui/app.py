@@ -32,7 +32,7 @@ from textual.screen import Screen
 
 from . import navigation
 from .clock import make_clock, resolve_now
-from .errors import ConfigError
+from .errors import ConfigError, UsisError
 from .theme import USIS_THEME
 from .widgets.literal import clean, literal
 
@@ -118,8 +118,9 @@ class UsisApp(App):
     COMMANDS = App.COMMANDS | {UsisCommands}
     stop_key_label = STOP_KEY
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", tooltip="Quit uSis", priority=True, show=False),
-        Binding(STOP_KEY, "stop_acting", "Stop acting as", priority=True,
+        Binding("ctrl+q", "quit", "Quit", tooltip="Quit uSis", priority=True, show=False,
+                id="quit"),
+        Binding(STOP_KEY, "stop_acting", "Stop acting as", priority=True, id="stop_acting",
                 tooltip="Support: stop acting as this student and go back to Find a student"),
     ]
 
@@ -132,8 +133,10 @@ class UsisApp(App):
         self._demo, self._demo_on_first_start = demo, demo_on_first_start
         self._database_url_arg = database_url
         self._database_url: str | None = None
-        self.frozen_now = resolve_now(now)
-        self.clock = make_clock(self.frozen_now)  # a Clock: the trainer can set or move it
+        # --now (or the argument) now; the `now` setting (USIS_NOW, config file) is read with
+        # the rest of the configuration while the Login is shown (_read_settings)
+        self._now_arg = now
+        self.clock = make_clock(resolve_now(now) if now is not None else None)  # trainer: set
         self._usis: Usis | None = None
         self._guarded: Usis | None = None  # the access-guarded facade for the signed-in user
         self._guard_key: tuple[str, str, str | None] | None = None
@@ -142,10 +145,53 @@ class UsisApp(App):
         self.ready = False  # the database is prepared (the Login is shown at once)
         self._prepared = asyncio.Event()  # set when preparing ends, ready or not
         self.register_theme(USIS_THEME)
+        self._started_theme = "usis"  # the theme applied at start: not a choice to save
         self.theme = "usis"
         # Rich renderables built by the screens (tables of class details, the week list) get
         # text from the database: a plain str in them is never markup here.
         self.console._markup = False
+
+    # ------------------------------------------------------------------ configuration
+    def _read_settings(self) -> Any:
+        """The configuration (usis_tui/config.py), read in the start-up worker: pydantic and
+        the file are not needed for the Login's first frame. A bad ``now`` setting is a
+        ConfigError ("uSis cannot start", naming where it came from)."""
+        from .config import load
+
+        loaded = load()
+        if self._now_arg is None and loaded.settings.now:
+            try:
+                self.clock.set(loaded.settings.now)
+            except ConfigError as exc:
+                raise ConfigError(f"{loaded.where('now')}: {exc}") from None
+        return loaded.settings
+
+    def _apply_settings(self, configured: Any) -> None:
+        """The theme and the keymap of the configuration. A theme uSis does not know leaves
+        the uSis theme (a configured theme replaces it as soon as the configuration is read,
+        a moment after the Login is shown)."""
+        if configured.theme in self.available_themes:
+            self._started_theme = configured.theme
+        self.theme = self._started_theme
+        if configured.keymap:
+            self.set_keymap(configured.keymap)
+            stop = configured.keymap.get("stop_acting")
+            if stop:
+                self.stop_key_label = stop.split(",")[0].strip()
+
+    def watch_theme(self, theme_name: str) -> None:
+        """The user picked another theme (command palette, "Change theme"): keep it for the next
+        start, in the config file (read, change the theme, write; every other key stays)."""
+        if theme_name == self._started_theme:
+            return
+        self._started_theme = theme_name
+        from .config import save, settings
+
+        try:
+            if settings().theme != theme_name:
+                save(theme=theme_name)
+        except UsisError as exc:
+            self.notify(str(exc), title="Theme not saved", severity="warning")
 
     @property
     def database_url(self) -> str:
@@ -270,7 +316,10 @@ class UsisApp(App):
 
         scrypt_n()  # USIS_SCRYPT_N: a bad value is a ConfigError before the database is opened
         db = self.raw_usis.db
-        demo = self._demo or (self._demo_on_first_start and first_start(db))
+        from .config import settings
+
+        default = self._demo_on_first_start and not settings().database_url
+        demo = self._demo or (default and first_start(db))
         ensure_database(db, self.now(), demo=demo)
 
     async def database_ready(self) -> bool:
@@ -285,6 +334,7 @@ class UsisApp(App):
         from .screens.login import DatabaseErrorScreen
 
         try:
+            self._apply_settings(await asyncio.to_thread(self._read_settings))
             await asyncio.to_thread(self._ensure_database)
         except ConfigError as exc:
             await self._cannot_start(DatabaseErrorScreen(str(exc)))
@@ -485,7 +535,7 @@ class UsisApp(App):
         commands: list[tuple[str, Any, str]] = []
         if self.acting_for is not None:
             commands.append(("Stop acting as", self.action_stop_acting,
-                             f"Stop acting as {self.acting_for.name} ({STOP_KEY})"))
+                             f"Stop acting as {self.acting_for.name} ({self.stop_key_label})"))
         if self.role == "trainer":
             commands.append(("Reset demo database", self.action_reset_demo,
                              "Trainer: delete everything and write the demo data again"))

@@ -6,7 +6,6 @@ app runs (``set`` / ``move``); every service holding the clock sees the new mome
 
 from __future__ import annotations
 
-import os
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -64,13 +63,16 @@ def parse_now(value: str) -> datetime:
 
 
 def resolve_now(now: datetime | str | None) -> datetime | None:
-    """The frozen moment, from the argument or USIS_NOW; None means the wall clock."""
+    """The frozen moment, from the argument or the ``now`` setting (--now, USIS_NOW, config
+    file); None means the wall clock."""
     if isinstance(now, datetime):
         return to_local(now).replace(microsecond=0)
     if isinstance(now, str):
         return parse_now(now)
-    env = os.environ.get("USIS_NOW")
-    return parse_now(env) if env else None
+    from .config import settings
+
+    configured = settings().now
+    return parse_now(configured) if configured else None
 
 
 def shift(moment: datetime, delta: timedelta) -> datetime:

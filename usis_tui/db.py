@@ -45,7 +45,11 @@ def mask_url(url: str) -> str:
 
 
 def resolve_database_url(url: str | None) -> str:
-    return url or os.environ.get("USIS_DATABASE_URL") or default_database_url()
+    """The argument, else the ``database_url`` setting (option, USIS_DATABASE_URL, config
+    file), else the embedded default."""
+    from .config import settings
+
+    return url or settings().database_url or default_database_url()
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import errno
 import logging
 import logging.handlers
-import os
 import secrets
 import threading
 from pathlib import Path
@@ -39,10 +38,13 @@ PAGE = ("Something went wrong on this page. Check what you see before you try ag
 
 
 def log_dir() -> Path:
-    """The folder of the log file: USIS_LOG_DIR, else the platformdirs user log folder."""
-    configured = os.environ.get("USIS_LOG_DIR")
+    """The folder of the log file: the ``log_dir`` setting (USIS_LOG_DIR, config file), else the
+    platformdirs user log folder."""
+    from .config import settings
+
+    configured = settings().log_dir
     if configured:
-        return Path(configured)
+        return configured.expanduser()
     from platformdirs import user_log_path
 
     return user_log_path("usis-tui", appauthor=False)

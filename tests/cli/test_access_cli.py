@@ -27,6 +27,8 @@ GUARDED = {"timetable", "audit", "user add", "user passwd", "user lock"}  # --us
 ADMIN = {"db init", "db reset", "db upgrade", "db current", "import"}
 PUBLIC = {"catalogue"}  # the published class numbers
 IN_APP = {"replay", "serve"}  # the app: everyone signs in on its login page
+# the user's own settings (config file, USIS_*, options): no database is opened, passwords masked
+OWN_SETTINGS = {"config path", "config show"}
 
 
 def leaf_commands(group: click.Group, prefix: str = "") -> dict[str, click.Command]:
@@ -66,7 +68,7 @@ def assert_refused(code: int, out: str, err: str, needle: str = "") -> None:
 
 def test_every_command_is_classified():
     commands = leaf_commands(cli)
-    classified = GUARDED | ADMIN | PUBLIC | IN_APP
+    classified = GUARDED | ADMIN | PUBLIC | IN_APP | OWN_SETTINGS
     assert set(commands) <= classified, (
         "classify the new command in tests/cli/test_access_cli.py (and guard it if it shows "
         f"or changes a student's data): {sorted(set(commands) - classified)}")
@@ -75,7 +77,7 @@ def test_every_command_is_classified():
         options = {o for p in command.params for o in getattr(p, "opts", [])}
         if "--student" in options or name in GUARDED:
             assert name in GUARDED and "--user" in options, name
-        if name in ADMIN | PUBLIC:
+        if name in ADMIN | PUBLIC | OWN_SETTINGS:
             assert "--student" not in options, name
 
 

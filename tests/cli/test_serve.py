@@ -274,7 +274,7 @@ def test_the_password_is_in_no_session_argument_and_masked_in_the_console(pg_url
 # ---------------------------------------------------------------------- units
 def test_served_command_carries_no_database_url():
     from usis_tui.cli import Settings
-    from usis_tui.cli_serve import served_command
+    from usis_tui.cli.serve import served_command
 
     settings = Settings()
     settings.db = f"postgresql+psycopg://usis:{PASSWORD}@db.example/usis"

@@ -29,7 +29,7 @@ class UsisScreen(Screen):
     step to ``crumbs``."""
 
     PAGE: ClassVar[str] = MAIN_MENU
-    BINDINGS = [Binding("escape", "back", "Back", tooltip="Go back one step")]
+    BINDINGS = [Binding("escape", "back", "Back", tooltip="Go back one step", id="back")]
     #: The registry's name of the page this screen shows (set by navigation.Page.build).
     usis_page: str | None = None
     crumbs: tuple[str, ...] = ()

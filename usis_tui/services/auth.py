@@ -69,8 +69,11 @@ KEY_SETTING = "login_key"
 
 
 def scrypt_n() -> int:
-    """N for new hashes: USIS_SCRYPT_N (a power of two from 2**10 to 2**20), else ACCOUNT_N."""
-    text = os.environ.get(SCRYPT_N_ENV, "").strip()
+    """N for new hashes: the ``scrypt_n`` setting (USIS_SCRYPT_N, config file; a power of two
+    from 2**10 to 2**20), else ACCOUNT_N."""
+    from ..config import settings
+
+    text = (settings().scrypt_n or "").strip()
     if not text:
         return ACCOUNT_N
     n = int(text) if text.isascii() and text.isdigit() else 0

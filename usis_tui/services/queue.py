@@ -14,7 +14,6 @@ queue and no session is recorded. Every app process on one database should use t
 from __future__ import annotations
 
 import math
-import os
 import secrets
 from datetime import datetime, timedelta
 from typing import Literal
@@ -36,8 +35,13 @@ _PG_LOCK_KEY = 8130_2026  # pg_advisory_xact_lock: one admission decision at a t
 
 
 def limit_from_env(value: str | None = None) -> int | None:
-    """The session limit from USIS_MAX_SESSIONS: None (unlimited) or a whole number >= 1."""
-    raw = os.environ.get(ENV_LIMIT) if value is None else value
+    """The session limit from the ``max_sessions`` setting (--max-sessions, USIS_MAX_SESSIONS,
+    config file): None (unlimited) or a whole number >= 1."""
+    if value is None:
+        from ..config import settings
+
+        value = settings().max_sessions
+    raw = value
     if raw is None or not raw.strip():
         return None
     try:

@@ -12,16 +12,18 @@ from __future__ import annotations
 
 import getpass
 import sys
+from typing import ClassVar
 
 import click
 
-from .cli import Settings, common_options
-from .errors import UsisError
-from .text import raw_stream
+from ..errors import UsisError
+from ..text import raw_stream
+from .options import Settings, common_options
+from .root import cli
 
 
 def _usis(settings: Settings, *, need_schema: bool = True):
-    from .services import Usis
+    from ..services import Usis
 
     usis = Usis.open(settings.url, clock=lambda: settings.moment())
     if need_schema and not usis.db.has_schema():
@@ -35,7 +37,7 @@ class ByteSize(click.ParamType):
     """A size such as 20M, 20MB, 500k or 1048576 (bytes); K/M/G are powers of 1024."""
 
     name = "size"
-    UNITS = {"": 1, "K": 1024, "M": 1024 ** 2, "G": 1024 ** 3}
+    UNITS: ClassVar[dict[str, int]] = {"": 1, "K": 1024, "M": 1024 ** 2, "G": 1024 ** 3}
 
     def convert(self, value, param, ctx) -> int:
         if isinstance(value, int):
@@ -49,7 +51,7 @@ class ByteSize(click.ParamType):
         return int(m.group(1)) * self.UNITS[m.group(2).upper()]
 
 
-@click.command("import")
+@cli.command("import")
 @common_options
 @click.argument("csv_file", metavar="CATALOGUE.CSV", type=click.Path(dir_okay=False))
 @click.option("--check", is_flag=True,
@@ -60,9 +62,9 @@ class ByteSize(click.ParamType):
 def import_command(settings: Settings, csv_file: str, check: bool, max_bytes: int) -> None:
     """Import classes from a CSV file (staff). Every bad row is reported; nothing is imported
     unless every row is good. The format is in README.md, an example in examples/catalogue.csv."""
-    from .services import ServiceError
-    from .services.base import shown
-    from .services.importer import ImportService
+    from ..services import ServiceError
+    from ..services.base import shown
+    from ..services.importer import ImportService
 
     usis = _usis(settings)
     try:
@@ -130,9 +132,9 @@ def _os_user() -> str:
 @click.pass_obj
 def db_upgrade(settings: Settings) -> None:
     """Upgrade the schema to the newest revision (keeps every row)."""
-    from . import migrations
-    from .bootstrap import database_problem, prepare_schema
-    from .db import Database
+    from .. import migrations
+    from ..bootstrap import database_problem, prepare_schema
+    from ..db import Database
 
     database = Database(settings.url)
     try:
@@ -165,8 +167,8 @@ def db_upgrade(settings: Settings) -> None:
 @click.pass_obj
 def db_current(settings: Settings) -> None:
     """Print the schema revision of the database and the newest one."""
-    from . import migrations
-    from .db import Database
+    from .. import migrations
+    from ..db import Database
 
     database = Database(settings.url)
     try:

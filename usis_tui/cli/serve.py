@@ -12,16 +12,17 @@ from __future__ import annotations
 
 import click
 
-from .cli import Settings, common_options
-from .errors import UsisError
-from .serving import SESSION_MB, SESSIONS_PER_CPU, default_max_sessions
+from ..errors import UsisError
+from ..serving import SESSION_MB, SESSIONS_PER_CPU, default_max_sessions
+from .options import Settings, common_options
+from .root import cli
 
 
 def served_command(settings: Settings | None = None) -> str:
     """The shell command textual-serve runs for each browser connection. It carries no
     database URL: that goes to the session by environment (``serving.session_environment``),
     because process arguments are visible to every user of the machine (``ps``)."""
-    from .serving import served_command as command
+    from ..serving import served_command as command
 
     return command()
 
@@ -29,7 +30,7 @@ def served_command(settings: Settings | None = None) -> str:
 def _public_url(_ctx, _param, value: str | None) -> str | None:
     if value is None:
         return None
-    from .serving import check_public_url
+    from ..serving import check_public_url
 
     try:
         return check_public_url(value)
@@ -37,7 +38,7 @@ def _public_url(_ctx, _param, value: str | None) -> str | None:
         raise click.BadParameter(str(exc)) from None
 
 
-@click.command("serve")
+@cli.command("serve")
 @common_options
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on (0.0.0.0 for every interface).")
@@ -63,9 +64,9 @@ def serve_command(settings: Settings, host: str, port: int, public_url: str | No
         import textual_serve.server  # noqa: F401
     except ModuleNotFoundError:
         raise UsisError("textual-serve is not installed: pip install textual-serve") from None
-    from .bootstrap import ensure_database
-    from .db import Database, mask_url
-    from .serving import (
+    from ..bootstrap import ensure_database
+    from ..db import Database, mask_url
+    from ..serving import (
         apply_environment,
         default_public_url,
         mask_output,
@@ -86,7 +87,13 @@ def serve_command(settings: Settings, host: str, port: int, public_url: str | No
             db.dispose()
     except UsisError as exc:
         raise UsisError(str(exc).replace(url, mask_url(url))) from None
-    apply_environment(session_environment(url, settings.frozen))  # what each session inherits
+    from ..config import overrides
+
+    environment = session_environment(url, settings.frozen)  # what each session inherits
+    queue_limit = overrides().get("max_sessions")  # usis --max-sessions N serve
+    if queue_limit is not None:
+        environment["USIS_MAX_SESSIONS"] = queue_limit
+    apply_environment(environment)
     server = room_server(served_command(), host=host, port=port,
                          public_url=public_url or default_public_url(host, port),
                          max_sessions=max_sessions or default_max_sessions(),

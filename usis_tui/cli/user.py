@@ -1,7 +1,7 @@
 """Who runs a `usis` command, and `usis user add|passwd|lock`.
 
 Commands that show or change one student's data (`usis timetable`, `usis audit`, `usis user`)
-take ``--user NAME`` (or USIS_USER): the command then signs in as NAME — password from
+take ``--user NAME`` (or USIS_USER, or ``user`` in the config file): the command then signs in as NAME — password from
 USIS_PASSWORD, else a hidden prompt — with the same rules as the app (failures count, and
 after 5 the name is refused for a while) and every service call goes through the access guard
 (services/access.py), so a student can only ask for their own data and a support member acts
@@ -12,19 +12,17 @@ has every row, so there is nothing to guard; the administrator alone creates acc
 Passwords are never command-line arguments (they would show in `ps` and the shell history):
 the new password of `usis user add/passwd` comes from a hidden prompt (typed twice) or, with
 ``--password-stdin``, from the first line of standard input.
-
-This module is imported by usis_tui.cli (import that, not this module, first).
 """
 
 from __future__ import annotations
 
-import os
 import sys
 
 import click
 
-from .cli import Settings, common_options, user_option
-from .errors import UsisError
+from ..errors import UsisError
+from .options import Settings, common_options, open_usis, user_option
+from .root import cli
 
 PASSWORD_ENV = "USIS_PASSWORD"
 
@@ -34,9 +32,11 @@ def sign_in(usis, user: str | None, *, student: str | None = None):
     ``user`` after a login; a support member acts for ``student``."""
     if user is None:
         return usis
-    from .services.access import Principal, guard
+    from ..config import settings
+    from ..services.access import Principal, guard
 
-    password = os.environ.get(PASSWORD_ENV)
+    secret = settings().password  # USIS_PASSWORD (never from the config file)
+    password = secret.get_secret_value() if secret is not None else None
     if password is None:
         if not sys.stdin.isatty():
             raise UsisError(f"No password for {user}: set {PASSWORD_ENV} or run the command in "
@@ -58,23 +58,12 @@ def new_password(username: str, from_stdin: bool) -> str:
                         confirmation_prompt=True, err=True)
 
 
-def open_usis(settings: Settings):
-    from .services import Usis
-
-    usis = Usis.open(settings.url, clock=lambda: settings.moment())
-    if not usis.db.has_schema():
-        usis.close()
-        raise UsisError(f"The database {settings.url} has no uSis data yet: run `usis db init` "
-                        "first.")
-    return usis
-
-
 password_stdin_option = click.option(
     "--password-stdin", is_flag=True,
     help="Read the new password from the first line of standard input instead of a prompt.")
 
 
-@click.group("user")
+@cli.group("user")
 @common_options
 def user_group() -> None:
     """Accounts: add one, set a password, lock or unlock (students and staff)."""

@@ -15,8 +15,9 @@ from typing import Any
 
 import click
 
-from .cli import Settings, common_options
-from .errors import UsisError
+from ..errors import UsisError
+from .options import Settings, common_options
+from .root import cli
 
 
 def _size(value: str) -> tuple[int, int]:
@@ -30,7 +31,7 @@ def _size(value: str) -> tuple[int, int]:
     return width, height
 
 
-@click.command("replay")
+@cli.command("replay")
 @common_options
 @click.argument("steps_file", metavar="STEPS_FILE",
                 type=click.Path(exists=True, dir_okay=False, readable=True))
@@ -60,10 +61,11 @@ def replay_command(settings: Settings, steps_file: str, out_dir: str | None, siz
 
     Exit status 1 names the first step that could not be done; 2 lists bad lines.
     """
-    os.environ["TEXTUAL_ANIMATIONS"] = "none"  # before Textual is imported: stable screenshots
+    # Textual's own setting (not a uSis option), before Textual is imported: stable screenshots
+    os.environ["TEXTUAL_ANIMATIONS"] = "none"
     dims = _size(size)
     path = Path(steps_file)
-    from .replay import StepsError, format_result, parse_steps
+    from ..replay import StepsError, format_result, parse_steps
 
     try:
         text = path.read_text(encoding="utf-8")
@@ -85,7 +87,7 @@ def replay_command(settings: Settings, steps_file: str, out_dir: str | None, siz
     now = settings.frozen or settings.moment()
     out = Path(out_dir) if out_dir else Path(f"replay-{path.stem}")
     url = settings.url
-    from .db import mask_url
+    from ..db import mask_url
 
     shown = mask_url(url)
     where = (f"on {shown} itself (--write)" if write else
@@ -96,7 +98,7 @@ def replay_command(settings: Settings, steps_file: str, out_dir: str | None, siz
     if write:
         report = _replay_on(settings, url, shown, **run)
     else:
-        from .dbcopy import throwaway_copy
+        from ..dbcopy import throwaway_copy
 
         def warn(line: str) -> None:
             click.echo(f"usis: warning: {line}", err=True)
@@ -123,9 +125,9 @@ def _replay_on(settings: Settings, url: str, shown: str, *, now: datetime, **run
     """Prepare the database at ``url`` as `usis` would (a copy holds the same rows, so it gets
     the demo data exactly when the original would) and replay on it; errors name it as
     ``shown`` (masked: never a password, nor a copy's temporary name)."""
-    from .bootstrap import ensure_database
-    from .db import Database
-    from .replay import replay_sync
+    from ..bootstrap import ensure_database
+    from ..db import Database
+    from ..replay import replay_sync
 
     try:
         db = Database(url)

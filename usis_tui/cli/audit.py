@@ -1,0 +1,64 @@
+"""`usis audit`: a student's audit trail."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+import click
+
+from ..errors import UsisError
+from .options import Settings, common_options, user_option
+from .root import cli
+from .user import sign_in
+
+
+@cli.command()
+@common_options
+@click.option("--student", "student_number", required=True, metavar="SNUMBER",
+              help="The student, e.g. s1234567.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.option("--action", metavar="ACTION",
+              help="Only this action, e.g. login, cart_add, enrol, drop, swap.")
+@click.option("--outcome", type=click.Choice(["ok", "refused", "failed"]),
+              help="Only steps with this outcome.")
+@click.option("--since", metavar="ISO-DATETIME", help="Only steps at or after this moment.")
+@click.option("--until", metavar="ISO-DATETIME", help="Only steps at or before this moment.")
+@user_option
+@click.pass_obj
+def audit(settings: Settings, student_number: str, as_json: bool, action: str | None,
+          outcome: str | None, since: str | None, until: str | None, user: str | None) -> None:
+    """Audit trail: a student's steps (who, acting for whom, when, what, outcome)."""
+    from ..services import Usis
+
+    start, end = _iso(since, "--since"), _iso(until, "--until")
+    usis = Usis.open(settings.url, clock=lambda: settings.moment())
+    try:
+        if not usis.db.has_schema():
+            raise UsisError(f"The database {settings.url} has no uSis data yet: run "
+                            "`usis db init` first.")
+        usis = sign_in(usis, user, student=student_number)
+        rows = usis.audit.entries(student_number, action=action, since=start, until=end,
+                                  outcome=outcome)
+    finally:
+        usis.close()
+    if as_json:
+        click.echo(json.dumps([{**r.model_dump(), "at": r.at.isoformat()} for r in rows],
+                              indent=2, ensure_ascii=False))
+        return
+    student = student_number.strip().lower()
+    click.echo(f"{student} · Audit trail ({len(rows)} step{'s' if len(rows) != 1 else ''})")
+    if not rows:
+        click.echo("  No steps recorded.")
+        return
+    click.echo(f"  {'Time':<16}  {'Actor':<12} {'Acting for':<12} {'Action':<12} "
+               f"{'Outcome':<8} Detail")
+    for r in rows:
+        click.echo(f"  {r.at:%Y-%m-%d %H:%M}  {r.actor:<12} {r.acting_for or '-':<12} "
+                   f"{r.action:<12} {r.outcome:<8} {r.detail}")
+
+
+def _iso(value: str | None, option: str) -> datetime | None:
+    from ..clock import parse_now
+
+    return None if value is None else parse_now(value)

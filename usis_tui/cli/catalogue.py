@@ -1,0 +1,67 @@
+"""`usis catalogue`: the class numbers, as Leiden publishes them per programme."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from ..errors import UsisError
+from .options import Settings, common_options
+from .root import cli
+
+
+@cli.command()
+@common_options
+@click.option("--year", metavar="YYYY-YYYY", help="Academic year (default: the current one).")
+@click.option("--programme", metavar="NAME", help="Only this programme (name or code).")
+@click.option("--class", "class_number", metavar="NUMBER", help="Only this class number.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@click.pass_obj
+def catalogue(settings: Settings, year: str | None, programme: str | None,
+              class_number: str | None, as_json: bool) -> None:
+    """Print the class numbers, as Leiden publishes them per programme."""
+    from ..services import Usis
+
+    usis = Usis.open(settings.url, clock=lambda: settings.moment())
+    try:
+        if not usis.db.has_schema():
+            raise UsisError(f"The database {settings.url} has no uSis data yet: run "
+                            "`usis db init` first.")
+        code = year or usis.catalogue.current_year()
+        if class_number is not None:
+            classes = [usis.catalogue.lookup(code, class_number)]
+        else:
+            classes = usis.catalogue.class_list(code, programme)
+    finally:
+        usis.close()
+    if as_json:
+        click.echo(json.dumps([_class_json(c) for c in classes], indent=2, ensure_ascii=False))
+        return
+    current = object()
+    for c in classes:
+        heading = c.programme or "Faculty of Science minors"
+        if heading != current:
+            click.echo(f"\n{heading} — Studiejaar {c.academic_year}")
+            current = heading
+        click.echo(f"  {c.class_number}  {c.catalogue_number:<11} {c.component:<9} "
+                   f"{c.status:<9} {c.seats:>7}  {c.title}")
+
+
+def _class_json(c) -> dict[str, Any]:
+    return {
+        "class_number": c.class_number, "catalogue_number": c.catalogue_number,
+        "title": c.title, "component": c.component, "section": c.section,
+        "academic_year": c.academic_year, "programme": c.programme or "Minors",
+        "status": c.status, "enrolled": c.enrolled, "capacity": c.capacity,
+        "waitlisted": c.waitlisted, "waitlist_capacity": c.waitlist_capacity,
+        "ec": c.ec, "level": c.level, "instructor": c.instructor,
+        "days_times": c.days_times, "rooms": c.rooms,
+        "enrolment_opens": c.enrol_opens_at.isoformat(),
+        "enrolment_closes": c.enrol_closes_at.isoformat(),
+        "minor_type": c.minor_type, "part_of": c.parent_class_number,
+        "brightspace_url": c.brightspace_url,
+    }
+
+

@@ -1,0 +1,70 @@
+"""The `usis` group: its own options, and the app it launches without a command.
+
+The command modules (cli/database.py, cli/catalogue.py, …) attach themselves to ``cli`` with
+``@cli.command``; this module imports none of them (cli/__init__.py imports them all).
+"""
+
+from __future__ import annotations
+
+import click
+
+from .. import __version__
+from .options import Settings, common_options, invocation, open_db
+
+
+def _max_sessions(ctx: click.Context, _param, value: int | None) -> int | None:
+    """--max-sessions N: the opening queue's limit (the max_sessions setting, services/queue.py),
+    for this invocation only."""
+    if value is not None:
+        from .. import config
+
+        invocation(ctx)  # made first: a new invocation forgets earlier overrides
+        config.override(max_sessions=str(value))
+    return value
+
+
+def _demo(ctx: click.Context, _param, value: bool) -> bool:
+    if value:
+        invocation(ctx).demo = True
+    return value
+
+
+#: the commands that start the app and so can fill an empty database with the demo data
+DEMO_COMMANDS = (None, "serve")
+
+
+@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="usis")
+@click.option("--max-sessions", type=click.IntRange(min=1), metavar="N", expose_value=False,
+              callback=_max_sessions, help="At most N students use uSis at once; the others "
+              "wait in the opening queue (default: USIS_MAX_SESSIONS, else no limit).")
+@click.option("--demo", is_flag=True, expose_value=False, callback=_demo,
+              help="Fill an empty database with the demo catalogue and accounts (password "
+                   "demo) before starting; also for `usis --demo serve`. Without it only the "
+                   "default database is filled, on its first start.")
+@common_options
+@click.pass_context
+def cli(ctx: click.Context) -> None:
+    """uSis in the terminal: Leiden University course and exam enrolment.
+
+    Without a command, launches the app. The default database is filled with the demo data on
+    its first start (log in as s1234567, password demo); any other starts as it is.
+    """
+    settings = invocation(ctx)
+    if settings.demo and ctx.invoked_subcommand not in DEMO_COMMANDS:
+        raise click.UsageError(f"--demo starts the app on the demo data (usis --demo, usis "
+                               f"--demo serve); for `usis {ctx.invoked_subcommand}` use "
+                               "`usis db init --demo` first.")
+    if ctx.invoked_subcommand is None:
+        launch(settings)
+
+
+def launch(settings: Settings) -> None:
+    """The app, with its Login on screen at once: the configuration is read and the database
+    prepared (and, when asked, filled with the demo data) in the background while the user
+    types; a problem there is the app's "uSis cannot start" page. (--now was checked when it
+    was parsed.)"""
+    from ..app import UsisApp
+
+    UsisApp(database_url=settings.db, now=settings.now, demo=settings.demo,
+            demo_on_first_start=settings.db is None).run()

@@ -1,0 +1,330 @@
+"""One configuration for uSis: defaults < the config file < USIS_* environment < command line.
+
+    ~/.config/usis/config.toml     (platformdirs.user_config_path("usis"); USIS_CONFIG=FILE
+                                    names another file)
+
+    database_url = "postgresql+psycopg://usis@db.example/usis"
+    theme = "nord"
+    max_sessions = 200
+
+    [keymap]                       # binding id = keys (Textual's App.set_keymap)
+    quit = "ctrl+x"
+    back = "escape,backspace"
+
+Every key also comes from the environment as ``USIS_<KEY>`` (``USIS_KEYMAP`` as JSON) and some
+from command-line options (``--db``, ``--now``, ``--max-sessions``), which the CLI hands over
+with :func:`override` — never by writing ``os.environ``. ``settings()`` returns the effective
+:class:`Settings`; it is cached, and read again whenever a ``USIS_*`` variable, the file or an
+override changes (tests set variables with ``monkeypatch`` at any time). ``explain()`` says
+where each value came from (``usis config show``).
+
+Values that have their own checks and messages (``now``, ``max_sessions``, ``scrypt_n``) are kept
+as the text given and checked where they are used (clock.parse_now, services.queue,
+services.auth), so that a bad value is reported once, naming the setting, and breaks nothing
+else. Importing this module is cheap (the app imports it before its first frame): pydantic-settings
+(config_model.py) is imported when the settings are first read, never SQLAlchemy or Textual.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import tomllib
+from collections.abc import Iterator, Mapping
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from .errors import ConfigError
+
+ENV_PREFIX = "USIS_"
+CONFIG_ENV = "USIS_CONFIG"  # names the config file instead of the platformdirs one
+APP_NAME = "usis"
+CONFIG_FILE = "config.toml"
+#: settings that never come from the config file (a file is copied, backed up, shared)
+ENV_ONLY = frozenset({"password"})
+
+Origin = Literal["default", "file", "environment", "option"]
+
+
+#: The settings, in order (config_model.Settings has one field for each: a unit test checks it).
+FIELDS: tuple[str, ...] = ("database_url", "now", "max_sessions", "log_dir", "scrypt_n", "user",
+                           "password", "theme", "keymap")
+
+if TYPE_CHECKING:
+    from .config_model import Settings
+
+
+def __getattr__(name: str) -> Any:
+    """``config.Settings``: the pydantic-settings model, imported on first use."""
+    if name == "Settings":
+        from .config_model import Settings
+
+        return Settings
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+
+# ---------------------------------------------------------------------- the layers
+def config_path() -> Path:
+    """The config file: USIS_CONFIG, else ``<platformdirs user config folder>/config.toml``."""
+    named = os.environ.get(CONFIG_ENV, "").strip()
+    if named:
+        return Path(named).expanduser()
+    from platformdirs import user_config_path
+
+    return user_config_path(APP_NAME, appauthor=False) / CONFIG_FILE
+
+
+def read_file(path: Path | None = None) -> dict[str, Any]:
+    """The config file's table ({} when there is none); ConfigError (one line) when it cannot be
+    read, is not TOML, or names a setting uSis does not have."""
+    path = config_path() if path is None else path
+    try:
+        with path.open("rb") as fh:
+            data = tomllib.load(fh)
+    except FileNotFoundError:
+        return {}
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"The config file {path} is not valid TOML: {exc}.") from None
+    except OSError as exc:
+        raise ConfigError(f"Cannot read the config file {path}: {exc.strerror or exc}.") from None
+    unknown = sorted(set(data) - set(FIELDS))
+    if unknown:
+        raise ConfigError(f"The config file {path} has an unknown setting {unknown[0]!r} (known: "
+                          f"{', '.join(f for f in FIELDS if f not in ENV_ONLY)}).")
+    secret = sorted(set(data) & ENV_ONLY)
+    if secret:
+        raise ConfigError(f"The config file {path} holds {secret[0]!r}: a password belongs in "
+                          f"{ENV_PREFIX}{secret[0].upper()} or the prompt, not in a file.")
+    return data
+
+
+def read_environment() -> dict[str, Any]:
+    """The USIS_* variables that name a setting, parsed (USIS_KEYMAP as JSON)."""
+    try:
+        from pydantic_settings import EnvSettingsSource
+
+        from .config_model import Settings
+
+        return dict(EnvSettingsSource(Settings)())
+    except Exception as exc:  # noqa: BLE001 - pydantic-settings' SettingsError: bad JSON
+        raise ConfigError(f"{ENV_PREFIX}KEYMAP must be a JSON object such as "
+                          f'{{"quit": "ctrl+x"}}: {exc.__cause__ or exc}.') from None
+
+
+_overrides: dict[str, Any] = {}
+
+
+def override(**values: Any) -> None:
+    """Command-line options, above every other layer (None removes an override)."""
+    for name, value in values.items():
+        if name not in FIELDS:
+            raise TypeError(f"no setting {name!r}")
+        if value is None:
+            _overrides.pop(name, None)
+        else:
+            _overrides[name] = value
+
+
+def clear_overrides() -> None:
+    """Forget every command-line option (each `usis` invocation starts with none)."""
+    _overrides.clear()
+
+
+def overrides() -> dict[str, Any]:
+    return dict(_overrides)
+
+
+# ---------------------------------------------------------------------- the effective settings
+class Loaded:
+    """The effective settings with the origin of each value and the layers they came from."""
+
+    def __init__(self, path: Path, layers: list[tuple[Origin, dict[str, Any]]]) -> None:
+        self.path = path
+        merged: dict[str, Any] = {}
+        self.origins: dict[str, Origin] = {name: "default" for name in FIELDS}
+        for origin, values in layers:
+            for name, value in values.items():
+                if name == "keymap" and isinstance(value, Mapping) and \
+                        isinstance(merged.get(name), Mapping):
+                    value = {**merged[name], **value}  # a later layer adds or changes keys
+                merged[name] = value
+                self.origins[name] = origin
+        from pydantic import ValidationError
+
+        from .config_model import Settings
+
+        try:
+            self.settings = Settings(**merged)
+        except ValidationError as exc:
+            error = exc.errors()[0]
+            name = str(error["loc"][0]) if error["loc"] else "?"
+            raise ConfigError(f"Setting {name!r} ({self.where(name)}): "
+                              f"{error['msg']}.") from None
+
+    def where(self, name: str) -> str:
+        """Where ``name`` was set, as a person would look for it."""
+        origin = self.origins.get(name, "default")
+        if origin == "file":
+            return f"config file {self.path}"
+        if origin == "environment":
+            return f"{ENV_PREFIX}{name.upper()}"
+        return "command line" if origin == "option" else "default"
+
+
+_cache: tuple[tuple[Any, ...], Loaded] | None = None
+
+
+def _key(path: Path) -> tuple[Any, ...]:
+    try:
+        info = path.stat()
+        stamp: tuple[int, int, int] | None = (info.st_mtime_ns, info.st_size, info.st_ino)
+    except OSError:
+        stamp = None
+    environment = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith(ENV_PREFIX)))
+    return (str(path), stamp, environment, repr(sorted(_overrides.items())))
+
+
+def load() -> Loaded:
+    """The settings with their origins (cached until a USIS_* variable, the file or an override
+    changes)."""
+    global _cache
+    path = config_path()
+    key = _key(path)
+    if _cache is not None and _cache[0] == key:
+        return _cache[1]
+    loaded = Loaded(path, [("file", read_file(path)), ("environment", read_environment()),
+                           ("option", dict(_overrides))])
+    _cache = (key, loaded)
+    return loaded
+
+
+def settings() -> Settings:
+    """The effective settings: defaults < config file < USIS_* environment < options."""
+    return load().settings
+
+
+def cache_clear() -> None:
+    global _cache
+    _cache = None
+
+
+# ---------------------------------------------------------------------- usis config show
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, (datetime, date, time)):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, Path):
+        value = str(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)  # a valid TOML basic string
+    raise ConfigError(f"Cannot write {type(value).__name__} values to the config file.")
+
+
+def _toml_key(key: str) -> str:
+    bare = key and all(c.isascii() and (c.isalnum() or c in "-_") for c in key)
+    return key if bare else json.dumps(key, ensure_ascii=False)
+
+
+def to_toml(data: Mapping[str, Any]) -> str:
+    """TOML for a table of values and one level of tables (what config.toml holds)."""
+    lines: list[str] = []
+    tables: list[tuple[str, Mapping[str, Any]]] = []
+    for key, value in data.items():
+        if isinstance(value, Mapping):
+            tables.append((key, value))
+        else:
+            lines.append(f"{_toml_key(key)} = {_toml_value(value)}")
+    for key, table in tables:
+        if lines:
+            lines.append("")
+        lines.append(f"[{_toml_key(key)}]")
+        for name, value in table.items():
+            if isinstance(value, Mapping):
+                raise ConfigError(f"Cannot write the nested table {key}.{name} to the config "
+                                  "file.")
+            lines.append(f"{_toml_key(name)} = {_toml_value(value)}")
+    return "\n".join(lines) + "\n"
+
+
+def describe() -> Iterator[tuple[str, Any, Origin]]:
+    """(name, effective value, origin) of every setting, for `usis config show`. Secrets are
+    masked (the password; a password in a database URL, via db.mask_url); unset values are
+    None (database_url: the embedded default, named)."""
+    loaded = load()
+    values = loaded.settings
+    for name in FIELDS:
+        value = getattr(values, name)
+        if name == "password":
+            value = "***" if value is not None else None
+        elif name == "database_url":
+            from .db import default_database_url, mask_url
+
+            value = mask_url(value) if value is not None else default_database_url()
+        elif name in ("max_sessions", "scrypt_n") and value is not None and value.isdigit():
+            value = int(value)  # as it would be written in the file
+        yield name, value, loaded.origins[name]
+
+
+def show() -> str:
+    """The effective settings as TOML, each with where it came from (a comment)."""
+    loaded = load()
+    present = "" if loaded.path.exists() else ", not present"
+    lines = [f"# The effective uSis settings (config file: {loaded.path}{present}).",
+             "# Each value: default < file < environment (USIS_*) < option (command line)."]
+    tables: list[tuple[str, Any, Origin]] = []
+    for name, value, origin in describe():
+        if isinstance(value, Mapping):
+            tables.append((name, value, origin))
+        elif value is None:
+            lines.append(f"# {name} is not set  # {origin}")
+        else:
+            lines.append(f"{name} = {_toml_value(value)}  # {origin}")
+    for name, table, origin in tables:
+        lines += ["", f"[{name}]  # {origin}"]
+        lines += [f"{_toml_key(k)} = {_toml_value(v)}" for k, v in table.items()]
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------- saving a choice
+def save(**values: Any) -> Path:
+    """Write ``values`` into the config file, keeping every other key (read, change, write to a
+    temporary file, rename: never a half-written file). Comments in the file are not kept.
+    ConfigError (one line) when the file cannot be read or written."""
+    path = config_path()
+    data = read_file(path)
+    for name, value in values.items():
+        if name not in FIELDS or name in ENV_ONLY:
+            raise ConfigError(f"{name!r} cannot be saved in the config file.")
+        if value is None:
+            data.pop(name, None)
+        else:
+            data[name] = value
+    text = to_toml(data)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                out.write(text)
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except OSError as exc:
+        raise ConfigError(f"Cannot write the config file {path}: {exc.strerror or exc}.") \
+            from None
+    cache_clear()
+    return path
+
+
+__all__ = ["CONFIG_ENV", "ConfigError", "Loaded", "Settings", "cache_clear", "clear_overrides",
+           "config_path", "describe", "load", "override", "overrides", "read_file", "save",
+           "settings", "show", "to_toml"]

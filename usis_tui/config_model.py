@@ -1,0 +1,50 @@
+"""The settings model (pydantic-settings), imported by usis_tui.config when the settings are
+first read: see config.py for the layers and where each value comes from."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+from pydantic import SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .config import ENV_PREFIX
+
+
+class Settings(BaseSettings):
+    """The effective settings. Build them with :func:`settings`, not directly."""
+
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_ignore_empty=True,
+                                      extra="ignore", coerce_numbers_to_str=True, frozen=True)
+
+    #: SQLAlchemy URL; None: the embedded SQLite database (db.default_database_url)
+    database_url: str | None = None
+    #: ISO date-time the clock is frozen at; None: the wall clock (checked by clock.parse_now)
+    now: str | None = None
+    #: the opening queue's limit; None: no limit (checked by services.queue.limit_from_env)
+    max_sessions: str | None = None
+    #: the folder of usis.log; None: the platformdirs user log folder
+    log_dir: Path | None = None
+    #: scrypt N for new password hashes; None: services.auth.ACCOUNT_N (checked there)
+    scrypt_n: str | None = None
+    #: `usis timetable|audit|user --user NAME` default
+    user: str | None = None
+    #: the password for --user (environment only)
+    password: SecretStr | None = None
+    #: the Textual theme the app starts with; the app saves the user's choice here
+    theme: str = "usis"
+    #: binding id -> keys ("ctrl+x" or "escape,backspace"), applied with App.set_keymap
+    keymap: dict[str, str] = {}
+
+    @field_validator("now", mode="before")
+    @classmethod
+    def _toml_datetime(cls, value: Any) -> Any:
+        """A TOML date-time (``now = 2026-11-23T09:30:00``) as ISO text."""
+        return value.isoformat() if isinstance(value, (datetime, date, time)) else value
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls, init_settings, env_settings,
+                                   dotenv_settings, file_secret_settings):
+        return (init_settings,)  # the layers are merged by _load(), which knows their origins
