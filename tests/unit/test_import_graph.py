@@ -20,12 +20,7 @@ ROOT = Path(__file__).resolve().parents[2] / PACKAGE
 # Cycles that exist today and are being removed elsewhere. Each entry is one strongly connected
 # component (the exact set of modules). The test also fails when a known cycle is gone, so that
 # the entry is removed with the fix.
-KNOWN: set[frozenset[str]] = {
-    # cli.py defines the `usis` group and imports its sub-commands at the bottom; cli_*.py import
-    # the group and helpers from cli.py. Removed by the CLI/config rework (issue 13).
-    frozenset({"usis_tui.cli", "usis_tui.cli_import", "usis_tui.cli_replay",
-               "usis_tui.cli_serve", "usis_tui.cli_user"}),
-}
+KNOWN: set[frozenset[str]] = set()  # none left (the cli.py ↔ cli_*.py cycle went with cli/)
 
 
 def module_files() -> dict[str, Path]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from .. import __version__
-from .options import Settings, common_options, invocation, open_db
+from .options import Settings, common_options, invocation
 
 
 def _max_sessions(ctx: click.Context, _param, value: int | None) -> int | None:
