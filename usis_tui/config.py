@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tempfile
 import tomllib
 from collections.abc import Iterator, Mapping
@@ -328,3 +329,71 @@ def save(**values: Any) -> Path:
 __all__ = ["CONFIG_ENV", "ConfigError", "Loaded", "Settings", "cache_clear", "clear_overrides",
            "config_path", "describe", "load", "override", "overrides", "read_file", "save",
            "settings", "show", "to_toml"]
+
+
+# ---------------------------------------------------------------------- checks before `usis` starts
+#: scrypt N for new password hashes: a power of two in this range (services/auth.py)
+SCRYPT_N_RANGE = (2**10, 2**20)
+SCRYPT_N_DEFAULT = 2**17  # the OWASP minimum for scrypt (r=8, p=1)
+
+
+def parse_scrypt_n(text: str | None, where: str = "USIS_SCRYPT_N") -> int:
+    """The scrypt N a setting names (SCRYPT_N_DEFAULT when empty); ConfigError otherwise."""
+    text = (text or "").strip()
+    if not text:
+        return SCRYPT_N_DEFAULT
+    low, high = SCRYPT_N_RANGE
+    n = int(text) if text.isascii() and text.isdigit() else 0
+    if not (low <= n <= high and n & (n - 1) == 0):
+        shown = "".join(ch for ch in text if ch.isprintable())[:20]
+        raise ConfigError(f"{where} must be a power of two from {low} to {high} "
+                          f"(default {SCRYPT_N_DEFAULT}), not {shown!r}.")
+    return n
+
+
+_URL = re.compile(r"([A-Za-z][\w.+-]*)://")
+
+
+def check_database_url(url: str) -> None:
+    """What can be said of a database URL without SQLAlchemy (the app starts before it is
+    imported): it looks like one, for a backend uSis supports. ConfigError otherwise."""
+    match = _URL.match(url)
+    if match is None:
+        raise ConfigError(f"Not a database URL: {url!r} (expected e.g. sqlite:///usis.db or "
+                          "postgresql+psycopg://user@host/db).")
+    scheme = match.group(1)
+    if scheme.split("+")[0].lower() not in ("sqlite", "postgresql", "postgres"):
+        raise ConfigError(f"Unsupported database URL scheme {scheme!r}: use sqlite:/// "
+                          "or postgresql+psycopg://.")
+
+
+def check_before_start(*, now: str | None, database_url: str | None) -> None:
+    """The settings `usis` needs to be right before the app takes the terminal, checked without
+    pydantic or SQLAlchemy: the clock, the password-hash cost and the database URL, from the
+    options (``now``, ``database_url``), else USIS_*, else the config file. A bad one is a
+    ConfigError naming where it came from; the app checks everything again when it starts."""
+    from .clock import parse_now
+
+    file = read_file()
+    path = config_path()
+
+    def value(name: str) -> tuple[str | None, str]:
+        env = os.environ.get(f"{ENV_PREFIX}{name.upper()}", "").strip()
+        if env:
+            return env, f"{ENV_PREFIX}{name.upper()}"
+        if name in file:
+            return str(file[name]), f"config file {path}"
+        return None, ""
+
+    if now is None:
+        text, where = value("now")
+        if text:
+            try:
+                parse_now(text)
+            except ConfigError as exc:
+                raise ConfigError(f"{where}: {exc}") from None
+    text, where = value("scrypt_n")
+    parse_scrypt_n(text, where or "USIS_SCRYPT_N")
+    url = database_url or value("database_url")[0]
+    if url:
+        check_database_url(url)

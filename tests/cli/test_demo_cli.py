@@ -36,7 +36,14 @@ def launched(monkeypatch) -> list:
     from usis_tui.app import UsisApp
 
     runs: list = []
-    monkeypatch.setattr(UsisApp, "run", lambda self, *a, **k: runs.append(self.database_url))
+
+    def run(self, *args, **kwargs) -> None:
+        # what the app does while its Login is on screen (UsisApp._prepare), without a terminal
+        self._read_settings()
+        self._ensure_database()
+        runs.append(self.database_url)
+
+    monkeypatch.setattr(UsisApp, "run", run)
     return runs
 
 

@@ -62,9 +62,13 @@ def cli(ctx: click.Context) -> None:
 def launch(settings: Settings) -> None:
     """The app, with its Login on screen at once: the configuration is read and the database
     prepared (and, when asked, filled with the demo data) in the background while the user
-    types; a problem there is the app's "uSis cannot start" page. (--now was checked when it
-    was parsed.)"""
+    types. What must be right before the app takes the terminal (the clock, the password-hash
+    cost, the database URL) is checked first, cheaply; anything else is the app's "uSis cannot
+    start" page."""
     from ..app import UsisApp
+    from ..config import check_before_start
+
+    check_before_start(now=settings.now, database_url=settings.db)
 
     UsisApp(database_url=settings.db, now=settings.now, demo=settings.demo,
             demo_on_first_start=settings.db is None).run()

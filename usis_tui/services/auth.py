@@ -34,7 +34,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
-from ..errors import ConfigError
+from ..config import SCRYPT_N_DEFAULT
 from ..models import LoginThrottle, Programme, Setting, StaffUser, Student
 from .audit import problems_text, record
 from .base import Context, ServiceError, bad_text, fail, shown
@@ -48,9 +48,8 @@ MAX_BLOCK_MINUTES = 15
 FORGET_AFTER = timedelta(days=1)
 _R, _P = 8, 1
 #: scrypt N for new hashes unless USIS_SCRYPT_N says otherwise
-ACCOUNT_N = 2**17
+ACCOUNT_N = SCRYPT_N_DEFAULT  # 2**17
 SCRYPT_N_ENV = "USIS_SCRYPT_N"
-_MIN_N = 2**10
 _MAX_N = 2**20  # refuse absurd parameters from a damaged hash instead of using gigabytes
 _DKLEN = 32
 #: ``locked_until`` of an account locked by ``usis user lock`` (until unlocked).
@@ -71,16 +70,9 @@ KEY_SETTING = "login_key"
 def scrypt_n() -> int:
     """N for new hashes: the ``scrypt_n`` setting (USIS_SCRYPT_N, config file; a power of two
     from 2**10 to 2**20), else ACCOUNT_N."""
-    from ..config import settings
+    from ..config import parse_scrypt_n, settings
 
-    text = (settings().scrypt_n or "").strip()
-    if not text:
-        return ACCOUNT_N
-    n = int(text) if text.isascii() and text.isdigit() else 0
-    if not (_MIN_N <= n <= _MAX_N and n & (n - 1) == 0):
-        raise ConfigError(f"{SCRYPT_N_ENV} must be a power of two from {_MIN_N} to {_MAX_N} "
-                          f"(default {ACCOUNT_N}), not {shown(text, 20)!r}.")
-    return n
+    return parse_scrypt_n(settings().scrypt_n, SCRYPT_N_ENV)
 
 
 def _maxmem(n: int, r: int, p: int) -> int:
