@@ -200,8 +200,12 @@ class AuthService:
             account = self._login_account(session, username)
             if tag is None and (account is None or not matches):
                 tag = name_tag(self._login_key(session), username)  # the first failure ever
-            actor = (account.student_number if isinstance(account, Student) else
-                     account.username if account is not None else unknown_actor(tag))
+            if account is not None:
+                actor = (account.student_number if isinstance(account, Student) else
+                         account.username)
+            else:
+                assert tag is not None  # (made just above for an unknown name)
+                actor = unknown_actor(tag)
             acting_for = account.student_number if isinstance(account, Student) else None
 
             def refuse(error: ServiceError) -> ServiceError:
@@ -232,7 +236,8 @@ class AuthService:
             if rehashed is not None:
                 account.password_hash = rehashed
             record(session, now, actor=actor, acting_for=acting_for, action="login",
-                   detail="Logged in" + ("" if acting_for else f" ({account.role})"))
+                   detail="Logged in" + ("" if isinstance(account, Student)
+                                         else f" ({account.role})"))
             if isinstance(account, Student):
                 return Identity(kind="student", username=account.student_number,
                                 name=account.name, role="student",
@@ -260,6 +265,7 @@ class AuthService:
             _insert_missing(session, Setting, {"name": KEY_SETTING,
                                                "value": secrets.token_hex(32)}, "name")
             value = session.scalar(select(Setting.value).where(Setting.name == KEY_SETTING))
+            assert value is not None  # (inserted just now, or by another process)
         return bytes.fromhex(value)
 
     def _count_failure(self, session: Session, tag: str, now: datetime) -> ServiceError:
@@ -423,15 +429,19 @@ def _insert_missing(session: Session, model: type, values: dict, key: str) -> No
     inserts it at the same moment)."""
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        session.execute(pg_insert(model).values(**values)
+                        .on_conflict_do_nothing(index_elements=[key]))
     elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        session.execute(sqlite_insert(model).values(**values)
+                        .on_conflict_do_nothing(index_elements=[key]))
     else:  # pragma: no cover - only SQLite and PostgreSQL are supported
         if session.get(model, values[key]) is None:
             session.add(model(**values))
             session.flush()
-        return
-    session.execute(insert(model).values(**values).on_conflict_do_nothing(index_elements=[key]))
 
 
 def _bad_name(name: str) -> str | None:
