@@ -29,6 +29,7 @@ import re
 import secrets
 import unicodedata
 from datetime import datetime, timedelta
+from typing import cast
 
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import OperationalError, ProgrammingError
@@ -38,7 +39,7 @@ from ..errors import ConfigError
 from ..models import LoginThrottle, Programme, Setting, StaffUser, Student
 from .audit import problems_text, record
 from .base import Context, ServiceError, bad_text, fail, shown
-from .schemas import Identity
+from .schemas import Identity, Role
 
 #: consecutive failures after which a user name is refused for a while
 MAX_FAILURES = 5
@@ -243,7 +244,7 @@ class AuthService:
                                 name=account.name, role="student",
                                 programme=account.programme.name)
             return Identity(kind="staff", username=account.username, name=account.name,
-                            role=account.role)  # type: ignore[arg-type]
+                            role=cast(Role, account.role))  # (a plain string column)
 
     def is_demo(self) -> bool:
         """Whether this is the demo database (filled by the demo seed, whose accounts all have
@@ -349,7 +350,7 @@ class AuthService:
             record(session, self.ctx.now(), actor=actor or LOCAL_ADMIN, acting_for=None,
                    action="user_add", detail=f"Staff account {username} created ({role})")
             return Identity(kind="staff", username=username, name=display,
-                            role=role)  # type: ignore[arg-type]
+                            role=cast(Role, role))  # (one of ROLES: checked above)
 
     def set_password(self, username: str, password: str, *, actor: str | None = None) -> None:
         """Give an account a new password (the failure count starts again from zero)."""
