@@ -29,6 +29,7 @@ import re
 import secrets
 import unicodedata
 from datetime import datetime, timedelta
+from typing import cast
 
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import OperationalError, ProgrammingError
@@ -38,7 +39,7 @@ from ..config import SCRYPT_N_DEFAULT
 from ..models import LoginThrottle, Programme, Setting, StaffUser, Student
 from .audit import problems_text, record
 from .base import Context, ServiceError, bad_text, fail, shown
-from .schemas import Identity
+from .schemas import Identity, Role
 
 #: consecutive failures after which a user name is refused for a while
 MAX_FAILURES = 5
@@ -192,8 +193,12 @@ class AuthService:
             account = self._login_account(session, username)
             if tag is None and (account is None or not matches):
                 tag = name_tag(self._login_key(session), username)  # the first failure ever
-            actor = (account.student_number if isinstance(account, Student) else
-                     account.username if account is not None else unknown_actor(tag))
+            if account is not None:
+                actor = (account.student_number if isinstance(account, Student) else
+                         account.username)
+            else:
+                assert tag is not None  # (made just above for an unknown name)
+                actor = unknown_actor(tag)
             acting_for = account.student_number if isinstance(account, Student) else None
 
             def refuse(error: ServiceError) -> ServiceError:
@@ -224,13 +229,14 @@ class AuthService:
             if rehashed is not None:
                 account.password_hash = rehashed
             record(session, now, actor=actor, acting_for=acting_for, action="login",
-                   detail="Logged in" + ("" if acting_for else f" ({account.role})"))
+                   detail="Logged in" + ("" if isinstance(account, Student)
+                                         else f" ({account.role})"))
             if isinstance(account, Student):
                 return Identity(kind="student", username=account.student_number,
                                 name=account.name, role="student",
                                 programme=account.programme.name)
             return Identity(kind="staff", username=account.username, name=account.name,
-                            role=account.role)  # type: ignore[arg-type]
+                            role=cast(Role, account.role))  # (a plain string column)
 
     def is_demo(self) -> bool:
         """Whether this is the demo database (filled by the demo seed, whose accounts all have
@@ -252,6 +258,7 @@ class AuthService:
             _insert_missing(session, Setting, {"name": KEY_SETTING,
                                                "value": secrets.token_hex(32)}, "name")
             value = session.scalar(select(Setting.value).where(Setting.name == KEY_SETTING))
+            assert value is not None  # (inserted just now, or by another process)
         return bytes.fromhex(value)
 
     def _count_failure(self, session: Session, tag: str, now: datetime) -> ServiceError:
@@ -335,7 +342,7 @@ class AuthService:
             record(session, self.ctx.now(), actor=actor or LOCAL_ADMIN, acting_for=None,
                    action="user_add", detail=f"Staff account {username} created ({role})")
             return Identity(kind="staff", username=username, name=display,
-                            role=role)  # type: ignore[arg-type]
+                            role=cast(Role, role))  # (one of ROLES: checked above)
 
     def set_password(self, username: str, password: str, *, actor: str | None = None) -> None:
         """Give an account a new password (the failure count starts again from zero)."""
@@ -415,15 +422,19 @@ def _insert_missing(session: Session, model: type, values: dict, key: str) -> No
     inserts it at the same moment)."""
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
+        from sqlalchemy.dialects.postgresql import insert as pg_insert
+
+        session.execute(pg_insert(model).values(**values)
+                        .on_conflict_do_nothing(index_elements=[key]))
     elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        session.execute(sqlite_insert(model).values(**values)
+                        .on_conflict_do_nothing(index_elements=[key]))
     else:  # pragma: no cover - only SQLite and PostgreSQL are supported
         if session.get(model, values[key]) is None:
             session.add(model(**values))
             session.flush()
-        return
-    session.execute(insert(model).values(**values).on_conflict_do_nothing(index_elements=[key]))
 
 
 def _bad_name(name: str) -> str | None:

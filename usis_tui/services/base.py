@@ -7,6 +7,7 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import cast
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
@@ -14,7 +15,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 from ..db import Database
 from ..errors import ServiceError, UsisError  # noqa: F401 - ServiceError: re-exported
 from ..models import AcademicYear, ClassSection, Course, Student
-from .schemas import ClassInfo, MeetingInfo, PeriodState, Problem
+from .schemas import ClassInfo, ClassStatus, Component, MeetingInfo, PeriodState, Problem
 
 CLASS_NUMBER = re.compile(r"[0-9]{4}")  # ASCII: \d would accept "１２３４"
 
@@ -102,7 +103,7 @@ def class_info(section: ClassSection, now: datetime) -> ClassInfo:
         class_number=section.class_number,
         catalogue_number=course.catalogue_number,
         title=course.title,
-        component=section.component,  # type: ignore[arg-type]
+        component=cast(Component, section.component),  # (plain strings in the database)
         section=section.section,
         ec=course.ec,
         level=course.level,
@@ -113,7 +114,7 @@ def class_info(section: ClassSection, now: datetime) -> ClassInfo:
         enrolled=section.enrolled_count,
         waitlist_capacity=section.waitlist_capacity,
         waitlisted=section.waitlist_count,
-        status=section.status,  # type: ignore[arg-type]
+        status=cast(ClassStatus, section.status),
         enrol_opens_at=section.enrol_opens_at,
         enrol_closes_at=section.enrol_closes_at,
         period_state=period_state(section, now),

@@ -3,13 +3,25 @@ Validate (a dry run of Enrol that writes nothing)."""
 
 from __future__ import annotations
 
+import builtins
+from collections.abc import Sequence
+
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from ..models import CartItem, ClassSection, Enrolment, Student
 from .audit import audited, problems_text, record
-from .base import Context, ServiceError, class_info, fail, find_section, get_student, get_year, section_options
+from .base import (
+    Context,
+    ServiceError,
+    class_info,
+    fail,
+    find_section,
+    get_student,
+    get_year,
+    section_options,
+)
 from .enrolment import EnrolmentService
 from .rules import StudentState, clashes, evaluate
 from .schemas import Alternative, CartLine, EnrolRequest, EnrolResult
@@ -114,7 +126,8 @@ class CartService:
             items = session.scalars(stmt.order_by(CartItem.added_at, CartItem.id)).all()
             return self._lines(session, student, items)
 
-    def validate(self, student_number: str, item_ids: list[int] | None = None) -> list[EnrolResult]:
+    def validate(self, student_number: str,
+                 item_ids: builtins.list[int] | None = None) -> builtins.list[EnrolResult]:
         """"Validate": what Enrol would do for the selected classes (default: the whole cart),
         without enrolling. Judged as one enrolment, like Enrol: two cart classes that clash
         with each other are reported, not only clashes with the schedule."""
@@ -142,8 +155,9 @@ class CartService:
                          else "Validate: this class would be added to your wait list."),
                 problems=v.problems) for v in verdicts]
 
-    def enrol(self, student_number: str, item_ids: list[int], *,
-              all_or_nothing: bool = False, actor: str | None = None) -> list[EnrolResult]:
+    def enrol(self, student_number: str, item_ids: builtins.list[int], *,
+              all_or_nothing: bool = False,
+              actor: str | None = None) -> builtins.list[EnrolResult]:
         """Enrol the selected cart classes (step 3 "View results" lines)."""
         try:
             requests = self._requests(student_number, item_ids)
@@ -156,7 +170,8 @@ class CartService:
         return self.enrolment.enrol(student_number, requests, all_or_nothing=all_or_nothing,
                                     actor=actor)
 
-    def _requests(self, student_number: str, item_ids: list[int]) -> list[EnrolRequest]:
+    def _requests(self, student_number: str,
+                  item_ids: builtins.list[int]) -> builtins.list[EnrolRequest]:
         with self.ctx.db.read() as session:
             student = get_student(session, student_number)
             items = session.scalars(select(CartItem).where(
@@ -173,7 +188,8 @@ class CartService:
                        "Tick the classes in your Shopping cart, then press Enrol.")
         return requests
 
-    def alternatives(self, student_number: str, section_ids: list[int]) -> list[Alternative]:
+    def alternatives(self, student_number: str,
+                     section_ids: builtins.list[int]) -> builtins.list[Alternative]:
         """The other classes of the same course, component and academic year as each given
         (full) class, e.g. the other tutorial groups, judged for the student now as a plain
         enrolment (no wait list). Read-only. Classes the student already sits in, or is on the
@@ -219,17 +235,20 @@ class CartService:
             raise fail("not_in_cart", "That class is no longer in your Shopping cart.")
         return item
 
-    def _lines(self, session: Session, student: Student, items) -> list[CartLine]:
+    def _lines(self, session: Session, student: Student,
+               items: Sequence[CartItem]) -> builtins.list[CartLine]:
         now = self.ctx.now()
         ids = [it.section_id for it in items]
         sections = {s.id: s for s in session.scalars(
-            select(ClassSection).where(ClassSection.id.in_(ids)).options(*section_options())).unique()}
+            select(ClassSection).where(ClassSection.id.in_(ids))
+            .options(*section_options())).unique()}
         state = StudentState.load(session, student)
         lines = []
         for it in items:
             section = sections[it.section_id]
             verdict = evaluate(session, state, section, section.academic_year, now,
-                               wait_list_ok=it.wait_list_ok, permission_number=it.permission_number)
+                               wait_list_ok=it.wait_list_ok,
+                               permission_number=it.permission_number)
             # The plan as a whole: cart classes of the same year that meet at the same time.
             others = [s for s in sections.values()
                       if s.id != section.id and s.academic_year_id == section.academic_year_id]

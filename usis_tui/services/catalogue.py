@@ -9,9 +9,25 @@ from sqlalchemy import Select, and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..models import AcademicYear, ClassSection, Course, Meeting, Programme
-from .base import (Context, ServiceError, class_info, fail, find_section, get_year, section_options,
-                   shown)
-from .schemas import ClassInfo, EnrolmentDate, Problem, SearchCriteria, SearchPage, YearInfo
+from .base import (
+    Context,
+    ServiceError,
+    class_info,
+    fail,
+    find_section,
+    get_year,
+    section_options,
+    shown,
+)
+from .schemas import (
+    ClassInfo,
+    EnrolmentDate,
+    PeriodState,
+    Problem,
+    SearchCriteria,
+    SearchPage,
+    YearInfo,
+)
 
 
 def academic_year_code(moment: datetime) -> str:
@@ -62,7 +78,8 @@ class CatalogueService:
         """A class by its 4-digit number within an academic year."""
         now = self.ctx.now()
         with self.ctx.db.read() as session:
-            return class_info(find_section(session, get_year(session, academic_year), class_number), now)
+            year = get_year(session, academic_year)
+            return class_info(find_section(session, year, class_number), now)
 
     def get(self, section_id: int) -> ClassInfo:
         now = self.ctx.now()
@@ -145,7 +162,8 @@ class CatalogueService:
                     func.lower(Programme.name) == programme.lower(),
                     func.lower(Programme.code) == programme.lower())))
                 if prog is None:
-                    names = ", ".join(session.scalars(select(Programme.name).order_by(Programme.name)))
+                    names = ", ".join(session.scalars(
+                        select(Programme.name).order_by(Programme.name)))
                     raise fail("unknown_programme", f"No programme called {shown(programme)!r}.",
                                f"Programmes: {names}.")
                 stmt = stmt.where(Course.programme_id == prog.id)
@@ -186,7 +204,7 @@ class CatalogueService:
         return out
 
 
-def _state(now: datetime, opens: datetime, closes: datetime) -> str:
+def _state(now: datetime, opens: datetime, closes: datetime) -> PeriodState:
     return "not_yet_open" if now < opens else "closed" if now > closes else "open"
 
 

@@ -16,8 +16,8 @@ Two transactions on one pooled DBAPI connection, with Core statements compiled o
    course and meetings, their enrolment holds and (only for a resit or a requisite) exam results;
 2. write (``BEGIN IMMEDIATE`` on SQLite; on PostgreSQL ``SELECT ... FOR NO KEY UPDATE`` on the
    student's row, so that two sessions of one student take turns, then ``SELECT ... FOR UPDATE``
-   on the class rows in id order): re-read what can change while others enrol - the class rows' seats,
-   counters, capacity and enrolment period, and the student's enrolment rows - take ``now``,
+   on the class rows in id order): re-read what can change while others enrol - the class rows'
+   seats, counters, capacity and enrolment period, and the student's enrolment rows - take ``now``,
    judge every class with ``rules.evaluate`` (the one rule function; plain objects instead of
    ORM rows), then write the enrolment rows, the counters, the cart clean-up, the messages and
    one audit entry per class with executemany, and commit.
@@ -29,6 +29,8 @@ edit by staff committed between the two steps counts as made just after this enr
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date, datetime, time
+from typing import cast
 
 from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import aliased
@@ -61,38 +63,60 @@ ACTIVE = ("enrolled", "waitlisted")
 
 
 # ------------------------------------------------------------------ plain objects for the rules
+# They stand in for the ORM rows that ``rules.evaluate`` and enrol_messages.py read (duck
+# typing: each carries the attributes read there, with the models' types); where they are
+# handed over, they are cast to the models.
 class _Student:
     __slots__ = ("id", "student_number")
+    id: int
+    student_number: str
 
-    def __init__(self, id: int, student_number: str) -> None:
-        self.id, self.student_number = id, student_number
+    def __init__(self, ident: int, student_number: str) -> None:
+        self.id, self.student_number = ident, student_number
 
 
 class _Minor:
     __slots__ = ("id",)
+    id: int
 
-    def __init__(self, id: int) -> None:
-        self.id = id
+    def __init__(self, ident: int) -> None:
+        self.id = ident
 
 
 class _Course:
     __slots__ = ("catalogue_number", "ec", "id", "minor", "title")
+    id: int
+    catalogue_number: str
+    title: str
+    ec: float
+    minor: _Minor | None
 
-    def __init__(self, id, catalogue_number, title, ec=0.0, minor=None) -> None:
+    def __init__(self, ident: int, catalogue_number: str, title: str, ec: float = 0.0,
+                 minor: _Minor | None = None) -> None:
         self.id, self.catalogue_number, self.title, self.ec, self.minor = (
-            id, catalogue_number, title, ec, minor)
+            ident, catalogue_number, title, ec, minor)
 
 
 class _Year:
     __slots__ = ("code", "id", "max_ec")
+    id: int
+    code: str
+    max_ec: int | None
     label = AcademicYear.label
 
-    def __init__(self, id, code, max_ec) -> None:
-        self.id, self.code, self.max_ec = id, code, max_ec
+    def __init__(self, ident: int, code: str, max_ec: int | None) -> None:
+        self.id, self.code, self.max_ec = ident, code, max_ec
 
 
 class _Meeting:
     __slots__ = ("end_date", "end_time", "room", "start_date", "start_time", "weekday", "weeks")
+    weekday: int
+    start_time: time
+    end_time: time
+    room: str | None
+    start_date: date
+    end_date: date
+    weeks: str | None
     dates = Meeting.dates
     days_times = Meeting.days_times
 
@@ -118,21 +142,50 @@ class _Section:
         "waitlist_count",
         "year",
     )
+    id: int
+    academic_year_id: int
+    class_number: str
+    course_id: int
+    component: str
+    capacity: int
+    waitlist_capacity: int
+    enrolled_count: int
+    waitlist_count: int
+    enrol_opens_at: datetime
+    enrol_closes_at: datetime
+    parent_id: int | None
+    requires_course_id: int | None
+    course: _Course
+    requires_course: _Course | None
+    parent: _Section | None
+    meetings: list[_Meeting]
+    year: _Year  # (not set on a parent: the rules read only its id, number and course)
     status = ClassSection.status
 
 
 class _Enrolment:
     __slots__ = ("id", "section", "section_id", "status", "waitlist_position")
+    id: int
+    section_id: int
+    status: str
+    waitlist_position: int | None
+    section: _Section
 
-    def __init__(self, id, section_id, status, waitlist_position, section) -> None:
-        self.id, self.section_id, self.status = id, section_id, status
+    def __init__(self, ident: int, section_id: int, status: str, waitlist_position: int | None,
+                 section: _Section) -> None:
+        self.id, self.section_id, self.status = ident, section_id, status
         self.waitlist_position, self.section = waitlist_position, section
 
 
 class _Hold:
     __slots__ = ("ends_at", "kind", "reason", "starts_at")
+    kind: str
+    reason: str
+    starts_at: datetime
+    ends_at: datetime | None
 
-    def __init__(self, kind, reason, starts_at, ends_at) -> None:
+    def __init__(self, kind: str, reason: str, starts_at: datetime,
+                 ends_at: datetime | None) -> None:
         self.kind, self.reason, self.starts_at, self.ends_at = kind, reason, starts_at, ends_at
 
 
@@ -336,7 +389,8 @@ def _handled(requests: Sequence[EnrolRequest]) -> bool:
 
 # ------------------------------------------------------------------ the call
 def enrol_fast(service, student_number: str, requests: Sequence[EnrolRequest], *,
-               all_or_nothing: bool, from_cart: bool, actor: str | None) -> list[EnrolResult] | None:
+               all_or_nothing: bool, from_cart: bool,
+               actor: str | None) -> list[EnrolResult] | None:
     """``EnrolmentService.enrol`` for the common case, or None (nothing written) for the rest."""
     if not _handled(requests):
         return None
@@ -390,15 +444,20 @@ def enrol_fast(service, student_number: str, requests: Sequence[EnrolRequest], *
         if {(sid, status) for _id, sid, status, _pos in mine if status in ACTIVE} != active_before:
             return None  # the student enrolled elsewhere meanwhile: the ORM path, under the lock
         rows_by_section = {sid: (eid, status) for eid, sid, status, _pos in mine}
+        active = {sid: _Enrolment(eid, sid, status, pos, sections[sid])
+                  for eid, sid, status, pos in mine if status in ACTIVE}
+        # the plain objects as the models the rules are typed for (see above)
         state = StudentState(
-            student=_Student(student_id, student_number),
-            active={sid: _Enrolment(eid, sid, status, pos, sections[sid])
-                    for eid, sid, status, pos in mine if status in ACTIVE},
-            results=results, holds=holds)
+            student=cast(Student, _Student(student_id, student_number)),
+            active=cast("dict[int, Enrolment]", active),
+            results=results, holds=cast("list[Hold]", holds))
         verdicts: list[Verdict] = []
         for req in requests:
             section = sections[req.section_id]
-            verdict = evaluate(None, state, section, section.year, now,  # type: ignore[arg-type]
+            # no session: there is no permission number and no minor here (see _handled and
+            # the minor check above), the only rules that query
+            verdict = evaluate(None, state, cast(ClassSection, section),
+                               cast(AcademicYear, section.year), now,
                                wait_list_ok=req.wait_list_ok)
             if verdict.ok:
                 state.pending.append(verdict)
@@ -418,14 +477,20 @@ ALL_OR_NOTHING_MSG = ("Not enrolled: another class in this all-or-nothing enrolm
 
 
 def _write(service, conn: RawConnection, db: Database, student_id: int, verdicts: list[Verdict],
-           rows_by_section: dict, now, *, all_or_nothing: bool, from_cart: bool,
-           student_number: str, actor: str | None) -> list[tuple]:
+           rows_by_section: dict[int, tuple[int, str]], now: datetime, *,
+           all_or_nothing: bool, from_cart: bool, student_number: str,
+           actor: str | None) -> list[tuple]:
     """Write the accepted verdicts; returns (verdict, position, message, outcome) per line, with
     the messages and outcomes of ``EnrolmentService._result``."""
     failed = any(not v.ok for v in verdicts)
     lines: list[tuple] = []
     audit: list[tuple[str, str]] = []  # (detail, outcome) as services/audit.py records them
-    inserts, reuse_enrolled, reuse_waitlisted, messages, applied = [], [], [], [], []
+    # (section, status, position, enrolled_at, waitlisted_at)
+    inserts: list[tuple[int, str, int | None, datetime | None, datetime | None]] = []
+    reuse_enrolled: list[dict[str, object]] = []
+    reuse_waitlisted: list[dict[str, object]] = []
+    messages: list[tuple[str, str]] = []
+    applied: list[int] = []
     counters: dict[int, list[int]] = {}
     for verdict in verdicts:
         section = verdict.section
@@ -487,9 +552,10 @@ def _write(service, conn: RawConnection, db: Database, student_id: int, verdicts
     acting_for = (student_number or "").strip().lower()
     who = (actor or acting_for)[:40]
     at = service.ctx.now()
-    acting_for = acting_for[:40] or None
+    acting_for_col = acting_for[:40] or None
     conn.executemany(db.prepared("fast.audit", _audit_stmt),
-                     [(at, who, acting_for, "enrol", detail, outcome) for detail, outcome in audit],
+                     [(at, who, acting_for_col, "enrol", detail, outcome)
+                      for detail, outcome in audit],
                      ("p_at", "p_actor", "p_for", "p_action", "p_detail", "p_outcome"))
     return lines
 

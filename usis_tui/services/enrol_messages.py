@@ -24,7 +24,8 @@ def post_message(session: Session, student_id: int, category: str, subject: str,
 
 
 def describe(section: ClassSection) -> str:
-    return f"{section.course.catalogue_number} {section.course.title} ({section.component}, class {section.class_number})"
+    return (f"{section.course.catalogue_number} {section.course.title} "
+            f"({section.component}, class {section.class_number})")
 
 
 def enrolled_message(section: ClassSection) -> tuple[str, str]:

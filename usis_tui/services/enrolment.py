@@ -3,14 +3,16 @@
 Concurrency: the classes involved are locked before their seats are counted (SQLite: the whole
 transaction runs under BEGIN IMMEDIATE; PostgreSQL: SELECT ... FOR UPDATE on the class rows, in
 id order so two carts never deadlock), and before them the student's row (FOR NO KEY UPDATE), so
-that two sessions of one student never both pass the time-clash check. Seats are counted in ``enrolled_count``/``waitlist_count``
-on the class row, updated in the same transaction as the enrolment rows.
+that two sessions of one student never both pass the time-clash check. Seats are counted in
+``enrolled_count``/``waitlist_count`` on the class row, updated in the same transaction as the
+enrolment rows.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import datetime
+from typing import cast
 
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
@@ -51,7 +53,9 @@ from .schemas import (
     DropResult,
     EnrolRequest,
     EnrolResult,
+    Outcome,
     ScheduleLine,
+    ScheduleStatus,
     SwapResult,
 )
 
@@ -149,7 +153,7 @@ class EnrolmentService:
         requested = {req.section_id for req in requests}
         order = sorted(range(len(requests)), key=lambda i: (
             sections[requests[i].section_id].parent_id in requested, i))
-        verdicts: list[Verdict | None] = [None] * len(requests)
+        verdicts: dict[int, Verdict] = {}
         for i in order:
             req = requests[i]
             section = sections[req.section_id]
@@ -159,11 +163,11 @@ class EnrolmentService:
             if verdict.ok:
                 state.pending.append(verdict)
             verdicts[i] = verdict
-        return verdicts  # type: ignore[return-value]
+        return [verdicts[i] for i in range(len(requests))]
 
     @staticmethod
     def _result(verdict: Verdict, *, position: int | None = None, message: str | None = None,
-                outcome: str | None = None) -> EnrolResult:
+                outcome: Outcome | None = None) -> EnrolResult:
         s = verdict.section
         if message is None:
             if verdict.outcome == "enrolled":
@@ -480,29 +484,35 @@ class EnrolmentService:
             stmt = (select(Enrolment).join(Enrolment.section)
                     .where(Enrolment.student_id == student.id, Enrolment.status.in_(statuses)))
             if academic_year:
-                stmt = stmt.where(ClassSection.academic_year_id == get_year(session, academic_year).id)
+                year = get_year(session, academic_year)
+                stmt = stmt.where(ClassSection.academic_year_id == year.id)
             rows = session.scalars(stmt.order_by(ClassSection.class_number)).all()
             sections = {s.id: s for s in session.scalars(
                 select(ClassSection).where(ClassSection.id.in_([r.section_id for r in rows]))
                 .options(*section_options())).unique()}
+            # (the statuses selected above; the column is a plain string)
             return [ScheduleLine(enrolment_id=r.id, cls=class_info(sections[r.section_id], now),
-                                 status=r.status, waitlist_position=r.waitlist_position,  # type: ignore[arg-type]
+                                 status=cast(ScheduleStatus, r.status),
+                                 waitlist_position=r.waitlist_position,
                                  enrolled_at=r.enrolled_at, waitlisted_at=r.waitlisted_at)
                     for r in rows]
 
     def brightspace_courses(self, student_number: str) -> list[tuple[str, str, str | None]]:
-        """(catalogue number, title, Brightspace link) of every course the student is enrolled in."""
+        """(catalogue number, title, Brightspace link) of every course the student is enrolled
+        in."""
         seen: dict[str, tuple[str, str, str | None]] = {}
         for line in self.schedule(student_number):
             if line.status == "enrolled":
                 c = line.cls
-                seen.setdefault(c.catalogue_number, (c.catalogue_number, c.title, c.brightspace_url))
+                seen.setdefault(c.catalogue_number,
+                                (c.catalogue_number, c.title, c.brightspace_url))
         return sorted(seen.values())
 
     def lookup_class(self, academic_year: str, class_number: str) -> ClassInfo:
         now = self.ctx.now()
         with self.ctx.db.read() as session:
-            return class_info(find_section(session, get_year(session, academic_year), class_number), now)
+            year = get_year(session, academic_year)
+            return class_info(find_section(session, year, class_number), now)
 
 
 __all__ = ["ENROLLED_MSG", "EnrolmentService", "ServiceError", "waitlisted_msg"]

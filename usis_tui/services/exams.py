@@ -16,6 +16,7 @@ counts only if it is not older than the enrolment (enrolling again needs a new o
 
 from __future__ import annotations
 
+import builtins
 from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import func, select
@@ -144,7 +145,7 @@ class ExamService:
             return _info(enrolment, section, day, row)
 
     def expire(self, now: datetime | None = None, *,
-               student_number: str | None = None) -> list[ExpiredExam]:
+               student_number: str | None = None) -> builtins.list[ExpiredExam]:
         """Remove every unconfirmed exam enrolment whose deadline has passed (of one student, or
         of everyone), through the enrolment service, each with a message. One transaction per
         student. Exams already held are left alone."""
@@ -161,14 +162,16 @@ class ExamService:
                     due.setdefault(e.student_id, "")
             if not due:
                 return []
-            numbers = dict(session.execute(select(Student.id, Student.student_number)
-                                           .where(Student.id.in_(due))).all())
+            numbers: dict[int, str] = dict(session.execute(
+                select(Student.id, Student.student_number)
+                .where(Student.id.in_(due))).tuples().all())
         out: list[ExpiredExam] = []
         for sid in sorted(due):
             out += self._expire_student(numbers[sid], now)
         return out
 
-    def _expire_student(self, student_number: str, now: datetime) -> list[ExpiredExam]:
+    def _expire_student(self, student_number: str,
+                        now: datetime) -> builtins.list[ExpiredExam]:
         with audited(self.ctx, "exam_expire", student_number, actor=SYSTEM_ACTOR,
                      detail="unconfirmed exam enrolments") as step:
             session = step.session

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
+from pydantic_core import ErrorDetails
 from sqlalchemy import insert, select, tuple_, update
 from sqlalchemy.orm import Session
 
@@ -268,7 +269,7 @@ def _line_of(problem: Problem) -> int:
     return int(m.group(1)) if m else 0
 
 
-def _pydantic_message(err: dict[str, Any]) -> tuple[str | None, str]:
+def _pydantic_message(err: ErrorDetails) -> tuple[str | None, str]:
     loc = err.get("loc") or ()
     column = str(loc[0]) if loc else None
     kind = err.get("type", "")
@@ -282,7 +283,8 @@ def _pydantic_message(err: dict[str, Any]) -> tuple[str | None, str]:
         return column, f"{shown} is not a number (e.g. 5 or 7.5)"
     if kind.startswith("datetime") or kind.startswith("date"):
         example = "2026-08-20T09:00" if column and column.startswith("enrol") else "2026-09-07"
-        return column, f"{shown} is not a date{' and time' if 'T' in example else ''} such as {example}"
+        return column, (f"{shown} is not a date{' and time' if 'T' in example else ''} "
+                        f"such as {example}")
     if kind == "literal_error":
         return column, f"{shown} is not one of {', '.join(COMPONENTS)}"
     if kind == "extra_forbidden":
@@ -440,7 +442,7 @@ class ImportService:
                        values.get("class_number", "").strip())
                 problems.bad_classes.setdefault(key, line)
                 for err in exc.errors():
-                    column, message = _pydantic_message(err)  # type: ignore[arg-type]
+                    column, message = _pydantic_message(err)
                     problems.add(line, column, message)
             if progress and (i % 500 == 0 or i == total):
                 progress("check", i, total)
@@ -516,10 +518,10 @@ class ImportService:
             if row.programme and row.programme.lower() not in programmes:
                 problems.add(line, "programme", f"{row.programme!r} is not a programme (use its "
                                                 "code or name, or leave it empty for a minor)")
-            course = known_courses.get(row.catalogue_number)
-            if course is not None:
+            known = known_courses.get(row.catalogue_number)
+            if known is not None:
                 for attr, mine in (("title", row.title), ("ec", row.ec), ("level", row.level)):
-                    theirs = getattr(course, attr)
+                    theirs = getattr(known, attr)
                     if theirs != mine:
                         problems.add(line, attr, f"{row.catalogue_number} already exists with "
                                                  f"{attr} {theirs!r}; a course keeps its {attr} "
@@ -559,7 +561,8 @@ class ImportService:
         course_ids: dict[str, int] = {}
         for chunk in _chunks(numbers, CHUNK):
             course_ids.update(session.execute(select(Course.catalogue_number, Course.id)
-                                              .where(Course.catalogue_number.in_(chunk))).all())
+                                              .where(Course.catalogue_number.in_(chunk)))
+                              .tuples().all())
         reused = len(course_ids)
         new_courses: dict[str, dict[str, Any]] = {}
         for _, r in rows:
@@ -572,7 +575,8 @@ class ImportService:
             session.execute(insert(Course), list(new_courses.values()))
             for chunk in _chunks(sorted(new_courses), CHUNK):
                 course_ids.update(session.execute(select(Course.catalogue_number, Course.id)
-                                                  .where(Course.catalogue_number.in_(chunk))).all())
+                                                  .where(Course.catalogue_number.in_(chunk)))
+                                  .tuples().all())
         total = len(rows)
         section_rows = [dict(
             academic_year_id=years[r.academic_year], class_number=r.class_number,
@@ -598,9 +602,9 @@ class ImportService:
         parents = [dict(sid=section_ids[(years[r.academic_year], r.class_number)],
                         parent=section_ids[(years[r.academic_year], r.part_of)])
                    for _, r in rows if r.part_of]
-        for p in parents:
-            session.execute(update(ClassSection).where(ClassSection.id == p["sid"])
-                            .values(parent_id=p["parent"]))
+        for link in parents:
+            session.execute(update(ClassSection).where(ClassSection.id == link["sid"])
+                            .values(parent_id=link["parent"]))
         return ImportResult(path=name, rows=total, classes=len(section_rows),
                             courses_created=len(new_courses), courses_reused=reused,
                             meetings=len(meetings), years_created=created_years)

@@ -22,6 +22,7 @@ unchanged (apart from its "refused" audit entry).
 
 from __future__ import annotations
 
+import builtins
 from datetime import datetime
 
 from sqlalchemy import delete, func, select
@@ -33,6 +34,7 @@ from ..models import (
     ClassSection,
     Course,
     Enrolment,
+    Minor,
     MinorApplication,
     Student,
 )
@@ -58,6 +60,13 @@ SEAT_CODES = {"class_full", "class_and_waitlist_full"}
 CATEGORY = "minor"
 HELP_DESK = ("Contact your education administration office (usis-fwn@science.leidenuniv.nl) "
              "with your student number and the class number.")
+
+
+def _minor_of(section: ClassSection) -> Minor:
+    """The minor of a class known to be one (found by ``MinorService._minor``, or joined)."""
+    minor = section.course.minor
+    assert minor is not None, f"class {section.class_number} is not a minor"
+    return minor
 
 
 class MinorService:
@@ -89,14 +98,14 @@ class MinorService:
             apps = {a.minor_id: a for a in session.scalars(select(MinorApplication).where(
                 MinorApplication.student_id == student.id,
                 MinorApplication.academic_year_id == year.id))}
-            applicants = dict(session.execute(
+            applicants: dict[int, int] = dict(session.execute(
                 select(MinorApplication.minor_id, func.count(MinorApplication.id))
                 .where(MinorApplication.academic_year_id == year.id,
                        MinorApplication.status == "waiting_for_placement")
-                .group_by(MinorApplication.minor_id)).all())
+                .group_by(MinorApplication.minor_id)).tuples().all())
             out = []
             for s in minors:
-                minor = s.course.minor
+                minor = _minor_of(s)  # (joined on Course.minor above)
                 enrolment = mine.get(s.id)
                 app = apps.get(minor.id)
                 status = enrolment.status if enrolment else app.status if app else None
@@ -241,11 +250,11 @@ class MinorService:
                      section: ClassSection) -> MinorApplication | None:
         return session.scalar(select(MinorApplication).where(
             MinorApplication.student_id == student.id,
-            MinorApplication.minor_id == section.course.minor.id,
+            MinorApplication.minor_id == _minor_of(section).id,
             MinorApplication.academic_year_id == section.academic_year_id))
 
     def _judge(self, session: Session, student: Student, section: ClassSection, now: datetime,
-               *, wait_list_ok: bool) -> list[Verdict]:
+               *, wait_list_ok: bool) -> builtins.list[Verdict]:
         """The minor and its parts, judged together (parts after the minor)."""
         parts = sorted(section.children, key=lambda c: c.class_number)
         sections = {s.id: s for s in (section, *parts)}
@@ -254,7 +263,7 @@ class MinorService:
         return self.enrolment._judge(session, student, sections, requests, now)
 
     def _enrol(self, session: Session, student: Student, section: ClassSection, now: datetime,
-               *, wait_list_ok: bool) -> list[str]:
+               *, wait_list_ok: bool) -> builtins.list[str]:
         """Enrol (or wait-list) the minor, and with a seat its parts too; raise when refused.
         Returns the class numbers of the parts enrolled."""
         verdicts = self._judge(session, student, section, now, wait_list_ok=wait_list_ok)
@@ -280,10 +289,12 @@ class MinorService:
                now: datetime) -> MinorResult:
         n, title = section.class_number, section.course.title
         app = self._application(session, student, section)
-        if section.course.minor.minor_type != "selection":
+        minor = _minor_of(section)
+        if minor.minor_type != "selection":
             parts = self._enrol(session, student, section, now, wait_list_ok=True)
             enrolment = session.scalar(select(Enrolment).where(
                 Enrolment.student_id == student.id, Enrolment.section_id == section.id))
+            assert enrolment is not None  # _enrol enrolled or wait-listed it, or raised
             if enrolment.status == "waitlisted":
                 pos = enrolment.waitlist_position
                 return MinorResult(
@@ -307,10 +318,10 @@ class MinorService:
         others = session.scalar(select(func.count(MinorApplication.id)).where(
             MinorApplication.student_id == student.id,
             MinorApplication.academic_year_id == section.academic_year_id,
-            MinorApplication.minor_id != section.course.minor.id,
+            MinorApplication.minor_id != minor.id,
             MinorApplication.status != "cancelled")) or 0
         if app is None:
-            app = MinorApplication(student_id=student.id, minor_id=section.course.minor.id,
+            app = MinorApplication(student_id=student.id, minor_id=minor.id,
                                    academic_year_id=section.academic_year_id, applied_at=now)
             session.add(app)
         app.status, app.choice, app.applied_at, app.updated_at = (
@@ -346,6 +357,7 @@ class MinorService:
             self.enrolment._drop(session, student, section, now, reason=reason, notify=notify,
                                  also_dropped=parts)
         else:
+            assert app is not None  # (waiting)
             app.status, app.updated_at = "cancelled", now
             if notify:
                 post_message(session, student.id, CATEGORY,

@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 import secrets
 from datetime import datetime, timedelta
-from typing import Literal
+from typing import Literal, cast
 
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
@@ -55,12 +55,15 @@ def limit_from_env(value: str | None = None) -> int | None:
     return limit
 
 
+TicketStatus = Literal["waiting", "active", "ended"]
+
+
 class QueueTicket(Frozen):
     """Where one sign-in stands."""
 
     token: str
     username: str
-    status: Literal["waiting", "active", "ended"]
+    status: TicketStatus
     end_reason: str | None = None
     position: int | None = None  # 1 = next to be admitted (while waiting)
     waiting: int = 0  # everyone in the queue
@@ -110,7 +113,7 @@ class QueueService:
     @property
     def limit(self) -> int | None:
         """The session limit: set in code (tests), else USIS_MAX_SESSIONS; None = unlimited."""
-        return limit_from_env() if self._limit == "env" else self._limit  # type: ignore[return-value]
+        return limit_from_env() if isinstance(self._limit, str) else self._limit  # "env"
 
     @limit.setter
     def limit(self, value: int | None) -> None:
@@ -257,7 +260,7 @@ class QueueService:
             select(func.count(CartItem.id)).join(Student, Student.id == CartItem.student_id)
             .where(Student.student_number == row.username)) or 0
         return QueueTicket(token=row.token, username=row.username,
-                           status=row.status,  # type: ignore[arg-type]
+                           status=cast(TicketStatus, row.status),  # (a plain string column)
                            end_reason=row.end_reason, position=position, waiting=waiting,
                            active=active, limit=limit, estimated_wait=wait,
                            queued_at=row.queued_at, admitted_at=row.admitted_at,

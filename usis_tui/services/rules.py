@@ -13,7 +13,17 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
-from ..models import AcademicYear, ClassSection, Course, Enrolment, ExamResult, Hold, Meeting, PermissionNumber, Student
+from ..models import (
+    AcademicYear,
+    ClassSection,
+    Course,
+    Enrolment,
+    ExamResult,
+    Hold,
+    Meeting,
+    PermissionNumber,
+    Student,
+)
 from .base import fmt_dt, period_state
 from .schemas import Outcome, Problem
 
@@ -102,8 +112,9 @@ def first_clash(a: ClassSection, b: ClassSection) -> tuple[Meeting, Meeting] | N
     return None
 
 
-def clashes(section: ClassSection, others: list[ClassSection]) -> list[tuple[ClassSection, Meeting, Meeting]]:
-    out = []
+def clashes(section: ClassSection,
+            others: list[ClassSection]) -> list[tuple[ClassSection, Meeting, Meeting]]:
+    out: list[tuple[ClassSection, Meeting, Meeting]] = []
     for other in others:
         if other.id == section.id:
             continue
@@ -138,10 +149,13 @@ def minor_applications(session: Session, student: Student,
                ClassSection.parent_id.is_(None)))]
 
 
-def evaluate(session: Session, state: StudentState, section: ClassSection, year: AcademicYear,
-             now: datetime, *, wait_list_ok: bool = False,
+def evaluate(session: Session | None, state: StudentState, section: ClassSection,
+             year: AcademicYear, now: datetime, *, wait_list_ok: bool = False,
              permission_number: str | None = None) -> Verdict:
-    """Judge one class for one student. Collects every blocking reason, not only the first."""
+    """Judge one class for one student. Collects every blocking reason, not only the first.
+
+    ``session`` is only queried for a permission number and for a minor: the hot path
+    (enrol_fast.py) handles neither and passes None."""
     problems: list[Problem] = []
     n = section.class_number
     course = section.course
@@ -190,6 +204,7 @@ def evaluate(session: Session, state: StudentState, section: ClassSection, year:
     # Permission number (overrides a full class and requisites, nothing else).
     permission = None
     if permission_number and permission_number.strip():
+        assert session is not None, "a permission number is looked up in the session"
         permission = find_permission(session, section, student, permission_number)
         if permission is None or (permission.student_id not in (None, student.id)) or (
                 permission.used_by_id not in (None, student.id)):
@@ -225,7 +240,8 @@ def evaluate(session: Session, state: StudentState, section: ClassSection, year:
                          "With an exemption, ask the instructor for a permission number."))
         parent = section.parent
         if parent is not None and parent.course.minor is not None:
-            in_parent = any(s.id == parent.id for s in state.enrolled_sections(section.academic_year_id))
+            in_parent = any(s.id == parent.id
+                            for s in state.enrolled_sections(section.academic_year_id))
             if not in_parent:
                 problems.append(Problem(
                     code="requisites", message="Requisites not met for Class, not enrolled.",
@@ -247,6 +263,7 @@ def evaluate(session: Session, state: StudentState, section: ClassSection, year:
     if course.minor is not None:
         others = [(s, st) for s, st in state.minor_sections(section.academic_year_id)
                   if s.id != section.id]
+        assert session is not None, "minor applications are read in the session"
         applications = minor_applications(session, student, section.academic_year_id)
         # Selection minors: an application waiting for the placement outcome is a request too.
         awaiting = [s for s, st in applications

@@ -13,6 +13,8 @@ Component = Literal["Lecture", "Tutorial", "Practical", "Exam", "Resit"]
 ClassStatus = Literal["Open", "Wait List", "Closed"]
 PeriodState = Literal["open", "not_yet_open", "closed"]
 Outcome = Literal["enrolled", "waitlisted", "failed"]
+ScheduleStatus = Literal["enrolled", "waitlisted", "dropped"]
+Role = Literal["student", "support", "board", "trainer"]
 
 
 class Frozen(BaseModel):
@@ -200,7 +202,7 @@ class ScheduleLine(Frozen):
 
     enrolment_id: int
     cls: ClassInfo
-    status: Literal["enrolled", "waitlisted", "dropped"]
+    status: ScheduleStatus
     waitlist_position: int | None
     enrolled_at: datetime | None
     waitlisted_at: datetime | None
@@ -245,7 +247,7 @@ class Identity(Frozen):
     kind: Literal["student", "staff"]
     username: str
     name: str
-    role: Literal["student", "support", "board", "trainer"]
+    role: Role
     programme: str | None = None
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, select, update
+from typing import Any, cast
+
+from sqlalchemy import CursorResult, func, select, update
 
 from ..models import ExamResult, Hold, Message
 from .base import Context, fail, get_student
@@ -57,8 +59,9 @@ class StudentService:
     def mark_read(self, student_number: str, message_id: int, *, read: bool = True) -> None:
         with self.ctx.db.write() as session:
             s = get_student(session, student_number)
-            done = session.execute(update(Message).where(
+            # an UPDATE gives a CursorResult (with rowcount); Session.execute is typed Result
+            done = cast(CursorResult[Any], session.execute(update(Message).where(
                 Message.id == message_id, Message.student_id == s.id
-            ).values(read_at=self.ctx.now() if read else None))
+            ).values(read_at=self.ctx.now() if read else None)))
             if done.rowcount == 0:
                 raise fail("unknown_message", "That message no longer exists.")

@@ -23,15 +23,14 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta, timezone
-from typing import Literal
+from typing import Literal, cast
 
 from sqlalchemy import select
 
 from ..clock import in_range, out_of_range
-from ..errors import UsisError
 from ..models import CartItem, ClassSection, Enrolment, ExamResult, Meeting
-from .catalogue import academic_year_code
 from .base import Context, class_info, fail, get_student, get_year, section_options, shown
+from .catalogue import academic_year_code
 from .schemas import ClassInfo, Frozen, MeetingInfo
 
 Kind = Literal["enrolled", "waitlisted", "planned"]
@@ -342,11 +341,12 @@ def exam_lines(classes: Sequence[TimetableClass], today: date, *,
     enrolled in yet (``available``), each with its enrolment deadline. Sorted by date."""
     lines: list[ExamLine] = []
 
-    def add(kind: str, c: ClassInfo, position: int | None = None) -> None:
+    def add(kind: Kind | Literal["not_enrolled"], c: ClassInfo,
+            position: int | None = None) -> None:
         for meeting in c.meetings:
             for day in meeting_dates(meeting):
                 lines.append(ExamLine(
-                    kind=kind, component=c.component, academic_year=c.academic_year,  # type: ignore[arg-type]
+                    kind=kind, component=c.component, academic_year=c.academic_year,
                     class_number=c.class_number, catalogue_number=c.catalogue_number,
                     title=c.title, day=day, start=meeting.start, end=meeting.end,
                     room=meeting.room, deadline=day - timedelta(days=EXAM_DEADLINE_DAYS),
@@ -446,10 +446,10 @@ class TimetableService:
                 stmt = stmt.where(ClassSection.academic_year_id == year_id)
             sections = {s.id: s for s in session.scalars(stmt).unique()}
             held: dict[int, TimetableClass] = {}
-            for e in enrolments:
+            for e in enrolments:  # (enrolled or waitlisted, as selected above)
                 if e.section_id in sections:
                     held[e.section_id] = TimetableClass(
-                        kind=e.status, cls=class_info(sections[e.section_id], now),  # type: ignore[arg-type]
+                        kind=cast(Kind, e.status), cls=class_info(sections[e.section_id], now),
                         waitlist_position=e.waitlist_position)
             for item in cart:
                 if item.section_id in sections and item.section_id not in held:

@@ -371,6 +371,7 @@ class PetitionForm(BaseModel):
             # Our catalogue knows when the course runs: empty means its next run.
             if start is None:
                 start = course.starts_on
+                assert start is not None  # (set whenever runs are known)
             elif start not in course.runs:
                 runs = " or ".join(fmt_date(d) for d in course.runs)
                 raise problem("course_start_not_a_run",

@@ -151,7 +151,7 @@ class PetitionService:
             student = session.scalar(select(Student).where(
                 Student.student_number == student_number).with_for_update())
             if student is None:
-                get_student(session, student_number)  # raises unknown_student
+                student = get_student(session, student_number)  # raises unknown_student
             form = self._validate(session, student, data)
             now = self.ctx.now()
             course_id = None
@@ -187,10 +187,10 @@ class PetitionService:
                 body += " " + " ".join(rounding)
             post_message(session, student.id, "petition",
                          f"Petition {p.number} submitted: {p.petition_type}", body, now)
-            self._audit(session, actor or student.student_number, student.student_number, "petition_submit",
-                        f"{p.number} {p.petition_type} {form.course_label}", now)
+            self._audit(session, actor or student.student_number, student.student_number,
+                        "petition_submit", f"{p.number} {p.petition_type} {form.course_label}", now)
             session.flush()
-            return petition_info(self._load(session, p.id))
+            return petition_info(self._get(session, p.id))
 
     def petitions(self, student_number: str) -> list[PetitionSummary]:
         """The student's petitions, newest first."""
@@ -240,7 +240,7 @@ class PetitionService:
                                f"You withdrew your petition {p.number} ({p.petition_type}: "
                                f"{course_label(p)}). Reason: {reason}"))
             p.withdraw_reason = reason
-            return petition_info(self._load(session, p.id))
+            return petition_info(self._get(session, p.id))
 
     # ------------------------------------------------------------------ board side
     def queue(self, staff_username: str, *, include_handled: bool = False
@@ -281,7 +281,7 @@ class PetitionService:
                                f"({p.petition_type}: {course_label(p)}) and passed its advice "
                                "to the Board of Examiners, who will approve or reject it. "
                                "Status: \"In progress\"."))
-            return petition_info(self._load(session, p.id))
+            return petition_info(self._get(session, p.id))
 
     def decide(self, staff_username: str, petition_id: int, data: Mapping[str, Any]
                ) -> PetitionInfo:
@@ -353,7 +353,7 @@ class PetitionService:
                                    f"The Board of Examiners approved your petition {p.number} "
                                    f"({what}). Explanation Board of Examiners: "
                                    f"{p.board_explanation}"))
-            return petition_info(self._load(session, p.id))
+            return petition_info(self._get(session, p.id))
 
     def register_grade(self, staff_username: str, petition_id: int, grade: str | float
                        ) -> PetitionInfo:
@@ -400,7 +400,7 @@ class PetitionService:
                                f"Your grade for {course_label(p)} has been registered: {shown}. "
                                + (rounded + " " if form.entered != form.grade else "")
                                + f"Petition {p.number} now has status \"{new}\"."))
-            return petition_info(self._load(session, p.id))
+            return petition_info(self._get(session, p.id))
 
     # ------------------------------------------------------------------ plumbing
     @staticmethod
