@@ -125,12 +125,15 @@ class UsisApp(App):
     ]
 
     def __init__(self, database_url: str | None = None, now: datetime | str | None = None, *,
-                 demo: bool = False, demo_on_first_start: bool = False) -> None:
+                 demo: bool = False, demo_on_first_start: bool = False,
+                 exit_on_start_error: bool = False) -> None:
         """``demo``: fill an empty database with the demo data while the Login is shown
         (``usis --demo``); ``demo_on_first_start``: only if it has never been used (the default
         embedded database)."""
         super().__init__()
         self._demo, self._demo_on_first_start = demo, demo_on_first_start
+        self._exit_on_start_error = exit_on_start_error
+        self.start_error: str | None = None  # why the app could not start (exit_on_start_error)
         self._database_url_arg = database_url
         self._database_url: str | None = None
         # --now (or the argument) now; the `now` setting (USIS_NOW, config file) is read with
@@ -350,7 +353,15 @@ class UsisApp(App):
         self.run_worker(self._expire_exams, name="expire-exams", thread=True,
                         exit_on_error=False)
 
-    async def _cannot_start(self, screen: Screen) -> None:
+    async def _cannot_start(self, screen: Any) -> None:
+        """The database or the configuration cannot be used: the "uSis cannot start" page, or,
+        for the `usis` command (``exit_on_start_error``), back to the shell, where the command
+        prints the one line (``start_error``)."""
+        if self._exit_on_start_error:
+            self.start_error = screen.message
+            self._prepared.set()
+            self.exit(return_code=1)
+            return
         while len(self.screen_stack) > 2:
             self.pop_screen()
         await self.switch_screen(screen)

@@ -6,9 +6,12 @@ The command modules (cli/database.py, cli/catalogue.py, …) attach themselves t
 
 from __future__ import annotations
 
+import sys
+
 import click
 
 from .. import __version__
+from ..errors import UsisError
 from .options import Settings, common_options, invocation
 
 
@@ -70,5 +73,14 @@ def launch(settings: Settings) -> None:
 
     check_before_start(now=settings.now, database_url=settings.db)
 
-    UsisApp(database_url=settings.db, now=settings.now, demo=settings.demo,
-            demo_on_first_start=settings.db is None).run()
+    app = UsisApp(database_url=settings.db, now=settings.now, demo=settings.demo,
+                  demo_on_first_start=settings.db is None, exit_on_start_error=True)
+    if not (sys.__stdout__ and sys.__stdout__.isatty() and sys.__stderr__
+            and sys.__stderr__.isatty()):
+        # no terminal to show the Login on at once: prepare first, so that a problem is the one
+        # line of an error and nothing of a screen reaches the output
+        app._read_settings()
+        app._ensure_database()
+    app.run()
+    if app.start_error is not None:  # back in the shell: the one line (see cli/main.py)
+        raise UsisError(app.start_error)
