@@ -26,7 +26,14 @@ from ..db import Database
 from ..services.auth import hash_password
 from ..services.catalogue import academic_year_code
 from .catalogue_data import (
-    EXAM_ROOMS, FIRST_NAMES, INSTRUCTORS, LAST_NAMES, MINORS, PROGRAMMES, ROOMS, SLOTS,
+    EXAM_ROOMS,
+    FIRST_NAMES,
+    INSTRUCTORS,
+    LAST_NAMES,
+    MINORS,
+    PROGRAMMES,
+    ROOMS,
+    SLOTS,
 )
 
 DEMO_PASSWORD = "demo"
