@@ -249,7 +249,8 @@ class CartTable(DataTable):
             c = line.cls
             self.add_row(self.box(line.item_id in self.selected), c.class_number,
                          clip(f"{c.catalogue_number} {c.title}", 20),
-                         clip(days_times(c), 17), clip(c.rooms, 11), clip(c.instructor or "Staff", 13),
+                         clip(days_times(c), 17), clip(c.rooms, 11),
+                         clip(c.instructor or "Staff", 13),
                          Text(f"{c.ec:g}", justify="right"), status_text(c.status),
                          flag_text(line), key=str(line.item_id))
         if current is not None and str(current.item_id) in self.lines:
@@ -308,13 +309,17 @@ class ShoppingCart(Vertical):
 
     DEFAULT_CSS = """
     ShoppingCart { height: auto; }
-    ShoppingCart > #cart-title { text-style: bold; width: 1fr; background: $primary-muted; padding: 0 1; }
+    ShoppingCart > #cart-title {
+        text-style: bold; width: 1fr; background: $primary-muted; padding: 0 1;
+    }
     ShoppingCart > CartTable { height: auto; max-height: 12; }
     ShoppingCart > #cart-empty { color: $text-muted; padding: 0 1; }
     ShoppingCart > #cart-plan { height: auto; padding: 0 1; }
     ShoppingCart > #cart-plan.-empty { display: none; }
     ShoppingCart > #cart-check { height: auto; padding: 0 1; }
-    ShoppingCart > #cart-validate-results { height: auto; padding: 0 1; border: round $primary; display: none; }
+    ShoppingCart > #cart-validate-results {
+        height: auto; padding: 0 1; border: round $primary; display: none;
+    }
     ShoppingCart > #cart-validate-results.-shown { display: block; }
     ShoppingCart > #cart-buttons { height: auto; margin-top: 1; }
     ShoppingCart > #cart-buttons Button { margin-right: 1; }

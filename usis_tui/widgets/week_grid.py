@@ -264,7 +264,7 @@ class WeekGrid(Widget, can_focus=True):
         def control(self) -> WeekGrid:
             return self.grid
 
-    def __init__(self, *, name: str | None = None, id: str | None = None,
+    def __init__(self, *, name: str | None = None, id: str | None = None,  # noqa: A002 - Textual's widget `id` keyword
                  classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.view: WeekView | None = None
