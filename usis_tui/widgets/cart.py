@@ -207,7 +207,8 @@ class CartTable(DataTable):
     """Shopping cart rows; Space ticks a row (the "Select" checkbox)."""
 
     BINDINGS = [
-        Binding("space", "toggle", "Select", tooltip="Tick or untick the highlighted class"),
+        Binding("space", "toggle_selected", "Select",
+                tooltip="Tick or untick the highlighted class"),
         Binding("a", "select_all", "Select all"),
     ]
 
@@ -273,7 +274,7 @@ class CartTable(DataTable):
         self.update_cell(str(item_id), "select", self.box(ticked))
         self.post_message(self.SelectionChanged(self))
 
-    def action_toggle(self) -> None:
+    def action_toggle_selected(self) -> None:
         line = self.current
         if line is not None:
             self.set_selected(line.item_id, line.item_id not in self.selected)
@@ -288,7 +289,7 @@ class CartTable(DataTable):
         # A click in the "Select" column ticks the row, like the checkbox in uSis.
         meta = event.style.meta if event.style else {}
         if meta.get("column") == 0 and meta.get("row", -1) >= 0:
-            self.call_after_refresh(self.action_toggle)
+            self.call_after_refresh(self.action_toggle_selected)
 
     def selected_lines(self) -> list[CartLine]:
         return [line for line in self.lines.values() if line.item_id in self.selected]
