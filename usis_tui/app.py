@@ -93,8 +93,9 @@ class UsisCommands(Provider):
             from .screens.calls import unexpected_problem
             from .services import ServiceError
 
-            refused = isinstance(exc, ServiceError) and exc.problems
-            problem = exc.problems[0] if refused else unexpected_problem(exc, "command palette")
+            problems = exc.problems if isinstance(exc, ServiceError) else []
+            refused = bool(problems)
+            problem = problems[0] if refused else unexpected_problem(exc, "command palette")
             if refused and problem.code.startswith("failure_"):
                 refused = False
             text = f"{problem.message} {problem.hint}".strip()

@@ -15,7 +15,7 @@ class number has 4 digits and is unique within a year).
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -104,10 +104,10 @@ class _Builder:
                 session.execute(delete(m.Setting).where(m.Setting.name.in_(self.settings)))
                 session.execute(insert(m.Setting), [{"name": k, "value": v}
                                                     for k, v in self.settings.items()])
-            if session.bind.dialect.name == "postgresql":
+            if session.get_bind().dialect.name == "postgresql":
                 # Explicit ids do not advance PostgreSQL's sequences: move them past our rows.
                 for model in self.ORDER:
-                    table = model.__table__.name
+                    table = model.__tablename__
                     session.execute(text(
                         f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                         f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"))
@@ -188,7 +188,7 @@ class DemoGenerator:
     def add_section(self, year_id: int, class_number: str, course_id: int, component: str, *,
                     capacity: int, waitlist_capacity: int, window: tuple[datetime, datetime],
                     period: str, section: str = "1", parent_id: int | None = None,
-                    instructor: str | None = None, meetings: list[dict] = ()) -> _Section:
+                    instructor: str | None = None, meetings: Sequence[dict] = ()) -> _Section:
         sid = self.b.add(m.ClassSection, academic_year_id=year_id, class_number=class_number,
                          course_id=course_id, component=component, section=section,
                          capacity=capacity, waitlist_capacity=waitlist_capacity,
@@ -335,7 +335,7 @@ class DemoGenerator:
         self.fill(year_id, prog_ids, programme_courses, numbers, demo_hash)
         self.confirm_exams(me)
         if self.size:
-            self.scale(year_id, prog_ids)
+            self.scale(year_id, prog_ids, self.size)
         self.summary.courses = len(self.b.rows[m.Course])
         self.summary.sections = len(self.b.rows[m.ClassSection])
         self.summary.students = len(self.b.rows[m.Student])
@@ -714,7 +714,7 @@ class DemoGenerator:
         for k, sid in enumerate(rest[:waiting]):
             self.enrol(sid, sec, "waitlisted", base + timedelta(days=5, minutes=k), position=k + 1)
 
-    def scale(self, year_id: int, prog_ids: dict) -> None:
+    def scale(self, year_id: int, prog_ids: dict, size: int) -> None:
         """Synthetic courses until there are ``size`` sections; extra sections go to earlier
         academic years once a year's 4-digit class numbers run out."""
         used = {n for (yid, n) in self.by_number if yid == year_id}
@@ -723,7 +723,7 @@ class DemoGenerator:
         cal = self.calendar(self.start_year)
         codes = list(prog_ids)
         k = 0
-        while len(self.b.rows[m.ClassSection]) < self.size:
+        while len(self.b.rows[m.ClassSection]) < size:
             code = codes[k % len(codes)]
             prefix = next(p for c, _n, _d, p, _cs in PROGRAMMES if c == code)
             cid = self.add_course(f"{prefix}S{k:05d}", f"Special Topics {k + 1}", 6,

@@ -35,7 +35,7 @@ def success_text(message: str, extra: str = "") -> Text:
 
 
 # ---------------------------------------------------------------------- drop
-DROP_REASONS = (
+DROP_REASONS: tuple[str, ...] = (
     "Timetable clash with another course",
     "Workload too high this semester",
     "Changed my study plan",
