@@ -273,7 +273,7 @@ def _seed(target: Target, *, students: int, size: int, seed: int, now: datetime)
             conn.cur.execute("ANALYZE")
     finally:
         conn.close()
-    return Prepared(target=target, carts=list(zip(numbers, carts)), popular=popular,
+    return Prepared(target=target, carts=list(zip(numbers, carts, strict=True)), popular=popular,
                     sections=summary.sections, seed_s=t1 - t0,
                     students_s=time.perf_counter() - t1)
 

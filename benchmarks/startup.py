@@ -35,7 +35,9 @@ from pathlib import Path
 
 NOW = "2026-11-23T09:30"
 MARKER = "Sign in with your ULCN account"
-ESCAPES = re.compile(rb"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[PX^_][^\x1b]*\x1b\\|.)")
+ESCAPES = re.compile(
+    rb"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)|[PX^_][^\x1b]*\x1b\\|.)"
+)
 
 BARE_APP = textwrap.dedent(f'''
     from textual.app import App

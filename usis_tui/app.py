@@ -4,11 +4,11 @@ Arguments that are None come from USIS_DATABASE_URL / USIS_NOW, then the embedde
 (a SQLite file in the user data dir) and the wall clock. The engine is created on first use,
 never at import time.
 
-On mount the app shows the Login screen at once and prepares the database in a worker while
-the user types; signing in waits for it. ``app.navigate(page)`` opens any page by its uSis name ("Student Center",
-"Enrol", "Shopping cart", ...) with the screens of its breadcrumb underneath, so Escape walks
-back along the breadcrumb. The command palette (ctrl+p) offers every page and, for a 4-digit
-number, the class with that number in the current academic year.
+On mount the app shows the Login screen at once and prepares the database in a worker while the
+user types; signing in waits for it. ``app.navigate(page)`` opens any page by its uSis name
+("Student Center", "Enrol", "Shopping cart", ...) with the screens of its breadcrumb underneath,
+so Escape walks back along the breadcrumb. The command palette (ctrl+p) offers every page and,
+for a 4-digit number, the class with that number in the current academic year.
 
 Roles: a student sees only their own pages. ``support`` finds a student ("Find a student") and
 acts as them: ``app.student_number`` is then that student, every page shows the act-as banner,
@@ -93,8 +93,9 @@ class UsisCommands(Provider):
             from .screens.calls import unexpected_problem
             from .services import ServiceError
 
-            refused = isinstance(exc, ServiceError) and exc.problems
-            problem = exc.problems[0] if refused else unexpected_problem(exc, "command palette")
+            problems = exc.problems if isinstance(exc, ServiceError) else []
+            refused = bool(problems)
+            problem = problems[0] if refused else unexpected_problem(exc, "command palette")
             if refused and problem.code.startswith("failure_"):
                 refused = False
             text = f"{problem.message} {problem.hint}".strip()

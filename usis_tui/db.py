@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Literal
 
 from sqlalchemy import Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
@@ -22,6 +23,7 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 from sqlalchemy.sql import ClauseElement
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from .errors import ConfigError
 
@@ -68,7 +70,9 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             try:
                 parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise ConfigError(f"Cannot create the database folder {parent}: {exc.strerror}.") from None
+                raise ConfigError(
+                    f"Cannot create the database folder {parent}: {exc.strerror}."
+                ) from None
             if path.is_dir():
                 raise ConfigError(f"The database path {path} is a folder, not a file.")
             if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
@@ -236,6 +240,7 @@ class Prepared:
 
     def __init__(self, stmt: ClauseElement, dialect) -> None:
         compiled = stmt.compile(dialect=dialect)
+        assert isinstance(compiled, SQLCompiler)  # a statement, not DDL: binds and positions
         self.sql = str(compiled)
         self._positional = bool(compiled.positional)
         self._names: tuple[str, ...] = tuple(compiled.positiontup or compiled.binds)
@@ -248,8 +253,9 @@ class Prepared:
         columns = getattr(stmt, "selected_columns", None)
         self._types = [c.type.dialect_impl(dialect) for c in columns] if columns is not None else []
         self._dialect = dialect
-        self._results = None  # result processors, made at the first run (they need the
-        # driver's column type codes, e.g. psycopg's float8 vs numeric)
+        # result processors, made at the first run (they need the driver's column type codes,
+        # e.g. psycopg's float8 vs numeric); False when no column needs one
+        self._results: Callable[[list], list] | Literal[False] | None = None
         self._memo: dict = {}  # (processor, value) -> processed: one "now" per transaction
 
         self.params = self._compile_params()
@@ -291,7 +297,8 @@ class Prepared:
         if self._positional:
             body = "(" + "".join(f"{e}, " for e in exprs) + ")"
         else:
-            body = "{" + ", ".join(f"{n!r}: {e}" for n, e in zip(self._names, exprs)) + "}"
+            pairs = zip(self._names, exprs, strict=True)
+            body = "{" + ", ".join(f"{n!r}: {e}" for n, e in pairs) + "}"
         exec(f"def params(v):\n    return {body}\n", env)  # noqa: S102 - our own names
         return env["params"]
 
@@ -364,7 +371,7 @@ class RawConnection:
         self.in_transaction = True
 
     def _ungate(self) -> None:
-        if self._gated:
+        if self._gated and self._gate is not None:
             import fcntl
 
             self._gated = False
@@ -413,7 +420,9 @@ class RawConnection:
     def execute(self, stmt: Prepared, values: dict | None = None) -> None:
         self.cursor.execute(stmt.sql, stmt.params(values or {}))
 
-    def executemany(self, stmt: Prepared, rows: list, fields: tuple[str, ...] | None = None) -> None:
+    def executemany(
+        self, stmt: Prepared, rows: list, fields: tuple[str, ...] | None = None
+    ) -> None:
         """Run ``stmt`` for every row: dicts, or tuples in the order of ``fields``."""
         if rows:
             params = stmt.params if fields is None else stmt.row_params(fields)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
     from .services.schemas import Problem
@@ -24,8 +24,11 @@ class ServiceError(UsisError):
     (SQLAlchemy, pydantic) before its first frame."""
 
     def __init__(self, problems: Problem | Iterable[Problem]) -> None:
-        self.problems: list[Problem] = \
-            [problems] if hasattr(problems, "code") else list(problems)  # type: ignore[list-item,arg-type]
+        # one Problem, or several (hasattr: a pydantic model is iterable too)
+        if hasattr(problems, "code"):
+            self.problems: list[Problem] = [cast("Problem", problems)]
+        else:
+            self.problems = list(cast("Iterable[Problem]", problems))
         super().__init__(" ".join(p.message for p in self.problems))
 
     @property

@@ -199,8 +199,8 @@ def mask_output(url: str) -> None:
     """From now on, this process's stdout and stderr never show the URL's password."""
     hidden = secrets_of(url)
     if hidden:
-        sys.stdout = MaskingWriter(sys.stdout, hidden)  # type: ignore[assignment]
-        sys.stderr = MaskingWriter(sys.stderr, hidden)  # type: ignore[assignment]
+        sys.stdout = MaskingWriter(sys.stdout, hidden)
+        sys.stderr = MaskingWriter(sys.stderr, hidden)
 
 
 # ---------------------------------------------------------------------- the server
@@ -243,7 +243,11 @@ def room_server(command: str, *, host: str, port: int, public_url: str, max_sess
                          f'<p><a href="">Try again</a></p>\n')
             return await super().handle_index(request)
 
-        async def handle_websocket(self, request: web.Request) -> web.StreamResponse:
+        # A refusal by origin is a plain 403 (aiohttp takes any StreamResponse from a handler),
+        # where textual-serve's annotation promises a WebSocketResponse.
+        async def handle_websocket(  # type: ignore[override]
+            self, request: web.Request
+        ) -> web.StreamResponse:
             origin = request.headers.get("Origin")
             if not origin_allowed(origin, self.public_url):
                 log.warning("Refused a session from origin %s: only pages from %s may connect "

@@ -67,7 +67,7 @@ class CleanStream(io.TextIOBase):
         super().__init__()
         self.raw = raw
 
-    def write(self, text: str) -> int:  # type: ignore[override]
+    def write(self, text: str) -> int:
         self.raw.write(clean_output(text))
         return len(text)
 
@@ -93,7 +93,7 @@ class CleanStream(io.TextIOBase):
 
     @property
     def buffer(self) -> Any:
-        return self.raw.buffer  # type: ignore[attr-defined]
+        return self.raw.buffer
 
 
 def raw_stream(stream: Any) -> Any:

@@ -55,7 +55,8 @@ def _main(argv: list[str] | None) -> None:
     except KeyboardInterrupt:
         sys.exit(130)
     except OSError as exc:
-        click.echo(f"usis: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": "), err=True)
+        message = f"usis: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")
+        click.echo(message, err=True)
         sys.exit(EXIT_ERROR)
     except Exception as exc:  # noqa: BLE001 - a database error or a bug: one line
         if _is_database_error(exc):

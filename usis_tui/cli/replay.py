@@ -20,6 +20,12 @@ from .options import Settings, common_options
 from .root import cli
 
 
+class _BadSteps(click.ClickException):
+    """A steps file with bad lines: exit status 2, like a usage error."""
+
+    exit_code = 2
+
+
 def _size(value: str) -> tuple[int, int]:
     try:
         width, height = (int(v) for v in value.lower().split("x"))
@@ -77,12 +83,10 @@ def replay_command(settings: Settings, steps_file: str, out_dir: str | None, siz
         for number, message in exc.problems:
             click.echo(f"{steps_file}:{number}: {message}", err=True)
         lines = ", ".join(str(n) for n, _ in exc.problems)
-        error = click.ClickException(
+        raise _BadSteps(
             f"{steps_file} has {len(exc.problems)} bad line{'s' if len(exc.problems) != 1 else ''}"
             f" (line {lines}); nothing was replayed. See usis replay --help for the format."
-        )
-        error.exit_code = 2
-        raise error from None
+        ) from None
     settings.check()  # a bad option copies or opens no database
     now = settings.frozen or settings.moment()
     out = Path(out_dir) if out_dir else Path(f"replay-{path.stem}")
@@ -94,7 +98,8 @@ def replay_command(settings: Settings, steps_file: str, out_dir: str | None, siz
              f"on a copy of {shown}; the database itself is not changed")
     click.echo(f"Replaying {steps_file} ({len(steps)} steps) at {now:%Y-%m-%dT%H:%M} "
                f"({dims[0]}x{dims[1]}) {where}. Screenshots in {out}/")
-    run = {"steps": steps, "now": now, "out_dir": out, "size": dims, "steps_file": steps_file}
+    run: dict[str, Any] = {"steps": steps, "now": now, "out_dir": out, "size": dims,
+                           "steps_file": steps_file}
     if write:
         report = _replay_on(settings, url, shown, **run)
     else:

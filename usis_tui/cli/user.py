@@ -1,13 +1,13 @@
 """Who runs a `usis` command, and `usis user add|passwd|lock`.
 
-Commands that show or change one student's data (`usis timetable`, `usis audit`, `usis user`)
-take ``--user NAME`` (or USIS_USER, or ``user`` in the config file): the command then signs in as NAME — password from
-USIS_PASSWORD, else a hidden prompt — with the same rules as the app (failures count, and
-after 5 the name is refused for a while) and every service call goes through the access guard
-(services/access.py), so a student can only ask for their own data and a support member acts
-for the student named with ``--student``. Without ``--user`` the command runs as the local
-administrator: whoever can reach the database (its file, or its URL with credentials) already
-has every row, so there is nothing to guard; the administrator alone creates accounts.
+Commands that show or change one student's data (`usis timetable`, `usis audit`, `usis user`) take
+``--user NAME`` (or USIS_USER, or ``user`` in the config file): the command then signs in as NAME —
+password from USIS_PASSWORD, else a hidden prompt — with the same rules as the app (failures count,
+and after 5 the name is refused for a while) and every service call goes through the access guard
+(services/access.py), so a student can only ask for their own data and a support member acts for
+the student named with ``--student``. Without ``--user`` the command runs as the local
+administrator: whoever can reach the database (its file, or its URL with credentials) already has
+every row, so there is nothing to guard; the administrator alone creates accounts.
 
 Passwords are never command-line arguments (they would show in `ps` and the shell history):
 the new password of `usis user add/passwd` comes from a hidden prompt (typed twice) or, with

@@ -87,7 +87,8 @@ PROGRAMMES: list[tuple[str, str, str, str, list[tuple[str, float, int]]]] = [
         ("Microbiology", 5, 200), ("Plant Physiology", 5, 200), ("Animal Physiology", 5, 200),
         ("Developmental Biology", 5, 200), ("Molecular Biology", 5, 200),
         ("Biostatistics", 5, 200), ("Immunology", 5, 300), ("Behavioural Biology", 5, 300),
-        ("Bioinformatics", 5, 300), ("Neurobiology", 5, 300), ("Bachelor Research Biology", 15, 300),
+        ("Bioinformatics", 5, 300), ("Neurobiology", 5, 300),
+        ("Bachelor Research Biology", 15, 300),
     ]),
     ("BSC-ASTRO", "Astronomy", "bachelor", "4103", [
         ("Introduction to Astrophysics", 6, 100), ("Astronomical Observing Techniques", 6, 100),
@@ -96,7 +97,8 @@ PROGRAMMES: list[tuple[str, str, str, str, list[tuple[str, float, int]]]] = [
         ("Astronomical Data Analysis", 6, 200), ("Interstellar Medium", 6, 300),
         ("High Energy Astrophysics", 6, 300), ("Star and Planet Formation", 6, 300),
         ("Dynamics of Galaxies", 6, 300), ("Astronomical Instrumentation", 6, 300),
-        ("Observational Astronomy Project", 6, 200), ("Bachelor Research Project Astronomy", 18, 300),
+        ("Observational Astronomy Project", 6, 200),
+        ("Bachelor Research Project Astronomy", 18, 300),
     ]),
     ("MSC-STAT", "Statistical Science", "master", "4473", [
         ("Statistical Learning", 6, 500), ("Bayesian Statistics", 6, 500),

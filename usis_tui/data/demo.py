@@ -15,7 +15,7 @@ class number has 4 digits and is unique within a year).
 from __future__ import annotations
 
 import random
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -26,7 +26,14 @@ from ..db import Database
 from ..services.auth import hash_password
 from ..services.catalogue import academic_year_code
 from .catalogue_data import (
-    EXAM_ROOMS, FIRST_NAMES, INSTRUCTORS, LAST_NAMES, MINORS, PROGRAMMES, ROOMS, SLOTS,
+    EXAM_ROOMS,
+    FIRST_NAMES,
+    INSTRUCTORS,
+    LAST_NAMES,
+    MINORS,
+    PROGRAMMES,
+    ROOMS,
+    SLOTS,
 )
 
 DEMO_PASSWORD = "demo"
@@ -97,10 +104,10 @@ class _Builder:
                 session.execute(delete(m.Setting).where(m.Setting.name.in_(self.settings)))
                 session.execute(insert(m.Setting), [{"name": k, "value": v}
                                                     for k, v in self.settings.items()])
-            if session.bind.dialect.name == "postgresql":
+            if session.get_bind().dialect.name == "postgresql":
                 # Explicit ids do not advance PostgreSQL's sequences: move them past our rows.
                 for model in self.ORDER:
-                    table = model.__table__.name
+                    table = model.__tablename__
                     session.execute(text(
                         f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
                         f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"))
@@ -181,7 +188,7 @@ class DemoGenerator:
     def add_section(self, year_id: int, class_number: str, course_id: int, component: str, *,
                     capacity: int, waitlist_capacity: int, window: tuple[datetime, datetime],
                     period: str, section: str = "1", parent_id: int | None = None,
-                    instructor: str | None = None, meetings: list[dict] = ()) -> _Section:
+                    instructor: str | None = None, meetings: Sequence[dict] = ()) -> _Section:
         sid = self.b.add(m.ClassSection, academic_year_id=year_id, class_number=class_number,
                          course_id=course_id, component=component, section=section,
                          capacity=capacity, waitlist_capacity=waitlist_capacity,
@@ -202,9 +209,10 @@ class DemoGenerator:
     def weekly(term: str, weekday: int, slot: int, start: date, end: date, room: str,
                weeks: str | None = None) -> dict:
         s, e = SLOTS[slot]
-        return dict(weekday=weekday, start_time=time.fromisoformat(s), end_time=time.fromisoformat(e),
-                    room=room, start_date=start + timedelta(days=weekday),
-                    end_date=end, weeks=weeks, keys=[(term, weekday, slot)])
+        return dict(weekday=weekday, start_time=time.fromisoformat(s),
+                    end_time=time.fromisoformat(e), room=room,
+                    start_date=start + timedelta(days=weekday), end_date=end, weeks=weeks,
+                    keys=[(term, weekday, slot)])
 
     def single(self, day: date, start: str, end: str, room: str) -> dict:
         """A one-day meeting (exam). Inside a teaching term it also occupies the weekly slots it
@@ -265,7 +273,7 @@ class DemoGenerator:
                 minor_course[pnum] = self.add_course(pcat, ptitle, pec, 300, minors_prog)
         for yid, offset in ((year_id, 0), (next_year_id, 1)):
             cal = self.calendar(self.start_year + offset)
-            for i, (number, cat, title, mtype, ec, parts) in enumerate(MINORS):
+            for i, (number, _cat, _title, mtype, _ec, parts) in enumerate(MINORS):
                 period = ("closed" if mtype == "selection" else
                           "not_yet_open" if number == "1061" else "open")
                 win = self.window(period, offset)
@@ -284,7 +292,7 @@ class DemoGenerator:
 
         # Programmes: sixteen courses each; class numbers from 2001 upwards.
         programme_courses: dict[str, list[tuple[int, int, str, int]]] = {}
-        for p_i, (code, name, degree, prefix, courses) in enumerate(PROGRAMMES):
+        for code, _name, _degree, prefix, courses in PROGRAMMES:
             pid = prog_ids[code]
             rows = []
             for c_i, (title, ec, level) in enumerate(courses):
@@ -297,8 +305,8 @@ class DemoGenerator:
         numbers: dict[tuple[int, str], list[str]] = {}
         for offset, yid in ((0, year_id), (1, next_year_id)):
             counter = iter(range(2001, 10000))
-            for p_i, (code, name, degree, prefix, courses) in enumerate(PROGRAMMES):
-                for cid, c_i, cat, level in programme_courses[code]:
+            for p_i, (code, _name, degree, _prefix, courses) in enumerate(PROGRAMMES):
+                for cid, c_i, cat, _level in programme_courses[code]:
                     period = self.course_period(code, c_i) if offset == 0 else "not_yet_open"
                     numbers[(yid, cat)] = self.course_sections(
                         yid, offset, counter, p_i, c_i, cid, degree, period, courses[c_i])
@@ -318,8 +326,8 @@ class DemoGenerator:
         self.b.add(m.Hold, student_id=held, kind="Tuition fees not paid",
                    reason="Your tuition fees for this academic year have not been received. "
                           "Contact the Student Desk (studentdesk@leidenuniv.nl).",
-                   blocks_enrolment=True, starts_at=at(self.now.date() - timedelta(days=30), "00:00"),
-                   ends_at=None)
+                   blocks_enrolment=True,
+                   starts_at=at(self.now.date() - timedelta(days=30), "00:00"), ends_at=None)
 
         self.demo_student(me, year_id, programme_courses["BSC-CS"], numbers)
         self.demo_master(master, year_id, programme_courses["MSC-ICTIB"], numbers)
@@ -327,7 +335,7 @@ class DemoGenerator:
         self.fill(year_id, prog_ids, programme_courses, numbers, demo_hash)
         self.confirm_exams(me)
         if self.size:
-            self.scale(year_id, prog_ids)
+            self.scale(year_id, prog_ids, self.size)
         self.summary.courses = len(self.b.rows[m.Course])
         self.summary.sections = len(self.b.rows[m.ClassSection])
         self.summary.students = len(self.b.rows[m.Student])
@@ -369,7 +377,8 @@ class DemoGenerator:
         out = []
         lecture_meetings = [self.weekly(term, lec_day, lec_slot, start, end, room)]
         if big and c_i % 3 == 0:
-            lecture_meetings.append(self.weekly(term, (lec_day + 2) % 5, lec_slot, start, end, room))
+            second_day = (lec_day + 2) % 5
+            lecture_meetings.append(self.weekly(term, second_day, lec_slot, start, end, room))
         lec = self.add_section(yid, f"{next(counter):04d}", cid, "Lecture", capacity=lec_cap,
                                waitlist_capacity=20, window=win, period=period,
                                instructor=instructor, meetings=lecture_meetings)
@@ -458,12 +467,15 @@ class DemoGenerator:
         failed_cat = cats[11]  # an advanced course taken early: exam failed three weeks ago
         self.b.add(m.ExamResult, student_id=me, course_id=by_cat[failed_cat][0], grade=4.8,
                    exam_date=self.now.date() - timedelta(days=21))
-        resit = next(s for s in self._sections_of(yid, numbers, failed_cat) if s.component == "Resit")
+        resit = next(s for s in self._sections_of(yid, numbers, failed_cat)
+                     if s.component == "Resit")
         row = self.b.rows[m.ClassSection][resit.id - 1]
         row["enrol_opens_at"] = at(self.now.date() - timedelta(days=14), "09:00")
-        row["enrol_closes_at"] = max(row["enrol_closes_at"], at(self.now.date() + timedelta(days=21), "23:59"))
+        closes = at(self.now.date() + timedelta(days=21), "23:59")
+        row["enrol_closes_at"] = max(row["enrol_closes_at"], closes)
         h["resit"] = resit.class_number
-        other_resit = next(s for s in self._sections_of(yid, numbers, cats[1]) if s.component == "Resit")
+        other_resit = next(s for s in self._sections_of(yid, numbers, cats[1])
+                           if s.component == "Resit")
         h["resit_without_failed_exam"] = other_resit.class_number
         # Welcome messages.
         self.b.add(m.Message, student_id=me, category="info", subject="Welcome to uSis",
@@ -477,7 +489,7 @@ class DemoGenerator:
 
     def demo_master(self, master: int, yid: int, courses: list, numbers: dict) -> None:
         when = self.now - timedelta(days=10)
-        for cid, c_i, cat, _lvl in courses[:4]:
+        for _cid, _c_i, cat, _lvl in courses[:4]:
             lecture = self._sections_of(yid, numbers, cat)[0]
             if self.can_sit(master, lecture):
                 self.enrol(master, lecture, "enrolled", when)
@@ -612,13 +624,13 @@ class DemoGenerator:
         rng = self.rng
         h = self.summary.highlights
         serial = 2000001
-        for p_i, (code, _name, degree, _prefix, _courses) in enumerate(PROGRAMMES):
+        for code, _name, degree, _prefix, _courses in PROGRAMMES:
             pool = []
             for _ in range(FILLERS_PER_PROGRAMME):
                 name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
                 pool.append(self.student(f"s{serial:07d}", name, prog_ids[code], degree, pw))
                 serial += 1
-            for cid, c_i, cat, _lvl in programme_courses[code]:
+            for _cid, c_i, cat, _lvl in programme_courses[code]:
                 for sec in self._sections_of(yid, numbers, cat):
                     self.fill_section(sec, pool, code, c_i)
         # Minors get classmates from every programme.
@@ -702,7 +714,7 @@ class DemoGenerator:
         for k, sid in enumerate(rest[:waiting]):
             self.enrol(sid, sec, "waitlisted", base + timedelta(days=5, minutes=k), position=k + 1)
 
-    def scale(self, year_id: int, prog_ids: dict) -> None:
+    def scale(self, year_id: int, prog_ids: dict, size: int) -> None:
         """Synthetic courses until there are ``size`` sections; extra sections go to earlier
         academic years once a year's 4-digit class numbers run out."""
         used = {n for (yid, n) in self.by_number if yid == year_id}
@@ -711,7 +723,7 @@ class DemoGenerator:
         cal = self.calendar(self.start_year)
         codes = list(prog_ids)
         k = 0
-        while len(self.b.rows[m.ClassSection]) < self.size:
+        while len(self.b.rows[m.ClassSection]) < size:
             code = codes[k % len(codes)]
             prefix = next(p for c, _n, _d, p, _cs in PROGRAMMES if c == code)
             cid = self.add_course(f"{prefix}S{k:05d}", f"Special Topics {k + 1}", 6,

@@ -206,8 +206,8 @@ def differences(db: Database) -> list:
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 
-    from .env_options import context_options
     from ..models import Base
+    from .env_options import context_options
 
     with db.engine.connect() as conn:
         mc = MigrationContext.configure(conn, opts=context_options(conn))

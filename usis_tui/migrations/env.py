@@ -20,7 +20,10 @@ def run_migrations_online() -> None:
     if connection is None:  # pragma: no cover - the usis code always passes a connection
         from sqlalchemy import create_engine
 
-        engine = create_engine(config.get_main_option("sqlalchemy.url"))
+        url = config.get_main_option("sqlalchemy.url")
+        if url is None:
+            raise RuntimeError("alembic: no connection and no sqlalchemy.url to connect to")
+        engine = create_engine(url)
         with engine.connect() as connection:
             _run(connection)
         return

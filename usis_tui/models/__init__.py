@@ -1,7 +1,16 @@
 """The SQLAlchemy ORM: tables only, no rules and no UI."""
 
 from .base import Base
-from .catalogue import COMPONENTS, MINOR_TYPES, WEEKDAYS, AcademicYear, ClassSection, Course, Meeting, Minor
+from .catalogue import (
+    COMPONENTS,
+    MINOR_TYPES,
+    WEEKDAYS,
+    AcademicYear,
+    ClassSection,
+    Course,
+    Meeting,
+    Minor,
+)
 from .enrolment import (
     ENROLMENT_STATUSES,
     CartItem,

@@ -109,7 +109,9 @@ class ClassSection(Base):
     academic_year: Mapped[AcademicYear] = relationship()
     course: Mapped[Course] = relationship(back_populates="sections", foreign_keys=[course_id])
     requires_course: Mapped[Course | None] = relationship(foreign_keys=[requires_course_id])
-    parent: Mapped[ClassSection | None] = relationship(remote_side=[id], back_populates="children")
+    # remote_side is the ``id`` column above (SQLAlchemy's self-referential idiom), not the builtin
+    parent: Mapped[ClassSection | None] = relationship(
+        remote_side=[id], back_populates="children")  # noqa: A003
     children: Mapped[list[ClassSection]] = relationship(back_populates="parent")
     meetings: Mapped[list[Meeting]] = relationship(
         back_populates="section", order_by="Meeting.id", cascade="all, delete-orphan")

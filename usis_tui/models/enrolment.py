@@ -29,7 +29,9 @@ class CartItem(Base):
 
     section: Mapped[ClassSection] = relationship()
 
-    __table_args__ = (UniqueConstraint("student_id", "section_id", name="uq_cart_item_student_section"),)
+    __table_args__ = (
+        UniqueConstraint("student_id", "section_id", name="uq_cart_item_student_section"),
+    )
 
 
 class Enrolment(Base):
@@ -76,14 +78,18 @@ class PermissionNumber(Base):
     used_by_id: Mapped[int | None] = mapped_column(ForeignKey("student.id"))
     used_at: Mapped[datetime | None]
 
-    __table_args__ = (UniqueConstraint("section_id", "number", name="uq_permission_section_number"),)
+    __table_args__ = (
+        UniqueConstraint("section_id", "number", name="uq_permission_section_number"),
+    )
 
 
 class ExamResult(Base):
     __tablename__ = "exam_result"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    student_id: Mapped[int] = mapped_column(ForeignKey("student.id", ondelete="CASCADE"), index=True)
+    student_id: Mapped[int] = mapped_column(
+        ForeignKey("student.id", ondelete="CASCADE"), index=True
+    )
     course_id: Mapped[int] = mapped_column(ForeignKey("course.id"))
     grade: Mapped[float]
     exam_date: Mapped[date]
@@ -126,7 +132,9 @@ class Hold(Base):
     __tablename__ = "hold"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    student_id: Mapped[int] = mapped_column(ForeignKey("student.id", ondelete="CASCADE"), index=True)
+    student_id: Mapped[int] = mapped_column(
+        ForeignKey("student.id", ondelete="CASCADE"), index=True
+    )
     kind: Mapped[str] = mapped_column(String(60))
     reason: Mapped[str] = mapped_column(Text)
     blocks_enrolment: Mapped[bool] = mapped_column(default=True)

@@ -30,7 +30,9 @@ def _at(entry: Any) -> str:
 
 def _message(detail: str) -> str:
     """The uSis message of an entry detail such as "class 1052: Success: …"."""
-    match = re.match(r"\s*class \d{4}(?: \([^)]*\))?(?: for class \d{4})?:\s*(.*)", detail, re.DOTALL)
+    match = re.match(
+        r"\s*class \d{4}(?: \([^)]*\))?(?: for class \d{4})?:\s*(.*)", detail, re.DOTALL
+    )
     text = (match.group(1) if match else detail).strip()
     text = text.split(" Reason: ")[0]
     # the first sentence is what the screen shows in one piece

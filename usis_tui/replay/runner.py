@@ -242,6 +242,7 @@ class Replayer:
         from textual.widgets import Input
 
         from ..screens.login import LoginScreen
+        from ..widgets.problems import ProblemList
 
         app = self.app
         if app.identity is not None:
@@ -262,7 +263,8 @@ class Replayer:
         await self.pilot.press("enter")
         await self.settle()
         if app.identity is None:
-            shown = _plain(app.screen.query_one("#login-problems").content).strip()
+            problems = app.screen.query_one("#login-problems", ProblemList)
+            shown = _plain(problems.content).strip()
             first = shown.splitlines()[0].lstrip("✗ ").strip() if shown else "no message"
             raise StepFailed(f"sign-in as {step.username} failed: {first}")
 

@@ -146,7 +146,8 @@ class BoardQueueScreen(BoardScreen):
         table.add_column("Status", key="status", width=status_w)
         table.add_column("To do", key="todo", width=8)
         for p, kind in zip(self.rows, types, strict=True):
-            cells = [p.number] + ([] if narrow else [p.student_number]) + [kind, p.course]
+            cells: list[str | Text] = [p.number, *([] if narrow else [p.student_number]),
+                                       kind, p.course]
             cells += [] if narrow else [f"{p.submitted_at:%d %b %Y}"]
             cells += [status_text(p.status),
                       Text(p.next_step or "–", style="bold" if p.next_step else "dim")]

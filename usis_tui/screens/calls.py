@@ -133,8 +133,9 @@ def report(node: DOMNode, exc: BaseException, problems: Any = None, *,
         target.show(items)
         return
     text = "\n".join(f"{p.message} {p.hint}".strip() for p in items)
-    try:
-        node.notify(text, title=title, severity="error", timeout=12)
+    try:  # a widget's (or screen's) own notification; any other node's goes to the app
+        (node if isinstance(node, Widget) else node.app).notify(
+            text, title=title, severity="error", timeout=12)
     except Exception:  # noqa: BLE001 - a node already removed: tell the app instead
         try:
             node.app.notify(text, title=title, severity="error", timeout=12)

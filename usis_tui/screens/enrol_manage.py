@@ -35,7 +35,7 @@ def success_text(message: str, extra: str = "") -> Text:
 
 
 # ---------------------------------------------------------------------- drop
-DROP_REASONS = (
+DROP_REASONS: tuple[str, ...] = (
     "Timetable clash with another course",
     "Workload too high this semester",
     "Changed my study plan",
@@ -180,8 +180,9 @@ class DropPane(Vertical):
         if line is None:
             return
         self.query_one("#drop-result", Static).update("")
-        self.query_one("#drop-problems", ProblemList).clear()
-        self.enrol.run_task(self._drop(line), problems=self.query_one("#drop-problems", ProblemList))
+        problems = self.query_one("#drop-problems", ProblemList)
+        problems.clear()
+        self.enrol.run_task(self._drop(line), problems=problems)
 
     async def _drop(self, line: ScheduleLine) -> None:
         reason = await self.app.push_screen_wait(ConfirmDropScreen(line))
@@ -223,7 +224,7 @@ class SwapPane(Vertical):
         Binding("x", "cancel", "Cancel"),
     ]
 
-    def __init__(self, *, id: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's widget `id` keyword
         super().__init__(id=id)
         self.target: ClassInfo | None = None
         self.lines: dict[int, ScheduleLine] = {}

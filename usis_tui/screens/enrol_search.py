@@ -87,7 +87,7 @@ class ClassSearch(Vertical):
         def control(self) -> ClassSearch:
             return self.search
 
-    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:  # noqa: A002 - Textual's widget `id` keyword
         super().__init__(id=id, classes=classes)
         self.year = ""
         self.year_label = ""

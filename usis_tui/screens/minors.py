@@ -184,7 +184,8 @@ class MinorsScreen(UsisScreen):
         if not self.is_attached:
             return
         self.minors = minors
-        current = keep or (self._current().class_number if self._current() else None)
+        shown = self._current()
+        current = keep or (shown.class_number if shown else None)
         table.clear()
         for m in minors:
             table.add_row(*minor_row(m), key=m.class_number)

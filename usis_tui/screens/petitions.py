@@ -10,6 +10,7 @@ Nothing is saved before Submit; every broken rule is shown at once, with its fie
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from rich.table import Table
@@ -109,7 +110,7 @@ def steady(screen: Widget) -> None:
             area.cursor_blink = False
 
 
-def facts_table(rows: list[tuple[str, str | Text]], label_width: int = 26) -> Table:
+def facts_table(rows: Sequence[tuple[str, str | Text]], label_width: int = 26) -> Table:
     table = Table.grid(padding=(0, 2), expand=True)
     table.add_column(style="bold", no_wrap=True, width=label_width)
     table.add_column(ratio=1, overflow="fold")

@@ -78,7 +78,7 @@ async def admit_or_queue(app: UsisApp, identity: Identity) -> bool:
     return False
 
 
-def keep_session(app: App, token: str) -> None:
+def keep_session(app: UsisApp, token: str) -> None:
     """Start the heartbeat of an admitted session."""
     from ..services.queue import HEARTBEAT
 
@@ -236,7 +236,7 @@ class QueueScreen(Screen):
             return
         if ticket.admitted:
             self._stop()
-            keep_session(self.app, ticket.token)
+            keep_session(self.usis_app, ticket.token)
             self.app.notify("It is your turn: welcome to uSis.", title="Opening queue",
                             timeout=6)
             # Not awaited here: the app's own message queue runs the sign-in (this worker

@@ -142,7 +142,7 @@ def results_renderable(results: list[tuple[str, str, float, str]], limit: int = 
     if not results:
         return Text("No results yet.", style="italic")
     text = Text(no_wrap=True, overflow="ellipsis")
-    for i, (catalogue, title, grade, when) in enumerate(results[:limit]):
+    for i, (_catalogue, title, grade, _when) in enumerate(results[:limit]):
         if i:
             text.append("\n")
         passed = grade >= 5.5

@@ -42,6 +42,7 @@ from ..services.timetable import (
     monday_of,
     occurrences_of,
 )
+from ..text import clean
 from ..theme import BAD, GOOD, PRIMARY, WARN
 from ..widgets.literal import Button, DataTable, Label, Static, literal
 from ..widgets.problems import ProblemList
@@ -224,7 +225,7 @@ class TimetableScreen(UsisScreen):
 
     PAGE = "Timetable"
     CSS_PATH = "../styles/timetable.tcss"
-    HORIZONTAL_BREAKPOINTS: ClassVar = [(0, "-narrow"), (WIDE, "-wide")]
+    HORIZONTAL_BREAKPOINTS: list[tuple[int, str]] | None = [(0, "-narrow"), (WIDE, "-wide")]
     BINDINGS: ClassVar = [
         Binding("p,pageup", "previous_week", "Prev", tooltip="Previous week"),
         Binding("n,pagedown", "next_week", "Next", tooltip="Next week"),
@@ -233,9 +234,9 @@ class TimetableScreen(UsisScreen):
         Binding("l", "view('list')", "List", tooltip="List view / back to the week"),
         Binding("x", "view('exams')", "Exams", tooltip="Exam schedule / back to the week"),
         Binding("e", "export", "Export", tooltip="Export an .ics file for your calendar"),
-        Binding("1", "toggle('enrolled')", "Enrolled", show=False),
-        Binding("2", "toggle('waitlisted')", "Wait list", show=False),
-        Binding("3", "toggle('planned')", "Planned", show=False),
+        Binding("1", "toggle_kind('enrolled')", "Enrolled", show=False),
+        Binding("2", "toggle_kind('waitlisted')", "Wait list", show=False),
+        Binding("3", "toggle_kind('planned')", "Planned", show=False),
         Binding("f5", "reload", "Refresh", show=False),
     ]
 
@@ -357,7 +358,7 @@ class TimetableScreen(UsisScreen):
         last = self.monday + timedelta(days=6 if self.weekend else 4)
         week = self.monday.isocalendar().week
         label = f"Week {week} · {date_range(self.monday, last)}"
-        self.sub_title = literal(f"Timetable · {label}")
+        self.sub_title = clean(f"Timetable · {label}")  # a str: the title is never markup
         title = Content.assemble(
             Content.from_markup("[@click=screen.previous_week]◀[/] "),
             Content.styled(label, "bold"),
@@ -383,7 +384,7 @@ class TimetableScreen(UsisScreen):
                     else f"{KIND_KEYS[kind]}{mark}{KIND_NAMES[kind].replace(' ', '')}")
             style = "bold" if on_ else "dim strike"
             parts.append(Content.styled(text, Style.from_meta(
-                {"@click": f"screen.toggle({kind!r})"})).stylize(style))
+                {"@click": f"screen.toggle_kind({kind!r})"})).stylize(style))
         legend = Content("  " if wide else " ").join(parts)
         if self.view_name == "exams":
             legend = Content.styled("Enrol by: 10 days before the exam", "italic")
@@ -442,7 +443,7 @@ class TimetableScreen(UsisScreen):
         self.weekend = not self.weekend
         self.refresh_week()
 
-    def action_toggle(self, kind: str) -> None:
+    def action_toggle_kind(self, kind: str) -> None:
         if kind not in KINDS:
             return
         self.kinds ^= {kind}

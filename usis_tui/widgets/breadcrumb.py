@@ -18,7 +18,8 @@ def trail_content(trail: tuple[str, ...]) -> Content:
             parts.append(Content(" › "))
         if i < len(trail) - 1:
             # a click action built as a style, never by parsing the page name as markup
-            parts.append(Content.styled(step, Style.from_meta({"@click": f"app.navigate({step!r})"})))
+            click = Style.from_meta({"@click": f"app.navigate({step!r})"})
+            parts.append(Content.styled(step, click))
         else:
             parts.append(Content.styled(step, "bold"))
     return Content("").join(parts)

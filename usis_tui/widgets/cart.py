@@ -207,7 +207,8 @@ class CartTable(DataTable):
     """Shopping cart rows; Space ticks a row (the "Select" checkbox)."""
 
     BINDINGS = [
-        Binding("space", "toggle", "Select", tooltip="Tick or untick the highlighted class"),
+        Binding("space", "toggle_selected", "Select",
+                tooltip="Tick or untick the highlighted class"),
         Binding("a", "select_all", "Select all"),
     ]
 
@@ -249,7 +250,8 @@ class CartTable(DataTable):
             c = line.cls
             self.add_row(self.box(line.item_id in self.selected), c.class_number,
                          clip(f"{c.catalogue_number} {c.title}", 20),
-                         clip(days_times(c), 17), clip(c.rooms, 11), clip(c.instructor or "Staff", 13),
+                         clip(days_times(c), 17), clip(c.rooms, 11),
+                         clip(c.instructor or "Staff", 13),
                          Text(f"{c.ec:g}", justify="right"), status_text(c.status),
                          flag_text(line), key=str(line.item_id))
         if current is not None and str(current.item_id) in self.lines:
@@ -272,7 +274,7 @@ class CartTable(DataTable):
         self.update_cell(str(item_id), "select", self.box(ticked))
         self.post_message(self.SelectionChanged(self))
 
-    def action_toggle(self) -> None:
+    def action_toggle_selected(self) -> None:
         line = self.current
         if line is not None:
             self.set_selected(line.item_id, line.item_id not in self.selected)
@@ -287,7 +289,7 @@ class CartTable(DataTable):
         # A click in the "Select" column ticks the row, like the checkbox in uSis.
         meta = event.style.meta if event.style else {}
         if meta.get("column") == 0 and meta.get("row", -1) >= 0:
-            self.call_after_refresh(self.action_toggle)
+            self.call_after_refresh(self.action_toggle_selected)
 
     def selected_lines(self) -> list[CartLine]:
         return [line for line in self.lines.values() if line.item_id in self.selected]
@@ -308,13 +310,17 @@ class ShoppingCart(Vertical):
 
     DEFAULT_CSS = """
     ShoppingCart { height: auto; }
-    ShoppingCart > #cart-title { text-style: bold; width: 1fr; background: $primary-muted; padding: 0 1; }
+    ShoppingCart > #cart-title {
+        text-style: bold; width: 1fr; background: $primary-muted; padding: 0 1;
+    }
     ShoppingCart > CartTable { height: auto; max-height: 12; }
     ShoppingCart > #cart-empty { color: $text-muted; padding: 0 1; }
     ShoppingCart > #cart-plan { height: auto; padding: 0 1; }
     ShoppingCart > #cart-plan.-empty { display: none; }
     ShoppingCart > #cart-check { height: auto; padding: 0 1; }
-    ShoppingCart > #cart-validate-results { height: auto; padding: 0 1; border: round $primary; display: none; }
+    ShoppingCart > #cart-validate-results {
+        height: auto; padding: 0 1; border: round $primary; display: none;
+    }
     ShoppingCart > #cart-validate-results.-shown { display: block; }
     ShoppingCart > #cart-buttons { height: auto; margin-top: 1; }
     ShoppingCart > #cart-buttons Button { margin-right: 1; }

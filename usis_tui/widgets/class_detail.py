@@ -68,7 +68,8 @@ def class_detail_renderable(cls: ClassInfo, year_label: str | None = None) -> Gr
     facts.add_row("Class", f"{cls.class_number} · {cls.component} · section {cls.section}"
                   + (f" · {year_label}" if year_label else ""))
     facts.add_row("Status", Text.assemble(status_text(cls.status), "   ", seats_text(cls)))
-    facts.add_row("Units", f"{cls.ec:g} EC · level {cls.level}" + (" · honours" if cls.honours else ""))
+    honours = " · honours" if cls.honours else ""
+    facts.add_row("Units", f"{cls.ec:g} EC · level {cls.level}{honours}")
     facts.add_row("Instructor", cls.instructor or "Staff")
     facts.add_row("Enrolment", period_text(cls))
     if cls.parent_class_number:

@@ -182,8 +182,9 @@ class AlternativesTable(DataTable):
             c = alt.cls
             key = f"{alt.instead_of}:{c.section_id}"
             self.by_key[key] = alt
-            self.add_row(alt.instead_of, c.class_number, clip(f"{c.catalogue_number} {c.title}", 18),
-                         f"{c.component} {c.section}", clip(days_times(c), 17), clip(c.rooms, 10),
+            self.add_row(alt.instead_of, c.class_number,
+                         clip(f"{c.catalogue_number} {c.title}", 18), f"{c.component} {c.section}",
+                         clip(days_times(c), 17), clip(c.rooms, 10),
                          status_text(c.status), Text(c.seats, justify="right"),
                          alternative_check(alt), key=key)
         if keep is not None:

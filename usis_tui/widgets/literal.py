@@ -144,7 +144,7 @@ class Static(_w.Static):
     """``textual.widgets.Static`` that shows text literally (and ``update`` too)."""
 
     def __init__(self, content: Any = "", *, expand: bool = False, shrink: bool = False,
-                 markup: bool = False, name: str | None = None, id: str | None = None,
+                 markup: bool = False, name: str | None = None, id: str | None = None,  # noqa: A002 - Textual's widget `id` keyword
                  classes: str | None = None, disabled: bool = False,
                  oneline: bool = False) -> None:
         # ``markup`` is accepted for textual's signature and ignored: the text is literal
@@ -162,7 +162,7 @@ class Label(_w.Label):
 
     def __init__(self, content: Any = "", *, variant: Any = None, expand: bool = False,
                  shrink: bool = False, markup: bool = False, name: str | None = None,
-                 id: str | None = None, classes: str | None = None,
+                 id: str | None = None, classes: str | None = None,  # noqa: A002 - Textual's widget `id` keyword
                  disabled: bool = False) -> None:
         super().__init__(safe_renderable(content), variant=variant, expand=expand,
                          shrink=shrink, markup=False, name=name, id=id, classes=classes,

@@ -42,7 +42,7 @@ class MenuLink(Static, can_focus=True):
             return self.link
 
     def __init__(self, label: str, page: str | None = None, *, note: str = "",
-                 id: str | None = None, classes: str | None = None) -> None:
+                 id: str | None = None, classes: str | None = None) -> None:  # noqa: A002 - Textual's widget `id` keyword
         text = f"› {label}"
         super().__init__(text, id=id, classes=classes)
         self.label = label
@@ -71,7 +71,7 @@ class LinkRow(Static):
     """
 
     def __init__(self, label: str, page: str | None = None, description: str = "", *,
-                 id: str | None = None, link_id: str | None = None) -> None:
+                 id: str | None = None, link_id: str | None = None) -> None:  # noqa: A002 - Textual's widget `id` keyword
         super().__init__(id=id)
         self._label = label
         self._page = page

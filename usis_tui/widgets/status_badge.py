@@ -21,7 +21,8 @@ MARKS = {"Open": "●", "Wait List": "▲", "Closed": "■", "open": "●", "not
 
 
 def status_text(status: str) -> Text:
-    """``●  Open`` in green, ``▲ Wait List`` in amber, ``■ Closed`` in red (a mark, not colour only)."""
+    """``●  Open`` in green, ``▲ Wait List`` in amber, ``■ Closed`` in red (a mark, not colour
+    only)."""
     label = LABELS.get(status, status)
     return Text(f"{MARKS.get(status, '•')} {label}", style=STYLES.get(status, "bold"))
 

@@ -100,45 +100,56 @@ def geometry(width: int, height: int, days: Sequence[date],
     return Geometry(width, height, list(days), rph, first, last, columns)
 
 
+@dataclass(slots=True)
+class _Box:
+    """An occurrence being placed: its grid rows [top, bottom) and, once known, its lane."""
+
+    index: int
+    occurrence: Occurrence
+    top: int
+    bottom: int
+    lane: int = 0
+
+
 def place(occurrences: Sequence[Occurrence], geo: Geometry) -> list[Placed]:
     """Blocks with rows, lanes and columns. Overlapping blocks (on screen) go side by side."""
     placed: list[Placed] = []
     for d, day in enumerate(geo.days):
         todays = [(i, o) for i, o in enumerate(occurrences) if o.day == day]
-        boxes = []
+        boxes: list[_Box] = []
         for i, o in todays:
             top = max(0, min(geo.grid_rows - 1, geo.row_of(o.start)))
             bottom = min(geo.grid_rows, max(top + 1, geo.row_of(o.end)))
-            boxes.append([i, o, top, bottom, 0])
-        boxes.sort(key=lambda b: (b[2], -b[3], b[1].class_number))
+            boxes.append(_Box(i, o, top, bottom))
+        boxes.sort(key=lambda b: (b.top, -b.bottom, b.occurrence.class_number))
         # Clusters of boxes that overlap (transitively) share the column width.
-        cluster: list[list] = []
+        cluster: list[_Box] = []
         cluster_end = -1
-        clusters: list[list[list]] = []
+        clusters: list[list[_Box]] = []
         for box in boxes:
-            if cluster and box[2] >= cluster_end:
+            if cluster and box.top >= cluster_end:
                 clusters.append(cluster)
                 cluster, cluster_end = [], -1
             lane_ends: dict[int, int] = {}
             for other in cluster:
-                lane_ends[other[4]] = max(lane_ends.get(other[4], -1), other[3])
+                lane_ends[other.lane] = max(lane_ends.get(other.lane, -1), other.bottom)
             lane = 0
-            while lane in lane_ends and lane_ends[lane] > box[2]:
+            while lane in lane_ends and lane_ends[lane] > box.top:
                 lane += 1
-            box[4] = lane
+            box.lane = lane
             cluster.append(box)
-            cluster_end = max(cluster_end, box[3])
+            cluster_end = max(cluster_end, box.bottom)
         if cluster:
             clusters.append(cluster)
         x0, x1 = geo.columns[d] + 1, geo.columns[d + 1]
         inner = max(1, x1 - x0)
         for group in clusters:
-            lanes = max(b[4] for b in group) + 1
-            for i, o, top, bottom, lane in group:
-                left = x0 + (lane * inner) // lanes
-                right = x0 + ((lane + 1) * inner) // lanes
-                placed.append(Placed(i, o, d, top, bottom, left, max(left + 1, right), lane,
-                                     lanes))
+            lanes = max(b.lane for b in group) + 1
+            for b in group:
+                left = x0 + (b.lane * inner) // lanes
+                right = x0 + ((b.lane + 1) * inner) // lanes
+                placed.append(Placed(b.index, b.occurrence, d, b.top, b.bottom, left,
+                                     max(left + 1, right), b.lane, lanes))
     return placed
 
 
@@ -264,7 +275,7 @@ class WeekGrid(Widget, can_focus=True):
         def control(self) -> WeekGrid:
             return self.grid
 
-    def __init__(self, *, name: str | None = None, id: str | None = None,
+    def __init__(self, *, name: str | None = None, id: str | None = None,  # noqa: A002 - Textual's widget `id` keyword
                  classes: str | None = None) -> None:
         super().__init__(name=name, id=id, classes=classes)
         self.view: WeekView | None = None
