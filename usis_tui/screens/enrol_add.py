@@ -131,7 +131,8 @@ class AddPane(Vertical):
         Binding("m", "my_schedule", "My Class Schedule"),
     ]
 
-    def __init__(self, *, class_number: str | None = None, id: str | None = None) -> None:
+    def __init__(self, *, class_number: str | None = None,
+                 id: str | None = None) -> None:  # noqa: A002 - Textual's widget `id` keyword
         super().__init__(id=id)
         self.view = "entry"
         self.prefs_origin = "number"
@@ -261,7 +262,8 @@ class AddPane(Vertical):
         event.stop()
         if event.value is Select.NULL:  # keep an academic year chosen
             with event.select.prevent(Select.Changed):
-                event.select.value = self._year
+                # Select.Changed does not carry the option type: the options are year codes
+                event.select.value = self._year  # type: ignore[assignment]
             return
         if event.value != self._year:
             self._year = str(event.value)
@@ -406,7 +408,8 @@ class AddPane(Vertical):
         permission = self.query_one("#prefs-permission", PermissionInput)
         permission.value = ""
         permission.origin = origin
-        self.query_one("#prefs-next", Button).label = "Next" if origin == "number" else "To shopping cart"
+        self.query_one("#prefs-next", Button).label = \
+            "Next" if origin == "number" else "To shopping cart"
         self.query_one("#prefs-problems", ProblemList).clear()
         self.show_view("prefs")
         self.query_one("#prefs-next").focus()
@@ -602,10 +605,11 @@ class AddPane(Vertical):
             status = status_text(c.status)
             if line.wait_list_ok:
                 status.append("\n+ wait list", style="dim")
-            table.add_row(c.class_number,
-                          Text.assemble((c.catalogue_number, "bold"), f"\n{c.title} ({c.component})"),
-                          f"{days_times(c)}\n{clip(c.rooms, 17)}", clip(c.instructor or "Staff", 17),
-                          f"{c.ec:g}", status, flag_text(line))
+            table.add_row(
+                c.class_number,
+                Text.assemble((c.catalogue_number, "bold"), f"\n{c.title} ({c.component})"),
+                f"{days_times(c)}\n{clip(c.rooms, 17)}", clip(c.instructor or "Staff", 17),
+                f"{c.ec:g}", status, flag_text(line))
         return table
 
     @on(Button.Pressed, "#confirm-previous")
