@@ -48,9 +48,11 @@ class AuditTrailScreen(UsisScreen):
     PAGE = "Audit trail"
     BINDINGS: ClassVar = [
         Binding("ctrl+o", "export", "Export steps",
-                tooltip="Write these steps as a replay steps file (usis replay FILE)"),
-        Binding("ctrl+f", "focus_student", "Student field", tooltip="Type a student number"),
-        Binding("f5", "show", "Refresh", show=False),
+                tooltip="Write these steps as a replay steps file (usis replay FILE)",
+                id="audit.export"),
+        Binding("ctrl+f", "focus_student", "Student field", tooltip="Type a student number",
+                id="audit.focus-student"),
+        Binding("f5", "show", "Refresh", show=False, id="audit.show"),
     ]
 
     def __init__(self) -> None:

@@ -78,8 +78,8 @@ class BoardQueueScreen(BoardScreen):
 
     PAGE = "Petitions to handle"
     BINDINGS: ClassVar = [
-        Binding("a", "toggle_all", "All / to handle"),
-        Binding("f5", "reload", "Refresh", show=False),
+        Binding("a", "toggle_all", "All / to handle", id="board.toggle-all"),
+        Binding("f5", "reload", "Refresh", show=False, id="board.reload-2"),
     ]
 
     def __init__(self, **kwargs: Any) -> None:
@@ -188,7 +188,7 @@ class BoardPetitionScreen(BoardScreen):
 
     PAGE = "Petitions to handle"
 
-    BINDINGS: ClassVar = [Binding("f5", "reload", "Refresh", show=False)]
+    BINDINGS: ClassVar = [Binding("f5", "reload", "Refresh", show=False, id="board.reload")]
 
     def __init__(self, petition_id: int, **kwargs: Any) -> None:
         super().__init__(**kwargs)

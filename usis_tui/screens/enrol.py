@@ -34,10 +34,11 @@ class EnrolScreen(UsisScreen):
     PAGE = "Enrol"
     CSS_PATH = "../styles/enrol.tcss"
     BINDINGS: ClassVar = [
-        Binding("f5", "reload", "Refresh", show=False),
+        Binding("f5", "reload", "Refresh", show=False, id="enrol.reload"),
         # A control key, so it works while a text field has the focus too.
         Binding("ctrl+t", "app.navigate('Timetable')", "Timetable",
-                tooltip="MyTimetable: your week with enrolled, wait-listed and planned classes"),
+                tooltip="MyTimetable: your week with enrolled, wait-listed and planned classes",
+                id="enrol.navigate-timetable"),
     ]
 
     def __init__(self, tab: str = "add", class_number: str | None = None, **kwargs) -> None:

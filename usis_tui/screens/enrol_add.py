@@ -85,16 +85,18 @@ def results_summary(results: list[EnrolResult], all_or_nothing: bool) -> Text:
 class ClassNumberInput(Input):
     """The 4-digit class number; Enter = "Continue"."""
 
-    BINDINGS = [Binding("enter", "submit", "Continue", tooltip="Look up this class number")]
+    BINDINGS = [Binding("enter", "submit", "Continue", tooltip="Look up this class number",
+                        id="enrol_add.submit")]
 
 
 class PermissionInput(Input):
     """Permission number on the preferences step; Enter = "Next" / "To shopping cart"."""
 
     BINDINGS = [
-        Binding("enter", "submit_next", "Next", tooltip="Put the class in the Shopping cart"),
+        Binding("enter", "submit_next", "Next", tooltip="Put the class in the Shopping cart",
+                id="enrol_add.submit-next"),
         Binding("enter", "submit_cart", "To shopping cart",
-                tooltip="Put the class in the Shopping cart"),
+                tooltip="Put the class in the Shopping cart", id="enrol_add.submit-cart"),
     ]
     origin = "number"
 
@@ -117,18 +119,22 @@ class AddPane(Vertical):
 
     BINDINGS = [
         Binding("s", "open_search", "Search",
-                tooltip="Enrol by searching the course"),
-        Binding("c", "focus_cart", "Cart", tooltip="Go to the Shopping cart"),
-        Binding("n", "next", "Next", tooltip="Put the class in the Shopping cart"),
-        Binding("t", "to_cart", "To shopping cart", tooltip="Put the class in the Shopping cart"),
-        Binding("w", "toggle_waitlist", "Wait list if full"),
-        Binding("p", "previous", "Previous"),
-        Binding("f", "finish", "Finish enrolling"),
+                tooltip="Enrol by searching the course", id="enrol_add.open-search"),
+        Binding("c", "focus_cart", "Cart", tooltip="Go to the Shopping cart",
+                id="enrol_add.focus-cart"),
+        Binding("n", "next", "Next", tooltip="Put the class in the Shopping cart",
+                id="enrol_add.next"),
+        Binding("t", "to_cart", "To shopping cart", tooltip="Put the class in the Shopping cart",
+                id="enrol_add.to-cart"),
+        Binding("w", "toggle_waitlist", "Wait list if full", id="enrol_add.toggle-waitlist"),
+        Binding("p", "previous", "Previous", id="enrol_add.previous"),
+        Binding("f", "finish", "Finish enrolling", id="enrol_add.finish"),
         Binding("o", "toggle_all_or_nothing", "All or nothing",
-                tooltip="Enrol in none of the classes unless every one can be enrolled"),
-        Binding("x", "cancel_wizard", "Cancel"),
-        Binding("a", "add_another", "Add another class"),
-        Binding("m", "my_schedule", "My Class Schedule"),
+                tooltip="Enrol in none of the classes unless every one can be enrolled",
+                id="enrol_add.toggle-all-or-nothing"),
+        Binding("x", "cancel_wizard", "Cancel", id="enrol_add.cancel-wizard"),
+        Binding("a", "add_another", "Add another class", id="enrol_add.add-another"),
+        Binding("m", "my_schedule", "My Class Schedule", id="enrol_add.my-schedule"),
     ]
 
     def __init__(self, *, class_number: str | None = None,

@@ -59,7 +59,8 @@ def drop_reason(choice: str | None, explanation: str) -> str:
 class ReasonInput(Input):
     """The free-text explanation; Enter = Yes."""
 
-    BINDINGS = [Binding("enter", "submit", "Yes, drop", tooltip="Drop the class with this reason")]
+    BINDINGS = [Binding("enter", "submit", "Yes, drop", tooltip="Drop the class with this reason",
+                        id="enrol_manage.submit")]
 
 
 class ConfirmDropScreen(ConfirmDialog[str | None]):
@@ -149,7 +150,7 @@ class ConfirmDropScreen(ConfirmDialog[str | None]):
 
 
 class DropPane(Vertical):
-    BINDINGS = [Binding("d,delete", "drop", "Drop selected class")]
+    BINDINGS = [Binding("d,delete", "drop", "Drop selected class", id="enrol_manage.drop")]
 
     def compose(self) -> ComposeResult:
         yield Label("Drop classes", classes="section-title", id="drop-title")
@@ -219,9 +220,9 @@ class SwapPane(Vertical):
     """Swap: pick a class from your schedule, then the class to swap to (number or search)."""
 
     BINDINGS = [
-        Binding("s", "search", "Search for class"),
-        Binding("f", "finish", "Finish swapping"),
-        Binding("x", "cancel", "Cancel"),
+        Binding("s", "search", "Search for class", id="enrol_manage.search"),
+        Binding("f", "finish", "Finish swapping", id="enrol_manage.finish"),
+        Binding("x", "cancel", "Cancel", id="enrol_manage.cancel"),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's widget `id` keyword
@@ -406,8 +407,8 @@ class SwapPane(Vertical):
 # ---------------------------------------------------------------------- schedule
 class SchedulePane(Vertical):
     BINDINGS = [
-        Binding("o", "open_brightspace", "Open in Brightspace"),
-        Binding("r", "reload", "Refresh"),
+        Binding("o", "open_brightspace", "Open in Brightspace", id="enrol_manage.open-brightspace"),
+        Binding("r", "reload", "Refresh", id="enrol_manage.reload"),
     ]
 
     def compose(self) -> ComposeResult:

@@ -38,7 +38,8 @@ TIME_RE = re.compile(r"^(\d{1,2})[:.]?(\d{2})$")
 class SearchInput(Input):
     """A search field: Enter runs the search."""
 
-    BINDINGS = [Binding("enter", "submit", "Search", tooltip="Search with these criteria")]
+    BINDINGS = [Binding("enter", "submit", "Search", tooltip="Search with these criteria",
+                        id="enrol_search.submit")]
 
 
 def parse_time(value: str, field: str) -> time | None:
@@ -72,9 +73,10 @@ class ClassSearch(Vertical):
     """Search form + results. ``year`` / ``year_label`` say which academic year is searched."""
 
     BINDINGS = [
-        Binding("ctrl+r", "reset", "Clear", tooltip="Clear the search fields"),
-        Binding("n", "page(1)", "Next page"),
-        Binding("p", "page(-1)", "Previous page"),
+        Binding("ctrl+r", "reset", "Clear", tooltip="Clear the search fields",
+                id="enrol_search.reset"),
+        Binding("n", "page(1)", "Next page", id="enrol_search.page-1-2"),
+        Binding("p", "page(-1)", "Previous page", id="enrol_search.page-1"),
     ]
 
     class Chosen(Message):
@@ -313,7 +315,7 @@ class ClassSearch(Vertical):
 class ClassSearchScreen(ModalScreen[ClassInfo | None]):
     """The class search in a dialog (Swap: "search for the new class"). Escape cancels."""
 
-    BINDINGS = [Binding("escape", "dismiss_none", "Cancel")]
+    BINDINGS = [Binding("escape", "dismiss_none", "Cancel", id="enrol_search.dismiss-none")]
 
     def __init__(self, year: str, year_label: str, programmes: list[str]) -> None:
         super().__init__(id="class-search-dialog")

@@ -31,7 +31,7 @@ def steady_inputs(screen: Screen) -> None:
 class DatabaseErrorScreen(Screen):
     """The database cannot be used: one clear line, no traceback."""
 
-    BINDINGS = [Binding("q", "app.quit", "Quit")]
+    BINDINGS = [Binding("q", "app.quit", "Quit", id="login.quit-2")]
 
     def __init__(self, message: str) -> None:
         super().__init__()
@@ -50,7 +50,7 @@ class DatabaseErrorScreen(Screen):
 class LoginScreen(Screen):
     """Sign in with a student number (s1234567) or a staff user name, and a password."""
 
-    BINDINGS = [Binding("ctrl+q", "app.quit", "Quit")]
+    BINDINGS = [Binding("ctrl+q", "app.quit", "Quit", id="login.quit")]
 
     @property
     def usis_app(self) -> UsisApp:

@@ -15,18 +15,21 @@ from .base import UsisScreen
 class MainMenuScreen(UsisScreen):
     PAGE = "Main Menu"
     BINDINGS = [
-        Binding("escape", "back", "Back", show=False),
-        Binding("s", "app.navigate('Self Service')", "Self Service"),
-        Binding("p", "board", "Petitions to handle"),
+        Binding("escape", "back", "Back", show=False, id="main_menu.back"),
+        Binding("s", "app.navigate('Self Service')", "Self Service",
+                id="main_menu.navigate-self-service"),
+        Binding("p", "board", "Petitions to handle", id="main_menu.board"),
         Binding("f", "find", "Find a student",
-                tooltip="Support: look a student up and act as them"),
+                tooltip="Support: look a student up and act as them", id="main_menu.find"),
         Binding("a", "audit", "Audit trail",
-                tooltip="Support: a student's steps, with filters; export them for a replay"),
+                tooltip="Support: a student's steps, with filters; export them for a replay",
+                id="main_menu.audit"),
         Binding("r", "reset", "Reset demo database",
-                tooltip="Trainer: delete everything and write the demo data again"),
+                tooltip="Trainer: delete everything and write the demo data again",
+                id="main_menu.reset"),
         Binding("k", "clock", "Set the clock",
-                tooltip="Trainer: freeze the clock at a moment or move it"),
-        Binding("o", "app.sign_out", "Sign out"),
+                tooltip="Trainer: freeze the clock at a moment or move it", id="main_menu.clock"),
+        Binding("o", "app.sign_out", "Sign out", id="main_menu.sign-out"),
     ]
 
     def compose_body(self) -> ComposeResult:

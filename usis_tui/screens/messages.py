@@ -29,8 +29,8 @@ def message_row(m: MessageInfo) -> tuple[Text, ...]:
 class MessageCentreScreen(UsisScreen):
     PAGE = "Message centre"
     BINDINGS = [
-        Binding("enter", "open_message", "Read", show=True),
-        Binding("u", "toggle_read", "Mark read/unread"),
+        Binding("enter", "open_message", "Read", show=True, id="messages.open-message"),
+        Binding("u", "toggle_read", "Mark read/unread", id="messages.toggle-read"),
     ]
 
     def __init__(self) -> None:

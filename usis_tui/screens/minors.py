@@ -127,12 +127,13 @@ class MinorsScreen(UsisScreen):
     PAGE = "Minors"
     CSS_PATH = "../styles/minors.tcss"
     BINDINGS = [
-        Binding("a", "apply", "Apply", tooltip="Apply for the selected minor"),
+        Binding("a", "apply", "Apply", tooltip="Apply for the selected minor", id="minors.apply"),
         Binding("g", "change", "Change to this minor",
-                tooltip="Replace your minor application by the selected minor"),
+                tooltip="Replace your minor application by the selected minor", id="minors.change"),
         Binding("x", "cancel_application", "Cancel application",
-                tooltip="Cancel your application for the selected minor"),
-        Binding("r", "refresh", "Refresh", show=False),
+                tooltip="Cancel your application for the selected minor",
+                id="minors.cancel-application"),
+        Binding("r", "refresh", "Refresh", show=False, id="minors.refresh"),
     ]
 
     def __init__(self) -> None:

@@ -274,9 +274,9 @@ class PetitionsScreen(PetitionPage):
 
     PAGE = "Petitions"
     BINDINGS: ClassVar = [
-        Binding("n", "submit_request", "Submit request"),
-        Binding("v", "view", "View petition"),
-        Binding("f5", "reload", "Refresh", show=False),
+        Binding("n", "submit_request", "Submit request", id="petitions.submit-request"),
+        Binding("v", "view", "View petition", id="petitions.view"),
+        Binding("f5", "reload", "Refresh", show=False, id="petitions.reload-2"),
     ]
 
     def __init__(self, **kwargs: Any) -> None:
@@ -716,8 +716,8 @@ class PetitionDetailScreen(PetitionPage):
 
     PAGE = "Petitions"
     BINDINGS: ClassVar = [
-        Binding("w", "withdraw", "Withdraw"),
-        Binding("f5", "reload", "Refresh", show=False),
+        Binding("w", "withdraw", "Withdraw", id="petitions.withdraw"),
+        Binding("f5", "reload", "Refresh", show=False, id="petitions.reload"),
     ]
 
     def __init__(self, petition_id: int, **kwargs: Any) -> None:
@@ -782,7 +782,7 @@ class WithdrawDialog(ModalScreen[PetitionInfo | None]):
     """Withdraw a petition: a reason is required; confirmed with "Withdraw petition"."""
 
     CSS_PATH = "../styles/petitions.tcss"
-    BINDINGS: ClassVar = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS: ClassVar = [Binding("escape", "cancel", "Cancel", id="petitions.cancel")]
 
     def __init__(self, petition: PetitionInfo) -> None:
         super().__init__()

@@ -155,10 +155,11 @@ class QueueScreen(Screen):
     """
 
     BINDINGS = [
-        Binding("r", "refresh_ticket", "Refresh", tooltip="Ask now whether a place is free"),
+        Binding("r", "refresh_ticket", "Refresh", tooltip="Ask now whether a place is free",
+                id="queue.refresh-ticket"),
         Binding("escape", "leave", "Leave queue",
-                tooltip="Give up your place in the queue and go back to Sign in"),
-        Binding("ctrl+q", "app.quit", "Quit"),
+                tooltip="Give up your place in the queue and go back to Sign in", id="queue.leave"),
+        Binding("ctrl+q", "app.quit", "Quit", id="queue.quit"),
     ]
 
     def __init__(self, identity: Identity, ticket: QueueTicket) -> None:

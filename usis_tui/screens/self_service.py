@@ -24,9 +24,11 @@ LINKS = [
 class SelfServiceScreen(UsisScreen):
     PAGE = "Self Service"
     BINDINGS = [
-        Binding("c", "app.navigate('Student Center')", "Student Center"),
-        Binding("e", "app.navigate('Enrol')", "Enrol"),
-        Binding("m", "app.navigate('Message centre')", "Messages"),
+        Binding("c", "app.navigate('Student Center')", "Student Center",
+                id="self_service.navigate-student-center"),
+        Binding("e", "app.navigate('Enrol')", "Enrol", id="self_service.navigate-enrol"),
+        Binding("m", "app.navigate('Message centre')", "Messages",
+                id="self_service.navigate-message-centre"),
     ]
 
     def compose_body(self) -> ComposeResult:

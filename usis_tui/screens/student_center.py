@@ -159,13 +159,17 @@ def results_renderable(results: list[tuple[str, str, float, str]], limit: int = 
 class StudentCenterScreen(UsisScreen):
     PAGE = "Student Center"
     BINDINGS = [
-        Binding("e", "app.navigate('Enrol')", "Enrol"),
-        Binding("c", "app.navigate('Shopping cart')", "Shopping cart"),
-        Binding("s", "app.navigate('My Class Schedule')", "My Class Schedule"),
-        Binding("m", "app.navigate('Message centre')", "Messages"),
+        Binding("e", "app.navigate('Enrol')", "Enrol", id="student_center.navigate-enrol"),
+        Binding("c", "app.navigate('Shopping cart')", "Shopping cart",
+                id="student_center.navigate-shopping-cart"),
+        Binding("s", "app.navigate('My Class Schedule')", "My Class Schedule",
+                id="student_center.navigate-my-class-schedule"),
+        Binding("m", "app.navigate('Message centre')", "Messages",
+                id="student_center.navigate-message-centre"),
         Binding("x", "confirm_exams", "Confirm exams",
-                tooltip="Confirm your provisional exam enrolments (binding)"),
-        Binding("r", "refresh", "Refresh", show=False),
+                tooltip="Confirm your provisional exam enrolments (binding)",
+                id="student_center.confirm-exams"),
+        Binding("r", "refresh", "Refresh", show=False, id="student_center.refresh"),
     ]
 
     def __init__(self) -> None:
@@ -343,8 +347,10 @@ class ExamConfirmScreen(ModalScreen[bool]):
     CSS_PATH = "../styles/minors.tcss"
     BINDINGS = [
         Binding("enter", "confirm", "Confirm (binding)", priority=True,
-                tooltip="Confirm the selected exam enrolment; press Enter twice"),
-        Binding("escape", "close", "Close", tooltip="Back to the Student Center"),
+                tooltip="Confirm the selected exam enrolment; press Enter twice",
+                id="student_center.confirm"),
+        Binding("escape", "close", "Close", tooltip="Back to the Student Center",
+                id="student_center.close"),
     ]
 
     def __init__(self, exams: list[ExamConfirmationInfo]) -> None:

@@ -25,10 +25,13 @@ LIMIT = 50  # rows shown; a longer list asks for a more precise search
 class FindStudentScreen(UsisScreen):
     PAGE = "Find a student"
     BINDINGS: ClassVar = [
-        Binding("ctrl+f", "focus_query", "Search field", tooltip="Type a number or a name"),
-        Binding("a", "act_as", "Act as", tooltip="Act as the selected student"),
+        Binding("ctrl+f", "focus_query", "Search field", tooltip="Type a number or a name",
+                id="support.focus-query"),
+        Binding("a", "act_as", "Act as", tooltip="Act as the selected student",
+                id="support.act-as"),
         Binding("ctrl+l", "app.navigate('Audit trail')", "Audit trail",
-                tooltip="The audit trail of the student you act as (or type a number there)"),
+                tooltip="The audit trail of the student you act as (or type a number there)",
+                id="support.navigate-audit-trail"),
     ]
 
     def __init__(self) -> None:

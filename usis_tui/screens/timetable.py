@@ -127,7 +127,7 @@ def detail_text(o: Occurrence | None, wide: bool, *, empty: str) -> RenderableTy
 class DetailScreen(ModalScreen[None]):
     """The full details of one block (Enter on the grid)."""
 
-    BINDINGS = [Binding("escape,enter,q", "dismiss", "Close")]
+    BINDINGS = [Binding("escape,enter,q", "dismiss", "Close", id="timetable.dismiss")]
 
     def __init__(self, occurrence: Occurrence) -> None:
         super().__init__()
@@ -161,7 +161,7 @@ class ExportScreen(ModalScreen[IcsExport | None]):
     through Textual's delivery (screens/delivery.py): the downloads folder under a new name in
     a terminal, a download in the browser. No file name is typed, so none can be misused."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="timetable.cancel")]
 
     def __init__(self, student: str, kinds: tuple[str, ...], events: int) -> None:
         super().__init__()
@@ -227,17 +227,25 @@ class TimetableScreen(UsisScreen):
     CSS_PATH = "../styles/timetable.tcss"
     HORIZONTAL_BREAKPOINTS: list[tuple[int, str]] | None = [(0, "-narrow"), (WIDE, "-wide")]
     BINDINGS: ClassVar = [
-        Binding("p,pageup", "previous_week", "Prev", tooltip="Previous week"),
-        Binding("n,pagedown", "next_week", "Next", tooltip="Next week"),
-        Binding("t", "today", "Today", tooltip="This week"),
-        Binding("w", "weekend", "Weekend", tooltip="Show or hide Saturday and Sunday"),
-        Binding("l", "view('list')", "List", tooltip="List view / back to the week"),
-        Binding("x", "view('exams')", "Exams", tooltip="Exam schedule / back to the week"),
-        Binding("e", "export", "Export", tooltip="Export an .ics file for your calendar"),
-        Binding("1", "toggle_kind('enrolled')", "Enrolled", show=False),
-        Binding("2", "toggle_kind('waitlisted')", "Wait list", show=False),
-        Binding("3", "toggle_kind('planned')", "Planned", show=False),
-        Binding("f5", "reload", "Refresh", show=False),
+        Binding("p,pageup", "previous_week", "Prev", tooltip="Previous week",
+                id="timetable.previous-week"),
+        Binding("n,pagedown", "next_week", "Next", tooltip="Next week", id="timetable.next-week"),
+        Binding("t", "today", "Today", tooltip="This week", id="timetable.today"),
+        Binding("w", "weekend", "Weekend", tooltip="Show or hide Saturday and Sunday",
+                id="timetable.weekend"),
+        Binding("l", "view('list')", "List", tooltip="List view / back to the week",
+                id="timetable.view-list"),
+        Binding("x", "view('exams')", "Exams", tooltip="Exam schedule / back to the week",
+                id="timetable.view-exams"),
+        Binding("e", "export", "Export", tooltip="Export an .ics file for your calendar",
+                id="timetable.export"),
+        Binding("1", "toggle_kind('enrolled')", "Enrolled", show=False,
+                id="timetable.toggle-kind-enrolled"),
+        Binding("2", "toggle_kind('waitlisted')", "Wait list", show=False,
+                id="timetable.toggle-kind-waitlisted"),
+        Binding("3", "toggle_kind('planned')", "Planned", show=False,
+                id="timetable.toggle-kind-planned"),
+        Binding("f5", "reload", "Refresh", show=False, id="timetable.reload"),
     ]
 
     def __init__(self, day: date | None = None, **kwargs) -> None:

@@ -60,9 +60,10 @@ class ClockScreen(ModalScreen[datetime | None]):
     """Type an ISO date-time or step it by an hour or a day, then "Set clock"."""
 
     BINDINGS: ClassVar = [
-        Binding("escape", "cancel", "Cancel", tooltip="Leave the clock as it is"),
+        Binding("escape", "cancel", "Cancel", tooltip="Leave the clock as it is",
+                id="trainer.cancel"),
         Binding("ctrl+s", "apply", "Set clock", tooltip="Freeze the clock at this moment",
-                priority=True),
+                priority=True, id="trainer.apply"),
     ]
 
     def __init__(self, now: datetime) -> None:

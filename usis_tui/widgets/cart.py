@@ -208,8 +208,8 @@ class CartTable(DataTable):
 
     BINDINGS = [
         Binding("space", "toggle_selected", "Select",
-                tooltip="Tick or untick the highlighted class"),
-        Binding("a", "select_all", "Select all"),
+                tooltip="Tick or untick the highlighted class", id="cart.toggle-selected"),
+        Binding("a", "select_all", "Select all", id="cart.select-all"),
     ]
 
     class SelectionChanged(Message):
@@ -299,13 +299,17 @@ class ShoppingCart(Vertical):
     """Title, table, the highlighted class's enrol check, messages, and the cart buttons."""
 
     BINDINGS = [
-        Binding("e", "press('cart-enrol')", "Enrol", tooltip="Enrol in the ticked classes"),
+        Binding("e", "press('cart-enrol')", "Enrol", tooltip="Enrol in the ticked classes",
+                id="cart.press-cart-enrol"),
         Binding("E", "press('cart-enrol-all')", "Enrol all",
-                tooltip="Enrol in every class in the Shopping cart at once"),
+                tooltip="Enrol in every class in the Shopping cart at once",
+                id="cart.press-cart-enrol-all"),
         Binding("v", "press('cart-validate')", "Validate",
-                tooltip="Check what Enrol would do, without enrolling"),
+                tooltip="Check what Enrol would do, without enrolling",
+                id="cart.press-cart-validate"),
         Binding("d,delete", "press('cart-delete')", "Delete",
-                tooltip="Remove the ticked (or highlighted) class from the Shopping cart"),
+                tooltip="Remove the ticked (or highlighted) class from the Shopping cart",
+                id="cart.press-cart-delete"),
     ]
 
     DEFAULT_CSS = """

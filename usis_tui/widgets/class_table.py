@@ -43,7 +43,8 @@ class ClassTable(DataTable):
     Status, Seats."""
 
     BINDINGS = [Binding("enter", "select_cursor", "Select class",
-                        tooltip="Open the highlighted class: details and enrolment preferences")]
+                        tooltip="Open the highlighted class: details and enrolment preferences",
+                        id="class_table.select-cursor")]
 
     def __init__(self, **kwargs) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)
@@ -143,9 +144,11 @@ class AlternativesTable(DataTable):
 
     BINDINGS = [
         Binding("e,enter", "choose('enrol')", "Enrol in this class",
-                tooltip="Enrol in the highlighted class straight away"),
+                tooltip="Enrol in the highlighted class straight away",
+                id="class_table.choose-enrol"),
         Binding("t", "choose('cart')", "To shopping cart",
-                tooltip="Put the highlighted class in your Shopping cart"),
+                tooltip="Put the highlighted class in your Shopping cart",
+                id="class_table.choose-cart"),
     ]
 
     class Chosen(Message):

@@ -25,9 +25,10 @@ class MenuLink(Static, can_focus=True):
     MenuLink.-disabled { color: $text-muted; text-style: none; }
     """
     BINDINGS = [
-        Binding("enter", "select", "Open", show=False),
-        Binding("down", "app.focus_next", "Next link", show=False),
-        Binding("up", "app.focus_previous", "Previous link", show=False),
+        Binding("enter", "select", "Open", show=False, id="menu_link.select"),
+        Binding("down", "app.focus_next", "Next link", show=False, id="menu_link.focus-next"),
+        Binding("up", "app.focus_previous", "Previous link", show=False,
+                id="menu_link.focus-previous"),
     ]
 
     class Selected(Message):

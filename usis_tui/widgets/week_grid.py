@@ -242,13 +242,13 @@ class WeekGrid(Widget, can_focus=True):
         "week-grid--empty", "week-grid--selected",
     }
     BINDINGS = [
-        Binding("left", "move(-1, 0)", "Previous day", show=False),
-        Binding("right", "move(1, 0)", "Next day", show=False),
-        Binding("up", "move(0, -1)", "Earlier", show=False),
-        Binding("down", "move(0, 1)", "Later", show=False),
-        Binding("home", "first", "First class", show=False),
-        Binding("end", "last", "Last class", show=False),
-        Binding("enter", "activate", "Details", show=False),
+        Binding("left", "move(-1, 0)", "Previous day", show=False, id="week_grid.move-1-0-2"),
+        Binding("right", "move(1, 0)", "Next day", show=False, id="week_grid.move-1-0"),
+        Binding("up", "move(0, -1)", "Earlier", show=False, id="week_grid.move-0-1-2"),
+        Binding("down", "move(0, 1)", "Later", show=False, id="week_grid.move-0-1"),
+        Binding("home", "first", "First class", show=False, id="week_grid.first"),
+        Binding("end", "last", "Last class", show=False, id="week_grid.last"),
+        Binding("enter", "activate", "Details", show=False, id="week_grid.activate"),
     ]
 
     class Selected(Message):
