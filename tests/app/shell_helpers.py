@@ -6,18 +6,12 @@ from io import StringIO
 
 from rich.console import Console
 from textual.content import Content
+from helpers import settle
 from textual.widget import Widget
 
 from usis_tui.app import UsisApp
 
 SIZE = (120, 40)
-
-
-async def settle(pilot) -> None:
-    """Wait until workers are done and the screen has been refreshed."""
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 async def wait_ready(pilot, timeout: float = 20.0) -> None:
