@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from io import StringIO
 
+from helpers import settle
 from rich.console import Console
 from textual.content import Content
-from helpers import settle
 from textual.widget import Widget
 
 from usis_tui.app import UsisApp

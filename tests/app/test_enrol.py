@@ -6,9 +6,16 @@ from __future__ import annotations
 import re
 
 import pytest
+from enrol_helpers import (
+    SIZE,
+    STUDENT,
+    open_enrol,
+    plain,
+    screen_text,
+    settle_until_idle,
+    wait_until,
+)
 from helpers import make_app
-from enrol_helpers import (SIZE, STUDENT, open_enrol, plain, screen_text, settle_until_idle,
-                           wait_until)
 from textual.widgets import Input
 
 from usis_tui.screens.enrol import EnrolScreen
@@ -139,8 +146,9 @@ async def test_clashing_class_is_flagged_then_refused(app, demo_usis, demo_summa
         table = await focus_cart(pilot)
         assert "Time clash" in str(table.get_row(str(table.current.item_id))[-1])
         check = plain(screen.query_one("#cart-check"))
-        assert re.search(rf"Time Scheduling Conflict for class {number} and \d{{4}}, not enrolled\.",
-                         check), check
+        assert re.search(
+            rf"Time Scheduling Conflict for class {number} and \d{{4}}, not enrolled\.", check
+        ), check
         results = await enrol_ticked(pilot)
     assert "✗" in results
     assert re.search(rf"Time Scheduling Conflict for class {number} and \d{{4}}, not enrolled\.",
@@ -223,7 +231,8 @@ async def test_prefilled_class_number(app):
         await pilot.press("enter")
         await settle_until_idle(pilot)
         assert screen.add_pane.view == "prefs"
-        assert "Data Science and Artificial Intelligence" in plain(screen.query_one("#prefs-detail"))
+        detail = plain(screen.query_one("#prefs-detail"))
+        assert "Data Science and Artificial Intelligence" in detail
 
 
 # ---------------------------------------------------------------------- option 2

@@ -12,19 +12,47 @@ from textual.widgets import DataTable
 
 from usis_tui.models import Message, Petition
 from usis_tui.screens.board import BoardPetitionScreen, BoardQueueScreen
-from usis_tui.screens.petitions import (PetitionDetailScreen, PetitionsScreen, WithdrawDialog)
+from usis_tui.screens.petitions import PetitionDetailScreen, PetitionsScreen, WithdrawDialog
 from usis_tui.services.schemas import Identity
 
 try:  # tests/app may or may not be a package
-    from .petition_helpers import (BOARD, SIZE, STUDENT, as_board, as_student, choose_level,
-                                   choose_radio, fill_external_elective, open_petitions,
-                                   open_queue, press_button, screen_text, settle_reloads, steady,
-                                   table_rows, type_into)
+    from .petition_helpers import (
+        BOARD,
+        SIZE,
+        STUDENT,
+        as_board,
+        as_student,
+        choose_level,
+        choose_radio,
+        fill_external_elective,
+        open_petitions,
+        open_queue,
+        press_button,
+        screen_text,
+        settle_reloads,
+        steady,
+        table_rows,
+        type_into,
+    )
 except ImportError:
-    from petition_helpers import (BOARD, SIZE, STUDENT, as_board, as_student, choose_level,
-                                  choose_radio, fill_external_elective, open_petitions,
-                                  open_queue, press_button, screen_text, settle_reloads, steady,
-                                  table_rows, type_into)
+    from petition_helpers import (
+        BOARD,
+        SIZE,
+        STUDENT,
+        as_board,
+        as_student,
+        choose_level,
+        choose_radio,
+        fill_external_elective,
+        open_petitions,
+        open_queue,
+        press_button,
+        screen_text,
+        settle_reloads,
+        steady,
+        table_rows,
+        type_into,
+    )
 
 
 def db_counts(url: str) -> tuple[int, int]:

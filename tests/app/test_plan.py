@@ -10,9 +10,9 @@ tutorial 2480 has seats.
 from __future__ import annotations
 
 import pytest
-from helpers import make_app
 from enrol_helpers import SIZE, STUDENT, open_enrol, plain, settle_until_idle, wait_until
 from factories import unchanged
+from helpers import make_app
 from sqlalchemy import select
 from textual.widgets import Input, Select
 

@@ -11,7 +11,6 @@ from usis_tui.screens import queue as queue_screen
 from .shell_helpers import SIZE, screen_names, sign_in, text_of, wait_ready
 
 
-
 @pytest.fixture
 def one_place(monkeypatch):
     monkeypatch.setenv("USIS_MAX_SESSIONS", "1")
@@ -43,7 +42,8 @@ async def test_second_student_waits_then_is_admitted(demo_db_url, one_place):
             assert screen_names(second)[-1] == "QueueScreen"
             position = text_of(second.screen.query_one("#queue-position"))
             assert "position in the queue: 1" in position
-            assert "Estimated wait: about 10 minutes" in text_of(second.screen.query_one("#queue-wait"))
+            wait = text_of(second.screen.query_one("#queue-wait"))
+            assert "Estimated wait: about 10 minutes" in wait
             assert await second.navigate("Enrol") is False
             # the first student signs out: the place goes to the second one
             await p1.press("o")  # Sign out, on the Main Menu

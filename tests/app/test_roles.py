@@ -10,8 +10,8 @@ from helpers import DEMO_NOW, make_app, settle
 from textual.widgets import DataTable, Input
 
 from usis_tui.screens.audit import AuditTrailScreen
-from usis_tui.screens.board import BoardQueueScreen
 from usis_tui.screens.base import PendingPage
+from usis_tui.screens.board import BoardQueueScreen
 from usis_tui.screens.enrol import EnrolScreen
 from usis_tui.screens.main_menu import MainMenuScreen
 from usis_tui.screens.student_center import StudentCenterScreen

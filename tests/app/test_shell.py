@@ -18,8 +18,7 @@ from usis_tui.screens.self_service import SelfServiceScreen
 from usis_tui.screens.student_center import StudentCenterScreen
 
 try:  # tests/app may or may not be a package
-    from .shell_helpers import (SIZE, screen_names, sign_in, signed_in, text_of,
-                                wait_ready)
+    from .shell_helpers import SIZE, screen_names, sign_in, signed_in, text_of, wait_ready
 except ImportError:
     from shell_helpers import SIZE, screen_names, sign_in, signed_in, text_of, wait_ready
 

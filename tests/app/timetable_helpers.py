@@ -7,7 +7,6 @@ import io
 from datetime import date, timedelta
 
 from helpers import DEMO_NOW, settle
-
 from textual.widgets import Static
 
 from usis_tui.screens.timetable import TimetableScreen

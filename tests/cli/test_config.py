@@ -128,7 +128,8 @@ def test_config_show_names_the_origin_and_masks_passwords(config_file, capsys, m
     assert code == 0 and err == ""
     assert SECRET not in out
     values = shown(out)
-    assert values["database_url"] == '"postgresql+psycopg://usis:***@db.example/usis"  # environment'
+    assert values["database_url"] == (
+        '"postgresql+psycopg://usis:***@db.example/usis"  # environment')
     assert values["password"] == '"***"  # environment'
     assert values["theme"] == '"nord"  # file'
     assert values["now"] == '"2026-11-23T09:30"  # option'

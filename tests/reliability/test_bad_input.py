@@ -42,7 +42,8 @@ FORBIDDEN = ("Traceback", "sqlalchemy.exc", "psycopg.errors", "(Background on th
 
 def external(**over) -> dict:
     data = {"petition_type": "Elective course", "source": "external",
-            "course_name": "Advanced Information Retrieval", "institution": "University of Amsterdam",
+            "course_name": "Advanced Information Retrieval",
+            "institution": "University of Amsterdam",
             "institution_type": "University", "level": "500", "ec": "6",
             "course_start": "01-02-2027",
             "motivation": "Search engines are the subject of my graduation project.",
@@ -84,7 +85,8 @@ class Case:
 
 SERVICE_CASES = [
     # class number field (Enrol by class number, cart, minors)
-    *[Case(f"class-number-{name}", lambda u, v=v: u.cart.add(STUDENT, YEAR, v), ("bad_class_number",))
+    *[Case(f"class-number-{name}", lambda u, v=v: u.cart.add(STUDENT, YEAR, v),
+           ("bad_class_number",))
       for name, v in {"3-digit": "105", "5-digit": "10522", "letters": "abcd", "empty": "",
                       "decimal": "1,05", "fullwidth": "１０５２", "sql": SQL, "10kB": TEN_KB,
                       "control": "10\x0052", "emoji": "🎓🎓🎓🎓", "newline": "10\n52"}.items()],
@@ -179,7 +181,8 @@ def fingerprint(db) -> dict:
                 if t.name != "audit_entry":
                     row = " || ',' || ".join(f"quote({c.name})" for c in t.columns)
                     text = conn.exec_driver_sql(f"SELECT count(*), group_concat({row}, '|') "
-                                                f"FROM (SELECT * FROM {t.name} ORDER BY rowid)").one()
+                                                f"FROM (SELECT * FROM {t.name} "
+                                                "ORDER BY rowid)").one()
                     out[t.name] = (text[0], hashlib.sha256((text[1] or "").encode()).hexdigest())
         return out
     with db.engine.connect() as conn:

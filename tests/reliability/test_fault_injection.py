@@ -194,7 +194,8 @@ async def drop(pilot):
         if app.screen.query("#drop-yes"):
             break
     else:
-        await settle_or_reached(pilot)  # the page did not load (the failing method): nothing to drop
+        # the page did not load (the failing method): nothing to drop
+        await settle_or_reached(pilot)
         return
     from usis_tui.screens.enrol_manage import DROP_REASONS
 
@@ -308,9 +309,9 @@ SCENARIOS: dict[str, Callable[..., Awaitable[None]]] = {
 
 def shown_messages(app: UsisApp) -> list[str]:
     """Every message on screen: notifications and the problem lists that are shown."""
-    from usis_tui.widgets.problems import ProblemList
-
     from textual.command import CommandPalette
+
+    from usis_tui.widgets.problems import ProblemList
 
     found = [f"{n.title}: {n.message}" for n in app._notifications]
     if isinstance(app.screen, CommandPalette):  # a hit of the palette says what went wrong

@@ -7,8 +7,8 @@ the cursor blinking, so that the SVG is the same on every run.
 from __future__ import annotations
 
 import pytest
-from helpers import make_app
 from app.enrol_helpers import no_blink, open_enrol, settle_until_idle, wait_until
+from helpers import make_app
 from textual.widgets import Input
 
 from usis_tui.screens.enrol_manage import ConfirmDropScreen

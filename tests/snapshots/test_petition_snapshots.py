@@ -10,9 +10,17 @@ every changed SVG before accepting it.
 from __future__ import annotations
 
 from helpers import make_app
-from petition_helpers import (SIZE, choose_radio, fill_external_elective,
-                              open_petitions, open_queue, press_button, settle_reloads, steady,
-                              type_into)
+from petition_helpers import (
+    SIZE,
+    choose_radio,
+    fill_external_elective,
+    open_petitions,
+    open_queue,
+    press_button,
+    settle_reloads,
+    steady,
+    type_into,
+)
 
 NARROW = (80, 24)
 

@@ -5,8 +5,8 @@ with mixed outcomes and the other classes of the full ones."""
 from __future__ import annotations
 
 import pytest
-from helpers import make_app
 from app.enrol_helpers import no_blink, open_enrol, settle_until_idle, wait_until
+from helpers import make_app
 from textual.widgets import Input
 
 SIZE = (120, 40)
