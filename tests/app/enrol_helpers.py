@@ -10,15 +10,10 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 from textual.worker import WorkerState
 
-from usis_tui.app import UsisApp
 from usis_tui.screens.enrol import EnrolScreen
 
 STUDENT = "s1234567"
 SIZE = (120, 40)
-
-
-def make_app(db_url: str, now) -> UsisApp:
-    return UsisApp(database_url=db_url, now=now)
 
 
 async def wait_until(pilot: Pilot, predicate: Callable[[], object], timeout: float = 15,
@@ -34,7 +29,7 @@ def busy(app) -> bool:
     return any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers)
 
 
-async def settle(pilot: Pilot, timeout: float = 15) -> None:
+async def settle_until_idle(pilot: Pilot, timeout: float = 15) -> None:
     """Wait until every worker (service call) is done and the screen has caught up."""
     await pilot.pause()
     await wait_until(pilot, lambda: not busy(pilot.app), timeout, "workers to finish")
@@ -52,11 +47,11 @@ async def open_enrol(pilot: Pilot, tab: str = "add", class_number: str | None = 
     """Past the start-up screen, log in as ``student`` (identity only) and push the Enrol page."""
     app = pilot.app
     await wait_until(pilot, lambda: getattr(app, "ready", True), what="the app to be ready")
-    await settle(pilot)
+    await settle_until_idle(pilot)
     app.identity = app.raw_usis.student.profile(student)
     screen = EnrolScreen(tab=tab, class_number=class_number)
     await app.push_screen(screen)
-    await settle(pilot)
+    await settle_until_idle(pilot)
     no_blink(app)
     return screen
 

@@ -3,36 +3,24 @@ the student's Petitions or the Board's queue, type into fields, read what the sc
 
 from __future__ import annotations
 
-from datetime import datetime
 from io import StringIO
 
+from helpers import settle
 from rich.console import Console
 from textual.widget import Widget
-from textual.worker import WorkerCancelled
 from textual.widgets import Input, TextArea
 
-from usis_tui.app import UsisApp
 from usis_tui.services.schemas import Identity
 
-DEMO_NOW = datetime(2026, 11, 23, 9, 30)  # as in the root conftest.py
 SIZE = (120, 40)
 STUDENT = "s7654321"
 BOARD = Identity(kind="staff", username="board",
                  name="Prof.dr. M. de Rijke (Board of Examiners)", role="board")
 
 
-def make_app(url: str) -> UsisApp:
-    return UsisApp(database_url=url, now=DEMO_NOW)
-
-
-async def settle(pilot) -> None:
-    """Wait until workers are done (a reload may cancel an earlier one) and the screen redrew."""
-    for _ in range(3):
-        try:
-            await pilot.app.workers.wait_for_complete()
-        except WorkerCancelled:
-            pass
-        await pilot.pause()
+async def settle_reloads(pilot) -> None:
+    """``settle``, where a reload may cancel an earlier worker (exclusive workers)."""
+    await settle(pilot, cancelled_ok=True)
 
 
 async def started(pilot) -> None:
@@ -43,7 +31,7 @@ async def started(pilot) -> None:
         if pilot.app.ready:
             break
         await pilot.pause(0.05)
-    await settle(pilot)
+    await settle_reloads(pilot)
 
 
 async def as_student(pilot, number: str = STUDENT) -> None:
@@ -62,7 +50,7 @@ async def open_petitions(pilot, number: str = STUDENT):
     await as_student(pilot, number)
     screen = PetitionsScreen()
     await pilot.app.push_screen(screen)
-    await settle(pilot)
+    await settle_reloads(pilot)
     steady(pilot)
     return screen
 
@@ -74,7 +62,7 @@ async def open_queue(pilot):
     await as_board(pilot)
     screen = BoardQueueScreen()
     await pilot.app.push_screen(screen)
-    await settle(pilot)
+    await settle_reloads(pilot)
     return screen
 
 
@@ -138,7 +126,7 @@ async def press_button(pilot, selector: str) -> None:
     button.focus()
     await pilot.pause()
     await pilot.press("enter")
-    await settle(pilot)
+    await settle_reloads(pilot)
 
 
 def text_of(widget: Widget) -> str:
@@ -184,9 +172,9 @@ async def fill_external_elective(pilot, *, level: int = 500, hbo: bool = False,
     """From the list: Submit request → Elective course → Another institution, every field
     (typed key by key with ``keys=True``; the choices are always made with the keyboard)."""
     await pilot.press("n")
-    await settle(pilot)
+    await settle_reloads(pilot)
     await pilot.press("enter")  # "Elective course" is the first type
-    await settle(pilot)
+    await settle_reloads(pilot)
     await choose_radio(pilot, "#f-source", 1)  # Another institution
     for selector, value in EXTERNAL.items():
         await type_into(pilot, selector, value, keys=keys)

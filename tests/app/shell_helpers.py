@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from io import StringIO
 
+from helpers import settle
 from rich.console import Console
 from textual.content import Content
 from textual.widget import Widget
@@ -11,13 +12,6 @@ from textual.widget import Widget
 from usis_tui.app import UsisApp
 
 SIZE = (120, 40)
-
-
-async def settle(pilot) -> None:
-    """Wait until workers are done and the screen has been refreshed."""
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 async def wait_ready(pilot, timeout: float = 20.0) -> None:

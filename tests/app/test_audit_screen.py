@@ -5,11 +5,9 @@ and exports them as a replay steps file."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
+from helpers import DEMO_NOW, make_app, settle
 from textual.widgets import DataTable, Input, Select
 
-from usis_tui.app import UsisApp
 from usis_tui.replay import Login, Open, parse_steps
 from usis_tui.screens.audit import AuditTrailScreen
 from usis_tui.screens.enrol import EnrolScreen
@@ -17,17 +15,12 @@ from usis_tui.services import ServiceError, Usis
 from usis_tui.widgets.cart import CartTable
 
 try:  # tests/app may or may not be a package
-    from .shell_helpers import SIZE, act_as, banner_text, settle, signed_in, text_of
+    from .shell_helpers import SIZE, act_as, banner_text, signed_in, text_of
 except ImportError:
-    from shell_helpers import SIZE, act_as, banner_text, settle, signed_in, text_of
+    from shell_helpers import SIZE, act_as, banner_text, signed_in, text_of
 
-DEMO_NOW = datetime(2026, 11, 23, 9, 30)  # as in the root conftest.py
 YEAR = "2026-2027"
 STUDENT = "s1234567"
-
-
-def make_app(url: str) -> UsisApp:
-    return UsisApp(database_url=url, now=DEMO_NOW)
 
 
 async def enrol_by_number(pilot, number: str) -> str:

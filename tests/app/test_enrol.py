@@ -6,8 +6,16 @@ from __future__ import annotations
 import re
 
 import pytest
-from enrol_helpers import (SIZE, STUDENT, make_app, open_enrol, plain, screen_text, settle,
-                           wait_until)
+from enrol_helpers import (
+    SIZE,
+    STUDENT,
+    open_enrol,
+    plain,
+    screen_text,
+    settle_until_idle,
+    wait_until,
+)
+from helpers import make_app
 from textual.widgets import Input
 
 from usis_tui.screens.enrol import EnrolScreen
@@ -25,7 +33,7 @@ async def enter_class(pilot, number: str) -> None:
     field.focus()
     field.value = ""
     await pilot.press(*number, "enter")
-    await settle(pilot)
+    await settle_until_idle(pilot)
 
 
 async def add_by_number(pilot, number: str, *, wait_list: bool = False) -> None:
@@ -35,7 +43,7 @@ async def add_by_number(pilot, number: str, *, wait_list: bool = False) -> None:
     if wait_list:
         await pilot.press("w")
     await pilot.press("n")  # Next
-    await settle(pilot)
+    await settle_until_idle(pilot)
 
 
 async def focus_cart(pilot) -> CartTable:
@@ -51,11 +59,11 @@ async def enrol_ticked(pilot) -> str:
     """Shopping cart → Enrol → step 2 → Finish enrolling → step 3; the results text."""
     await focus_cart(pilot)
     await pilot.press("e")
-    await settle(pilot)
+    await settle_until_idle(pilot)
     pane = pilot.app.screen.add_pane
     assert pane.view == "step2"
     await pilot.press("f")
-    await settle(pilot)
+    await settle_until_idle(pilot)
     assert pane.view == "step3"
     return plain(pilot.app.screen.query_one("#results-list"))
 
@@ -73,7 +81,7 @@ def cart_numbers(usis) -> list[str]:
 
 @pytest.fixture
 def app(demo_db_url, demo_now):
-    return make_app(demo_db_url, demo_now)
+    return make_app(demo_db_url, now=demo_now)
 
 
 # ---------------------------------------------------------------------- option 1
@@ -90,7 +98,7 @@ async def test_option1_class_number_ends_enrolled(app, demo_usis, demo_summary):
         assert "Mo 13:45-15:30" in detail and "Snellius 408/409" in detail
         assert "seats taken" in detail and "Open" in detail
         await pilot.press("n")
-        await settle(pilot)
+        await settle_until_idle(pilot)
         assert cart_numbers(demo_usis) == [number]
         table = screen.query_one(CartTable)
         assert [line.cls.class_number for line in table.selected_lines()] == [number]
@@ -109,7 +117,7 @@ async def test_full_class_wait_list_gives_position(app, demo_usis, demo_summary)
         await enter_class(pilot, number)
         assert "This class is full" in plain(screen.query_one("#prefs-note"))
         await pilot.press("w", "n")
-        await settle(pilot)
+        await settle_until_idle(pilot)
         line = screen.query_one(CartTable).selected_lines()[0]
         assert line.wait_list_ok and line.would == "waitlisted"
         results = await enrol_ticked(pilot)
@@ -138,8 +146,9 @@ async def test_clashing_class_is_flagged_then_refused(app, demo_usis, demo_summa
         table = await focus_cart(pilot)
         assert "Time clash" in str(table.get_row(str(table.current.item_id))[-1])
         check = plain(screen.query_one("#cart-check"))
-        assert re.search(rf"Time Scheduling Conflict for class {number} and \d{{4}}, not enrolled\.",
-                         check), check
+        assert re.search(
+            rf"Time Scheduling Conflict for class {number} and \d{{4}}, not enrolled\.", check
+        ), check
         results = await enrol_ticked(pilot)
     assert "✗" in results
     assert re.search(rf"Time Scheduling Conflict for class {number} and \d{{4}}, not enrolled\.",
@@ -154,7 +163,7 @@ async def test_closed_period_message(app, demo_usis, demo_summary):
         await enter_class(pilot, number)
         assert "Enrolment for this class has closed." in plain(screen.query_one("#prefs-note"))
         await pilot.press("n")
-        await settle(pilot)
+        await settle_until_idle(pilot)
         results = await enrol_ticked(pilot)
     assert (f"You cannot enroll at this time. Enrolment for class {number} closed on"
             in results)
@@ -177,13 +186,13 @@ async def test_class_number_must_have_four_digits(app):
         field = screen.query_one("#class-number", Input)
         field.focus()
         await pilot.press("1", "2", "x", "3", "enter")  # the letter is not accepted
-        await settle(pilot)
+        await settle_until_idle(pilot)
         assert field.value == "123"
         error = screen.query_one("#class-number-error")
         assert error.display and "A class number has exactly 4 digits, e.g. 1052." in plain(error)
         assert screen.add_pane.view == "entry"
         await pilot.press("4")  # a fourth digit clears the message
-        await settle(pilot)
+        await settle_until_idle(pilot)
         assert not error.display
 
 
@@ -206,7 +215,7 @@ async def test_already_enrolled_and_already_in_cart(app, demo_usis, demo_summary
         assert "Already Enrolled in Class, Add Not Processed." in plain(
             screen.query_one("#prefs-problems"))
         await pilot.press("escape")
-        await settle(pilot)
+        await settle_until_idle(pilot)
         assert screen.add_pane.view == "entry"
         await add_by_number(pilot, "1052")
         await add_by_number(pilot, "1052")
@@ -220,15 +229,16 @@ async def test_prefilled_class_number(app):
         screen = await open_enrol(pilot, class_number="1052")
         assert screen.query_one("#class-number", Input).value == "1052"
         await pilot.press("enter")
-        await settle(pilot)
+        await settle_until_idle(pilot)
         assert screen.add_pane.view == "prefs"
-        assert "Data Science and Artificial Intelligence" in plain(screen.query_one("#prefs-detail"))
+        detail = plain(screen.query_one("#prefs-detail"))
+        assert "Data Science and Artificial Intelligence" in detail
 
 
 # ---------------------------------------------------------------------- option 2
 async def open_search(pilot) -> None:
     await pilot.click("#search-continue")
-    await settle(pilot)
+    await settle_until_idle(pilot)
     assert pilot.app.screen.add_pane.view == "search"
 
 
@@ -238,7 +248,7 @@ async def test_option2_search_catalogue_number_to_cart_and_enrol(app, demo_usis)
         await open_search(pilot)
         assert screen.query_one("#search-open").value is True  # ticked by default
         await pilot.press(*"4000MDSAIN", "enter")
-        await settle(pilot)
+        await settle_until_idle(pilot)
         results = screen.query_one("#search-results")
         assert results.display and results.row_count >= 1
         assert "class section" in plain(screen.query_one("#search-summary"))
@@ -246,11 +256,11 @@ async def test_option2_search_catalogue_number_to_cart_and_enrol(app, demo_usis)
         row = results.get_row_at(0)
         assert row[0] == "4000MDSAIN" and row[2] == "1052"
         await pilot.press("enter")  # select the row: class detail
-        await settle(pilot)
+        await settle_until_idle(pilot)
         assert screen.add_pane.view == "prefs"
         assert str(screen.query_one("#prefs-next").label) == "To shopping cart"
         await pilot.press("t")
-        await settle(pilot)
+        await settle_until_idle(pilot)
         assert cart_numbers(demo_usis) == ["1052"]
         results_text = await enrol_ticked(pilot)
     assert "Success: This class has been added to your schedule." in results_text
@@ -262,7 +272,7 @@ async def test_empty_search_shows_service_message(app):
         screen = await open_enrol(pilot)
         await open_search(pilot)
         await pilot.press("enter")
-        await settle(pilot)
+        await settle_until_idle(pilot)
         assert "Enter at least one search criterion." in plain(screen.query_one("#search-problems"))
         assert not screen.query_one("#search-results").display
 
@@ -274,7 +284,7 @@ async def test_search_bad_time_is_explained(app):
         screen.query_one("#search-start", Input).value = "25:00"
         screen.query_one("#search-catalogue", Input).focus()
         await pilot.press("4", "0", "3", "1", "enter")
-        await settle(pilot)
+        await settle_until_idle(pilot)
         assert "Meeting start time: '25:00' is not a time." in plain(
             screen.query_one("#search-problems"))
 
@@ -285,12 +295,12 @@ async def test_search_paging(app):
         await open_search(pilot)
         screen.query_one("#search-open").value = False
         await pilot.press(*"4031", "enter")
-        await settle(pilot)
+        await settle_until_idle(pilot)
         search = screen.query_one("#add-search")
         assert search.pages > 1
         first = screen.query_one("#search-results").get_row_at(0)
         await pilot.press("n")  # Next page (focus is on the results)
-        await settle(pilot)
+        await settle_until_idle(pilot)
         assert search.page == 2
         assert screen.query_one("#search-results").get_row_at(0) != first
         assert "page 2 of" in plain(screen.query_one("#search-summary"))
@@ -305,7 +315,7 @@ async def test_validate_shows_what_would_happen_without_enrolling(app, demo_usis
         await add_by_number(pilot, clash)
         await focus_cart(pilot)
         await pilot.press("v")
-        await settle(pilot)
+        await settle_until_idle(pilot)
         shown = plain(screen.query_one("#cart-validate-results"))
     assert "Validate: this class can be added to your schedule." in shown
     assert f"Time Scheduling Conflict for class {clash} and" in shown
@@ -321,7 +331,7 @@ async def test_enrol_with_nothing_ticked_says_so(app):
         await pilot.press("space")  # untick
         assert table.selected == set()
         await pilot.press("e")
-        await settle(pilot)
+        await settle_until_idle(pilot)
         assert screen.add_pane.view == "entry"
         assert "Select at least one class to enrol." in plain(screen.query_one("#cart-problems"))
 
@@ -333,7 +343,7 @@ async def test_delete_removes_from_cart(app, demo_usis):
         assert cart_numbers(demo_usis) == ["1052"]
         await focus_cart(pilot)
         await pilot.press("d")
-        await settle(pilot)
+        await settle_until_idle(pilot)
         assert "deleted from your Shopping cart" in plain(screen.query_one("#cart-check"))
         assert screen.query_one("#cart-empty").display
     assert cart_numbers(demo_usis) == []
@@ -345,28 +355,28 @@ async def test_wizard_previous_and_cancel_keep_cart(app, demo_usis):
         await add_by_number(pilot, "1052")
         await focus_cart(pilot)
         await pilot.press("e")
-        await settle(pilot)
+        await settle_until_idle(pilot)
         assert screen.add_pane.view == "step2"
         assert "1052" in plain(screen.query_one("#confirm-table"))
         await pilot.press("escape")  # back to step 1
-        await settle(pilot)
+        await settle_until_idle(pilot)
         assert screen.add_pane.view == "entry"
         await focus_cart(pilot)
         await pilot.press("e")
-        await settle(pilot)
+        await settle_until_idle(pilot)
         await pilot.press("x")  # Cancel
-        await settle(pilot)
+        await settle_until_idle(pilot)
         assert screen.add_pane.view == "entry"
     assert cart_numbers(demo_usis) == ["1052"]
     assert status_of(demo_usis, "1052") is None
 
 
 async def test_cart_persists_across_restart(demo_db_url, demo_now, demo_usis):
-    first = make_app(demo_db_url, demo_now)
+    first = make_app(demo_db_url, now=demo_now)
     async with first.run_test(size=SIZE) as pilot:
         await open_enrol(pilot)
         await add_by_number(pilot, "1052")
-    second = make_app(demo_db_url, demo_now)
+    second = make_app(demo_db_url, now=demo_now)
     async with second.run_test(size=SIZE) as pilot:
         screen = await open_enrol(pilot, tab="cart")
         table = screen.query_one(CartTable)
@@ -420,7 +430,7 @@ async def test_drop_with_confirmation_promotes_first_waitlisted(app, demo_usis, 
         assert f"Are you sure you want to drop class {number}" in question
         pilot.app.screen.query_one("#drop-reason").value = "Workload too high this semester"
         await pilot.press("y")
-        await settle(pilot)
+        await settle_until_idle(pilot)
         assert isinstance(pilot.app.screen, EnrolScreen)
         shown = plain(screen.query_one("#drop-result"))
         assert f"Success: Class {number} has been dropped from your schedule." in shown
@@ -444,7 +454,7 @@ async def test_drop_escape_means_no(app, demo_usis, demo_summary):
         await wait_until(pilot, lambda: isinstance(pilot.app.screen, ConfirmDropScreen),
                          what="the drop confirmation")
         await pilot.press("escape")
-        await settle(pilot)
+        await settle_until_idle(pilot)
         assert isinstance(pilot.app.screen, EnrolScreen)
         assert plain(screen.query_one("#drop-result")) == ""
     assert status_of(demo_usis, number) == ("enrolled", None)
@@ -457,7 +467,7 @@ async def choose_swap_from(pilot, number: str) -> None:
     value = next(sid for sid, line in screen.query_one("#swap-pane").lines.items()
                  if line.cls.class_number == number)
     select.value = value
-    await settle(pilot)
+    await settle_until_idle(pilot)
 
 
 async def test_swap_success(app, demo_usis):
@@ -468,11 +478,11 @@ async def test_swap_success(app, demo_usis):
         await choose_swap_from(pilot, old)
         screen.query_one("#swap-number", Input).focus()
         await pilot.press(*new, "enter")
-        await settle(pilot)
+        await settle_until_idle(pilot)
         assert screen.query_one("#swap-confirm").display
         assert f"for class {new}" in plain(screen.query_one("#swap-question"))
         await pilot.press("f")  # Finish swapping
-        await settle(pilot)
+        await settle_until_idle(pilot)
         shown = plain(screen.query_one("#swap-result"))
     assert f"Success: Class {old} has been swapped for class {new}." in shown
     assert status_of(demo_usis, old) is None
@@ -486,9 +496,9 @@ async def test_swap_failure_keeps_old_class(app, demo_usis, demo_summary):
         await choose_swap_from(pilot, old)
         screen.query_one("#swap-number", Input).focus()
         await pilot.press(*new, "enter")
-        await settle(pilot)
+        await settle_until_idle(pilot)
         await pilot.press("f")
-        await settle(pilot)
+        await settle_until_idle(pilot)
         result = plain(screen.query_one("#swap-result"))
         problems = plain(screen.query_one("#swap-problems"))
     assert f"Swap not processed: you stay enrolled in class {old}." in result
@@ -512,7 +522,7 @@ async def test_swap_via_search_dialog(app, demo_usis):
         row = next(i for i in range(table.row_count) if table.get_row_at(i)[2] == "2039")
         table.move_cursor(row=row)
         await pilot.press("enter")
-        await settle(pilot)
+        await settle_until_idle(pilot)
         assert isinstance(pilot.app.screen, EnrolScreen)
         assert screen.query_one("#swap-number", Input).value == "2039"
         assert screen.query_one("#swap-confirm").display
@@ -542,7 +552,7 @@ async def test_enrolment_shows_up_in_schedule_and_drop_tabs(app, demo_usis):
         await add_by_number(pilot, "1052")
         await enrol_ticked(pilot)
         await pilot.press("m")  # My Class Schedule
-        await settle(pilot)
+        await settle_until_idle(pilot)
         assert screen.query_one("#enrol-tabs").active == "schedule"
         numbers = [line.cls.class_number
                    for line in screen.query_one("#schedule-table").lines.values()]
@@ -583,20 +593,20 @@ async def test_footer_bindings_follow_the_step(app):
         assert {"space": "Select", "e": "Enrol", "v": "Validate", "d": "Delete"}.items() <= \
             shown().items()
         await pilot.press("e")
-        await settle(pilot)
+        await settle_until_idle(pilot)
         assert shown()["f"] == "Finish enrolling"
         await pilot.press("f")
-        await settle(pilot)
+        await settle_until_idle(pilot)
         assert shown()["a"] == "Add another class" and shown()["m"] == "My Class Schedule"
 
 
 async def navigate_as_student(pilot, page: str) -> None:
     """Past start-up, as the demo student (identity only), open ``page`` the way the shell does."""
     await wait_until(pilot, lambda: getattr(pilot.app, "ready", True), what="ready")
-    await settle(pilot)
+    await settle_until_idle(pilot)
     pilot.app.identity = pilot.app.raw_usis.student.profile(STUDENT)
     await pilot.app.navigate(page)
-    await settle(pilot)
+    await settle_until_idle(pilot)
 
 
 async def test_opened_by_the_app_navigation(app):
@@ -619,6 +629,6 @@ async def test_timetable_is_one_key_away_even_while_typing(app):
         field = pilot.app.screen.query_one("#class-number", Input)
         field.focus()
         await pilot.press("1", "0", "ctrl+t")
-        await settle(pilot)
+        await settle_until_idle(pilot)
         assert isinstance(pilot.app.screen, TimetableScreen)
         assert "Timetable" in str(pilot.app.screen.query_one("#breadcrumb").content)

@@ -4,25 +4,18 @@ screen, change and cancel with confirmation."""
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from factories import open_selection_minor
+from helpers import make_app, settle
 from textual.widgets import DataTable
 
-from usis_tui.app import UsisApp
 from usis_tui.screens.minors import ConfirmCancelMinorScreen, MinorsScreen
 
 try:  # tests/app may or may not be a package
-    from .shell_helpers import SIZE, settle, signed_in, text_of
+    from .shell_helpers import SIZE, signed_in, text_of
 except ImportError:
-    from shell_helpers import SIZE, settle, signed_in, text_of
+    from shell_helpers import SIZE, signed_in, text_of
 
-DEMO_NOW = datetime(2026, 11, 23, 9, 30)
 STUDENT = "s1234567"
-
-
-def make_app(url: str) -> UsisApp:
-    return UsisApp(database_url=url, now=DEMO_NOW)
 
 
 

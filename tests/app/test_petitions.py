@@ -5,25 +5,54 @@ whole workflow from the student's submission to the registered grade."""
 
 from __future__ import annotations
 
+from helpers import make_app
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 from textual.widgets import DataTable
 
 from usis_tui.models import Message, Petition
 from usis_tui.screens.board import BoardPetitionScreen, BoardQueueScreen
-from usis_tui.screens.petitions import (PetitionDetailScreen, PetitionsScreen, WithdrawDialog)
+from usis_tui.screens.petitions import PetitionDetailScreen, PetitionsScreen, WithdrawDialog
 from usis_tui.services.schemas import Identity
 
 try:  # tests/app may or may not be a package
-    from .petition_helpers import (BOARD, SIZE, STUDENT, as_board, as_student, choose_level,
-                                   choose_radio, fill_external_elective, make_app, open_petitions,
-                                   open_queue, press_button, screen_text, settle, steady,
-                                   table_rows, type_into)
+    from .petition_helpers import (
+        BOARD,
+        SIZE,
+        STUDENT,
+        as_board,
+        as_student,
+        choose_level,
+        choose_radio,
+        fill_external_elective,
+        open_petitions,
+        open_queue,
+        press_button,
+        screen_text,
+        settle_reloads,
+        steady,
+        table_rows,
+        type_into,
+    )
 except ImportError:
-    from petition_helpers import (BOARD, SIZE, STUDENT, as_board, as_student, choose_level,
-                                  choose_radio, fill_external_elective, make_app, open_petitions,
-                                  open_queue, press_button, screen_text, settle, steady,
-                                  table_rows, type_into)
+    from petition_helpers import (
+        BOARD,
+        SIZE,
+        STUDENT,
+        as_board,
+        as_student,
+        choose_level,
+        choose_radio,
+        fill_external_elective,
+        open_petitions,
+        open_queue,
+        press_button,
+        screen_text,
+        settle_reloads,
+        steady,
+        table_rows,
+        type_into,
+    )
 
 
 def db_counts(url: str) -> tuple[int, int]:
@@ -90,9 +119,9 @@ async def test_every_problem_at_once_and_nothing_saved(demo_db_url):
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_petitions(pilot)
         await pilot.press("n")
-        await settle(pilot)
+        await settle_reloads(pilot)
         await pilot.press("down", "down", "down", "enter")  # External education
-        await settle(pilot)
+        await settle_reloads(pilot)
         await type_into(pilot, "#f-ec", "seven")
         await type_into(pilot, "#f-course_start", "02-11-2026")
         await choose_radio(pilot, "#f-institution_type", 1)  # HBO
@@ -152,15 +181,15 @@ async def test_catalogue_elective_is_looked_up(demo_db_url):
         number = app.usis.petitions.course_facts("4413DVISY")
         assert number is not None and number.title == "Data Visualization"
         await pilot.press("n")
-        await settle(pilot)
+        await settle_reloads(pilot)
         await pilot.press("enter")  # Elective course; Leiden University is the default
-        await settle(pilot)
+        await settle_reloads(pilot)
         shown = {row.id[4:] for row in screen.query("#form .field-row") if row.display}
         assert shown == {"source", "catalogue_number", "course_start", "motivation", "documents",
                          "course_url"}
         await type_into(pilot, "#f-catalogue_number", "4413dvisy")
         await pilot.press("enter")
-        await settle(pilot)
+        await settle_reloads(pilot)
         facts = screen_text(pilot, "#course-facts")
         assert facts.startswith("4413DVISY Data Visualization · 6 EC · level 500")
         assert screen.query_one("#f-course_start").value == "01-02-2027"
@@ -175,12 +204,12 @@ async def test_catalogue_elective_is_looked_up(demo_db_url):
         # An unknown number is said at once.
         await press_button(pilot, "#done-list")
         await pilot.press("n")
-        await settle(pilot)
+        await settle_reloads(pilot)
         await pilot.press("enter")
-        await settle(pilot)
+        await settle_reloads(pilot)
         await type_into(pilot, "#f-catalogue_number", "4413NOPE")
         await pilot.press("enter")
-        await settle(pilot)
+        await settle_reloads(pilot)
         assert screen_text(pilot, "#course-facts") == "4413NOPE is not in the course catalogue."
 
 
@@ -194,11 +223,11 @@ async def test_the_form_fits_each_type_and_escape_steps_back(demo_db_url):
         }
         for index, fields in expected.items():
             await pilot.press("n")
-            await settle(pilot)
+            await settle_reloads(pilot)
             for _ in range(index):
                 await pilot.press("down")
             await pilot.press("enter")
-            await settle(pilot)
+            await settle_reloads(pilot)
             assert {r.id[4:] for r in screen.query("#form .field-row") if r.display} == fields
             await pilot.press("escape")  # form → type
             assert screen.view == "type"
@@ -212,7 +241,7 @@ async def test_detail_with_timeline_and_explanation(demo_db_url):
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_petitions(pilot)
         await pilot.press("down", "down", "enter")  # 000001, the approved one
-        await settle(pilot)
+        await settle_reloads(pilot)
         detail = app.screen
         assert isinstance(detail, PetitionDetailScreen)
         assert detail.query_one("#breadcrumb").text.endswith("Petitions › Petition 000001")
@@ -239,26 +268,26 @@ async def test_withdraw_with_a_reason(demo_db_url):
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_petitions(pilot)
         await pilot.press("enter")  # 000003, Submitted
-        await settle(pilot)
+        await settle_reloads(pilot)
         detail = app.screen
         assert detail.query_one("#withdraw").display
         await pilot.press("w")
-        await settle(pilot)
+        await settle_reloads(pilot)
         assert isinstance(app.screen, WithdrawDialog)
         steady(pilot)
         await pilot.press("enter")  # no reason yet
-        await settle(pilot)
+        await settle_reloads(pilot)
         assert "Reason: say why you withdraw" in screen_text(pilot, "#withdraw-problems")
         await type_into(pilot, "#withdraw-reason", "I take a Master course instead.", keys=False)
         await pilot.press("enter")
-        await settle(pilot)
+        await settle_reloads(pilot)
         assert app.screen is detail
         assert "Withdrawn" in screen_text(pilot, "#detail-status")
         assert "Withdrawn by the student" in screen_text(pilot, "#detail-timeline")
         assert "I take a Master course instead." in screen_text(pilot, "#detail-request")
         assert not detail.query_one("#withdraw").display
         await pilot.press("escape")
-        await settle(pilot)
+        await settle_reloads(pilot)
         assert table_rows(screen.query_one("#petition-table", DataTable))[0][4] == "– Withdrawn"
         assert app.usis.student.messages(STUDENT)[0].subject == "Petition 000003 withdrawn"
 
@@ -268,7 +297,7 @@ async def test_a_staff_user_sees_no_student_petitions(demo_db_url):
     async with app.run_test(size=SIZE) as pilot:
         await open_queue(pilot)
         await app.push_screen(PetitionsScreen())
-        await settle(pilot)
+        await settle_reloads(pilot)
         assert "Log in with your student number" in screen_text(pilot, ".intro")
         await pilot.press("n")  # nothing happens
         assert isinstance(app.screen, PetitionsScreen)
@@ -284,7 +313,7 @@ async def test_board_queue(demo_db_url):
             ("000002", STUDENT, "◐ In progress", "Decision"),
             ("000003", STUDENT, "● Submitted", "Advice")]
         await pilot.press("a")
-        await settle(pilot)
+        await settle_reloads(pilot)
         assert [r[0] for r in table_rows(screen.query_one("#queue-table", DataTable))] == [
             "000001", "000002", "000003"]
         assert "All 3 petitions" in screen_text(pilot, "#queue-count")
@@ -297,12 +326,12 @@ async def test_only_the_board_sees_the_queue(demo_db_url):
         app.identity = Identity(kind="staff", username="support", name="Sanne Visser",
                                 role="support")
         await app.push_screen(BoardQueueScreen())
-        await settle(pilot)
+        await settle_reloads(pilot)
         assert "Only the Board of Examiners handles petitions." in screen_text(
             pilot, "#queue-problems")
         assert app.screen.query_one("#queue-table", DataTable).row_count == 0
         await app.push_screen(BoardPetitionScreen(2))
-        await settle(pilot)
+        await settle_reloads(pilot)
         assert "Only the Board of Examiners" in screen_text(pilot, "#load-problems")
         assert not app.screen.query_one("#action").display
 
@@ -312,7 +341,7 @@ async def test_board_decision_shows_every_problem_at_once(demo_db_url):
     async with app.run_test(size=SIZE) as pilot:
         await open_queue(pilot)
         await pilot.press("enter")  # 000002: decision
-        await settle(pilot)
+        await settle_reloads(pilot)
         board = app.screen
         assert isinstance(board, BoardPetitionScreen)
         # Pre-filled from the petition.
@@ -357,11 +386,11 @@ async def test_whole_workflow_from_submission_to_registered_grade(demo_db_url):
         await as_board(pilot)
         queue = BoardQueueScreen()
         await app.push_screen(queue)
-        await settle(pilot)
+        await settle_reloads(pilot)
         rows = table_rows(queue.query_one("#queue-table", DataTable))
         assert rows[-1][0] == "000004" and rows[-1][6] == "Advice"
         await pilot.press("down", "down", "enter")
-        await settle(pilot)
+        await settle_reloads(pilot)
         board = app.screen
         assert isinstance(board, BoardPetitionScreen) and board.petition_id == 4
         steady(pilot)
@@ -389,20 +418,20 @@ async def test_whole_workflow_from_submission_to_registered_grade(demo_db_url):
         await type_into(pilot, "#g-grade", "7.3")
         assert "Registered as 7.5" in screen_text(pilot, "#grade-preview")
         await pilot.press("enter")
-        await settle(pilot)
+        await settle_reloads(pilot)
         p = board.petition
         assert (p.status, p.grade_entered, p.grade) == ("Approved", 7.3, 7.5)
         assert board.query_one("#actions").current == "act-none"
         assert "nothing left to do" in screen_text(pilot, "#action-none")
         await pilot.press("escape")
-        await settle(pilot)
+        await settle_reloads(pilot)
         assert [r[0] for r in table_rows(queue.query_one("#queue-table", DataTable))] == [
             "000002", "000003"]
 
         # The student again.
         await as_student(pilot)
         await app.push_screen(PetitionDetailScreen(4))
-        await settle(pilot)
+        await settle_reloads(pilot)
         assert "Approved" in screen_text(pilot, "#detail-status")
         assert screen_text(pilot, "#detail-board").startswith(
             "26-27 LIACS 129, Individueel besluit: approved, 7 EC, level 500, University of "
@@ -424,7 +453,7 @@ async def test_board_registers_a_grade_of_5_5_as_5(demo_db_url):
             "decision_type": "Algemeen besluit", "ec": "7", "level": "500",
             "institution": "Copenhagen Business School"})
         await app.push_screen(BoardPetitionScreen(2))
-        await settle(pilot)
+        await settle_reloads(pilot)
         steady(pilot)
         await type_into(pilot, "#g-grade", "5.5")
         assert "Registered as 5 (5.5 becomes 5)" in screen_text(pilot, "#grade-preview")
@@ -447,7 +476,7 @@ async def test_screens_at_80x24(demo_db_url):
         await as_board(pilot)
         queue = BoardQueueScreen()
         await app.push_screen(queue)
-        await settle(pilot)
+        await settle_reloads(pilot)
         table = queue.query_one("#queue-table", DataTable)
         assert table.virtual_size.width <= table.size.width
         assert BOARD.username == "board"

@@ -10,8 +10,9 @@ tutorial 2480 has seats.
 from __future__ import annotations
 
 import pytest
-from enrol_helpers import SIZE, STUDENT, make_app, open_enrol, plain, settle, wait_until
+from enrol_helpers import SIZE, STUDENT, open_enrol, plain, settle_until_idle, wait_until
 from factories import unchanged
+from helpers import make_app
 from sqlalchemy import select
 from textual.widgets import Input, Select
 
@@ -30,18 +31,18 @@ async def add(pilot, number: str, *, wait_list: bool = False) -> None:
     field.focus()
     field.value = ""
     await pilot.press(*number, "enter")
-    await settle(pilot)
+    await settle_until_idle(pilot)
     assert pilot.app.screen.add_pane.view == "prefs", f"no preferences step for {number}"
     if wait_list:
         await pilot.press("w")
     await pilot.press("n")
-    await settle(pilot)
+    await settle_until_idle(pilot)
 
 
 async def cart_focused(pilot) -> CartTable:
     table = pilot.app.screen.query_one(CartTable)
     table.focus()
-    await settle(pilot)
+    await settle_until_idle(pilot)
     return table
 
 
@@ -63,30 +64,30 @@ def cart_numbers(usis) -> list[str]:
 
 @pytest.fixture
 def app(demo_db_url, demo_now):
-    return make_app(demo_db_url, demo_now)
+    return make_app(demo_db_url, now=demo_now)
 
 
 # ---------------------------------------------------------------------- plan, then Enrol all
 async def test_plan_before_opening_then_enrol_all_when_usis_now_passes_it(
         demo_db_url, demo_usis, monkeypatch):
     monkeypatch.setenv("USIS_NOW", "2026-12-02T08:59")
-    before = make_app(demo_db_url, None)
+    before = make_app(demo_db_url, now=None)
     async with before.run_test(size=SIZE) as pilot:
         screen = await open_enrol(pilot)
         field = screen.query_one("#class-number", Input)
         field.focus()
         await pilot.press(*PLANNED, "enter")
-        await settle(pilot)
+        await settle_until_idle(pilot)
         assert "Enrolment opens 2 Dec 2026 09:00" in plain(screen.query_one("#prefs-note"))
         await pilot.press("n")
-        await settle(pilot)
+        await settle_until_idle(pilot)
         await add(pilot, "1052")
         table = await cart_focused(pilot)
         assert flag(table, PLANNED) == "○ Opens 2 Dec 09:00"
         assert flag(table, "1052") == "✓ Can enrol"
         table.move_cursor(row=table.get_row_index(next(
             k for k, line in table.lines.items() if line.cls.class_number == PLANNED)))
-        await settle(pilot)
+        await settle_until_idle(pilot)
         check = plain(screen.query_one("#cart-check"))
         assert "Planned. Enrolment opens 2 Dec 2026 09:00" in check
         assert "Nothing else in the way" in check
@@ -96,7 +97,7 @@ async def test_plan_before_opening_then_enrol_all_when_usis_now_passes_it(
     assert sorted(cart_numbers(demo_usis)) == ["1052", PLANNED]
 
     monkeypatch.setenv("USIS_NOW", "2026-12-02T09:00")  # the opening minute
-    after = make_app(demo_db_url, None)
+    after = make_app(demo_db_url, now=None)
     async with after.run_test(size=SIZE) as pilot:
         screen = await open_enrol(pilot, tab="cart")
         table = screen.query_one(CartTable)
@@ -104,12 +105,12 @@ async def test_plan_before_opening_then_enrol_all_when_usis_now_passes_it(
         assert flag(table, PLANNED) == "✓ Can enrol"
         await pilot.press("space")  # untick one: Enrol all still takes the whole cart
         await pilot.press("E")
-        await settle(pilot)
+        await settle_until_idle(pilot)
         pane = screen.add_pane
         assert pane.view == "step2"
         assert [line.cls.class_number for line in pane.wizard_lines] == [PLANNED, "1052"]
         await pilot.press("f")
-        await settle(pilot)
+        await settle_until_idle(pilot)
         assert pane.view == "step3"
         assert plain(screen.query_one("#results-summary")) == "2 enrolled"
         results = plain(screen.query_one("#results-list"))
@@ -124,7 +125,7 @@ async def test_enrol_all_on_an_empty_cart_says_so(app):
         screen = await open_enrol(pilot)
         screen.query_one("#cart-enrol-all").focus()
         await pilot.press("E")
-        await settle(pilot)
+        await settle_until_idle(pilot)
         assert screen.add_pane.view == "entry"
         assert "Your Shopping cart is empty." in plain(screen.query_one("#cart-problems"))
 
@@ -151,13 +152,13 @@ async def test_all_or_nothing_enrols_none_when_one_class_is_full(app, demo_usis)
         await cart_focused(pilot)
         with unchanged(demo_usis.db):
             await pilot.press("E")
-            await settle(pilot)
+            await settle_until_idle(pilot)
             box = screen.query_one("#confirm-all-or-nothing")
             assert box.value is False
             await pilot.press("o")
             assert box.value is True
             await pilot.press("f")
-            await settle(pilot)
+            await settle_until_idle(pilot)
         summary = plain(screen.query_one("#results-summary"))
         results = plain(screen.query_one("#results-list"))
     assert ("All or nothing: class 2479 could not be enrolled, so none of the 2 classes was "
@@ -181,9 +182,9 @@ async def test_results_give_wait_list_position_and_offer_other_sections(app, dem
         await add(pilot, "2479")
         await cart_focused(pilot)
         await pilot.press("E")
-        await settle(pilot)
+        await settle_until_idle(pilot)
         await pilot.press("f")
-        await settle(pilot)
+        await settle_until_idle(pilot)
         position = waiting_before + 1
         results = plain(screen.query_one("#results-list"))
         assert f"Success: This class has been added to your wait list (position {position})." \
@@ -202,12 +203,12 @@ async def test_results_give_wait_list_position_and_offer_other_sections(app, dem
         alts.move_cursor(row=alts.get_row_index("2060:" + str(
             offered[("2060", "2059")].cls.section_id)))
         await pilot.press("t")
-        await settle(pilot)
+        await settle_until_idle(pilot)
         assert "Class 2059" in plain(screen.query_one("#results-alt-note"))
         alts.move_cursor(row=alts.get_row_index("2479:" + str(
             offered[("2479", "2480")].cls.section_id)))
         await pilot.press("e")
-        await settle(pilot)
+        await settle_until_idle(pilot)
         note = plain(screen.query_one("#results-alt-note"))
         assert "Success: This class has been added to your schedule." in note
         assert "Class 2480 instead of class 2479" in note
@@ -265,7 +266,7 @@ async def test_withdraw_asks_for_a_reason_and_stores_it(app, demo_usis, demo_sum
         assert modal.query_one("#drop-reason", Select).value == "Changed my study plan"
         modal.query_one("#drop-explanation", Input).focus()
         await pilot.press(*"minor abroad", "enter")
-        await settle(pilot)
+        await settle_until_idle(pilot)
         assert isinstance(pilot.app.screen, EnrolScreen)
         shown = plain(screen.query_one("#drop-result"))
     assert f"Success: Class {number} has been dropped from your schedule." in shown
@@ -288,7 +289,7 @@ async def test_withdraw_other_needs_an_explanation_and_no_keeps_the_class(app, d
         assert "Explain your reason in a few words." in plain(
             modal.query_one("#drop-reason-error"))
         await pilot.press("escape")  # No
-        await settle(pilot)
+        await settle_until_idle(pilot)
         assert isinstance(pilot.app.screen, EnrolScreen)
         assert plain(screen.query_one("#drop-result")) == ""
     assert drop_reason(demo_usis, number) == ("enrolled", None)

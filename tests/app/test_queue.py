@@ -3,16 +3,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import pytest
+from helpers import make_app, settle
 
-from usis_tui.app import UsisApp
 from usis_tui.screens import queue as queue_screen
 
-from .shell_helpers import SIZE, screen_names, settle, sign_in, text_of, wait_ready
-
-DEMO_NOW = datetime(2026, 11, 23, 9, 30)
+from .shell_helpers import SIZE, screen_names, sign_in, text_of, wait_ready
 
 
 @pytest.fixture
@@ -31,8 +27,8 @@ async def wait_for(pilot, condition, timeout: float = 10.0) -> None:
 
 
 async def test_second_student_waits_then_is_admitted(demo_db_url, one_place):
-    first = UsisApp(database_url=demo_db_url, now=DEMO_NOW)
-    second = UsisApp(database_url=demo_db_url, now=DEMO_NOW)
+    first = make_app(demo_db_url)
+    second = make_app(demo_db_url)
     async with first.run_test(size=SIZE) as p1:
         await wait_ready(p1)
         await sign_in(p1, "s7654321")
@@ -46,7 +42,8 @@ async def test_second_student_waits_then_is_admitted(demo_db_url, one_place):
             assert screen_names(second)[-1] == "QueueScreen"
             position = text_of(second.screen.query_one("#queue-position"))
             assert "position in the queue: 1" in position
-            assert "Estimated wait: about 10 minutes" in text_of(second.screen.query_one("#queue-wait"))
+            wait = text_of(second.screen.query_one("#queue-wait"))
+            assert "Estimated wait: about 10 minutes" in wait
             assert await second.navigate("Enrol") is False
             # the first student signs out: the place goes to the second one
             await p1.press("o")  # Sign out, on the Main Menu
@@ -64,7 +61,7 @@ async def test_second_student_waits_then_is_admitted(demo_db_url, one_place):
 
 async def test_no_limit_no_queue(demo_db_url, monkeypatch):
     monkeypatch.delenv("USIS_MAX_SESSIONS", raising=False)
-    app = UsisApp(database_url=demo_db_url, now=DEMO_NOW)
+    app = make_app(demo_db_url)
     async with app.run_test(size=SIZE) as pilot:
         await wait_ready(pilot)
         await sign_in(pilot, "s1234567")
@@ -74,7 +71,7 @@ async def test_no_limit_no_queue(demo_db_url, monkeypatch):
 
 async def test_bad_limit_is_one_clear_message(demo_db_url, monkeypatch):
     monkeypatch.setenv("USIS_MAX_SESSIONS", "lots")
-    app = UsisApp(database_url=demo_db_url, now=DEMO_NOW)
+    app = make_app(demo_db_url)
     async with app.run_test(size=SIZE) as pilot:
         await wait_ready(pilot)
         await sign_in(pilot, "s1234567")

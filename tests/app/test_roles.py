@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from helpers import DEMO_NOW, make_app, settle
 from textual.widgets import DataTable, Input
 
-from usis_tui.app import UsisApp
 from usis_tui.screens.audit import AuditTrailScreen
-from usis_tui.screens.board import BoardQueueScreen
 from usis_tui.screens.base import PendingPage
+from usis_tui.screens.board import BoardQueueScreen
 from usis_tui.screens.enrol import EnrolScreen
 from usis_tui.screens.main_menu import MainMenuScreen
 from usis_tui.screens.student_center import StudentCenterScreen
@@ -25,7 +25,6 @@ try:  # tests/app may or may not be a package
         act_as,
         banner_text,
         find_student,
-        settle,
         signed_in,
         text_of,
     )
@@ -35,18 +34,12 @@ except ImportError:
         act_as,
         banner_text,
         find_student,
-        settle,
         signed_in,
         text_of,
     )
 
-DEMO_NOW = datetime(2026, 11, 23, 9, 30)  # as in the root conftest.py
 YEAR = "2026-2027"
 BANNER = "Acting as Eva de Vries (s1234567) — support: support"
-
-
-def make_app(url: str) -> UsisApp:
-    return UsisApp(database_url=url, now=DEMO_NOW)
 
 
 def notes(app) -> list[str]:

@@ -3,13 +3,13 @@ Center sidebar, the Message centre and the command palette, driven through the r
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
+from helpers import DEMO_NOW, make_app, settle
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 from textual.widgets import DataTable, Input
 
-from usis_tui.app import UsisApp
 from usis_tui.models import Message, Student
 from usis_tui.screens.login import DatabaseErrorScreen, LoginScreen
 from usis_tui.screens.main_menu import MainMenuScreen
@@ -18,16 +18,10 @@ from usis_tui.screens.self_service import SelfServiceScreen
 from usis_tui.screens.student_center import StudentCenterScreen
 
 try:  # tests/app may or may not be a package
-    from .shell_helpers import (SIZE, screen_names, settle, sign_in, signed_in, text_of,
-                                wait_ready)
+    from .shell_helpers import SIZE, screen_names, sign_in, signed_in, text_of, wait_ready
 except ImportError:
-    from shell_helpers import SIZE, screen_names, settle, sign_in, signed_in, text_of, wait_ready
+    from shell_helpers import SIZE, screen_names, sign_in, signed_in, text_of, wait_ready
 
-DEMO_NOW = datetime(2026, 11, 23, 9, 30)  # as in the root conftest.py
-
-
-def make_app(url: str) -> UsisApp:
-    return UsisApp(database_url=url, now=DEMO_NOW)
 
 
 def student_row(url: str, number: str) -> tuple[int, object]:

@@ -7,21 +7,20 @@ from __future__ import annotations
 from datetime import datetime
 
 from factories import open_selection_minor
+from helpers import DEMO_NOW, make_app, settle
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
-from usis_tui.app import UsisApp
 from usis_tui.models import Enrolment, ExamConfirmation
 from usis_tui.screens.minors import MinorsScreen
 from usis_tui.screens.student_center import ExamConfirmScreen, StudentCenterScreen
 from usis_tui.services import Usis
 
 try:  # tests/app may or may not be a package
-    from .shell_helpers import SIZE, settle, signed_in, text_of
+    from .shell_helpers import SIZE, signed_in, text_of
 except ImportError:
-    from shell_helpers import SIZE, settle, signed_in, text_of
+    from shell_helpers import SIZE, signed_in, text_of
 
-DEMO_NOW = datetime(2026, 11, 23, 9, 30)
 STUDENT = "s1234567"
 
 
@@ -46,7 +45,7 @@ def confirmations(url: str) -> list[tuple[int, str]]:
 
 
 async def test_todo_list_shows_exam_confirmations_with_their_deadline(demo_db_url):
-    app = UsisApp(database_url=demo_db_url, now=DEMO_NOW)
+    app = make_app(demo_db_url)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_center(pilot)
         todo = text_of(screen.query_one("#todo")).replace("\n", " ")
@@ -60,7 +59,7 @@ async def test_todo_list_shows_exam_confirmations_with_their_deadline(demo_db_ur
 
 
 async def test_confirm_an_exam_from_the_todo_list(demo_db_url):
-    app = UsisApp(database_url=demo_db_url, now=DEMO_NOW)
+    app = make_app(demo_db_url)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_center(pilot)
         before = len(confirmations(demo_db_url))
@@ -93,7 +92,7 @@ async def test_wait_list_positions_and_minor_applications_in_the_todo_list(demo_
         usis.minors.apply(STUDENT, "1054")
     finally:
         usis.close()
-    app = UsisApp(database_url=demo_db_url, now=DEMO_NOW)
+    app = make_app(demo_db_url)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_center(pilot)
         todo = text_of(screen.query_one("#todo")).replace("\n", " ")
@@ -107,7 +106,7 @@ async def test_wait_list_positions_and_minor_applications_in_the_todo_list(demo_
 
 async def test_unconfirmed_exam_enrolments_are_removed_after_the_deadline(demo_db_url):
     later = datetime(2027, 1, 9, 8, 0)  # 2056's deadline (08 Jan 23:59) has passed
-    app = UsisApp(database_url=demo_db_url, now=later)
+    app = make_app(demo_db_url, now=later)
     async with app.run_test(size=SIZE) as pilot:
         screen = await open_center(pilot)
         todo = text_of(screen.query_one("#todo")).replace("\n", " ")

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
+from helpers import make_app, settle
 from icalendar import Calendar
 from textual.widgets import DataTable, Input, Static
-from timetable_helpers import (STUDENT, WEEK_48, busy_week, make_app, open_timetable, settle,
-                               static_text)
+from timetable_helpers import STUDENT, WEEK_48, busy_week, open_timetable, static_text
 
 from usis_tui.app import UsisApp
 from usis_tui.screens.timetable import DetailScreen, ExportScreen, TimetableScreen
@@ -29,8 +29,8 @@ def shown_classes(screen: TimetableScreen) -> set[str]:
 
 
 @pytest.fixture
-def app(demo_db_url, monkeypatch) -> UsisApp:
-    return make_app(demo_db_url, monkeypatch)
+def app(demo_db_url) -> UsisApp:
+    return make_app(demo_db_url)
 
 
 async def test_opens_on_this_week_with_the_breadcrumb(app):

@@ -4,17 +4,16 @@ services, the screen opened for the demo student, plain text of what a widget sh
 from __future__ import annotations
 
 import io
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
+from helpers import DEMO_NOW, settle
 from textual.widgets import Static
 
-from usis_tui.app import UsisApp
 from usis_tui.screens.timetable import TimetableScreen
 from usis_tui.services import Usis
 from usis_tui.services.schemas import EnrolRequest
 from usis_tui.services.timetable import meeting_dates
 
-DEMO_NOW = datetime(2026, 11, 23, 9, 30)
 STUDENT = "s1234567"
 WEEK_48 = date(2026, 11, 23)
 
@@ -53,11 +52,6 @@ async def open_timetable(pilot, **kwargs) -> TimetableScreen:
     return screen
 
 
-async def settle(pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-
-
 def static_text(widget: Static) -> str:
     """The plain text of a Static, whatever it holds (str, Content, Text or a Rich Group)."""
     from rich.console import Console
@@ -70,7 +64,3 @@ def static_text(widget: Static) -> str:
     out = io.StringIO()
     Console(file=out, width=200, color_system=None).print(content)
     return out.getvalue()
-
-
-def make_app(db_url: str, monkeypatch) -> UsisApp:
-    return UsisApp(database_url=db_url, now=DEMO_NOW)

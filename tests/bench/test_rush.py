@@ -21,7 +21,8 @@ def load_rush():
     unpickle its classes from it: load it once)."""
     if "benchmarks.rush" in sys.modules:
         return sys.modules["benchmarks.rush"]
-    spec = importlib.util.spec_from_file_location("benchmarks.rush", ROOT / "benchmarks" / "rush.py")
+    spec = importlib.util.spec_from_file_location("benchmarks.rush",
+                                                  ROOT / "benchmarks" / "rush.py")
     module = importlib.util.module_from_spec(spec)
     sys.modules["benchmarks.rush"] = module
     if str(ROOT) not in sys.path:
@@ -90,7 +91,8 @@ def test_popular_classes_get_five_times_their_seats():
     import random
 
     # (id, capacity, free seats, clash keys): two tutorials and plenty of other classes.
-    candidates = [(1, 30, 20, frozenset({(0, "09:00", 1)})), (2, 30, 30, frozenset({(1, "09:00", 1)}))]
+    candidates = [(1, 30, 20, frozenset({(0, "09:00", 1)})),
+                  (2, 30, 30, frozenset({(1, "09:00", 1)}))]
     candidates += [(10 + i, 200, 200, frozenset({(i % 5, f"slot{i % 4}", i % 2)}))
                    for i in range(100)]
     carts, popular = rush.make_carts(candidates, 250, random.Random(1))

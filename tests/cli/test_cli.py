@@ -14,7 +14,8 @@ NOW = "2026-11-23T09:30"
 
 def usis(*args: str, env: dict | None = None, cwd=None) -> subprocess.CompletedProcess:
     full_env = {**os.environ, "USIS_NOW": NOW, **(env or {})}
-    full_env.pop("USIS_DATABASE_URL", None) if env is None or "USIS_DATABASE_URL" not in env else None
+    if env is None or "USIS_DATABASE_URL" not in env:
+        full_env.pop("USIS_DATABASE_URL", None)
     return subprocess.run([sys.executable, "-m", "usis_tui", *args], capture_output=True,
                           text=True, env=full_env, cwd=cwd, timeout=120)
 

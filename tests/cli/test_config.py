@@ -11,11 +11,11 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from helpers import DEMO_NOW, make_app, settle
 
 from usis_tui import config
 from usis_tui.cli import main
 
-DEMO_NOW = datetime(2026, 11, 23, 9, 30)
 SECRET = "s3cr3t-pw"
 
 
@@ -128,7 +128,8 @@ def test_config_show_names_the_origin_and_masks_passwords(config_file, capsys, m
     assert code == 0 and err == ""
     assert SECRET not in out
     values = shown(out)
-    assert values["database_url"] == '"postgresql+psycopg://usis:***@db.example/usis"  # environment'
+    assert values["database_url"] == (
+        '"postgresql+psycopg://usis:***@db.example/usis"  # environment')
     assert values["password"] == '"***"  # environment'
     assert values["theme"] == '"nord"  # file'
     assert values["now"] == '"2026-11-23T09:30"  # option'
@@ -184,10 +185,8 @@ def test_save_keeps_the_other_keys(config_file):
 # ---------------------------------------------------------------------- the app
 async def test_the_app_starts_with_the_theme_and_saves_the_users_choice(config_file,
                                                                         demo_db_url):
-    from usis_tui.app import UsisApp
-
     write(config_file, 'theme = "nord"\nmax_sessions = 40\n')
-    app = UsisApp(database_url=demo_db_url, now=DEMO_NOW)
+    app = make_app(demo_db_url)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert app.theme == "nord"
@@ -198,10 +197,8 @@ async def test_the_app_starts_with_the_theme_and_saves_the_users_choice(config_f
 
 
 async def test_an_unknown_theme_starts_with_the_usis_theme(config_file, demo_db_url):
-    from usis_tui.app import UsisApp
-
     write(config_file, 'theme = "no-such-theme"\n')
-    app = UsisApp(database_url=demo_db_url, now=DEMO_NOW)
+    app = make_app(demo_db_url)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         assert app.theme == "usis"
@@ -209,12 +206,10 @@ async def test_an_unknown_theme_starts_with_the_usis_theme(config_file, demo_db_
 
 
 async def test_the_keymap_remaps_quit_and_back(config_file, demo_db_url):
-    from app.shell_helpers import screen_names, settle, sign_in, wait_ready
-
-    from usis_tui.app import UsisApp
+    from app.shell_helpers import screen_names, sign_in, wait_ready
 
     write(config_file, '[keymap]\nquit = "ctrl+x"\nback = "f9"\n')
-    app = UsisApp(database_url=demo_db_url, now=DEMO_NOW)
+    app = make_app(demo_db_url)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_ready(pilot)
         await sign_in(pilot, "s1234567")

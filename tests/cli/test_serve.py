@@ -69,7 +69,8 @@ def sessions(pid: int) -> list[int]:
 
 
 @contextmanager
-def serving(db_url: str, tmp_path: Path, *args: str) -> Iterator[tuple[str, subprocess.Popen, Path]]:
+def serving(db_url: str, tmp_path: Path,
+            *args: str) -> Iterator[tuple[str, subprocess.Popen, Path]]:
     """`usis serve` on a free port: (base URL, the process, its console log)."""
     port = free_port()
     log = tmp_path / f"serve-{port}.log"

@@ -32,7 +32,8 @@ def test_minors_have_the_seed_numbers(demo_usis):
     assert demo_usis.catalogue.lookup(year, "1050").parent_class_number == "1048"
     assert demo_usis.catalogue.lookup(year, "1057").parent_class_number == "1056"
     assert demo_usis.catalogue.lookup(year, "1059").parent_class_number == "1058"
-    assert demo_usis.catalogue.lookup(year, "1052").title == "Data Science and Artificial Intelligence"
+    assert (demo_usis.catalogue.lookup(year, "1052").title
+            == "Data Science and Artificial Intelligence")
     assert len(MINORS) == 11
 
 
@@ -57,9 +58,11 @@ def test_accounts(demo_usis):
         assert demo_usis.auth.login(account, "demo").username == account
     me = demo_usis.student.profile("s1234567")
     assert me.programme == "Computer Science"
-    assert demo_usis.student.profile("s7654321").programme == "ICT in Business and the Public Sector"
+    assert (demo_usis.student.profile("s7654321").programme
+            == "ICT in Business and the Public Sector")
     with demo_usis.db.read() as s:
-        assert s.scalar(select(Student.degree).where(Student.student_number == "s7654321")) == "master"
+        degree = s.scalar(select(Student.degree).where(Student.student_number == "s7654321"))
+        assert degree == "master"
         assert set(s.scalars(select(StaffUser.role))) == {"support", "board", "trainer"}
 
 
@@ -110,8 +113,10 @@ def test_demo_student_has_classes_every_teaching_week(demo_usis):
 def test_counts_match_rows_and_nobody_sits_in_clashing_classes(demo_usis):
     with demo_usis.db.read() as s:
         sections = s.scalars(select(ClassSection)).all()
-        enrolled = Counter(s.scalars(select(Enrolment.section_id).where(Enrolment.status == "enrolled")))
-        waiting = Counter(s.scalars(select(Enrolment.section_id).where(Enrolment.status == "waitlisted")))
+        enrolled = Counter(s.scalars(
+            select(Enrolment.section_id).where(Enrolment.status == "enrolled")))
+        waiting = Counter(s.scalars(
+            select(Enrolment.section_id).where(Enrolment.status == "waitlisted")))
         for sec in sections:
             assert sec.enrolled_count == enrolled[sec.id] <= sec.capacity
             assert sec.waitlist_count == waiting[sec.id] <= sec.waitlist_capacity

@@ -22,6 +22,7 @@ from typing import Callable
 
 import pytest
 from factories import dump
+from helpers import DEMO_NOW, make_app, settle
 from sqlalchemy import select
 
 from usis_tui.models import AuditEntry, Base
@@ -30,7 +31,6 @@ from usis_tui.services.catalogue import search_criteria
 from usis_tui.services.schemas import EnrolRequest, SearchCriteria
 
 STUDENT, MASTER, YEAR = "s1234567", "s7654321", "2026-2027"
-NOW = datetime(2026, 11, 23, 9, 30)
 TEN_KB = "x" * 10_240
 SQL = "1052'; DROP TABLE enrolment; --"
 CONTROL = "\x1b[2J\x00\x07\r"
@@ -42,7 +42,8 @@ FORBIDDEN = ("Traceback", "sqlalchemy.exc", "psycopg.errors", "(Background on th
 
 def external(**over) -> dict:
     data = {"petition_type": "Elective course", "source": "external",
-            "course_name": "Advanced Information Retrieval", "institution": "University of Amsterdam",
+            "course_name": "Advanced Information Retrieval",
+            "institution": "University of Amsterdam",
             "institution_type": "University", "level": "500", "ec": "6",
             "course_start": "01-02-2027",
             "motivation": "Search engines are the subject of my graduation project.",
@@ -84,7 +85,8 @@ class Case:
 
 SERVICE_CASES = [
     # class number field (Enrol by class number, cart, minors)
-    *[Case(f"class-number-{name}", lambda u, v=v: u.cart.add(STUDENT, YEAR, v), ("bad_class_number",))
+    *[Case(f"class-number-{name}", lambda u, v=v: u.cart.add(STUDENT, YEAR, v),
+           ("bad_class_number",))
       for name, v in {"3-digit": "105", "5-digit": "10522", "letters": "abcd", "empty": "",
                       "decimal": "1,05", "fullwidth": "１０５２", "sql": SQL, "10kB": TEN_KB,
                       "control": "10\x0052", "emoji": "🎓🎓🎓🎓", "newline": "10\n52"}.items()],
@@ -179,7 +181,8 @@ def fingerprint(db) -> dict:
                 if t.name != "audit_entry":
                     row = " || ',' || ".join(f"quote({c.name})" for c in t.columns)
                     text = conn.exec_driver_sql(f"SELECT count(*), group_concat({row}, '|') "
-                                                f"FROM (SELECT * FROM {t.name} ORDER BY rowid)").one()
+                                                f"FROM (SELECT * FROM {t.name} "
+                                                "ORDER BY rowid)").one()
                     out[t.name] = (text[0], hashlib.sha256((text[1] or "").encode()).hexdigest())
         return out
     with db.engine.connect() as conn:
@@ -336,11 +339,11 @@ CLOCK_CASES = {
     "parse-1899": lambda: __import__("usis_tui.clock").clock.parse_now("1899-12-31"),
     "resolve-datetime-9999": lambda: __import__("usis_tui.clock").clock.resolve_now(
         datetime(9999, 12, 31, 23)),
-    "set-2201": lambda: _clock_at(NOW).set("2201-01-01T00:00"),
-    "set-datetime-9999": lambda: _clock_at(NOW).set(datetime(9999, 12, 31)),
+    "set-2201": lambda: _clock_at(DEMO_NOW).set("2201-01-01T00:00"),
+    "set-datetime-9999": lambda: _clock_at(DEMO_NOW).set(datetime(9999, 12, 31)),
     "move-past-2200": lambda: _clock_at(datetime(2200, 12, 31, 12)).move(timedelta(days=1)),
     "move-before-1900": lambda: _clock_at(datetime(1900, 1, 1)).move(timedelta(hours=-1)),
-    "move-far": lambda: _clock_at(NOW).move(timedelta(days=999_999_999)),
+    "move-far": lambda: _clock_at(DEMO_NOW).move(timedelta(days=999_999_999)),
 }
 
 
@@ -511,14 +514,13 @@ def test_locked_database_file(demo_db_url, capsys, monkeypatch):
     (EMOJI * 2, "A class number has exactly 4 digits"),
 ])
 async def test_app_class_number_field(number, shown, demo_db_url):
-    from app.enrol_helpers import open_enrol, screen_text, settle
+    from app.enrol_helpers import open_enrol, screen_text, settle_until_idle
     from textual.widgets import Input
 
-    from usis_tui.app import UsisApp
     from usis_tui.screens.enrol import EnrolScreen
 
     path = Path(demo_db_url.removeprefix("sqlite:///"))
-    app = UsisApp(database_url=demo_db_url, now=NOW)
+    app = make_app(demo_db_url)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_enrol(pilot)
         before = sha256_file_of(app)
@@ -526,7 +528,7 @@ async def test_app_class_number_field(number, shown, demo_db_url):
         field.focus()
         field.value = number  # pasted: the field's own filter is not what is tested here
         await pilot.press("enter")
-        await settle(pilot)
+        await settle_until_idle(pilot)
         assert isinstance(app.screen, EnrolScreen)
         assert shown in screen_text(app)
         assert sha256_file_of(app) == before
@@ -538,29 +540,27 @@ def sha256_file_of(app) -> str:
 
 
 async def test_app_empty_search(demo_db_url):
-    from app.enrol_helpers import open_enrol, screen_text, settle
+    from app.enrol_helpers import open_enrol, screen_text, settle_until_idle
 
-    from usis_tui.app import UsisApp
 
-    app = UsisApp(database_url=demo_db_url, now=NOW)
+    app = make_app(demo_db_url)
     async with app.run_test(size=(120, 40)) as pilot:
         await open_enrol(pilot)
         await pilot.click("#search-continue")
-        await settle(pilot)
+        await settle_until_idle(pilot)
         before = sha256_file_of(app)
         await pilot.press("enter")  # Search with every field empty
-        await settle(pilot)
+        await settle_until_idle(pilot)
         assert "Enter at least one search criterion" in screen_text(app)
         assert sha256_file_of(app) == before
 
 
 async def test_app_login_with_a_10kB_user_id(demo_db_url):
-    from app.shell_helpers import settle, text_of, wait_ready
+    from app.shell_helpers import text_of, wait_ready
     from textual.widgets import Input
 
-    from usis_tui.app import UsisApp
 
-    app = UsisApp(database_url=demo_db_url, now=NOW)
+    app = make_app(demo_db_url)
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_ready(pilot)
         app.screen.query_one("#username", Input).value = TEN_KB
@@ -576,13 +576,12 @@ async def test_app_login_with_a_10kB_user_id(demo_db_url):
 async def test_trainer_clock_stays_within_the_years(demo_db_url):
     """The trainer's clock dialog and move_clock refuse a moment outside 1900-2200 (typed, or
     stepped past 2200 with "+1 day") with one message; the clock stays where it was."""
-    from app.shell_helpers import settle, signed_in, text_of
+    from app.shell_helpers import signed_in, text_of
     from textual.widgets import Input
 
-    from usis_tui.app import UsisApp
     from usis_tui.screens.trainer import ClockScreen
 
-    app = UsisApp(database_url=demo_db_url, now=NOW)
+    app = make_app(demo_db_url)
     async with app.run_test(size=(120, 40)) as pilot:
         await signed_in(pilot, "trainer")
         await pilot.press("k")
@@ -597,7 +596,7 @@ async def test_trainer_clock_stays_within_the_years(demo_db_url):
             await settle(pilot)
             assert isinstance(app.screen, ClockScreen)
             assert "is outside the years 1900-2200" in text_of(problems), text_of(problems)
-            assert app.now() == NOW
+            assert app.now() == DEMO_NOW
         field.value = "2200-12-31T12:00"
         await pilot.click("#clock-plus-day")
         await settle(pilot)

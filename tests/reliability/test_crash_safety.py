@@ -4,9 +4,10 @@ A zygote process (crash_worker.py) imports everything once and forks one child p
 the child pauses a few milliseconds as every SQL statement starts, BEGIN and COMMIT included
 (sqlite3's trace callback: "hooks"). A calibration enrolment counts the hooks; then every hook,
 and after the commit, is a kill point (seeded random extra points up to 50), and the kill lands
-a random 0-1.5 pauses after it: just before a statement, inside it, or inside the commit. After each kill, on the same SQLite file: ``PRAGMA integrity_check`` is ok, foreign keys hold, the student
-has all 5 classes (and an empty cart) or none (and the 5 cart lines), and every class's
-enrolled_count / waitlist_count equal its Enrolment rows.
+a random 0-1.5 pauses after it: just before a statement, inside it, or inside the commit.
+After each kill, on the same SQLite file: ``PRAGMA integrity_check`` is ok, foreign keys hold,
+the student has all 5 classes (and an empty cart) or none (and the 5 cart lines), and every
+class's enrolled_count / waitlist_count equal its Enrolment rows.
 """
 
 from __future__ import annotations
@@ -55,8 +56,9 @@ class Zygote:
         while True:
             try:
                 line = self.lines.get(timeout=60)
-            except queue.Empty:
-                raise AssertionError(f"the crash worker said nothing while waiting for {words}")
+            except queue.Empty as empty:
+                raise AssertionError(
+                    f"the crash worker said nothing while waiting for {words}") from empty
             parts = line.split()
             assert parts and parts[0] != "error", line
             if parts[0] in words:
@@ -83,7 +85,8 @@ def check(path: Path, student_id: int) -> str:
             "AND status IN ('enrolled', 'waitlisted')", (student_id,)).fetchone()[0]
         in_cart = con.execute("SELECT count(*) FROM cart_item WHERE student_id = ?",
                               (student_id,)).fetchone()[0]
-        assert (placed, in_cart) in {(5, 0), (0, 5)}, f"half-enrolled: {placed} placed, {in_cart} in cart"
+        assert (placed, in_cart) in {(5, 0), (0, 5)}, (
+            f"half-enrolled: {placed} placed, {in_cart} in cart")
         drift = con.execute("""
             SELECT c.class_number, c.enrolled_count, c.waitlist_count,
                    (SELECT count(*) FROM enrolment e WHERE e.section_id = c.id

@@ -25,17 +25,15 @@ import sys
 import threading
 import time
 from collections.abc import Awaitable, Callable
-from datetime import datetime
 
 import pytest
+from helpers import make_app, settle
 from sqlalchemy.exc import OperationalError
-from textual.worker import WorkerCancelled
 
 from usis_tui import services as services_pkg
 from usis_tui.app import UsisApp
 from usis_tui.services import Usis
 
-NOW = datetime(2026, 11, 23, 9, 30)
 SIZE = (100, 30)
 STUDENT, MASTER = "s1234567", "s7654321"
 QUIET = {"AuditService.navigation", "AuditService.log", "QueueService.poll",
@@ -105,13 +103,10 @@ class Reached(Exception):
 HIT = threading.Event()
 
 
-async def settle(pilot) -> None:
-    for _ in range(3):
-        try:
-            await pilot.app.workers.wait_for_complete()
-        except WorkerCancelled:  # an exclusive worker replaced by a newer one
-            pass
-        await pilot.pause()
+async def settle_or_reached(pilot) -> None:
+    """``settle`` (a cancelled exclusive worker is no error), then stop the scenario with
+    ``Reached`` once the failing method has been called."""
+    await settle(pilot, cancelled_ok=True)
     if HIT.is_set():
         raise Reached
 
@@ -121,7 +116,7 @@ async def ready(pilot) -> None:
         if pilot.app.ready:
             break
         await pilot.pause(0.05)
-    await settle(pilot)
+    await settle_or_reached(pilot)
 
 
 async def sign_in(pilot, username: str) -> None:
@@ -130,7 +125,7 @@ async def sign_in(pilot, username: str) -> None:
     app.screen.query_one("#username").value = username
     app.screen.query_one("#password").value = "demo"
     await pilot.press("enter")
-    await settle(pilot)
+    await settle_or_reached(pilot)
 
 
 async def as_user(pilot, username: str) -> None:
@@ -140,7 +135,7 @@ async def as_user(pilot, username: str) -> None:
     identity = (app.raw_usis.student.profile(username) if username[1:].isdigit()
                 else _staff(username))
     await app.signed_in(identity)
-    await settle(pilot)
+    await settle_or_reached(pilot)
 
 
 def _staff(username: str):
@@ -157,18 +152,18 @@ async def login(pilot):
 async def student_center(pilot):
     await as_user(pilot, STUDENT)
     await pilot.app.navigate("Student Center")
-    await settle(pilot)
+    await settle_or_reached(pilot)
 
 
 async def enrol_by_number(pilot):
     app = pilot.app
     await as_user(pilot, STUDENT)
     await app.navigate("Enrol", class_number="1052")
-    await settle(pilot)
+    await settle_or_reached(pilot)
     await pilot.press("enter")  # Continue
-    await settle(pilot)
+    await settle_or_reached(pilot)
     await pilot.press("enter")  # Next: to the Shopping cart
-    await settle(pilot)
+    await settle_or_reached(pilot)
 
 
 async def shopping_cart(pilot):
@@ -176,131 +171,132 @@ async def shopping_cart(pilot):
     await as_user(pilot, STUDENT)
     app.raw_usis.cart.add(STUDENT, "2026-2027", "1052")
     await app.navigate("Shopping cart")
-    await settle(pilot)
+    await settle_or_reached(pilot)
     await pilot.press("space")
     await pilot.press("v")  # Validate
-    await settle(pilot)
+    await settle_or_reached(pilot)
     await pilot.press("e")  # Enrol: step 1
-    await settle(pilot)
+    await settle_or_reached(pilot)
     await pilot.press("enter")
-    await settle(pilot)
+    await settle_or_reached(pilot)
     app.screen.query_one("#confirm-finish").press()
-    await settle(pilot)
+    await settle_or_reached(pilot)
 
 
 async def drop(pilot):
     app = pilot.app
     await as_user(pilot, STUDENT)
     await app.navigate("Drop")
-    await settle(pilot)
+    await settle_or_reached(pilot)
     await pilot.press("enter")  # drop the selected class: the reason dialog, which a worker
     for _ in range(40):          # waits for (so no settle before it is answered)
         await pilot.pause(0.05)
         if app.screen.query("#drop-yes"):
             break
     else:
-        await settle(pilot)  # the page did not load (the failing method): nothing to drop
+        # the page did not load (the failing method): nothing to drop
+        await settle_or_reached(pilot)
         return
     from usis_tui.screens.enrol_manage import DROP_REASONS
 
     app.screen.query_one("#drop-reason").value = DROP_REASONS[0]
     app.screen.query_one("#drop-yes").press()
-    await settle(pilot)
+    await settle_or_reached(pilot)
 
 
 async def class_search(pilot):
     app = pilot.app
     await as_user(pilot, STUDENT)
     await app.navigate("Class Search")
-    await settle(pilot)
+    await settle_or_reached(pilot)
     app.screen.add_pane.action_open_search()
-    await settle(pilot)
+    await settle_or_reached(pilot)
     app.screen.query_one("#search-catalogue").value = "4031"
     app.screen.query_one("ClassSearch").search()
-    await settle(pilot)
+    await settle_or_reached(pilot)
 
 
 async def timetable(pilot):
     app = pilot.app
     await as_user(pilot, STUDENT)
     await app.navigate("Timetable")
-    await settle(pilot)
+    await settle_or_reached(pilot)
     await pilot.press("x")  # exam schedule
-    await settle(pilot)
+    await settle_or_reached(pilot)
     await pilot.press("x")
-    await settle(pilot)
+    await settle_or_reached(pilot)
     await pilot.press("e")  # export
-    await settle(pilot)
+    await settle_or_reached(pilot)
     if app.screen.query("#tt-export-ok"):
         app.screen.query_one("#tt-export-ok").press()
-        await settle(pilot)
+        await settle_or_reached(pilot)
 
 
 async def messages(pilot):
     await as_user(pilot, STUDENT)
     await pilot.app.navigate("Message centre")
-    await settle(pilot)
+    await settle_or_reached(pilot)
     await pilot.press("enter")
-    await settle(pilot)
+    await settle_or_reached(pilot)
     await pilot.press("u")
-    await settle(pilot)
+    await settle_or_reached(pilot)
 
 
 async def minors(pilot):
     await as_user(pilot, STUDENT)
     await pilot.app.navigate("Minors")
-    await settle(pilot)
+    await settle_or_reached(pilot)
     await pilot.press("a")
-    await settle(pilot)
+    await settle_or_reached(pilot)
 
 
 async def petitions(pilot):
     app = pilot.app
     await as_user(pilot, MASTER)
     await app.navigate("Petitions")
-    await settle(pilot)
+    await settle_or_reached(pilot)
     await pilot.press("v")
-    await settle(pilot)
+    await settle_or_reached(pilot)
 
 
 async def board(pilot):
     app = pilot.app
     await as_user(pilot, "board")
     await app.navigate("Petitions to handle")
-    await settle(pilot)
+    await settle_or_reached(pilot)
     await pilot.press("enter")
-    await settle(pilot)
+    await settle_or_reached(pilot)
 
 
 async def support(pilot):
     app = pilot.app
     await as_user(pilot, "support")
     await app.navigate("Find a student")
-    await settle(pilot)
+    await settle_or_reached(pilot)
     app.screen.query_one("#find-query").value = STUDENT
     await pilot.press("enter")
-    await settle(pilot)
+    await settle_or_reached(pilot)
     await pilot.press("enter")  # act as
-    await settle(pilot)
+    await settle_or_reached(pilot)
 
 
 async def audit_trail(pilot):
     app = pilot.app
     await as_user(pilot, "support")
     await app.navigate("Audit trail")
-    await settle(pilot)
+    await settle_or_reached(pilot)
     app.screen.query_one("#audit-student").value = STUDENT
     app.screen.show()
-    await settle(pilot)
+    await settle_or_reached(pilot)
 
 
 async def palette(pilot):
     await as_user(pilot, STUDENT)
     await pilot.press("ctrl+p")
-    await settle(pilot)
+    await settle_or_reached(pilot)
     await pilot.press(*"1052")
     await pilot.pause(0.4)
-    await settle(pilot)
+    await settle_or_reached(pilot)
 
 
 SCENARIOS: dict[str, Callable[..., Awaitable[None]]] = {
@@ -313,9 +309,9 @@ SCENARIOS: dict[str, Callable[..., Awaitable[None]]] = {
 
 def shown_messages(app: UsisApp) -> list[str]:
     """Every message on screen: notifications and the problem lists that are shown."""
-    from usis_tui.widgets.problems import ProblemList
-
     from textual.command import CommandPalette
+
+    from usis_tui.widgets.problems import ProblemList
 
     found = [f"{n.title}: {n.message}" for n in app._notifications]
     if isinstance(app.screen, CommandPalette):  # a hit of the palette says what went wrong
@@ -335,13 +331,13 @@ async def run(url: str, scenario, monkeypatch, failing: str | None = None,
     record: list[str] = []
     HIT.clear()
     instrument(monkeypatch, record, failing, error)
-    app = UsisApp(database_url=url, now=NOW)
+    app = make_app(url)
     async with app.run_test(size=SIZE) as pilot:
         try:
             await scenario(pilot)
         except Reached:
             HIT.clear()
-            await settle(pilot)
+            await settle_or_reached(pilot)
         assert app.is_running and app.return_code is None, "the app stopped"
         return app, record, shown_messages(app)
 

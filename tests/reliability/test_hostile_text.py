@@ -17,6 +17,7 @@ name with an OSC sequence changed the support terminal's title.
 from __future__ import annotations
 
 import pytest
+from helpers import settle
 from hostile import CLASS, HOSTILE, IDS, OTHER, STUDENT, Hostile, plant, terminal_problems, visible
 
 from usis_tui.app import UsisApp
@@ -30,12 +31,6 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(params=HOSTILE, ids=IDS)
 def hostile(request) -> Hostile:
     return request.param
-
-
-async def settle(pilot) -> None:
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 async def start(pilot, username: str) -> None:

@@ -7,7 +7,8 @@ the cursor blinking, so that the SVG is the same on every run.
 from __future__ import annotations
 
 import pytest
-from app.enrol_helpers import make_app, no_blink, open_enrol, settle, wait_until
+from app.enrol_helpers import no_blink, open_enrol, settle_until_idle, wait_until
+from helpers import make_app
 from textual.widgets import Input
 
 from usis_tui.screens.enrol_manage import ConfirmDropScreen
@@ -17,11 +18,11 @@ SIZE = (120, 40)
 
 @pytest.fixture
 def app(demo_db_url, demo_now):
-    return make_app(demo_db_url, demo_now)
+    return make_app(demo_db_url, now=demo_now)
 
 
 async def finish(pilot) -> None:
-    await settle(pilot)
+    await settle_until_idle(pilot)
     no_blink(pilot.app)
     await pilot.pause()
 
@@ -30,7 +31,7 @@ async def enter_class(pilot, number: str) -> None:
     field = pilot.app.screen.query_one("#class-number", Input)
     field.focus()
     await pilot.press(*number, "enter")
-    await settle(pilot)
+    await settle_until_idle(pilot)
 
 
 async def add(pilot, number: str, *, wait_list: bool = False) -> None:
@@ -38,7 +39,7 @@ async def add(pilot, number: str, *, wait_list: bool = False) -> None:
     if wait_list:
         await pilot.press("w")
     await pilot.press("n")
-    await settle(pilot)
+    await settle_until_idle(pilot)
 
 
 async def to_cart(pilot) -> None:
@@ -97,7 +98,7 @@ def test_search_results(app, snap_compare):
     async def run_before(pilot):
         await open_enrol(pilot)
         await pilot.click("#search-continue")
-        await settle(pilot)
+        await settle_until_idle(pilot)
         pilot.app.screen.query_one("#search-open").value = False
         await pilot.press(*"4031OSYSY", "enter")
         await finish(pilot)
@@ -138,7 +139,7 @@ def test_wizard_step3_results(app, snap_compare, demo_summary):
         await add(pilot, demo_summary.highlights["period_closed"])
         await to_cart(pilot)
         await pilot.press("e")
-        await settle(pilot)
+        await settle_until_idle(pilot)
         await pilot.press("f")
         await finish(pilot)
 
@@ -167,7 +168,7 @@ def test_swap_confirm(app, snap_compare):
         pane = screen.query_one("#swap-pane")
         screen.query_one("#swap-from").value = next(
             sid for sid, line in pane.lines.items() if line.cls.class_number == "2038")
-        await settle(pilot)
+        await settle_until_idle(pilot)
         screen.query_one("#swap-number", Input).focus()
         await pilot.press(*"2039", "enter")
         await finish(pilot)
@@ -181,10 +182,10 @@ def test_swap_refused(app, snap_compare, demo_summary):
         pane = screen.query_one("#swap-pane")
         screen.query_one("#swap-from").value = next(
             sid for sid, line in pane.lines.items() if line.cls.class_number == "2054")
-        await settle(pilot)
+        await settle_until_idle(pilot)
         screen.query_one("#swap-number", Input).focus()
         await pilot.press(*demo_summary.highlights["clash"], "enter")
-        await settle(pilot)
+        await settle_until_idle(pilot)
         await pilot.press("f")
         await finish(pilot)
 

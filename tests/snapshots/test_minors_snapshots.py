@@ -8,27 +8,12 @@ every changed SVG before accepting it.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from factories import open_selection_minor
+from helpers import DEMO_NOW, make_app, settle
 
-from usis_tui.app import UsisApp
 from usis_tui.services import Usis
 
-DEMO_NOW = datetime(2026, 11, 23, 9, 30)  # as in the root conftest.py
 SIZE = (120, 40)
-
-
-def make_app(url: str) -> UsisApp:
-    return UsisApp(database_url=url, now=DEMO_NOW)
-
-
-
-
-async def settle(pilot) -> None:
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def at_page(page: str, *keys: str):

@@ -9,10 +9,18 @@ every changed SVG before accepting it.
 
 from __future__ import annotations
 
-
-from petition_helpers import (SIZE, choose_radio, fill_external_elective, make_app,
-                              open_petitions, open_queue, press_button, settle, steady,
-                              type_into)
+from helpers import make_app
+from petition_helpers import (
+    SIZE,
+    choose_radio,
+    fill_external_elective,
+    open_petitions,
+    open_queue,
+    press_button,
+    settle_reloads,
+    steady,
+    type_into,
+)
 
 NARROW = (80, 24)
 
@@ -22,7 +30,7 @@ def run(*steps):
     async def run_before(pilot) -> None:
         for step in steps:
             await step(pilot)
-        await settle(pilot)
+        await settle_reloads(pilot)
         steady(pilot)
         await pilot.pause()
     return run_before
@@ -39,9 +47,9 @@ async def queue(pilot) -> None:
 async def external_form(pilot) -> None:
     """Submit request → External education: the empty form."""
     await pilot.press("n")
-    await settle(pilot)
+    await settle_reloads(pilot)
     await pilot.press("down", "down", "down", "enter")
-    await settle(pilot)
+    await settle_reloads(pilot)
 
 
 async def form_with_errors(pilot) -> None:
@@ -59,12 +67,12 @@ async def review(pilot) -> None:
 
 async def approved_detail(pilot) -> None:
     await pilot.press("down", "down", "enter")  # 000001: Approved, with the explanation
-    await settle(pilot)
+    await settle_reloads(pilot)
 
 
 async def decision(pilot) -> None:
     await pilot.press("enter")  # 000002: the Board's decision
-    await settle(pilot)
+    await settle_reloads(pilot)
     steady(pilot)
     await choose_radio(pilot, "#d-outcome", 0)
     await type_into(pilot, "#d-decision_number", "26-27 LIACS 129", keys=False)

@@ -5,7 +5,8 @@ with mixed outcomes and the other classes of the full ones."""
 from __future__ import annotations
 
 import pytest
-from app.enrol_helpers import make_app, no_blink, open_enrol, settle, wait_until
+from app.enrol_helpers import no_blink, open_enrol, settle_until_idle, wait_until
+from helpers import make_app
 from textual.widgets import Input
 
 SIZE = (120, 40)
@@ -13,7 +14,7 @@ SIZE = (120, 40)
 
 @pytest.fixture
 def app(demo_db_url, demo_now):
-    return make_app(demo_db_url, demo_now)
+    return make_app(demo_db_url, now=demo_now)
 
 
 async def add(pilot, number: str, *, wait_list: bool = False) -> None:
@@ -21,15 +22,15 @@ async def add(pilot, number: str, *, wait_list: bool = False) -> None:
     field.focus()
     field.value = ""
     await pilot.press(*number, "enter")
-    await settle(pilot)
+    await settle_until_idle(pilot)
     if wait_list:
         await pilot.press("w")
     await pilot.press("n")
-    await settle(pilot)
+    await settle_until_idle(pilot)
 
 
 async def finish(pilot) -> None:
-    await settle(pilot)
+    await settle_until_idle(pilot)
     no_blink(pilot.app)
     await pilot.pause()
 
@@ -61,9 +62,9 @@ def test_results_mixed_with_alternatives(app, snap_compare):
         await add(pilot, "2479")
         screen.query_one("#cart-table").focus()
         await pilot.press("E")
-        await settle(pilot)
+        await settle_until_idle(pilot)
         await pilot.press("f")
-        await settle(pilot)
+        await settle_until_idle(pilot)
         table = screen.query_one("#results-alt-table")
         await wait_until(pilot, lambda: pilot.app.focused is table, what="alternatives focus")
         await finish(pilot)

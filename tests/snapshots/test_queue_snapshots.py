@@ -7,15 +7,12 @@ SVG before accepting it.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import pytest
+from helpers import DEMO_NOW, make_app, settle
 
-from usis_tui.app import UsisApp
 from usis_tui.screens import queue as queue_screen
 from usis_tui.services import Usis
 
-DEMO_NOW = datetime(2026, 11, 23, 9, 30)  # as in the root conftest.py
 SIZE = (120, 40)
 
 
@@ -29,12 +26,6 @@ def busy_db_url(demo_db_url, monkeypatch):
         usis.queue.enter(who)
     usis.close()
     return demo_db_url
-
-
-async def settle(pilot) -> None:
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 async def queued(pilot) -> None:
@@ -56,5 +47,5 @@ async def queued(pilot) -> None:
 
 
 def test_queue_screen(snap_compare, busy_db_url):
-    app = UsisApp(database_url=busy_db_url, now=DEMO_NOW)
+    app = make_app(busy_db_url)
     assert snap_compare(app, terminal_size=SIZE, run_before=queued)

@@ -8,22 +8,15 @@ every changed SVG before accepting it.
 
 from __future__ import annotations
 
-from datetime import datetime
-
-from shell_helpers import act_as, find_student, settle, signed_in
+from helpers import DEMO_NOW, make_app, settle
+from shell_helpers import act_as, find_student, signed_in
 from textual.widgets import Input
 
-from usis_tui.app import UsisApp
 from usis_tui.services import ServiceError, Usis
 
-DEMO_NOW = datetime(2026, 11, 23, 9, 30)  # as in the root conftest.py
 SIZE = (120, 40)
 STUDENT = "s1234567"
 YEAR = "2026-2027"
-
-
-def make_app(url: str) -> UsisApp:
-    return UsisApp(database_url=url, now=DEMO_NOW)
 
 
 def steady(pilot) -> None:

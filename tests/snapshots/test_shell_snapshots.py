@@ -7,22 +7,9 @@ every changed SVG before accepting it.
 
 from __future__ import annotations
 
-from datetime import datetime
+from helpers import make_app, settle
 
-from usis_tui.app import UsisApp
-
-DEMO_NOW = datetime(2026, 11, 23, 9, 30)  # as in the root conftest.py
 SIZE = (120, 40)
-
-
-def make_app(url: str) -> UsisApp:
-    return UsisApp(database_url=url, now=DEMO_NOW)
-
-
-async def settle(pilot) -> None:
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 async def ready(pilot) -> None:

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from timetable_helpers import busy_week, make_app, open_timetable, settle
+from helpers import make_app, settle
+from timetable_helpers import busy_week, open_timetable
 
 
 def opener(**kwargs):
@@ -27,44 +28,44 @@ def keys(*presses: str, **kwargs):
     return run_before
 
 
-def test_busy_week_80x24(snap_compare, demo_db_url, demo_summary, monkeypatch):
+def test_busy_week_80x24(snap_compare, demo_db_url, demo_summary):
     busy_week(demo_db_url, demo_summary.highlights)
-    app = make_app(demo_db_url, monkeypatch)
+    app = make_app(demo_db_url)
     assert snap_compare(app, terminal_size=(80, 24), run_before=opener())
 
 
-def test_busy_week_160x50(snap_compare, demo_db_url, demo_summary, monkeypatch):
+def test_busy_week_160x50(snap_compare, demo_db_url, demo_summary):
     busy_week(demo_db_url, demo_summary.highlights)
-    app = make_app(demo_db_url, monkeypatch)
+    app = make_app(demo_db_url)
     assert snap_compare(app, terminal_size=(160, 50), run_before=opener())
 
 
 def test_busy_week_with_weekend_and_conflict_selected_160x50(snap_compare, demo_db_url,
-                                                             demo_summary, monkeypatch):
+                                                             demo_summary):
     busy_week(demo_db_url, demo_summary.highlights)
-    app = make_app(demo_db_url, monkeypatch)
+    app = make_app(demo_db_url)
     # Wednesday's 09:00 clash: right from Monday's first class, then the planned block.
     assert snap_compare(app, terminal_size=(160, 50), run_before=keys("w", "right", "right"))
 
 
-def test_empty_week_80x24(snap_compare, demo_db_url, monkeypatch):
-    app = make_app(demo_db_url, monkeypatch)
+def test_empty_week_80x24(snap_compare, demo_db_url):
+    app = make_app(demo_db_url)
     assert snap_compare(app, terminal_size=(80, 24),
                         run_before=opener(day=date(2026, 12, 21)))
 
 
-def test_exam_schedule_80x24(snap_compare, demo_db_url, monkeypatch):
-    app = make_app(demo_db_url, monkeypatch)
+def test_exam_schedule_80x24(snap_compare, demo_db_url):
+    app = make_app(demo_db_url)
     assert snap_compare(app, terminal_size=(80, 24), run_before=keys("x"))
 
 
-def test_list_view_120x30(snap_compare, demo_db_url, demo_summary, monkeypatch):
+def test_list_view_120x30(snap_compare, demo_db_url, demo_summary):
     busy_week(demo_db_url, demo_summary.highlights)
-    app = make_app(demo_db_url, monkeypatch)
+    app = make_app(demo_db_url)
     assert snap_compare(app, terminal_size=(120, 30), run_before=keys("l"))
 
 
 def test_export_dialog_80x24(snap_compare, demo_db_url, monkeypatch):
     monkeypatch.setenv("XDG_DOWNLOAD_DIR", "/home/eva/Downloads")  # shown in the dialog
-    app = make_app(demo_db_url, monkeypatch)
+    app = make_app(demo_db_url)
     assert snap_compare(app, terminal_size=(80, 24), run_before=keys("e"))

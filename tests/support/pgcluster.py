@@ -88,7 +88,8 @@ class PgCluster:
         self._running = False
         self._as_postgres = _is_root()
         if self._as_postgres and shutil.which("runuser") is None:
-            raise PgUnavailable("running as root but `runuser` is missing: cannot start PostgreSQL.")
+            raise PgUnavailable(
+                "running as root but `runuser` is missing: cannot start PostgreSQL.")
 
     # -- paths and commands ------------------------------------------------------------------
     @property
@@ -113,7 +114,8 @@ class PgCluster:
         """A libpq DSN (for psycopg.connect) for the default database."""
         return f"host=127.0.0.1 port={self.port} user={SUPERUSER} dbname={self.dbname}"
 
-    def _run(self, *args: str, check: bool = True, timeout: float = 120) -> subprocess.CompletedProcess:
+    def _run(self, *args: str, check: bool = True,
+             timeout: float = 120) -> subprocess.CompletedProcess:
         cmd = [str(self.bindir / args[0]), *args[1:]]
         if self._as_postgres:
             cmd = ["runuser", "-u", SUPERUSER, "--", *cmd]

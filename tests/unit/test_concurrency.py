@@ -190,9 +190,9 @@ def test_a_promotion_and_the_students_own_session_never_clash(sc, db, usis):
         holders.append(holder)
         waiting.append(student)
         fulls.append(x)
-    out = run_rounds(db.url, [[(h.number, "drop", x.id, None) for h, x in zip(holders, fulls)],
-                              [(s.number, "fast", y.id, None) for s in waiting]])
-    both = [s.number for s, x in zip(waiting, fulls)
+    drops = [(h.number, "drop", x.id, None) for h, x in zip(holders, fulls, strict=True)]
+    out = run_rounds(db.url, [drops, [(s.number, "fast", y.id, None) for s in waiting]])
+    both = [s.number for s, x in zip(waiting, fulls, strict=True)
             if status_of(db, s, x)[0] == "enrolled" and status_of(db, s, y)[0] == "enrolled"]
     assert both == [], f"{len(both)} of {ROUNDS} students enrolled in two clashing classes"
     assert len(out) == 2 * ROUNDS

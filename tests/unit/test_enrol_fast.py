@@ -91,7 +91,7 @@ def test_fast_path_writes_exactly_what_the_orm_path_writes(tmp_path: Path, clock
     monkeypatch.setattr("usis_tui.services.enrolment.enrol_fast", counting)
     for who, keys, wait, all_or_nothing in PLANS + [("back", "M", True, False)]:
         lines = {}
-        for name, (db, usis, world, use_fast) in runs.items():
+        for name, (_db, usis, world, use_fast) in runs.items():
             monkeypatch.setattr(EnrolmentService, "fast", use_fast)
             student = world["students"][who]
             requests = [req(world["sections"][k], wait=wait) for k in keys]
@@ -102,7 +102,7 @@ def test_fast_path_writes_exactly_what_the_orm_path_writes(tmp_path: Path, clock
     # The hot path handled every plan but the minor one.
     assert calls["fast"] == len(PLANS)
     # A drop, then enrolling again reuses the dropped row the same way.
-    for name, (db, usis, world, use_fast) in runs.items():
+    for _name, (_db, usis, world, use_fast) in runs.items():
         monkeypatch.setattr(EnrolmentService, "fast", use_fast)
         busy = world["students"]["busy"]
         usis.enrolment.drop(busy.number, world["sections"]["A"].id)

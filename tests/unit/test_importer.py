@@ -160,7 +160,8 @@ def test_large_file_reports_progress(demo_usis):
     rows = [row(f"{6000 + i}", cat=f"4600C{i:04d}", title=f"Course {i}") for i in range(1200)]
     seen: dict[str, tuple[int, int]] = {}
     result = importer(demo_usis).import_bytes(
-        csv_bytes(*rows), progress=lambda stage, done, total: seen.__setitem__(stage, (done, total)))
+        csv_bytes(*rows),
+        progress=lambda stage, done, total: seen.__setitem__(stage, (done, total)))
     assert result.classes == 1200 and result.courses_created == 1200
     assert seen == {"check": (1200, 1200), "import": (1200, 1200)}
 

@@ -17,7 +17,6 @@ import pytest
 from usis_tui import migrations
 from usis_tui.bootstrap import ensure_database, prepare_schema, reset_schema
 from usis_tui.db import Database
-from usis_tui.models import Base
 
 BASE_TABLES = importlib.import_module("usis_tui.migrations.versions.0001_first_release").TABLES
 NOW = datetime(2026, 11, 23, 9, 30)

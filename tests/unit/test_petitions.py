@@ -15,13 +15,31 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select, update
 
-from usis_tui.models import (AuditEntry, CartItem, Course, Enrolment, Message, Petition,
-                             PetitionDocument, PetitionEvent)
+from usis_tui.models import (
+    AuditEntry,
+    CartItem,
+    Course,
+    Enrolment,
+    Message,
+    Petition,
+    PetitionDocument,
+    PetitionEvent,
+)
 from usis_tui.services import ServiceError
-from usis_tui.services.petitions import (STATUSES, TRANSITIONS, DecisionForm, GradeForm,
-                                         PetitionForm, RuleContext, check_transition,
-                                         form_fields, problem_fields, problems_from, round_ec,
-                                         round_grade)
+from usis_tui.services.petitions import (
+    STATUSES,
+    TRANSITIONS,
+    DecisionForm,
+    GradeForm,
+    PetitionForm,
+    RuleContext,
+    check_transition,
+    form_fields,
+    problem_fields,
+    problems_from,
+    round_ec,
+    round_grade,
+)
 
 STUDENT = "s7654321"
 TODAY = date(2026, 11, 23)

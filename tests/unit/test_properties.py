@@ -153,7 +153,7 @@ class EnrolmentMachine(RuleBasedStateMachine):
         return out
 
     def apply(self, i: int, requests, predicted, *, from_cart: bool = True) -> None:
-        for (c, _), (outcome, _) in zip(requests, predicted):
+        for (c, _), (outcome, _) in zip(requests, predicted, strict=True):
             if outcome == "enrolled":
                 self.enrolled[c].add(i)
             elif outcome == "waitlisted":

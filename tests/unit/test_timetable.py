@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from factories import NOW, YEAR, req
+from helpers import DEMO_NOW
 from icalendar import Calendar
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
@@ -27,7 +28,6 @@ from usis_tui.services.timetable import (
 
 AMS = ZoneInfo("Europe/Amsterdam")
 DEMO_STUDENT = "s1234567"
-DEMO_NOW = datetime(2026, 11, 23, 9, 30)
 
 
 def iso_monday(year: int, week: int) -> date:
