@@ -81,10 +81,8 @@ async def test_the_app_never_fills_an_empty_database(tmp_path):
 async def test_unusable_database_shows_one_line_error(tmp_path):
     app = make_app(f"sqlite:///{tmp_path}")  # a folder, not a database file
     async with app.run_test(size=SIZE) as pilot:
-        for _ in range(100):
-            await pilot.pause(0.05)
-            if isinstance(app.screen, DatabaseErrorScreen):
-                break
+        assert await app.database_ready() is False  # set once the error page has replaced all
+        await pilot.pause()
         assert isinstance(app.screen, DatabaseErrorScreen)
         message = text_of(app.screen.query_one("#error-message"))
         assert "is a folder, not a file" in message and "\n" not in message

@@ -7,8 +7,7 @@ from datetime import datetime
 
 import click
 
-from ..errors import UsisError
-from .options import Settings, common_options, user_option
+from .options import Settings, common_options, open_usis, user_option
 from .root import cli
 from .user import sign_in
 
@@ -29,14 +28,9 @@ from .user import sign_in
 def audit(settings: Settings, student_number: str, as_json: bool, action: str | None,
           outcome: str | None, since: str | None, until: str | None, user: str | None) -> None:
     """Audit trail: a student's steps (who, acting for whom, when, what, outcome)."""
-    from ..services import Usis
-
     start, end = _iso(since, "--since"), _iso(until, "--until")
-    usis = Usis.open(settings.url, clock=lambda: settings.moment())
+    usis = open_usis(settings)
     try:
-        if not usis.db.has_schema():
-            raise UsisError(f"The database {settings.url} has no uSis data yet: run "
-                            "`usis db init` first.")
         usis = sign_in(usis, user, student=student_number)
         rows = usis.audit.entries(student_number, action=action, since=start, until=end,
                                   outcome=outcome)

@@ -7,8 +7,7 @@ from typing import Any
 
 import click
 
-from ..errors import UsisError
-from .options import Settings, common_options
+from .options import Settings, common_options, open_usis
 from .root import cli
 
 
@@ -22,13 +21,8 @@ from .root import cli
 def catalogue(settings: Settings, year: str | None, programme: str | None,
               class_number: str | None, as_json: bool) -> None:
     """Print the class numbers, as Leiden publishes them per programme."""
-    from ..services import Usis
-
-    usis = Usis.open(settings.url, clock=lambda: settings.moment())
+    usis = open_usis(settings)
     try:
-        if not usis.db.has_schema():
-            raise UsisError(f"The database {settings.url} has no uSis data yet: run "
-                            "`usis db init` first.")
         code = year or usis.catalogue.current_year()
         if class_number is not None:
             classes = [usis.catalogue.lookup(code, class_number)]

@@ -18,19 +18,16 @@ import click
 
 from ..errors import UsisError
 from ..text import raw_stream
-from .options import Settings, common_options
+from .options import Settings, common_options, open_usis
 from .root import cli
 
 
 def _usis(settings: Settings, *, need_schema: bool = True):
+    if need_schema:
+        return open_usis(settings)
     from ..services import Usis
 
-    usis = Usis.open(settings.url, clock=lambda: settings.moment())
-    if need_schema and not usis.db.has_schema():
-        usis.close()
-        raise UsisError(f"The database {settings.url} has no uSis data yet: run `usis db init` "
-                        "first.")
-    return usis
+    return Usis.open(settings.url, clock=lambda: settings.moment())
 
 
 class ByteSize(click.ParamType):

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from ..errors import UsisError
-from .options import Settings, common_options, user_option
+from .options import Settings, common_options, open_usis, user_option
 from .root import cli
 from .user import sign_in
 
@@ -37,7 +37,6 @@ from .user import sign_in
 def timetable(settings: Settings, student_number: str, week: str | None, ics_path: str | None,
               force: bool, include: str, exams: bool, user: str | None) -> None:
     """MyTimetable: print a student's week, the exam schedule, or export an .ics file."""
-    from ..services import Usis
     from ..services.timetable import KINDS, parse_week
 
     extra = [k.strip().lower() for k in include.split(",") if k.strip()]
@@ -46,11 +45,8 @@ def timetable(settings: Settings, student_number: str, week: str | None, ics_pat
         raise click.BadParameter(f"unknown kind {unknown[0]!r}; use waitlisted or planned.",
                                  param_hint="--include")
     kinds = tuple(k for k in KINDS if k == "enrolled" or k in extra)
-    usis = Usis.open(settings.url, clock=lambda: settings.moment())
+    usis = open_usis(settings)
     try:
-        if not usis.db.has_schema():
-            raise UsisError(f"The database {settings.url} has no uSis data yet: run "
-                            "`usis db init` first.")
         usis = sign_in(usis, user, student=student_number)
         student = student_number.strip().lower()
         if ics_path is not None:
