@@ -158,7 +158,7 @@ class MinorsScreen(UsisScreen):
                 yield Static("Loading…", id="minor-detail-text")
 
     def on_mount(self) -> None:
-        self.query_one(DataTable).focus()
+        self.query_one(DataTable).focus(scroll_visible=False)  # the page stays at its top
         self.load()
 
     def action_refresh(self) -> None:
@@ -195,7 +195,7 @@ class MinorsScreen(UsisScreen):
         if current in numbers:
             table.move_cursor(row=numbers.index(current))
         if self.focused is None or self.focused.id == "page":
-            table.focus()  # the loading indicator took the focus away (to nothing or the page)
+            table.focus(scroll_visible=False)  # focus lost to the loading indicator
         self._show_detail()
 
     def _current(self) -> MinorInfo | None:
