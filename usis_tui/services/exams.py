@@ -55,11 +55,12 @@ def _exam_rows(session: Session, *, student_id: int | None = None,
                enrolment_id: int | None = None, first_day: date | None = None,
                last_day: date | None = None):
     """(enrolment, section, exam day, confirmation row) of enrolled exam/resit enrolments."""
-    day = (select(Meeting.section_id, func.min(Meeting.start_date).label("day"))
-           .group_by(Meeting.section_id).subquery())
-    stmt = (select(Enrolment, ClassSection, day.c.day, ExamConfirmation)
+    # The exam day of each row's own class (a correlated subquery: grouping every meeting of
+    # the catalogue first costs a scan of the whole meeting table).
+    day = (select(func.min(Meeting.start_date)).where(Meeting.section_id == ClassSection.id)
+           .correlate(ClassSection).scalar_subquery())
+    stmt = (select(Enrolment, ClassSection, day.label("day"), ExamConfirmation)
             .join(ClassSection, ClassSection.id == Enrolment.section_id)
-            .join(day, day.c.section_id == ClassSection.id)
             .outerjoin(ExamConfirmation, ExamConfirmation.enrolment_id == Enrolment.id)
             .where(Enrolment.status == "enrolled", ClassSection.component.in_(EXAM_COMPONENTS)))
     if student_id is not None:
@@ -67,10 +68,10 @@ def _exam_rows(session: Session, *, student_id: int | None = None,
     if enrolment_id is not None:
         stmt = stmt.where(Enrolment.id == enrolment_id)
     if first_day is not None:
-        stmt = stmt.where(day.c.day >= first_day)
+        stmt = stmt.where(day >= first_day)
     if last_day is not None:
-        stmt = stmt.where(day.c.day <= last_day)
-    stmt = stmt.options(selectinload(ClassSection.meetings)).order_by(day.c.day, Enrolment.id)
+        stmt = stmt.where(day <= last_day)
+    stmt = stmt.options(selectinload(ClassSection.meetings)).order_by(day, Enrolment.id)
     return session.execute(stmt).all()
 
 
