@@ -33,7 +33,10 @@ OWN_SETTINGS = {"config path", "config show"}
 
 def leaf_commands(group: click.Group, prefix: str = "") -> dict[str, click.Command]:
     out = {}
-    for name, command in group.commands.items():
+    ctx = click.Context(group)
+    for name in group.list_commands(ctx):  # the lazy group imports each command here
+        command = group.get_command(ctx, name)
+        assert command is not None, name
         if isinstance(command, click.Group):
             out.update(leaf_commands(command, f"{prefix}{name} "))
         else:

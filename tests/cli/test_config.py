@@ -248,3 +248,32 @@ def test_fields_name_every_setting_of_the_model_and_importing_config_stays_cheap
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                          check=True).stdout.strip()
     assert out == "[]"
+
+
+def test_usis_reaches_the_app_without_loading_other_commands_or_the_database_layer(tmp_path):
+    """`usis` (no command) starts the app having imported only its own command: the other
+    commands (serve, replay, import, …) are loaded when they are run (cli/root.py COMMANDS), and
+    SQLAlchemy and pydantic are left to the worker that prepares the database behind the Login."""
+    import subprocess
+    import sys
+
+    probe = f"""
+import json, sys
+from usis_tui.app import UsisApp
+UsisApp._read_settings = lambda self: None      # no terminal here: launch would prepare first
+UsisApp._ensure_database = lambda self: None
+def run(self, *args, **kwargs):
+    print(json.dumps(sorted(sys.modules)))
+UsisApp.run = run
+sys.argv = ["usis", "--db", "sqlite:///{tmp_path / 'usis.db'}", "--now", "2026-11-23T09:30"]
+from usis_tui.cli import main
+main()
+"""
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True).stdout
+    import json
+
+    loaded = set(json.loads(out.strip().splitlines()[-1]))
+    commands = {m for m in loaded if m.startswith("usis_tui.cli.")}
+    assert commands == {"usis_tui.cli.main", "usis_tui.cli.options", "usis_tui.cli.root"}
+    assert not {"sqlalchemy", "pydantic", "pydantic_settings"} & loaded

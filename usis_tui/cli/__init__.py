@@ -12,24 +12,13 @@
 usis_tui/config.py for the configuration file). Every error prints one line on stderr and exits
 non-zero.
 
-One module per command group: ``root`` is the group and its own options, ``options`` what every
-command shares; each command module attaches itself to the group (``@cli.command``) when it is
-imported below, and none imports this package or the root back.
+One module per command group: ``root`` is the group, its own options and the list of commands
+(imported when run: root.COMMANDS), ``options`` what every command shares; no command module
+imports this package or the root.
 """
 
 from __future__ import annotations
 
-from . import (  # noqa: F401 - each registers its commands on `cli`
-    audit,
-    catalogue,
-    config,
-    database,
-    importer,
-    replay,
-    serve,
-    timetable,
-    user,
-)
 from .main import main
 from .options import EXIT_ERROR, EXIT_USAGE, Settings, common_options, user_option
 from .root import cli, launch

@@ -8,11 +8,10 @@ from datetime import datetime
 import click
 
 from .options import Settings, common_options, open_usis, user_option
-from .root import cli
 from .user import sign_in
 
 
-@cli.command()
+@click.command("audit")
 @common_options
 @click.option("--student", "student_number", required=True, metavar="SNUMBER",
               help="The student, e.g. s1234567.")

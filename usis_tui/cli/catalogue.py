@@ -8,10 +8,9 @@ from typing import Any
 import click
 
 from .options import Settings, common_options, open_usis
-from .root import cli
 
 
-@cli.command()
+@click.command("catalogue")
 @common_options
 @click.option("--year", metavar="YYYY-YYYY", help="Academic year (default: the current one).")
 @click.option("--programme", metavar="NAME", help="Only this programme (name or code).")

@@ -5,10 +5,9 @@ from __future__ import annotations
 import click
 
 from .options import common_options
-from .root import cli
 
 
-@cli.group("config")
+@click.group("config")
 def config_group() -> None:
     """The configuration: defaults < config file < USIS_* environment < options."""
 

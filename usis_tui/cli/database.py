@@ -10,10 +10,9 @@ import click
 from ..errors import UsisError
 from ..text import raw_stream
 from .options import Settings, common_options, open_db
-from .root import cli
 
 
-@cli.group()
+@click.group("db")
 @common_options
 def db() -> None:
     """Create or reset the database."""

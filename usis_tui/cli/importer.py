@@ -19,7 +19,6 @@ import click
 from ..errors import UsisError
 from ..text import raw_stream
 from .options import Settings, common_options, open_usis
-from .root import cli
 
 
 def _usis(settings: Settings, *, need_schema: bool = True):
@@ -48,7 +47,7 @@ class ByteSize(click.ParamType):
         return int(m.group(1)) * self.UNITS[m.group(2).upper()]
 
 
-@cli.command("import")
+@click.command("import")
 @common_options
 @click.argument("csv_file", metavar="CATALOGUE.CSV", type=click.Path(dir_okay=False))
 @click.option("--check", is_flag=True,

@@ -17,7 +17,6 @@ import click
 
 from ..errors import UsisError
 from .options import Settings, common_options
-from .root import cli
 
 
 class _BadSteps(click.ClickException):
@@ -37,7 +36,7 @@ def _size(value: str) -> tuple[int, int]:
     return width, height
 
 
-@cli.command("replay")
+@click.command("replay")
 @common_options
 @click.argument("steps_file", metavar="STEPS_FILE",
                 type=click.Path(exists=True, dir_okay=False, readable=True))

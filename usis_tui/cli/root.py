@@ -1,11 +1,14 @@
 """The `usis` group: its own options, and the app it launches without a command.
 
-The command modules (cli/database.py, cli/catalogue.py, …) attach themselves to ``cli`` with
-``@cli.command``; this module imports none of them (cli/__init__.py imports them all).
+Each command lives in its own module (cli/database.py, cli/catalogue.py, …) and is listed once
+in ``COMMANDS``; the group imports a command's module only when that command is run (or when
+``--help`` lists them all), so `usis` without a command reaches the Login without loading the
+code of `serve`, `import` or `replay` (click's "lazily loading subcommands" pattern).
 """
 
 from __future__ import annotations
 
+import importlib
 import sys
 
 import click
@@ -32,11 +35,42 @@ def _demo(ctx: click.Context, _param, value: bool) -> bool:
     return value
 
 
+#: command name → "module:attribute" in this package, the one list of the `usis` commands
+COMMANDS = {
+    "audit": "audit:audit",
+    "catalogue": "catalogue:catalogue",
+    "config": "config:config_group",
+    "db": "database:db",
+    "import": "importer:import_command",
+    "replay": "replay:replay_command",
+    "serve": "serve:serve_command",
+    "timetable": "timetable:timetable",
+    "user": "user:user_group",
+}
+
+
+class LazyGroup(click.Group):
+    """A group whose commands are imported when they are asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module, _, attribute = target.partition(":")
+        command = getattr(importlib.import_module(f"{__package__}.{module}"), attribute)
+        assert isinstance(command, click.Command)
+        return command
+
+
 #: the commands that start the app and so can fill an empty database with the demo data
 DEMO_COMMANDS = (None, "serve")
 
 
-@click.group(invoke_without_command=True, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=LazyGroup, invoke_without_command=True,
+             context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="usis")
 @click.option("--max-sessions", type=click.IntRange(min=1), metavar="N", expose_value=False,
               callback=_max_sessions, help="At most N students use uSis at once; the others "

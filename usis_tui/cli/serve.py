@@ -15,7 +15,6 @@ import click
 from ..errors import UsisError
 from ..serving import SESSION_MB, SESSIONS_PER_CPU, default_max_sessions
 from .options import Settings, common_options
-from .root import cli
 
 
 def served_command(settings: Settings | None = None) -> str:
@@ -38,7 +37,7 @@ def _public_url(_ctx, _param, value: str | None) -> str | None:
         raise click.BadParameter(str(exc)) from None
 
 
-@cli.command("serve")
+@click.command("serve")
 @common_options
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Address to listen on (0.0.0.0 for every interface).")

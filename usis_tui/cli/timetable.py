@@ -13,11 +13,10 @@ import click
 
 from ..errors import UsisError
 from .options import Settings, common_options, open_usis, user_option
-from .root import cli
 from .user import sign_in
 
 
-@cli.command()
+@click.command("timetable")
 @common_options
 @click.option("--student", "student_number", required=True, metavar="SNUMBER",
               help="The student, e.g. s1234567.")

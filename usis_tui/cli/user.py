@@ -22,7 +22,6 @@ import click
 
 from ..errors import UsisError
 from .options import Settings, common_options, open_usis, user_option
-from .root import cli
 
 PASSWORD_ENV = "USIS_PASSWORD"
 
@@ -63,7 +62,7 @@ password_stdin_option = click.option(
     help="Read the new password from the first line of standard input instead of a prompt.")
 
 
-@cli.group("user")
+@click.group("user")
 @common_options
 def user_group() -> None:
     """Accounts: add one, set a password, lock or unlock (students and staff)."""
