@@ -20,6 +20,7 @@ set or move the frozen clock (Main Menu, or the command palette). Every page ope
 from __future__ import annotations
 
 import asyncio
+import gc
 import re
 from datetime import datetime, timedelta
 from functools import partial
@@ -333,40 +334,52 @@ class UsisApp(App):
         return self.ready
 
     async def _prepare(self) -> None:
-        from .db import mask_url
-        from .failures import describe
-        from .screens.login import DatabaseErrorScreen
-
+        # Everything heavy (SQLAlchemy, pydantic) is imported in the threads: importing it here,
+        # on the event loop, would freeze the Login the user is typing in.
         try:
             self._apply_settings(await asyncio.to_thread(self._read_settings))
             await asyncio.to_thread(self._ensure_database)
         except ConfigError as exc:
-            await self._cannot_start(DatabaseErrorScreen(str(exc)))
+            await self._cannot_start(str(exc))
             return
         except Exception as exc:  # noqa: BLE001 - anything else: still one line, never a traceback
+            from .db import mask_url
+            from .failures import describe
+
             _kind, message, hint = describe(exc, "prepare the database")
-            await self._cannot_start(DatabaseErrorScreen(
-                f"Cannot prepare the database {mask_url(self.database_url)}: {message} {hint}"))
+            await self._cannot_start(
+                f"Cannot prepare the database {mask_url(self.database_url)}: {message} {hint}")
             return
         self.ready = True
         self._prepared.set()
+        self._freeze_long_lived()
         # Exam enrolments not confirmed by their deadline are removed (services/exams.py).
         self.run_worker(self._expire_exams, name="expire-exams", thread=True,
                         exit_on_error=False)
 
-    async def _cannot_start(self, screen: Any) -> None:
+    async def _cannot_start(self, message: str) -> None:
         """The database or the configuration cannot be used: the "uSis cannot start" page, or,
         for the `usis` command (``exit_on_start_error``), back to the shell, where the command
         prints the one line (``start_error``)."""
         if self._exit_on_start_error:
-            self.start_error = screen.message
+            self.start_error = message
             self._prepared.set()
             self.exit(return_code=1)
             return
+        from .screens.login import DatabaseErrorScreen
+
         while len(self.screen_stack) > 2:
             self.pop_screen()
-        await self.switch_screen(screen)
+        await self.switch_screen(DatabaseErrorScreen(message))
         self._prepared.set()
+
+    @staticmethod
+    def _freeze_long_lived() -> None:
+        """Move what lives as long as the app (modules, the SQLAlchemy mappers, the parsed CSS)
+        out of the garbage collector's sight: a full collection otherwise walks all of it again
+        and again while a page is built. Run once the database and the settings are ready;
+        freezing is a constant-time move (a collection first would pause the Login)."""
+        gc.freeze()
 
     def _expire_exams(self) -> None:
         """Housekeeping at start: a failure is logged (the Student Center expires a student's
