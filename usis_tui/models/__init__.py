@@ -6,6 +6,7 @@ from .catalogue import (
     MINOR_TYPES,
     WEEKDAYS,
     AcademicYear,
+    CatalogueVersion,
     ClassSection,
     Course,
     Meeting,
@@ -37,7 +38,8 @@ from .sessions import SESSION_STATUSES, LoginSession
 
 __all__ = [
     "COMPONENTS", "ENROLMENT_STATUSES", "MINOR_TYPES", "WEEKDAYS",
-    "AcademicYear", "AuditEntry", "Base", "CartItem", "ClassSection", "Course", "Enrolment",
+    "AcademicYear", "AuditEntry", "Base", "CartItem", "CatalogueVersion", "ClassSection",
+    "Course", "Enrolment",
     "ExamResult", "Hold", "Meeting", "Message", "Minor", "MinorApplication", "PermissionNumber",
     "Programme", "StaffUser", "Student",
     "DECISION_TYPES", "INSTITUTION_TYPES", "PETITION_STATUSES", "PETITION_TYPES",

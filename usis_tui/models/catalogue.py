@@ -5,7 +5,17 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import (
+    DDL,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    String,
+    Text,
+    UniqueConstraint,
+    event,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base
@@ -124,6 +134,11 @@ class ClassSection(Base):
         CheckConstraint("enrolled_count >= 0 AND waitlist_count >= 0", name="counts"),
         CheckConstraint("length(class_number) = 4", name="class_number"),
         Index("ix_class_section_parent", "parent_id"),
+        # The full classes of a year (the class search's "open classes only" reads it fresh on
+        # every search): few rows, so a partial index.
+        Index("ix_class_section_full", "academic_year_id",
+              sqlite_where=text("enrolled_count >= capacity"),
+              postgresql_where=text("enrolled_count >= capacity")),
     )
 
     @property
@@ -179,3 +194,58 @@ class Meeting(Base):
     @property
     def days_times(self) -> str:
         return (f"{WEEKDAYS[self.weekday]} {self.start_time:%H:%M}-{self.end_time:%H:%M}")
+
+
+class CatalogueVersion(Base):
+    """A counter that database triggers raise whenever the catalogue changes (see
+    CATALOGUE_TRIGGERS): the class search keeps an index of each year's catalogue in memory
+    and rebuilds it when the counter moved, whoever wrote (importer, demo, another process).
+    At most one row (id 1), made by the first change; no row reads as version 0."""
+
+    __tablename__ = "catalogue_version"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    version: Mapped[int]
+
+
+# What the class search index holds, by table; a change to any of it raises the counter.
+# class_section's seat columns (capacity, enrolled_count, waitlist_capacity, waitlist_count)
+# are NOT in it: enrolling must not invalidate anything, and the search reads seats fresh.
+# A new column that the search index uses must be added here and in a migration.
+CATALOGUE_TABLES = ("academic_year", "programme", "course", "minor", "class_section", "meeting")
+SECTION_INDEXED_COLUMNS = ("id", "academic_year_id", "class_number", "course_id", "component",
+                           "section", "instructor", "enrol_opens_at", "enrol_closes_at",
+                           "parent_id", "requires_course_id")
+_BUMP = ("INSERT INTO catalogue_version (id, version) VALUES (1, 1) "
+         "ON CONFLICT (id) DO UPDATE SET version = catalogue_version.version + 1")
+
+
+def catalogue_triggers(dialect: str) -> list[str]:
+    """The DDL of the triggers that raise catalogue_version (the same text in migration 0005)."""
+    out = []
+    if dialect == "sqlite":  # row triggers only
+        for table in CATALOGUE_TABLES:
+            events = ["INSERT", "DELETE", "UPDATE" if table != "class_section" else
+                      f"UPDATE OF {', '.join(SECTION_INDEXED_COLUMNS)}"]
+            for ev in events:
+                name = f"tr_{table}_{ev.split()[0].lower()}_catalogue_version"
+                out.append(f"CREATE TRIGGER {name} AFTER {ev} ON {table} "
+                           f"BEGIN {_BUMP}; END")
+    elif dialect == "postgresql":  # one bump per statement
+        out.append("CREATE OR REPLACE FUNCTION catalogue_version_bump() RETURNS trigger "
+                   f"LANGUAGE plpgsql AS $$ BEGIN {_BUMP}; RETURN NULL; END $$")
+        for table in CATALOGUE_TABLES:
+            events = (["INSERT OR DELETE OR TRUNCATE",
+                       f"UPDATE OF {', '.join(SECTION_INDEXED_COLUMNS)}"]
+                      if table == "class_section" else ["INSERT OR UPDATE OR DELETE OR TRUNCATE"])
+            for i, ev in enumerate(events):
+                out.append(f"CREATE TRIGGER tr_{table}_catalogue_version{'_update' if i else ''} "
+                           f"AFTER {ev} ON {table} FOR EACH STATEMENT "
+                           "EXECUTE FUNCTION catalogue_version_bump()")
+    return out
+
+
+for _dialect in ("sqlite", "postgresql"):
+    for _statement in catalogue_triggers(_dialect):
+        event.listen(Base.metadata, "after_create",
+                     DDL(_statement).execute_if(dialect=_dialect))

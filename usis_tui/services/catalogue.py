@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from pydantic import ValidationError
-from sqlalchemy import Select, and_, func, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy import func, or_, select
 
-from ..models import AcademicYear, ClassSection, Course, Meeting, Programme
+from ..models import AcademicYear, ClassSection, Course, Programme
 from .base import (
     Context,
     ServiceError,
@@ -28,6 +27,7 @@ from .schemas import (
     SearchPage,
     YearInfo,
 )
+from .search_index import class_info_of, full_stmt, search_index, seats_stmt
 
 
 def academic_year_code(moment: datetime) -> str:
@@ -44,11 +44,6 @@ def search_criteria(**fields: object) -> SearchCriteria:
     except ValidationError as exc:
         raise ServiceError([Problem(code="bad_criteria", message=str(e["msg"]).removeprefix(
             "Value error, ")) for e in exc.errors()]) from None
-
-
-def _prefix_range(prefix: str) -> tuple[str, str]:
-    """catalogue_number >= lo AND < hi: an index seek on every backend (see TRAPS.md)."""
-    return prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)
 
 
 class CatalogueService:
@@ -91,64 +86,49 @@ class CatalogueService:
             return class_info(section, now)
 
     def search(self, criteria: SearchCriteria) -> SearchPage:
+        """One page of the classes that match, ordered by catalogue number and class number,
+        with the exact number of matches. Matching runs on the in-memory catalogue index
+        (services/search_index.py, rebuilt whenever catalogue_version moved); the full classes
+        (open_only) and the seats shown are read from the database in this call's
+        transaction."""
         if not criteria.has_criteria():
             raise fail("no_criteria", "Enter at least one search criterion.",
                        "For example a Catalogue number such as 4000MDSAIN, a Course title "
                        "keyword, or a programme.")
         now = self.ctx.now()
-        with self.ctx.db.read() as session:
-            year = get_year(session, criteria.academic_year)
-            stmt = self._filtered(session, year, criteria)
-            total = session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        db = self.ctx.db
+        index = search_index(db)
+        with db.raw() as raw:
+            raw.begin_read()
+            snap = index.snapshot(raw)
+            year = index.year(raw, snap, criteria.academic_year)
+            if year is None:
+                codes = ", ".join(sorted(snap.years))
+                raise fail("unknown_year", f"Academic year {shown(criteria.academic_year)!r} "
+                           "is not offered.", f"Choose one of: {codes}." if codes else "")
+            found = year.find(criteria)
+            if criteria.open_only and found:
+                position = year.position
+                full = {position[sid] for (sid,) in raw.all(
+                    db.prepared("search.full", full_stmt), {"y": year.year_id})
+                    if sid in position}
+                if full:
+                    found = [i for i in found if i not in full]
+            total = len(found)
             pages = max(1, -(-total // criteria.page_size))
             page = min(criteria.page, pages)
-            ids = list(session.scalars(
-                stmt.order_by(Course.catalogue_number, ClassSection.class_number)
-                .offset((page - 1) * criteria.page_size).limit(criteria.page_size)))
-            rows = {s.id: s for s in session.scalars(
-                select(ClassSection).where(ClassSection.id.in_(ids)).options(*section_options())
-            ).unique()}
-            return SearchPage(results=[class_info(rows[i], now) for i in ids], total=total,
-                              page=page, pages=pages)
-
-    @staticmethod
-    def _filtered(session: Session, year: AcademicYear, c: SearchCriteria) -> Select:
-        stmt = (select(ClassSection.id).join(ClassSection.course)
-                .where(ClassSection.academic_year_id == year.id))
-        if c.programme:
-            stmt = stmt.join(Course.programme).where(or_(
-                func.lower(Programme.name) == c.programme.lower(),
-                func.lower(Programme.code) == c.programme.lower(),
-                func.lower(Programme.name).like(f"%{_escape(c.programme.lower())}%", escape="\\")))
-        if c.catalogue_number:
-            lo, hi = _prefix_range(c.catalogue_number.upper())
-            stmt = stmt.where(Course.catalogue_number >= lo, Course.catalogue_number < hi)
-        if c.title:
-            for word in c.title.lower().split():
-                stmt = stmt.where(func.lower(Course.title).like(f"%{_escape(word)}%", escape="\\"))
-        if c.class_number:
-            stmt = stmt.where(ClassSection.class_number == c.class_number)
-        if c.component:
-            stmt = stmt.where(ClassSection.component == c.component)
-        if c.instructor:
-            stmt = stmt.where(func.lower(ClassSection.instructor).like(
-                f"%{_escape(c.instructor.lower())}%", escape="\\"))
-        if c.level is not None:
-            stmt = stmt.where(Course.level == c.level)
-        if c.ec is not None:
-            stmt = stmt.where(Course.ec == c.ec)
-        if c.days or c.start_after or c.end_before:
-            conds = [Meeting.section_id == ClassSection.id]
-            if c.days:
-                conds.append(Meeting.weekday.in_(c.days))
-            if c.start_after:
-                conds.append(Meeting.start_time >= c.start_after)
-            if c.end_before:
-                conds.append(Meeting.end_time <= c.end_before)
-            stmt = stmt.where(select(Meeting.id).where(and_(*conds)).exists())
-        if c.open_only:
-            stmt = stmt.where(ClassSection.enrolled_count < ClassSection.capacity)
-        return stmt
+            start = (page - 1) * criteria.page_size
+            rows = [year.rows[i] for i in found[start:start + criteria.page_size]]
+            seats = {}
+            if rows:
+                n = len(rows)
+                seats = {row[0]: row[1:] for row in raw.all(
+                    db.prepared(("search.seats", n), lambda: seats_stmt(n)),
+                    {f"i{k}": r.id for k, r in enumerate(rows)})}
+            raw.rollback()
+        return SearchPage(results=[class_info_of(r, seats[r.id], now) for r in rows
+                                   if r.id in seats],  # (a class deleted meanwhile: gone)
+                          total=total, page=page, pages=pages)
 
     def class_list(self, academic_year: str, programme: str | None = None) -> list[ClassInfo]:
         """Every class of a year (optionally one programme), as Leiden publishes per programme."""
@@ -206,7 +186,3 @@ class CatalogueService:
 
 def _state(now: datetime, opens: datetime, closes: datetime) -> PeriodState:
     return "not_yet_open" if now < opens else "closed" if now > closes else "open"
-
-
-def _escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
