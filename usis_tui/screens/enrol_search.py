@@ -16,12 +16,12 @@ from textual.binding import Binding
 from textual.containers import Grid, Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
-from textual.widgets import Footer
 
 from ..services import ServiceError
 from ..services.catalogue import search_criteria
 from ..services.schemas import COMPONENTS, ClassInfo, Problem, SearchCriteria
 from ..widgets.class_table import ClassTable
+from ..widgets.footer import UsisFooter
 from ..widgets.literal import Button, Checkbox, DataTable, Input, Label, Select, Static
 from ..widgets.problems import ProblemList
 from .calls import call_service, start
@@ -326,7 +326,7 @@ class ClassSearchScreen(ModalScreen[ClassInfo | None]):
             yield Static("Select the class to swap to: search, then press Enter on its row.",
                          classes="hint")
             yield ClassSearch(id="dialog-search")
-        yield Footer()
+        yield UsisFooter()
 
     def on_mount(self) -> None:
         search = self.query_one(ClassSearch)

@@ -10,9 +10,10 @@ from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
 from ..errors import ServiceError
+from ..widgets.footer import UsisFooter
 from ..widgets.literal import Button, Input, Label, Static
 from ..widgets.problems import ProblemList
 from .calls import call_service, service_worker
@@ -44,7 +45,7 @@ class DatabaseErrorScreen(Screen):
             yield Static(self.message, id="error-message", markup=False)
             yield Static("Set USIS_DATABASE_URL (or --db) to a usable database, then start "
                          "uSis again. Press q to quit.", classes="hint", markup=False)
-        yield Footer()
+        yield UsisFooter()
 
 
 class LoginScreen(Screen):
@@ -75,7 +76,7 @@ class LoginScreen(Screen):
                               "support, board, trainer. Password: demo.", id="login-demo")
                 demo.display = False  # only on the demo database (show_demo_accounts)
                 yield demo
-        yield Footer()
+        yield UsisFooter()
 
     def on_mount(self) -> None:
         steady_inputs(self)

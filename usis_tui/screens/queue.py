@@ -18,8 +18,9 @@ from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header
+from textual.widgets import Header
 
+from ..widgets.footer import UsisFooter
 from ..widgets.literal import Label, Static, clean
 from .calls import call_service, is_failure, service_worker, start
 
@@ -188,7 +189,7 @@ class QueueScreen(Screen):
                 yield Static("Keep this screen open: you are let in automatically as soon as "
                              "a place frees up. Leaving the queue (Escape) gives up your "
                              "place.", id="queue-keep", markup=False)
-        yield Footer()
+        yield UsisFooter()
 
     def on_mount(self) -> None:
         self.show(self.ticket)

@@ -19,7 +19,6 @@ from textual.containers import Grid, Horizontal, Vertical, VerticalScroll
 from textual.css.query import NoMatches
 from textual.events import Resize
 from textual.screen import ModalScreen
-from textual.widgets import Footer
 
 from ..services.schemas import (
     CartLine,
@@ -30,6 +29,7 @@ from ..services.schemas import (
     ScheduleLine,
 )
 from ..theme import WARN
+from ..widgets.footer import UsisFooter
 from ..widgets.literal import DataTable, Label, Static, literal
 from ..widgets.menu_link import MenuLink
 from ..widgets.problems import ProblemList
@@ -382,7 +382,7 @@ class ExamConfirmScreen(ModalScreen[bool]):
                 table.add_row(*exam_row(e, today), key=str(e.enrolment_id))
             yield table
             yield Static("Select an exam and press Enter to confirm it.", id="exam-confirm-prompt")
-        yield Footer()
+        yield UsisFooter()
 
     def on_mount(self) -> None:
         self.query_one(DataTable).focus()

@@ -26,7 +26,7 @@ from textual.content import Content
 from textual.events import Resize
 from textual.screen import ModalScreen
 from textual.style import Style
-from textual.widgets import ContentSwitcher, Footer
+from textual.widgets import ContentSwitcher
 
 from ..errors import UsisError
 from ..services.timetable import (
@@ -44,6 +44,7 @@ from ..services.timetable import (
 )
 from ..text import clean
 from ..theme import BAD, GOOD, PRIMARY, WARN
+from ..widgets.footer import UsisFooter
 from ..widgets.literal import Button, DataTable, Label, Static, literal
 from ..widgets.problems import ProblemList
 from ..widgets.week_grid import COMPONENT_SHORT, EDGE, WeekGrid, course_colour
@@ -423,7 +424,7 @@ class TimetableScreen(UsisScreen):
         self._show_detail(self.query_one(WeekGrid).selected)
         self._refresh_bar()
         # Every key must show at 80 columns: the compact footer saves a column per key.
-        for footer in self.query(Footer):
+        for footer in self.query(UsisFooter):
             footer.compact = not self.wide
 
     # ------------------------------------------------------------------ actions

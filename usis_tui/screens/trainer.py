@@ -12,9 +12,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer
 
 from ..widgets.confirm import ConfirmDialog
+from ..widgets.footer import UsisFooter
 from ..widgets.literal import Button, Input, Label, Static
 from ..widgets.problems import ProblemList
 
@@ -87,7 +87,7 @@ class ClockScreen(ModalScreen[datetime | None]):
             with Horizontal(classes="button-row"):
                 yield Button("Set clock", id="clock-set", variant="primary", compact=True)
                 yield Button("Cancel", id="clock-cancel", compact=True)
-        yield Footer()
+        yield UsisFooter()
 
     def on_mount(self) -> None:
         field = self.query_one("#clock-value", Input)

@@ -20,8 +20,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Footer
 
+from .footer import UsisFooter
 from .literal import Button, Label, Static
 
 T = TypeVar("T")
@@ -64,7 +64,7 @@ class ConfirmDialog(ModalScreen[T], Generic[T]):
                              compact=True)
                 yield Button(self.no_label, id=f"{self.prefix}-no", variant="primary",
                              compact=True)
-        yield Footer()
+        yield UsisFooter()
 
     def compose_fields(self) -> ComposeResult:
         """Fields between the question and the buttons (none for a plain yes/no)."""
