@@ -14,9 +14,9 @@ from ..services.schemas import ClassInfo, Problem, ScheduleLine, SwapResult
 from ..widgets.class_detail import BAD, GOOD, WARN, ClassDetail
 from ..widgets.class_table import ScheduleTable
 from ..widgets.confirm import ConfirmDialog
+from ..widgets.enrol_add import CLASS_NUMBER_ERROR, ClassNumberInput
 from ..widgets.literal import Button, DataTable, Input, Label, Select, Static
 from ..widgets.problems import ProblemList
-from .enrol_add import CLASS_NUMBER_ERROR, ClassNumberInput
 from .enrol_search import ClassSearchScreen
 
 if TYPE_CHECKING:

@@ -5,15 +5,16 @@ The cart is also the plan (student portal): classes whose enrolment has not open
 in it, show when enrolment opens, and are judged for every other rule (clashes, requisites, ...)
 straight away; "Enrol all" submits the whole cart at once when it opens.
 
-The buttons ("Enrol", "Enrol all", "Validate", "Delete") post ``Button.Pressed`` with ids
-``cart-enrol``, ``cart-enrol-all``, ``cart-validate`` and ``cart-delete``; the page that holds the
-cart handles them.
+The buttons ("Enrol", "Enrol all", "Validate", "Delete"; ids ``cart-enrol``, ``cart-enrol-all``,
+``cart-validate`` and ``cart-delete``) check what is ticked here and post ``ShoppingCart.Enrol``,
+``ShoppingCart.Validate`` or ``ShoppingCart.Delete``; the page that holds the cart handles them.
 """
 
 from __future__ import annotations
 
 from rich.table import Table
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -296,7 +297,30 @@ class CartTable(DataTable):
 
 
 class ShoppingCart(Vertical):
-    """Title, table, the highlighted class's enrol check, messages, and the cart buttons."""
+    """Title, table, the highlighted class's enrol check, messages, and the cart buttons. The
+    buttons check the ticks here and post Enrol, Validate or Delete; the Add tab (AddPane,
+    screens/enrol_add.py) calls the services."""
+
+    class Enrol(Message):
+        """Enrol (the ticked lines) or Enrol all (every line, now ticked): to step 2."""
+
+        def __init__(self, lines: list[CartLine]) -> None:
+            super().__init__()
+            self.lines = lines
+
+    class Validate(Message):
+        """Validate these cart items (None: the whole cart shown)."""
+
+        def __init__(self, item_ids: list[int] | None) -> None:
+            super().__init__()
+            self.item_ids = item_ids
+
+    class Delete(Message):
+        """Delete these lines from the Shopping cart."""
+
+        def __init__(self, lines: list[CartLine]) -> None:
+            super().__init__()
+            self.lines = lines
 
     BINDINGS = [
         Binding("e", "press('cart-enrol')", "Enrol", tooltip="Enrol in the ticked classes",
@@ -401,3 +425,84 @@ class ShoppingCart(Vertical):
 
     def action_press(self, button_id: str) -> None:
         self.query_one(f"#{button_id}", Button).press()
+
+    @property
+    def problems(self) -> ProblemList:
+        return self.query_one(ProblemList)
+
+    def focus_default(self) -> None:
+        """The table, or Enrol when the cart is empty."""
+        table = self.table
+        if table.display and table.row_count:
+            table.focus()
+        else:
+            self.query_one("#cart-enrol").focus()
+
+    def show_deleted(self, lines: list[CartLine]) -> None:
+        numbers = ", ".join(line.cls.class_number for line in lines)
+        check = self.query_one("#cart-check", Static)
+        check.update(Text.assemble(
+            ("✓ ", f"bold {GOOD}"),
+            f"Class{'es' if len(lines) > 1 else ''} {numbers} deleted from your Shopping cart."))
+        check.display = True
+
+    @on(Button.Pressed, "#cart-enrol")
+    def _enrol(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.clear_messages()
+        lines = self.table.selected_lines()
+        if not lines:
+            self.show_problems([Problem(
+                code="nothing_selected", message="Select at least one class to enrol.",
+                hint="Tick the classes in your Shopping cart (Space, or click [ ]), then select "
+                     "Enrol.")])
+            self.focus_default()
+            return
+        self.post_message(self.Enrol(lines))
+
+    @on(Button.Pressed, "#cart-enrol-all")
+    def _enrol_all(self, event: Button.Pressed) -> None:
+        """"Enrol all": every class in the cart (of this academic year), ticked, to step 2."""
+        event.stop()
+        self.clear_messages()
+        table = self.table
+        lines = list(table.lines.values())
+        if not lines:
+            self.show_problems([Problem(
+                code="empty_cart", message="Your Shopping cart is empty.",
+                hint="Add classes by their class number or search the course first; you can do "
+                     "so before enrolment opens.")])
+            self.focus_default()
+            return
+        for line in lines:
+            if line.item_id not in table.selected:
+                table.set_selected(line.item_id, True)
+        self.post_message(self.Enrol(lines))
+
+    @on(Button.Pressed, "#cart-validate")
+    def _validate(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.clear_messages()
+        table = self.table
+        ids = [line.item_id for line in table.selected_lines()] or None
+        if not table.lines:
+            self.show_problems([Problem(code="empty_cart",
+                                        message="Your Shopping cart is empty.",
+                                        hint="Add a class by its class number or search "
+                                             "the course first.")])
+            return
+        self.post_message(self.Validate(ids))
+
+    @on(Button.Pressed, "#cart-delete")
+    def _delete(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.clear_messages()
+        table = self.table
+        lines = table.selected_lines() or ([table.current] if table.current else [])
+        if not lines:
+            self.show_problems([Problem(code="nothing_selected",
+                                        message="Select the class to delete.",
+                                        hint="Tick it (Space) or highlight it, then select "
+                                             "Delete.")])
+            return
+        self.post_message(self.Delete(lines))
