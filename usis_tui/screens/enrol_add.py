@@ -220,7 +220,7 @@ class AddPane(Vertical):
             cls = await self.enrol.call(usis.catalogue.lookup, self._year, number,
                                         loading=self.number)
         except Exception:
-            self.number.focus_number()  # retype the number, or press s to search
+            self.number.focus_number(select=True)  # type the number again, or s to search
             raise
         self.show_prefs(cls, origin="number")
 

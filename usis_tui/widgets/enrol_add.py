@@ -224,8 +224,13 @@ class NumberStep(Vertical):
             "has been added to your Shopping cart and ticked: select Enrol (e) to enrol, or "
             "add another class (Shift+Tab to the class number)."))
 
-    def focus_number(self) -> None:
-        self.query_one("#class-number").focus()
+    def focus_number(self, *, select: bool = False) -> None:
+        """Focus the class number; ``select``: with its text selected, so that typing replaces
+        a number that was refused."""
+        field = self.query_one("#class-number", Input)
+        field.focus()
+        if select:
+            field.select_all()
 
     def focus_default(self) -> None:
         self.focus_number()
