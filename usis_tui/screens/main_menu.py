@@ -14,6 +14,8 @@ from .base import UsisScreen
 
 class MainMenuScreen(UsisScreen):
     PAGE = "Main Menu"
+    # Focus the first link at once: focusing the page first and moving on restyles it twice.
+    AUTO_FOCUS = "#link-self-service"
     BINDINGS = [
         Binding("escape", "back", "Back", show=False, id="main_menu.back"),
         Binding("s", "app.navigate('Self Service')", "Self Service",
@@ -62,9 +64,6 @@ class MainMenuScreen(UsisScreen):
                                   "Freeze the clock at a moment, or move it by an hour or a day",
                                   link_id="link-clock")
                 yield LinkRow("Sign out", "", "End your uSis session", link_id="link-sign-out")
-
-    def on_mount(self) -> None:
-        self.query_one("#link-self-service", MenuLink).focus()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "board":  # only the Board of Examiners sees (and has) this key

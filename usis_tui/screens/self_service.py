@@ -7,7 +7,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 
 from ..widgets.literal import Label, Static
-from ..widgets.menu_link import LinkRow, MenuLink
+from ..widgets.menu_link import LinkRow
 from .base import UsisScreen
 
 LINKS = [
@@ -23,6 +23,8 @@ LINKS = [
 
 class SelfServiceScreen(UsisScreen):
     PAGE = "Self Service"
+    # Focus the first link at once: focusing the page first and moving on restyles it twice.
+    AUTO_FOCUS = "MenuLink"
     BINDINGS = [
         Binding("c", "app.navigate('Student Center')", "Student Center",
                 id="self_service.navigate-student-center"),
@@ -49,6 +51,3 @@ class SelfServiceScreen(UsisScreen):
                 for label, description in LINKS:
                     yield LinkRow(label, label, description,
                                   link_id="link-" + label.lower().replace(" ", "-"))
-
-    def on_mount(self) -> None:
-        self.query(MenuLink).first().focus()

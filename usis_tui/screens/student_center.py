@@ -158,6 +158,8 @@ def results_renderable(results: list[tuple[str, str, float, str]], limit: int = 
 
 class StudentCenterScreen(UsisScreen):
     PAGE = "Student Center"
+    # Focus the first link at once: focusing the page first and moving on restyles it twice.
+    AUTO_FOCUS = "#link-enrol"
     BINDINGS = [
         Binding("e", "app.navigate('Enrol')", "Enrol", id="student_center.navigate-enrol"),
         Binding("c", "app.navigate('Shopping cart')", "Shopping cart",
@@ -233,7 +235,6 @@ class StudentCenterScreen(UsisScreen):
                         yield Static("Loading…", id="unread", classes="muted")
 
     def on_mount(self) -> None:
-        self.query_one("#link-enrol", MenuLink).focus()
         monday = week_start(self.usis_app.now())
         self.query_one("#block-week").border_subtitle = literal(f"Week of {monday:%d %b %Y}")
 
