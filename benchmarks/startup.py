@@ -58,6 +58,11 @@ BARE_APP = textwrap.dedent(f'''
     Bare().run()
 ''')
 
+# The same bare app with the libraries the app's rules stand on loaded (the chosen stack:
+# SQLAlchemy's ORM, pydantic, pydantic-settings): what any app on this stack holds in memory.
+STACK_APP = BARE_APP.replace(
+    "Bare().run()", "import pydantic, pydantic_settings, sqlalchemy.orm\nBare().run()")
+
 
 class Terminal:
     """A process in a new pseudo-terminal of ``size``; ``wait_for`` reads its output."""
@@ -163,6 +168,12 @@ def main() -> None:
             term.wait_for(MARKER)
             time.sleep(0.5)
             bare_rss, bare_now = term.rss_mib(), term.rss_mib("VmRSS")
+        stack_script = folder / "stack.py"
+        stack_script.write_text(STACK_APP)
+        with Terminal([sys.executable, str(stack_script)], size, env) as term:  # type: ignore[arg-type]
+            term.wait_for(MARKER)
+            time.sleep(0.5)
+            stack_now = term.rss_mib("VmRSS")
         with Terminal(usis, size, env) as term:  # type: ignore[arg-type]
             term.wait_for(MARKER)
             for keys in ("s1234567", "\t", "demo", "\r"):
@@ -180,6 +191,9 @@ def main() -> None:
         print(f"RSS now:  bare app {bare_now:.1f} MiB, usis at the Student Center "
               f"{usis_now:.1f} MiB: ratio {usis_now / bare_now:.2f} (the peak includes the "
               "password check: scrypt with N=2**17 uses 128 MiB while it runs)")
+        print(f"Stack floor: the bare app with SQLAlchemy's ORM, pydantic and pydantic-settings "
+              f"imported {stack_now:.1f} MiB = {stack_now / bare_now:.2f} × bare; usis at the "
+              f"Student Center / stack floor = {usis_now / stack_now:.2f}")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
