@@ -354,7 +354,7 @@ class UsisApp(App):
         self._prepared.set()
         self._freeze_long_lived()
         # Exam enrolments not confirmed by their deadline are removed (services/exams.py).
-        self.run_worker(self._expire_exams, name="expire-exams", thread=True,
+        self.run_worker(self._housekeeping, name="housekeeping", thread=True,
                         exit_on_error=False)
 
     async def _cannot_start(self, message: str) -> None:
@@ -381,15 +381,20 @@ class UsisApp(App):
         freezing is a constant-time move (a collection first would pause the Login)."""
         gc.freeze()
 
-    def _expire_exams(self) -> None:
-        """Housekeeping at start: a failure is logged (the Student Center expires a student's
-        exams again when it loads, and says so if that fails)."""
-        try:
-            self.raw_usis.exams.expire()
-        except Exception as exc:  # noqa: BLE001 - nobody asked for it: log, do not interrupt
-            from .failures import log_failure
+    def _housekeeping(self) -> None:
+        """Housekeeping at start: expire exam enrolments, then build the class search's index
+        of the current year (a big catalogue takes a fraction of a second: better while the
+        user signs in than at the first search). A failure is logged (the Student Center
+        expires a student's exams again when it loads, the search builds its index when
+        needed, and each says so if that fails)."""
+        for job, what in ((self.raw_usis.exams.expire, "expire exam enrolments at start"),
+                          (self.raw_usis.catalogue.warm_search, "build the search index")):
+            try:
+                job()
+            except Exception as exc:  # noqa: BLE001 - nobody asked for it: log, go on
+                from .failures import log_failure
 
-            log_failure(exc, "expire exam enrolments at start")
+                log_failure(exc, what)
 
     # ------------------------------------------------------------------ session
     async def signed_in(self, identity: Identity) -> None:

@@ -58,6 +58,23 @@ async def test_startup_prepares_database_then_login(demo_db_url):
         assert isinstance(app.screen, MainMenuScreen)
 
 
+async def test_the_search_index_is_built_while_the_login_is_shown(demo_db_url):
+    """The class search's index of the current year is built by the app's housekeeping at
+    start, so the first student's search does not wait for it."""
+    from usis_tui.services.search_index import search_index
+
+    app = make_app(demo_db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_ready(pilot)
+        await app.workers.wait_for_complete()
+        index = search_index(app.raw_usis.ctx.db)
+        snapshot = index._snapshot
+        assert snapshot is not None
+        year = snapshot.years[app.raw_usis.catalogue.current_year()]
+        assert year in snapshot.indexes
+        assert isinstance(app.screen, LoginScreen)
+
+
 async def test_the_app_never_fills_an_empty_database(tmp_path):
     """Only the CLI decides about the demo data (tests/cli/test_demo_cli.py): the app prepares
     the schema of an empty database and shows Login, where nobody can sign in yet."""

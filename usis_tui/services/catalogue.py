@@ -85,6 +85,17 @@ class CatalogueService:
                 raise fail("unknown_class", "That class no longer exists.")
             return class_info(section, now)
 
+    def warm_search(self, academic_year: str | None = None) -> None:
+        """Build the search index of ``academic_year`` (default: the current one) now, so that
+        the first student's search does not wait for it (the app does this at start, in the
+        background)."""
+        code = academic_year or self.current_year()
+        index = search_index(self.ctx.db)
+        with self.ctx.db.raw() as raw:
+            raw.begin_read()
+            index.year(raw, index.snapshot(raw), code)
+            raw.rollback()
+
     def search(self, criteria: SearchCriteria) -> SearchPage:
         """One page of the classes that match, ordered by catalogue number and class number,
         with the exact number of matches. Matching runs on the in-memory catalogue index
