@@ -32,7 +32,8 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.screen import Screen
 
 from . import navigation
-from .clock import make_clock, resolve_now
+from .clock import make_clock
+from .config import resolve_database_url, resolve_now
 from .errors import ConfigError, UsisError
 from .theme import USIS_THEME
 from .widgets.literal import clean, literal
@@ -200,11 +201,9 @@ class UsisApp(App):
 
     @property
     def database_url(self) -> str:
-        """The argument, else USIS_DATABASE_URL, else the embedded default. Resolved on first
-        use, so that SQLAlchemy is imported in the start-up worker, not before the first frame."""
+        """The argument, else the database_url setting, else the embedded default (resolved on
+        first use: the settings are read by the start-up worker)."""
         if self._database_url is None:
-            from .db import resolve_database_url
-
             self._database_url = resolve_database_url(self._database_url_arg)
         return self._database_url
 
@@ -408,8 +407,6 @@ class UsisApp(App):
         self.switch_screen(screen)
 
     async def action_sign_out(self) -> None:
-        from .screens.login import LoginScreen
-
         if self.identity is None:
             return
         from .screens.queue import end_session  # frees the place in the opening queue
@@ -419,6 +416,12 @@ class UsisApp(App):
         self.identity = None
         self.acting_for = None
         self._reguard()
+        self.show_login()
+
+    def show_login(self) -> None:
+        """The Login, instead of every page (sign-out, or leaving the opening queue)."""
+        from .screens.login import LoginScreen
+
         while len(self.screen_stack) > 2:
             self.pop_screen()
         self.switch_screen(LoginScreen())

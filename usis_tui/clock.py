@@ -62,19 +62,6 @@ def parse_now(value: str) -> datetime:
         raise ConfigError(out_of_range(text)) from None
 
 
-def resolve_now(now: datetime | str | None) -> datetime | None:
-    """The frozen moment, from the argument or the ``now`` setting (--now, USIS_NOW, config
-    file); None means the wall clock."""
-    if isinstance(now, datetime):
-        return to_local(now).replace(microsecond=0)
-    if isinstance(now, str):
-        return parse_now(now)
-    from .config import settings
-
-    configured = settings().now
-    return parse_now(configured) if configured else None
-
-
 def shift(moment: datetime, delta: timedelta) -> datetime:
     """``moment + delta``; ConfigError (not OverflowError) when that leaves MIN_YEAR-MAX_YEAR."""
     try:

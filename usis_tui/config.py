@@ -37,6 +37,7 @@ from datetime import date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
+from .clock import parse_now, to_local
 from .errors import ConfigError
 
 ENV_PREFIX = "USIS_"
@@ -109,7 +110,7 @@ def read_environment() -> dict[str, Any]:
 
         from .config_model import Settings
 
-        return dict(EnvSettingsSource(Settings)())
+        return dict(EnvSettingsSource(Settings, env_prefix=ENV_PREFIX)())
     except Exception as exc:  # noqa: BLE001 - pydantic-settings' SettingsError: bad JSON
         raise ConfigError(f"{ENV_PREFIX}KEYMAP must be a JSON object such as "
                           f'{{"quit": "ctrl+x"}}: {exc.__cause__ or exc}.') from None
@@ -266,7 +267,7 @@ def describe() -> Iterator[tuple[str, Any, Origin]]:
         if name == "password":
             value = "***" if value is not None else None
         elif name == "database_url":
-            from .db import default_database_url, mask_url
+            from .db import mask_url
 
             value = mask_url(value) if value is not None else default_database_url()
         elif name in ("max_sessions", "scrypt_n") and value is not None and value.isdigit():
@@ -372,8 +373,6 @@ def check_before_start(*, now: str | None, database_url: str | None) -> None:
     pydantic or SQLAlchemy: the clock, the password-hash cost and the database URL, from the
     options (``now``, ``database_url``), else USIS_*, else the config file. A bad one is a
     ConfigError naming where it came from; the app checks everything again when it starts."""
-    from .clock import parse_now
-
     file = read_file()
     path = config_path()
 
@@ -397,3 +396,27 @@ def check_before_start(*, now: str | None, database_url: str | None) -> None:
     url = database_url or value("database_url")[0]
     if url:
         check_database_url(url)
+
+
+def resolve_now(now: datetime | str | None) -> datetime | None:
+    """The frozen moment, from the argument or the ``now`` setting (--now, USIS_NOW, config
+    file); None means the wall clock."""
+    if isinstance(now, datetime):
+        return to_local(now).replace(microsecond=0)
+    if isinstance(now, str):
+        return parse_now(now)
+    configured = settings().now
+    return parse_now(configured) if configured else None
+
+
+def default_database_url() -> str:
+    """The embedded database in the user's data directory (platformdirs)."""
+    from platformdirs import user_data_dir
+
+    return f"sqlite:///{Path(user_data_dir('usis-tui', appauthor=False)) / 'usis.db'}"
+
+
+def resolve_database_url(url: str | None) -> str:
+    """The argument, else the ``database_url`` setting (option, USIS_DATABASE_URL, config
+    file), else the embedded default."""
+    return url or settings().database_url or default_database_url()

@@ -10,16 +10,17 @@ from typing import Any
 from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from .config import ENV_PREFIX
-
 
 class Settings(BaseSettings):
     """The effective settings. Build them with :func:`settings`, not directly."""
 
-    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_ignore_empty=True,
-                                      extra="ignore", coerce_numbers_to_str=True, frozen=True)
+    # No environment source of its own: config.py reads USIS_* (EnvSettingsSource with its
+    # ENV_PREFIX) and hands every layer to the model as arguments (settings_customise_sources),
+    # knowing where each value came from.
+    model_config = SettingsConfigDict(env_ignore_empty=True, extra="ignore",
+                                      coerce_numbers_to_str=True, frozen=True)
 
-    #: SQLAlchemy URL; None: the embedded SQLite database (db.default_database_url)
+    #: SQLAlchemy URL; None: the embedded SQLite database (config.default_database_url)
     database_url: str | None = None
     #: ISO date-time the clock is frozen at; None: the wall clock (checked by clock.parse_now)
     now: str | None = None

@@ -31,27 +31,12 @@ BUSY_TIMEOUT_S = 30
 READ_ONLY = "usis_read_only"
 
 
-def default_database_url() -> str:
-    """The embedded database in the user's data directory (platformdirs)."""
-    from platformdirs import user_data_dir
-
-    return f"sqlite:///{Path(user_data_dir('usis-tui', appauthor=False)) / 'usis.db'}"
-
-
 def mask_url(url: str) -> str:
     """A database URL fit to print or show: the password replaced by ***."""
     try:
         return make_url(url).render_as_string(hide_password=True)
     except Exception:  # noqa: BLE001 - not a URL: show nothing of it that could be a secret
         return "<database URL>" if "@" in url else url
-
-
-def resolve_database_url(url: str | None) -> str:
-    """The argument, else the ``database_url`` setting (option, USIS_DATABASE_URL, config
-    file), else the embedded default."""
-    from .config import settings
-
-    return url or settings().database_url or default_database_url()
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:

@@ -79,8 +79,7 @@ def test_default_then_file_then_environment_then_option(config_file, monkeypatch
 
 
 def test_the_modules_read_the_settings(config_file, monkeypatch, tmp_path):
-    from usis_tui.clock import resolve_now
-    from usis_tui.db import resolve_database_url
+    from usis_tui.config import resolve_database_url, resolve_now
     from usis_tui.failures import log_dir
     from usis_tui.services.queue import limit_from_env
 

@@ -337,7 +337,7 @@ CLOCK_CASES = {
     "parse-year-1-offset": lambda: __import__("usis_tui.clock").clock.parse_now(
         "0001-01-01T00:00+05:00"),
     "parse-1899": lambda: __import__("usis_tui.clock").clock.parse_now("1899-12-31"),
-    "resolve-datetime-9999": lambda: __import__("usis_tui.clock").clock.resolve_now(
+    "resolve-datetime-9999": lambda: __import__("usis_tui.config").config.resolve_now(
         datetime(9999, 12, 31, 23)),
     "set-2201": lambda: _clock_at(DEMO_NOW).set("2201-01-01T00:00"),
     "set-datetime-9999": lambda: _clock_at(DEMO_NOW).set(datetime(9999, 12, 31)),

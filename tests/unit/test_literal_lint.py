@@ -23,6 +23,9 @@ import usis_tui
 
 PACKAGE = Path(usis_tui.__file__).parent
 LITERAL = PACKAGE / "widgets" / "literal.py"
+# its text helpers (split off so that _literal_more.py needs no cycle): they parse markup on
+# purpose, to tell whether a cell would be shown as itself
+LITERAL_TEXT = PACKAGE / "widgets" / "_literal_text.py"
 CALLS = PACKAGE / "screens" / "calls.py"
 #: textual.widgets that show text they are given: use usis_tui.widgets.literal instead.
 TEXT_WIDGETS = {"Static", "Label", "DataTable", "Button", "Select", "RadioButton", "Checkbox",
@@ -36,7 +39,8 @@ WORKER_MODULES = {CALLS, PACKAGE / "app.py"}
 
 
 def modules() -> list[Path]:
-    return sorted(p for p in PACKAGE.rglob("*.py") if p != LITERAL and "migrations" not in p.parts)
+    return sorted(p for p in PACKAGE.rglob("*.py")
+                  if p not in (LITERAL, LITERAL_TEXT) and "migrations" not in p.parts)
 
 
 def _constant(node: ast.AST | None) -> bool:

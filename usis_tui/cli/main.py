@@ -61,7 +61,8 @@ def _main(argv: list[str] | None) -> None:
     except Exception as exc:  # noqa: BLE001 - a database error or a bug: one line
         if _is_database_error(exc):
             from ..bootstrap import database_problem
-            from ..db import mask_url, resolve_database_url
+            from ..config import resolve_database_url
+            from ..db import mask_url
 
             url = resolve_database_url(Settings.current.db if Settings.current else None)
             click.echo(f"usis: error: {database_problem(mask_url(url), exc)}", err=True)

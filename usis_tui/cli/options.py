@@ -36,13 +36,13 @@ class Settings:
 
     @property
     def url(self) -> str:
-        from ..db import resolve_database_url
+        from ..config import resolve_database_url
 
         return resolve_database_url(self.db)
 
     @property
     def frozen(self) -> datetime | None:
-        from ..clock import resolve_now
+        from ..config import resolve_now
 
         return resolve_now(self.now)
 

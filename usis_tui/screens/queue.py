@@ -263,9 +263,7 @@ class QueueScreen(Screen):
             self._timer.stop()
 
     async def _back_to_login(self, message: str | None) -> None:
-        from .login import LoginScreen
-
         self._stop()
         if message:
             self.app.notify(message, title="Opening queue", severity="warning", timeout=10)
-        self.app.switch_screen(LoginScreen())
+        self.usis_app.show_login()

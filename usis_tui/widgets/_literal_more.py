@@ -13,7 +13,7 @@ from textual import widgets as _w
 from textual.content import Content
 
 from ..text import clean
-from .literal import _cell, literal_text, safe_renderable
+from ._literal_text import _cell, literal_text, safe_renderable
 
 
 class DataTable(_w.DataTable):
