@@ -41,7 +41,8 @@ class OnDemand(Generic[W]):
     @property
     def widget(self) -> W | None:
         """The widget once it is mounted (and filled), else None."""
-        return self._widget if self._ready.is_set() else None
+        widget = self._widget
+        return widget if widget is not None and widget.is_mounted and self._ready.is_set() else None
 
     def compose(self) -> W:
         """The widget now, to yield in the parent's ``compose`` (the view shown first): it
