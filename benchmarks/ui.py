@@ -126,7 +126,7 @@ async def measure_pages(url: str, rounds: int
         async def search() -> None:
             await app.navigate("Class Search")
             await settle(pilot)
-            app.screen.add_pane.action_open_search()
+            await app.screen.add_pane.action_open_search()
             await settle(pilot)
             app.screen.query_one("#search-catalogue").value = "4031"
             started = time.perf_counter()

@@ -557,6 +557,9 @@ async def test_enrolment_shows_up_in_schedule_and_drop_tabs(app, demo_usis):
         numbers = [line.cls.class_number
                    for line in screen.query_one("#schedule-table").lines.values()]
         assert "1052" in numbers
+        await pilot.click("#--content-tab-drop")  # the Drop tab (mounted when first shown)
+        await settle_until_idle(pilot)
+        assert screen.query_one("#enrol-tabs").active == "drop"
         assert "1052" in [line.cls.class_number
                           for line in screen.query_one("#drop-table").lines.values()]
 

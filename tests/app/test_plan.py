@@ -216,6 +216,8 @@ async def test_results_give_wait_list_position_and_offer_other_sections(app, dem
         # The wait list position shows in the cart and in My Class Schedule.
         assert f"class 2060 4031CNETY position {position}" in plain(
             screen.query_one("#cart-plan"))
+        await pilot.click("#--content-tab-schedule")  # mounted when first shown
+        await settle_until_idle(pilot)
         schedule = screen.query_one("#schedule-table")
         row = next(schedule.get_row_at(i) for i in range(schedule.row_count)
                    if schedule.get_row_at(i)[1] == "2060")

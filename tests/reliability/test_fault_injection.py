@@ -220,7 +220,7 @@ async def class_search(pilot):
     await as_user(pilot, STUDENT)
     await app.navigate("Class Search")
     await settle_or_reached(pilot)
-    app.screen.add_pane.action_open_search()
+    await app.screen.add_pane.action_open_search()
     await settle_or_reached(pilot)
     app.screen.query_one("#search-catalogue").value = "4031"
     app.screen.query_one("ClassSearch").search()

@@ -75,7 +75,7 @@ async def test_student_pages(demo_db_url, hostile):
         check(app, hostile, "Timetable list")
         await app.navigate("Class Search")
         await settle(pilot)
-        app.screen.add_pane.action_open_search()  # "Enrol by searching the course" › Continue
+        await app.screen.add_pane.action_open_search()  # "Enrol by searching the course" › Continue
         await settle(pilot)
         app.screen.query_one("#search-catalogue").value = "4031CPLANY"
         app.screen.query_one("ClassSearch").search()

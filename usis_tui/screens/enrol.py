@@ -7,6 +7,10 @@ Schedule". Open it as ``EnrolScreen(tab="add")`` (tab: add, drop, swap, schedule
 Every service call runs in a worker thread (``self.call``); ``run_task`` starts each user action
 as a service worker (screens/calls.py): a refused request shows its problems and an unexpected
 error is one message, never a crash.
+
+Only what is shown is mounted: the Drop, Swap and My Class Schedule tabs get their content the
+first time they are shown (widgets/lazy.py, like the hidden steps of the Add tab). The page keeps
+the latest schedule and hands it to each pane when it mounts.
 """
 
 from __future__ import annotations
@@ -14,12 +18,15 @@ from __future__ import annotations
 from collections.abc import Coroutine
 from typing import Any, ClassVar
 
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import TabbedContent, TabPane
 from textual.worker import Worker
 
 from ..services.schemas import ScheduleLine
+from ..widgets.class_table import ScheduleTable
+from ..widgets.lazy import OnDemand
 from ..widgets.literal import Static
 from ..widgets.problems import ProblemList
 from .base import UsisScreen
@@ -50,6 +57,17 @@ class EnrolScreen(UsisScreen):
         self.year_label = ""
         self.programmes: list[str] = []
         self.schedule_lines: list[ScheduleLine] = []
+        self._schedule_label: str | None = None  # the year of the schedule loaded; None: none
+        self._schedule_loading = False
+        self.drop = OnDemand(self, "#drop", lambda: DropPane(id="drop-pane"),
+                             fill=self._fill_schedule)
+        self.swap = OnDemand(self, "#swap", lambda: SwapPane(id="swap-pane"),
+                             fill=self._fill_schedule)
+        self.schedule = OnDemand(self, "#schedule", lambda: SchedulePane(id="schedule-pane"),
+                                 fill=self._fill_schedule)
+        self._panes: dict[str, OnDemand[DropPane] | OnDemand[SwapPane]
+                          | OnDemand[SchedulePane]] = {
+            "drop": self.drop, "swap": self.swap, "schedule": self.schedule}
 
     # ------------------------------------------------------------------ layout
     def compose_body(self) -> ComposeResult:
@@ -59,12 +77,11 @@ class EnrolScreen(UsisScreen):
         with TabbedContent(initial=self.initial_tab, id="enrol-tabs"):
             with TabPane("Add", id="add"):
                 yield AddPane(class_number=self.class_number, id="add-pane")
-            with TabPane("Drop", id="drop"):
-                yield DropPane(id="drop-pane")
-            with TabPane("Swap", id="swap"):
-                yield SwapPane(id="swap-pane")
-            with TabPane("My Class Schedule", id="schedule"):
-                yield SchedulePane(id="schedule-pane")
+            for tab, title in (("drop", "Drop"), ("swap", "Swap"),
+                               ("schedule", "My Class Schedule")):
+                with TabPane(title, id=tab):
+                    if tab == self.initial_tab:  # the tab shown first; the others on demand
+                        yield self._panes[tab].compose()
 
     @property
     def student(self) -> str:
@@ -114,22 +131,36 @@ class EnrolScreen(UsisScreen):
         if tick is not None and str(tick) in cart.table.lines:
             cart.table.move_cursor(row=cart.table.get_row_index(str(tick)), animate=False)
 
+    def _schedule_tables(self) -> list[ScheduleTable]:
+        """The schedule tables of the Drop and My Class Schedule tabs that are mounted."""
+        panes = [self.drop.widget, self.schedule.widget]
+        return [pane.query_one(ScheduleTable) for pane in panes if pane is not None]
+
+    def _set_schedule_loading(self, loading: bool) -> None:
+        self._schedule_loading = loading
+        for table in self._schedule_tables():
+            table.loading = loading
+
     async def load_schedule(self) -> None:
         usis = self.usis_app.usis
-        tables = [pane.query_one("ScheduleTable") for pane in
-                  (self.query_one(DropPane), self.query_one(SchedulePane))]
-        for table in tables:
-            table.loading = True
+        self._set_schedule_loading(True)
         try:
             lines = await self.call(usis.enrolment.schedule, self.student, self.year)
         finally:
-            for table in tables:
-                table.loading = False
+            self._set_schedule_loading(False)
         self.schedule_lines = lines
+        self._schedule_label = self.year_label
         self.add_pane.cart.show_waiting(lines)
-        self.query_one(DropPane).show_lines(lines, self.year_label)
-        self.query_one(SwapPane).show_lines(lines, self.year_label)
-        self.query_one(SchedulePane).show_lines(lines, self.year_label)
+        for pane in self._panes.values():
+            pane.refill()
+
+    def _fill_schedule(self, pane: DropPane | SwapPane | SchedulePane) -> None:
+        """Give a Drop, Swap or My Class Schedule pane the schedule last loaded (when it mounts
+        and after each load)."""
+        if isinstance(pane, (DropPane, SchedulePane)) and self._schedule_loading:
+            pane.query_one(ScheduleTable).loading = True
+        if self._schedule_label is not None:
+            pane.show_lines(self.schedule_lines, self._schedule_label)
 
     async def load_all(self) -> None:
         await self.load_cart()
@@ -145,27 +176,36 @@ class EnrolScreen(UsisScreen):
             self.run_task(self.load_all())
 
     # ------------------------------------------------------------------ navigation
-    def show_tab(self, tab: str) -> None:
+    async def show_tab(self, tab: str) -> None:
+        if tab in self._panes:
+            await self._panes[tab].get()
         self.query_one(TabbedContent).active = tab
         self._focus_tab(tab)
+
+    @on(TabbedContent.TabActivated, "#enrol-tabs")
+    async def _tab_shown(self, event: TabbedContent.TabActivated) -> None:
+        """A tab shown for the first time gets its content."""
+        pane = self._panes.get(event.pane.id or "")
+        if pane is not None:
+            await pane.get()
 
     def _focus_tab(self, tab: str) -> None:
         if tab == "add":
             self.add_pane.focus_default()
-        elif tab == "drop":
-            self.query_one("#drop-table").focus()
-        elif tab == "swap":
-            self.query_one("#swap-from").focus()
-        elif tab == "schedule":
-            self.query_one("#schedule-table").focus()
+            return
+        focus = {"drop": "#drop-table", "swap": "#swap-from", "schedule": "#schedule-table"}
+        pane = self._panes[tab].widget
+        if pane is not None:
+            pane.query_one(focus[tab]).focus()
 
     def action_back(self) -> None:
         if self.usis_app.student_number is not None:
             tabs = self.query_one(TabbedContent)
             if tabs.active == "add" and self.add_pane.back():
                 return
-            swap = self.query_one(SwapPane)
-            if tabs.active == "swap" and swap.query_one("#swap-confirm").display:
+            swap = self.swap.widget
+            if (tabs.active == "swap" and swap is not None
+                    and swap.query_one("#swap-confirm").display):
                 swap.action_cancel()
                 return
         super().action_back()

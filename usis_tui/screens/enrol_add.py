@@ -7,6 +7,10 @@ AddPane is the coordinator. The steps are widgets (widgets/enrol_add.py: NumberS
 ConfirmStep, ResultsStep; widgets/cart.py: ShoppingCart; ClassSearch) that check their own form
 and post a Message; AddPane decides what it means: it calls the services (``run_task`` and
 ``call`` of the Enrol page), switches the view and shows the problems.
+
+Only the class number step and the Shopping cart are composed; the other views are mounted the
+first time they are shown (``open_view``, widgets/lazy.py). The class search gets the academic
+year and the programmes that AddPane keeps.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ from ..widgets.enrol_add import (
     added_note,
     alternative_note,
 )
+from ..widgets.lazy import OnDemand
 from ..widgets.literal import Input
 from ..widgets.steps import StepIndicator
 from .enrol_search import ClassSearch
@@ -84,6 +89,17 @@ class AddPane(Vertical):
         self._prefill = class_number or ""
         self._years: dict[str, YearInfo] = {}
         self._year = ""
+        self._programmes: list[str] = []
+        # The views mounted when first shown (entry, with the Shopping cart, is always there).
+        self._prefs_step = OnDemand(self, "#add-flow", lambda: PrefsStep(id="prefs"))
+        self._search_step = OnDemand(self, "#add-flow", lambda: ClassSearch(id="add-search"),
+                                     fill=self._fill_search)
+        self._confirm_step = OnDemand(self, "#add-step", lambda: ConfirmStep(id="step2"))
+        self._results_step = OnDemand(self, "#add-step", lambda: ResultsStep(id="step3"))
+        self._views: dict[str, OnDemand[PrefsStep] | OnDemand[ClassSearch]
+                          | OnDemand[ConfirmStep] | OnDemand[ResultsStep]] = {
+            "prefs": self._prefs_step, "search": self._search_step,
+            "step2": self._confirm_step, "step3": self._results_step}
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -92,11 +108,7 @@ class AddPane(Vertical):
             with VerticalScroll(id="step1", can_focus=False):
                 with ContentSwitcher(initial="entry", id="add-flow"):
                     yield NumberStep(class_number=self._prefill, id="entry")
-                    yield PrefsStep(id="prefs")
-                    yield ClassSearch(id="add-search")
                 yield ShoppingCart(id="cart")
-            yield ConfirmStep(id="step2")
-            yield ResultsStep(id="step3")
 
     @property
     def enrol(self) -> EnrolScreen:
@@ -109,6 +121,10 @@ class AddPane(Vertical):
     @property
     def number(self) -> NumberStep:
         return self.query_one(NumberStep)
+
+    @property
+    def search(self) -> ClassSearch:
+        return self.query_one(ClassSearch)
 
     @property
     def prefs(self) -> PrefsStep:
@@ -127,7 +143,7 @@ class AddPane(Vertical):
         self._years = {y.code: y for y in years}
         self.number.set_years([(y.label, y.code) for y in years], current)
         self._year = current
-        self.query_one(ClassSearch).set_programmes(programmes)
+        self._programmes = programmes
         self._year_changed()
 
     def year_label(self, code: str | None = None) -> str:
@@ -136,9 +152,12 @@ class AddPane(Vertical):
         return info.label if info else f"Studiejaar {code}"
 
     def _year_changed(self) -> None:
-        label = self.year_label()
-        self.query_one(ClassSearch).set_year(self._year, label)
-        self.cart.set_title(f"Shopping cart · {label}")
+        self._search_step.refill()
+        self.cart.set_title(f"Shopping cart · {self.year_label()}")
+
+    def _fill_search(self, search: ClassSearch) -> None:
+        search.set_programmes(self._programmes)
+        search.set_year(self._year, self.year_label())
 
     @on(NumberStep.YearChanged)
     def _year_selected(self, event: NumberStep.YearChanged) -> None:
@@ -149,7 +168,14 @@ class AddPane(Vertical):
             self.enrol.year_changed(self._year)
 
     # ------------------------------------------------------------------ views
+    async def open_view(self, view: str) -> None:
+        """Show ``view``, mounting it the first time."""
+        if view in self._views:
+            await self._views[view].get()
+        self.show_view(view)
+
     def show_view(self, view: str) -> None:
+        """Show ``view``, which is mounted (entry always is; else see ``open_view``)."""
         self.view = view
         step = {"step2": 2, "step3": 3}.get(view, 1)
         self.query_one(StepIndicator).step = step
@@ -161,7 +187,7 @@ class AddPane(Vertical):
 
     def focus_default(self) -> None:
         if self.view == "search":
-            self.query_one(ClassSearch).focus_first()
+            self.search.focus_first()
         elif self.view == "prefs":
             self.prefs.focus_default()
         elif self.view == "step2":
@@ -222,38 +248,42 @@ class AddPane(Vertical):
         except Exception:
             self.number.focus_number(select=True)  # type the number again, or s to search
             raise
-        self.show_prefs(cls, origin="number")
+        await self.show_prefs(cls, origin="number")
 
     # ------------------------------------------------------------------ option 2: search
     @on(NumberStep.OpenSearch)
-    def _open_search(self, event: NumberStep.OpenSearch) -> None:
+    async def _open_search(self, event: NumberStep.OpenSearch) -> None:
         event.stop()
-        self.action_open_search()
+        await self.action_open_search()
 
-    def action_open_search(self) -> None:
-        self.show_view("search")
-        self.query_one(ClassSearch).focus_first()
+    async def action_open_search(self) -> None:
+        await self.open_view("search")
+        self.search.focus_first()
 
     @on(ClassSearch.Chosen, "#add-search")
-    def _chosen(self, event: ClassSearch.Chosen) -> None:
+    async def _chosen(self, event: ClassSearch.Chosen) -> None:
         event.stop()
-        self.show_prefs(event.cls, origin="search")
+        await self.show_prefs(event.cls, origin="search")
 
     # ------------------------------------------------------------------ preferences
-    def show_prefs(self, cls: ClassInfo, *, origin: str) -> None:
+    async def show_prefs(self, cls: ClassInfo, *, origin: str) -> None:
         self.prefs_origin = origin
-        self.prefs.show(cls, origin=origin, year_label=self.year_label(cls.academic_year))
+        prefs = await self._prefs_step.get()
+        prefs.show(cls, origin=origin, year_label=self.year_label(cls.academic_year))
         self.show_view("prefs")
-        self.prefs.focus_default()
+        prefs.focus_default()
 
     def action_next(self) -> None:
-        self.prefs.submit()
+        if self.view == "prefs":
+            self.prefs.submit()
 
     def action_to_cart(self) -> None:
-        self.prefs.submit()
+        if self.view == "prefs":
+            self.prefs.submit()
 
     def action_toggle_waitlist(self) -> None:
-        self.prefs.toggle_waitlist()
+        if self.view == "prefs":
+            self.prefs.toggle_waitlist()
 
     @on(PrefsStep.Next)
     def _prefs_next(self, event: PrefsStep.Next) -> None:
@@ -294,9 +324,9 @@ class AddPane(Vertical):
 
     # ------------------------------------------------------------------ Shopping cart
     @on(ShoppingCart.Enrol)
-    def _cart_enrol(self, event: ShoppingCart.Enrol) -> None:
+    async def _cart_enrol(self, event: ShoppingCart.Enrol) -> None:
         event.stop()
-        self.start_wizard(event.lines)
+        await self.start_wizard(event.lines)
 
     @on(ShoppingCart.Validate)
     def _cart_validate(self, event: ShoppingCart.Validate) -> None:
@@ -327,11 +357,12 @@ class AddPane(Vertical):
         self.focus_cart()
 
     # ------------------------------------------------------------------ step 2: confirm
-    def start_wizard(self, lines: list[CartLine]) -> None:
+    async def start_wizard(self, lines: list[CartLine]) -> None:
         self.wizard_lines = lines
-        self.confirm.show(lines)
+        confirm = await self._confirm_step.get()
+        confirm.show(lines)
         self.show_view("step2")
-        self.confirm.focus_default()
+        confirm.focus_default()
 
     @on(ConfirmStep.Previous)
     def _confirm_previous(self, event: ConfirmStep.Previous) -> None:
@@ -344,7 +375,8 @@ class AddPane(Vertical):
         self.action_cancel_wizard()
 
     def action_toggle_all_or_nothing(self) -> None:
-        self.confirm.toggle_all_or_nothing()
+        if self.view == "step2":
+            self.confirm.toggle_all_or_nothing()
 
     def action_cancel_wizard(self) -> None:
         self.show_view("entry")
@@ -374,6 +406,7 @@ class AddPane(Vertical):
             await self.enrol.load_cart()
             raise
         self.results = results
+        await self._results_step.get()
         self.outcome.show_results(results, all_or_nothing)
         # A full class (refused, or wait-listed): offer the other classes of the same course.
         self.full_ids = [r.section_id for r in results
@@ -440,10 +473,10 @@ class AddPane(Vertical):
         self.focus_default()
 
     @on(ResultsStep.MySchedule)
-    def _results_schedule(self, event: ResultsStep.MySchedule) -> None:
+    async def _results_schedule(self, event: ResultsStep.MySchedule) -> None:
         event.stop()
-        self.action_my_schedule()
+        await self.action_my_schedule()
 
-    def action_my_schedule(self) -> None:
+    async def action_my_schedule(self) -> None:
         self.show_view("entry")
-        self.enrol.show_tab("schedule")
+        await self.enrol.show_tab("schedule")
