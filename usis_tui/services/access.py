@@ -256,6 +256,7 @@ POLICY: Mapping[str, Rule] = {
     "catalogue.lookup": ANYONE,
     "catalogue.get": ANYONE,
     "catalogue.search": ANYONE,
+    "catalogue.warm_search": ANYONE,  # builds the search index; returns nothing
     "catalogue.class_list": ANYONE,
     "catalogue.enrolment_dates": ANYONE,
     "enrolment.lookup_class": ANYONE,
