@@ -73,6 +73,12 @@ async def test_the_search_index_is_built_while_the_login_is_shown(demo_db_url):
         year = snapshot.years[app.raw_usis.catalogue.current_year()]
         assert year in snapshot.indexes
         assert isinstance(app.screen, LoginScreen)
+        # and then the collector is tuned for building pages (app._freeze_long_lived)
+        import gc
+
+        from usis_tui.app import GC_YOUNGEST
+
+        assert gc.get_freeze_count() > 0 and gc.get_threshold()[0] == GC_YOUNGEST
 
 
 async def test_the_app_never_fills_an_empty_database(tmp_path):
