@@ -36,41 +36,39 @@ class OnDemand(Generic[W]):
         self._factory = factory
         self._fill = fill
         self._widget: W | None = None
-        self._ready = asyncio.Event()
+        self._ready = False  # mounted and filled
+        self._mounting = asyncio.Lock()
 
     @property
     def widget(self) -> W | None:
         """The widget once it is mounted (and filled), else None."""
         widget = self._widget
-        return widget if widget is not None and widget.is_mounted and self._ready.is_set() else None
+        return widget if widget is not None and widget.is_mounted and self._ready else None
 
     def compose(self) -> W:
         """The widget now, to yield in the parent's ``compose`` (the view shown first): it
         mounts with its parent; the owner has no data for it yet, so it is not filled."""
         assert self._widget is None, "already created"
         self._widget = self._factory()
-        self._ready.set()
+        self._ready = True
         return self._widget
 
     async def get(self) -> W:
-        """The widget, mounted (on the first call) and filled with the owner's latest data."""
-        if self._widget is None:
-            self._widget = widget = self._factory()
-            parent = self._owner.query_one(self._into)
-            try:
+        """The widget, mounted (on the first call) and filled with the owner's latest data.
+        A second caller waits for the first one's mount; if that failed, it tries again."""
+        async with self._mounting:
+            if self._widget is None:
+                widget = self._factory()
+                parent = self._owner.query_one(self._into)
                 if isinstance(parent, ContentSwitcher):
                     await parent.add_content(widget)
                 else:
                     await parent.mount(widget)
-            except BaseException:
-                self._widget = None  # the next get() tries again
-                raise
-            if self._fill is not None:
-                self._fill(widget)
-            self._ready.set()
-        else:
-            await self._ready.wait()  # another caller is mounting it
-        return self._widget
+                self._widget = widget
+                self._ready = True
+                if self._fill is not None:
+                    self._fill(widget)
+            return self._widget
 
     def refill(self) -> None:
         """Hand the owner's latest data to the widget if it is mounted (else it gets it when
