@@ -140,6 +140,10 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="usis-startup-"))
     env = {**os.environ, "TERM": "xterm-256color", "COLORTERM": "truecolor",
            "USIS_LOG_DIR": str(folder)}
+    # Both apps start from compiled bytecode, as an installed app does (Textual's was compiled
+    # when pip installed it; the warm-up run below writes usis_tui's): a shell that sets
+    # PYTHONDONTWRITEBYTECODE would have usis compile every module on every launch.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     try:
         url = make_database(folder)
         bare_script = folder / "bare.py"
