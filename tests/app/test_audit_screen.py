@@ -6,6 +6,7 @@ and exports them as a replay steps file."""
 from __future__ import annotations
 
 from helpers import DEMO_NOW, make_app, settle
+from shell_helpers import SIZE, act_as, banner_text, signed_in, text_of
 from textual.widgets import DataTable, Input, Select
 
 from usis_tui.replay import Login, Open, parse_steps
@@ -13,11 +14,6 @@ from usis_tui.screens.audit import AuditTrailScreen
 from usis_tui.screens.enrol import EnrolScreen
 from usis_tui.services import ServiceError, Usis
 from usis_tui.widgets.cart import CartTable
-
-try:  # tests/app may or may not be a package
-    from .shell_helpers import SIZE, act_as, banner_text, signed_in, text_of
-except ImportError:
-    from shell_helpers import SIZE, act_as, banner_text, signed_in, text_of
 
 YEAR = "2026-2027"
 STUDENT = "s1234567"

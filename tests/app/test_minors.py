@@ -6,14 +6,10 @@ from __future__ import annotations
 
 from factories import open_selection_minor
 from helpers import make_app, settle
+from shell_helpers import SIZE, signed_in, text_of
 from textual.widgets import DataTable
 
 from usis_tui.screens.minors import ConfirmCancelMinorScreen, MinorsScreen
-
-try:  # tests/app may or may not be a package
-    from .shell_helpers import SIZE, signed_in, text_of
-except ImportError:
-    from shell_helpers import SIZE, signed_in, text_of
 
 STUDENT = "s1234567"
 

@@ -6,6 +6,24 @@ whole workflow from the student's submission to the registered grade."""
 from __future__ import annotations
 
 from helpers import make_app
+from petition_helpers import (
+    BOARD,
+    SIZE,
+    STUDENT,
+    as_board,
+    as_student,
+    choose_level,
+    choose_radio,
+    fill_external_elective,
+    open_petitions,
+    open_queue,
+    press_button,
+    screen_text,
+    settle_reloads,
+    steady,
+    table_rows,
+    type_into,
+)
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 from textual.widgets import DataTable
@@ -14,45 +32,6 @@ from usis_tui.models import Message, Petition
 from usis_tui.screens.board import BoardPetitionScreen, BoardQueueScreen
 from usis_tui.screens.petitions import PetitionDetailScreen, PetitionsScreen, WithdrawDialog
 from usis_tui.services.schemas import Identity
-
-try:  # tests/app may or may not be a package
-    from .petition_helpers import (
-        BOARD,
-        SIZE,
-        STUDENT,
-        as_board,
-        as_student,
-        choose_level,
-        choose_radio,
-        fill_external_elective,
-        open_petitions,
-        open_queue,
-        press_button,
-        screen_text,
-        settle_reloads,
-        steady,
-        table_rows,
-        type_into,
-    )
-except ImportError:
-    from petition_helpers import (
-        BOARD,
-        SIZE,
-        STUDENT,
-        as_board,
-        as_student,
-        choose_level,
-        choose_radio,
-        fill_external_elective,
-        open_petitions,
-        open_queue,
-        press_button,
-        screen_text,
-        settle_reloads,
-        steady,
-        table_rows,
-        type_into,
-    )
 
 
 def db_counts(url: str) -> tuple[int, int]:

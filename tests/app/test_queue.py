@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import pytest
 from helpers import make_app, settle
+from shell_helpers import SIZE, screen_names, sign_in, text_of, wait_ready
 
 from usis_tui.screens import queue as queue_screen
-
-from .shell_helpers import SIZE, screen_names, sign_in, text_of, wait_ready
 
 
 @pytest.fixture

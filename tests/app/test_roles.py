@@ -7,6 +7,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from helpers import DEMO_NOW, make_app, settle
+from shell_helpers import (
+    SIZE,
+    act_as,
+    banner_text,
+    find_student,
+    signed_in,
+    text_of,
+)
 from textual.widgets import DataTable, Input
 
 from usis_tui.screens.audit import AuditTrailScreen
@@ -18,25 +26,6 @@ from usis_tui.screens.student_center import StudentCenterScreen
 from usis_tui.screens.support import FindStudentScreen
 from usis_tui.screens.trainer import ClockScreen, ConfirmResetScreen
 from usis_tui.services import Usis
-
-try:  # tests/app may or may not be a package
-    from .shell_helpers import (
-        SIZE,
-        act_as,
-        banner_text,
-        find_student,
-        signed_in,
-        text_of,
-    )
-except ImportError:
-    from shell_helpers import (
-        SIZE,
-        act_as,
-        banner_text,
-        find_student,
-        signed_in,
-        text_of,
-    )
 
 YEAR = "2026-2027"
 BANNER = "Acting as Eva de Vries (s1234567) — support: support"

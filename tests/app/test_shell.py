@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from helpers import DEMO_NOW, make_app, settle
+from shell_helpers import SIZE, screen_names, sign_in, signed_in, text_of, wait_ready
 from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 from textual.widgets import DataTable, Input
@@ -16,12 +17,6 @@ from usis_tui.screens.main_menu import MainMenuScreen
 from usis_tui.screens.messages import MessageCentreScreen
 from usis_tui.screens.self_service import SelfServiceScreen
 from usis_tui.screens.student_center import StudentCenterScreen
-
-try:  # tests/app may or may not be a package
-    from .shell_helpers import SIZE, screen_names, sign_in, signed_in, text_of, wait_ready
-except ImportError:
-    from shell_helpers import SIZE, screen_names, sign_in, signed_in, text_of, wait_ready
-
 
 
 def student_row(url: str, number: str) -> tuple[int, object]:

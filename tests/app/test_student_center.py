@@ -8,6 +8,7 @@ from datetime import datetime
 
 from factories import open_selection_minor
 from helpers import DEMO_NOW, make_app, settle
+from shell_helpers import SIZE, signed_in, text_of
 from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
@@ -15,11 +16,6 @@ from usis_tui.models import Enrolment, ExamConfirmation
 from usis_tui.screens.minors import MinorsScreen
 from usis_tui.screens.student_center import ExamConfirmScreen, StudentCenterScreen
 from usis_tui.services import Usis
-
-try:  # tests/app may or may not be a package
-    from .shell_helpers import SIZE, signed_in, text_of
-except ImportError:
-    from shell_helpers import SIZE, signed_in, text_of
 
 STUDENT = "s1234567"
 
