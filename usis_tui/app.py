@@ -116,6 +116,7 @@ class UsisCommands(Provider):
 
 #: objects allocated before the youngest generation is collected (Python's default: 700)
 GC_YOUNGEST = 10_000
+_FROZEN = False  # gc.freeze() done in this process (UsisApp._freeze_long_lived)
 
 
 class UsisApp(App):
@@ -388,8 +389,13 @@ class UsisApp(App):
           makes tens of thousands of short-lived ones, and reference counting frees nearly all
           of them anyway.
 
-        Run by the housekeeping at start, once the database and the search index are ready."""
-        gc.freeze()
+        Run by the housekeeping at start, once the database and the search index are ready;
+        frozen once per process (a process that runs app after app, the tests or replays,
+        would otherwise keep each earlier app's garbage for good)."""
+        global _FROZEN
+        if not _FROZEN:
+            _FROZEN = True
+            gc.freeze()
         _gen0, gen1, gen2 = gc.get_threshold()
         gc.set_threshold(GC_YOUNGEST, gen1, gen2)
 
