@@ -17,7 +17,7 @@ from typing import Any
 
 from textual.app import ComposeResult
 from textual.widgets import Footer
-from textual.widgets._footer import FooterKey
+from textual.widgets._footer import FooterKey  # not exported by textual.widgets
 
 
 class UsisFooter(Footer):
@@ -34,10 +34,9 @@ class UsisFooter(Footer):
         if self._bindings_ready:
             self._shown = self._signature()
         for widget in super().compose():
-            # only the keys bound to the Footer's compactness (not the palette's key, which
-            # keeps its own)
-            bound = getattr(widget, "_reactive_connect", None) or {}
-            if isinstance(widget, FooterKey) and "compact" in bound:
+            # the keys of the bindings follow the Footer's compactness; the command palette's
+            # key keeps its own
+            if isinstance(widget, FooterKey) and not widget.has_class("-command-palette"):
                 widget.set_reactive(FooterKey.compact, self.compact)
             yield widget
 
