@@ -79,7 +79,7 @@ REGISTRY: tuple[Page, ...] = (
          "Support: a student's steps (who, for whom, when, outcome); export for replay",
          ("audit",)),
     _enrol("Enrol", "add", "Add classes: enrol by class number or by searching the course"),
-    _enrol("Class Search", "add", "Enrol by searching the course", "search"),
+    _enrol("Class Search", "search", "Enrol by searching the course", "search"),
     _enrol("Add", "add", "Enrol: Add classes", "add classes"),
     _enrol("Drop", "drop", "Enrol: Drop classes", "drop classes"),
     _enrol("Swap", "swap", "Enrol: Swap a class for another", "swap classes"),

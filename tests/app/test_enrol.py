@@ -623,6 +623,39 @@ async def test_opened_by_the_app_navigation(app):
             screen.query_one("#breadcrumb").content)
 
 
+async def test_class_search_opens_the_search_form(app):
+    """"Class Search" (Student Center link, palette) opens the Add tab's search form with the
+    catalogue number focused, as uSis's Class Search page does; Escape goes back to the Add
+    tab's start, and again to the Student Center."""
+    async with app.run_test(size=SIZE) as pilot:
+        await navigate_as_student(pilot, "Class Search")
+        screen = pilot.app.screen
+        assert isinstance(screen, EnrolScreen)
+        assert screen.add_pane.view == "search"
+        assert pilot.app.focused is screen.query_one("#search-catalogue")
+        await pilot.press("escape")
+        await settle_until_idle(pilot)
+        assert screen.add_pane.view == "entry"
+        await pilot.press("escape")
+        await settle_until_idle(pilot)
+        assert pilot.app.screen.usis_page == "Student Center"
+
+
+async def test_no_search_results_is_said_in_sight_at_80x24(app):
+    """The answer to a search without results is under the form: at 80x24 the page scrolls to
+    it (and it wraps), so pressing Enter never seems to do nothing."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await navigate_as_student(pilot, "Class Search")
+        await pilot.press(*"zzzz", "enter")
+        await settle_until_idle(pilot)
+        await pilot.pause()
+        summary = pilot.app.screen.query_one("#search-summary")
+        assert "no classes match" in str(summary.render())
+        visible = pilot.app.screen.region
+        assert summary.region.height >= 2  # wrapped, not cut off at the edge
+        assert visible.contains_region(summary.region)
+
+
 async def test_timetable_is_one_key_away_even_while_typing(app):
     """Issue 4: the Timetable is reachable from Enrol (ctrl+t works in the class number field)."""
     from usis_tui.screens.timetable import TimetableScreen

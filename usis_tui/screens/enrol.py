@@ -1,7 +1,7 @@
 """The Enrol page: Main Menu › Self Service › Student Center › Enrol.
 
 Tabs "Add" (with the Shopping cart and the 3-step enrolment), "Drop", "Swap" and "My Class
-Schedule". Open it as ``EnrolScreen(tab="add")`` (tab: add, drop, swap, schedule or cart;
+Schedule". Open it as ``EnrolScreen(tab="add")`` (tab: add, drop, swap, schedule, cart or search;
 ``class_number="1052"`` pre-fills option 1).
 
 Every service call runs in a worker thread (``self.call``); ``run_task`` starts each user action
@@ -52,6 +52,7 @@ class EnrolScreen(UsisScreen):
         super().__init__(**kwargs)
         self.initial_tab = tab if tab in TABS else "add"
         self.focus_cart_first = tab == "cart"
+        self.search_first = tab == "search"  # Class Search: the Add tab's search form
         self.class_number = class_number
         self.year = ""
         self.year_label = ""
@@ -109,6 +110,8 @@ class EnrolScreen(UsisScreen):
         await self.load_all()
         if self.focus_cart_first:
             self.add_pane.focus_cart()
+        elif self.search_first:
+            await self.add_pane.action_open_search()
         elif self.initial_tab == "add":
             self.add_pane.focus_default()
         else:

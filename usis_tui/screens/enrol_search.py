@@ -230,6 +230,8 @@ class ClassSearch(Vertical):
             summary.update("Search Results: no classes match your search criteria."
                            + (" Untick \"Show open classes only\" to include full classes."
                               if criteria.open_only else ""))
+            # the answer is under the form: on a small terminal it would be out of sight
+            self.call_after_refresh(summary.scroll_visible, animate=False)
             return
         found = f"{result.total} class section{'s' if result.total != 1 else ''} found"
         summary.update(f"Search Results: {found} · page {result.page} of {result.pages}"
