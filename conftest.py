@@ -18,6 +18,7 @@ os.environ["TEXTUAL_ANIMATIONS"] = "none"
 os.environ.setdefault("TEXTUAL_DEBUG", "0")
 os.environ.pop("USIS_DATABASE_URL", None)
 os.environ.pop("USIS_NOW", None)
+os.environ.pop("USIS_LANG", None)  # English unless a test asks for Dutch
 # One scrypt cost for every hash the tests make (demo seed, factories, `usis user`): 2**14
 # (16 MiB) instead of the 2**17 default, so that the many logins stay quick.
 os.environ["USIS_SCRYPT_N"] = "16384"
@@ -34,6 +35,25 @@ os.environ["USIS_CONFIG"] = os.path.join(tempfile.mkdtemp(prefix="usis-test-conf
 def _own_downloads_folder(tmp_path_factory, monkeypatch):
     """Files the app delivers (exports) land in a folder of the test, not in ~/Downloads."""
     monkeypatch.setenv("XDG_DOWNLOAD_DIR", str(tmp_path_factory.mktemp("Downloads")))
+
+
+@pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """The language is the process's (usis_tui/i18n.py): a test that switches to Dutch leaves
+    the next one in English."""
+    yield
+    from usis_tui import i18n
+
+    i18n.set_language("en")
+
+
+@pytest.fixture
+def dutch():
+    """The test runs in Dutch (i18n.set_language("nl")), English again afterwards."""
+    from usis_tui import i18n
+
+    with i18n.language("nl"):
+        yield
 
 
 # Monday of a teaching week in the demo academic year 2026-2027.

@@ -6,6 +6,8 @@
     database_url = "postgresql+psycopg://usis@db.example/usis"
     theme = "nord"
     max_sessions = 200
+    lang = "nl"                    # the language before sign-in and for accounts that chose none
+    mfa = "required"               # students need a second factor too (staff always do)
 
     [keymap]                       # binding id = keys (Textual's App.set_keymap)
     quit = "ctrl+x"
@@ -52,7 +54,7 @@ Origin = Literal["default", "file", "environment", "option"]
 
 #: The settings, in order (config_model.Settings has one field for each: a unit test checks it).
 FIELDS: tuple[str, ...] = ("database_url", "now", "max_sessions", "log_dir", "scrypt_n", "user",
-                           "password", "theme", "keymap")
+                           "password", "theme", "keymap", "lang", "mfa")
 
 if TYPE_CHECKING:
     from .config_model import Settings

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -38,6 +38,20 @@ class Settings(BaseSettings):
     theme: str = "usis"
     #: binding id -> keys ("ctrl+x" or "escape,backspace"), applied with App.set_keymap
     keymap: dict[str, str] = {}
+    #: "nl" or "en": the language before sign-in and of accounts that did not choose one
+    lang: str = "en"
+    #: "optional": students may set up a second factor; "required": they must (staff always)
+    mfa: Literal["optional", "required"] = "optional"
+
+    @field_validator("lang", mode="before")
+    @classmethod
+    def _language(cls, value: Any) -> Any:
+        from .i18n import normalise
+
+        language = normalise(value)
+        if language is None:
+            raise ValueError(f"{value!r} is not a language uSis speaks: use nl or en")
+        return language
 
     @field_validator("now", mode="before")
     @classmethod

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, String
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base
@@ -27,7 +27,23 @@ class Programme(Base):
     __table_args__ = (CheckConstraint("degree IN ('bachelor', 'master')", name="degree"),)
 
 
-class Student(Base):
+class AccountSettings:
+    """What every account (student or staff) keeps besides its password: the language it
+    chose and its second factor (services/mfa.py)."""
+
+    #: "nl" or "en" as chosen with the language switch; None: the configuration's default
+    language: Mapped[str | None] = mapped_column(String(2))
+    #: the confirmed TOTP secret (base32); None: no second factor set up
+    mfa_secret: Mapped[str | None] = mapped_column(String(64))
+    #: a secret shown at set-up, not yet confirmed with a first code
+    mfa_pending: Mapped[str | None] = mapped_column(String(64))
+    #: the last TOTP time step accepted (a code is accepted once)
+    mfa_last_step: Mapped[int | None]
+    #: the unused recovery codes, hashed (JSON list)
+    mfa_recovery: Mapped[str | None] = mapped_column(Text)
+
+
+class Student(AccountSettings, Base):
     __tablename__ = "student"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -49,7 +65,7 @@ class Student(Base):
     )
 
 
-class StaffUser(Base):
+class StaffUser(AccountSettings, Base):
     __tablename__ = "staff_user"
 
     id: Mapped[int] = mapped_column(primary_key=True)
