@@ -199,3 +199,14 @@ def format_grade(value: float | Decimal, *, language: object | None = None) -> s
     from babel.numbers import format_decimal
 
     return format_decimal(value, format="0.0", locale=_locale(language))
+
+
+def account_language(chosen: object | None) -> Language:
+    """An account's language: the one it chose with the switch, else the configuration's
+    default (``lang``: config file, USIS_LANG). Messages the app sends are written in it."""
+    language = normalise(chosen)
+    if language is not None:
+        return language
+    from .config import settings
+
+    return check(settings().lang)
