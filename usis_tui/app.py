@@ -35,7 +35,9 @@ from . import navigation
 from .clock import make_clock
 from .config import resolve_database_url, resolve_now
 from .errors import ConfigError, UsisError
+from .i18n import N_, NAMES, _, format_datetime, get_language, set_language
 from .theme import USIS_THEME
+from .widgets.header import LANGUAGE_KEY
 from .widgets.literal import clean, literal
 
 if TYPE_CHECKING:
@@ -44,11 +46,14 @@ if TYPE_CHECKING:
 
 
 # A student page asked for while no student is chosen: support acts as one first.
-SUPPORT_MESSAGE = ("{page} shows a student's own data. Find the student first and act as them "
-                   "(Main Menu › Find a student).")
-STAFF_MESSAGE = ("{page} shows a student's own data. Only support staff can open it, by acting "
-                 "as the student (\"act as\").")
+SUPPORT_MESSAGE = N_("{page} shows a student's own data. Find the student first and act as them "
+                     "(Main Menu › Find a student).")
+STAFF_MESSAGE = N_("{page} shows a student's own data. Only support staff can open it, by "
+                   "acting as the student (\"act as\").")
 STOP_KEY = "ctrl+g"  # "Stop acting as": works on every page, also while typing
+ROLE_NAMES = (N_("support"), N_("board"), N_("trainer"), N_("student"))  # shown with _()
+SWITCH_HELP = {"nl": N_("Show uSis in Dutch (Nederlands)"),
+               "en": N_("Show uSis in English")}
 CLASS_NUMBER = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 
 
@@ -67,8 +72,8 @@ class UsisCommands(Provider):
 
     async def discover(self) -> Hits:
         for page in self._pages():
-            yield DiscoveryHit(page, partial(self.usis_app.navigate, page),
-                               help=navigation.page(page).help)
+            yield DiscoveryHit(navigation.title(page), partial(self.usis_app.navigate, page),
+                               help=navigation.help_text(page))
         for name, run, help_text in self.usis_app.role_commands():
             yield DiscoveryHit(name, run, help=help_text)
 
@@ -76,10 +81,12 @@ class UsisCommands(Provider):
         app = self.usis_app
         matcher = self.matcher(query)
         for page in self._pages():
-            score = matcher.match(page)
+            shown = navigation.title(page)
+            # the page's name as shown, or its English name (registry, replay) when that fits
+            score = max(matcher.match(shown), matcher.match(page) * 0.9)
             if score > 0:
-                yield Hit(score, matcher.highlight(page), partial(app.navigate, page),
-                          text=page, help=navigation.page(page).help)
+                yield Hit(score, matcher.highlight(shown), partial(app.navigate, page),
+                          text=shown, help=navigation.help_text(page))
         for name, run, help_text in app.role_commands():
             score = matcher.match(name)
             if score > 0:
@@ -101,17 +108,22 @@ class UsisCommands(Provider):
             if refused and problem.code.startswith("failure_"):
                 refused = False
             text = f"{problem.message} {problem.hint}".strip()
-            label = f"Class {number}: not found" if refused else \
-                f"Class {number}: could not be looked up"
+            label = (_("Class {number}: not found") if refused else
+                     _("Class {number}: could not be looked up")).format(number=number)
             yield Hit(0.9, literal(label), partial(app.navigate, "Class Search"),
-                      text=f"Class {number}",
-                      help=literal(f"{text} Open the class search."))  # type: ignore[arg-type]
+                      text=_("Class {number}").format(number=number),
+                      help=literal(_("{problem} Open the class search.").format(  # type: ignore[arg-type]
+                          problem=text)))
             return
-        label = f"Class {number} – {info.catalogue_number} {info.title} ({info.component})"
+        label = _("Class {number} – {catalogue_number} {title} ({component})").format(
+            number=number, catalogue_number=info.catalogue_number, title=info.title,
+            component=_(info.component))
         yield Hit(1.0, literal(label, oneline=True), partial(app.open_class, number),
                   text=clean(label, oneline=True),
-                  help=literal(f"{info.academic_year} · {info.status} · {info.seats} seats · "  # type: ignore[arg-type]
-                               f"{info.days_times} · open on Enrol › Add", oneline=True))
+                  help=literal(_("{year} · {status} · {seats} seats · {days_times} · open on "  # type: ignore[arg-type]
+                                 "Enrol › Add").format(
+                      year=info.academic_year, status=_(info.status), seats=info.seats,
+                      days_times=info.days_times), oneline=True))
 
 
 #: objects allocated before the youngest generation is collected (Python's default: 700)
@@ -126,19 +138,27 @@ class UsisApp(App):
     COMMANDS = App.COMMANDS | {UsisCommands}
     stop_key_label = STOP_KEY
     BINDINGS = [
-        Binding("ctrl+q", "quit", "Quit", tooltip="Quit uSis", priority=True, show=False,
-                id="quit"),
-        Binding(STOP_KEY, "stop_acting", "Stop acting as", priority=True, id="stop_acting",
-                tooltip="Support: stop acting as this student and go back to Find a student"),
+        Binding("ctrl+q", "quit", N_("Quit"), tooltip=N_("Quit uSis"), priority=True,
+                show=False, id="quit"),
+        Binding(STOP_KEY, "stop_acting", N_("Stop acting as"), priority=True, id="stop_acting",
+                tooltip=N_("Support: stop acting as this student and go back to Find a student")),
+        # The description names the other language: "Nederlands" in English, "English" in Dutch
+        Binding(LANGUAGE_KEY, "switch_language", N_("Nederlands"), priority=True,
+                id="language", tooltip=N_("Switch the language: Nederlands | English")),
     ]
 
     def __init__(self, database_url: str | None = None, now: datetime | str | None = None, *,
                  demo: bool = False, demo_on_first_start: bool = False,
-                 exit_on_start_error: bool = False) -> None:
+                 exit_on_start_error: bool = False, lang: str | None = None) -> None:
         """``demo``: fill an empty database with the demo data while the Login is shown
         (``usis --demo``); ``demo_on_first_start``: only if it has never been used (the default
-        embedded database)."""
+        embedded database); ``lang``: "nl" or "en" (default: ``--lang``, USIS_LANG, the config
+        file's ``lang``, else English)."""
         super().__init__()
+        from .config import start_language
+
+        self._lang_arg = lang
+        set_language(lang if lang is not None else start_language())
         self._demo, self._demo_on_first_start = demo, demo_on_first_start
         self._exit_on_start_error = exit_on_start_error
         self.start_error: str | None = None  # why the app could not start (exit_on_start_error)
@@ -202,7 +222,7 @@ class UsisApp(App):
             if settings().theme != theme_name:
                 save(theme=theme_name)
         except UsisError as exc:
-            self.notify(str(exc), title="Theme not saved", severity="warning")
+            self.notify(str(exc), title=_("Theme not saved"), severity="warning")
 
     @property
     def database_url(self) -> str:
@@ -290,8 +310,9 @@ class UsisApp(App):
         """The banner every page shows while support acts as a student."""
         if self.identity is None or self.acting_for is None:
             return None
-        return clean(f"Acting as {self.acting_for.name} ({self.acting_for.username}) — "
-                     f"{self.identity.role}: {self.identity.username}", oneline=True)
+        return clean(_("Acting as {name} ({number}) — {role}: {username}").format(
+            name=self.acting_for.name, number=self.acting_for.username,
+            role=_(self.identity.role), username=self.identity.username), oneline=True)
 
     # ------------------------------------------------------------------ files
     def on_delivery_complete(self, event: Any) -> None:
@@ -299,13 +320,13 @@ class UsisApp(App):
         from .screens.delivery import DELIVERY_NAME, delivered
 
         if event.name == DELIVERY_NAME:
-            self.notify(delivered(self, event.key, event.path), title="Saved", timeout=8)
+            self.notify(delivered(self, event.key, event.path), title=_("Saved"), timeout=8)
 
     def on_delivery_failed(self, event: Any) -> None:
         from .screens.delivery import DELIVERY_NAME, failed
 
         if event.name == DELIVERY_NAME:
-            self.notify(failed(self, event.key, event.exception), title="Not saved",
+            self.notify(failed(self, event.key, event.exception), title=_("Not saved"),
                         severity="error", timeout=12)
 
     # ------------------------------------------------------------------ start-up
@@ -352,7 +373,8 @@ class UsisApp(App):
 
             _kind, message, hint = describe(exc, "prepare the database")
             await self._cannot_start(
-                f"Cannot prepare the database {mask_url(self.database_url)}: {message} {hint}")
+                _("Cannot prepare the database {url}: {message} {hint}").format(
+                    url=mask_url(self.database_url), message=message, hint=hint))
             return
         self.ready = True
         self._prepared.set()
@@ -417,14 +439,81 @@ class UsisApp(App):
 
     # ------------------------------------------------------------------ session
     async def signed_in(self, identity: Identity) -> None:
-        """Called by the Login screen: show the Main Menu (the bottom of the page stack)."""
+        """Called by the Login screen: show the Main Menu (the bottom of the page stack), in
+        the account's language unless ``--lang``/USIS_LANG chose one for this run."""
         self.identity = identity
         self.acting_for = None
         self._reguard()
+        await self._account_language()
         await self.record_navigation("Main Menu")
         screen = navigation.page(navigation.MAIN_MENU).build()
         # Not awaited: the caller is a handler of the Login screen that is being replaced.
         self.switch_screen(screen)
+
+    async def _account_language(self) -> None:
+        from .config import explicit_language
+
+        if self.identity is None or self._lang_arg is not None or explicit_language():
+            return
+        try:
+            chosen = await asyncio.to_thread(self.usis.preferences.language,
+                                             self.identity.username)
+        except Exception as exc:  # noqa: BLE001 - the language is not worth a failed sign-in
+            from .failures import log_failure
+
+            log_failure(exc, "account language not read")
+            return
+        if chosen is not None:
+            set_language(chosen)
+
+    # ------------------------------------------------------------------ language
+    async def action_switch_language(self, language: str | None = None) -> None:
+        """Show uSis in ``language`` (None: the other one): every page is built again in it,
+        and the choice is remembered: for the signed-in account, or before sign-in as the
+        configuration's default (the config file)."""
+        current = get_language()
+        chosen = language or ("en" if current == "nl" else "nl")
+        if chosen == current:
+            return
+        set_language(chosen)
+        self._lang_arg = None  # a choice made now outlasts --lang for this run
+        await self._remember_language(chosen)
+        await self._rebuild_pages()
+        self.notify(_("uSis is now in English.") if chosen == "en" else
+                    _("uSis is now in Dutch."), timeout=3)
+
+    async def _remember_language(self, language: str) -> None:
+        try:
+            if self.identity is not None:
+                await asyncio.to_thread(self.usis.preferences.set_language,
+                                        self.identity.username, language)
+            else:
+                from .config import save, settings
+
+                if settings().lang != language:
+                    await asyncio.to_thread(save, lang=language)
+        except Exception as exc:  # noqa: BLE001 - shown, and the switch holds for this run
+            from .screens.calls import report
+
+            report(self, exc, title=_("Language not saved"))
+
+    async def _rebuild_pages(self) -> None:
+        """The pages again, in the new language: the Login keeps what was typed; a signed-in
+        user is back on the page they were on, with its breadcrumb underneath."""
+        from .screens.login import LoginScreen
+
+        top = self.screen
+        if isinstance(top, LoginScreen):
+            self.switch_screen(LoginScreen(username=top.typed_username()))
+            return
+        if self.identity is None:
+            await top.recompose()
+            return
+        page = next((getattr(s, "usis_page", None) for s in reversed(self.screen_stack)
+                     if getattr(s, "usis_page", None)), None)
+        self._back_to_main_menu()
+        if page and page != navigation.MAIN_MENU:
+            await self.navigate(page, _record=False)
 
     async def action_sign_out(self) -> None:
         if self.identity is None:
@@ -460,7 +549,7 @@ class UsisApp(App):
         from .services import ServiceError
 
         if self.role != "support":
-            self.notify("Only support staff can act as a student.", severity="warning")
+            self.notify(_("Only support staff can act as a student."), severity="warning")
             return False
         try:
             profile = await call_service(self, self.usis.student.profile,
@@ -468,7 +557,7 @@ class UsisApp(App):
         except ServiceError as exc:
             from .screens.calls import report
 
-            report(self, exc, title="Act as")
+            report(self, exc, title=_("Act as"))
             return False
         if self.acting_for is not None:
             await self._audit_log("act_as", self.acting_for.username, "stop")
@@ -490,7 +579,7 @@ class UsisApp(App):
         await self.record_navigation("Find a student")
         self._back_to_main_menu()
         await self.navigate("Find a student", _record=False)
-        self.notify("You no longer act as a student.", timeout=4)
+        self.notify(_("You no longer act as a student."), timeout=4)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "stop_acting":  # the key shows only while acting as a student
@@ -516,7 +605,7 @@ class UsisApp(App):
         """Trainer: delete everything and write the demo data again (as `usis db reset --demo`),
         at the app's clock. The trainer stays signed in, on the Main Menu."""
         if self.role != "trainer":
-            self.notify("Only trainers can reset the demo database.", severity="warning")
+            self.notify(_("Only trainers can reset the demo database."), severity="warning")
             return False
         from .screens.calls import call_service
         from .services import ServiceError
@@ -524,30 +613,33 @@ class UsisApp(App):
         try:
             summary = await call_service(self, self._reset_demo)
         except ServiceError as exc:  # one sentence, never SQL or a traceback
-            self.notify(f"The demo database could not be reset. {exc}", severity="error",
-                        timeout=10)
+            self.notify(_("The demo database could not be reset. {problem}").format(problem=exc),
+                        severity="error", timeout=10)
             return False
         await self._audit_log("demo_reset", None, f"demo data for {summary.academic_year}")
         self._back_to_main_menu()
-        self.notify(f"Demo database reset: {summary.students} students, {summary.sections} "
-                    f"class sections, academic year {summary.academic_year}.",
-                    title="Reset demo database", timeout=6)
+        self.notify(_("Demo database reset: {students} students, {sections} class sections, "
+                      "academic year {year}.").format(students=summary.students,
+                                                      sections=summary.sections,
+                                                      year=summary.academic_year),
+                    title=_("Reset demo database"), timeout=6)
         return True
 
     async def set_clock(self, moment: datetime | None) -> bool:
         """Trainer: freeze the app clock at ``moment`` (None: the wall clock again)."""
         if self.role != "trainer":
-            self.notify("Only trainers can set the clock.", severity="warning")
+            self.notify(_("Only trainers can set the clock."), severity="warning")
             return False
         try:
             self.clock.set(moment)  # ConfigError outside 1900-2200: the clock stays
         except ConfigError as exc:
-            self.notify(str(exc), title="Clock", severity="error", markup=False)
+            self.notify(str(exc), title=_("Clock"), severity="error", markup=False)
             return False
-        shown = f"{self.clock():%a %d %b %Y %H:%M}"
+        shown = format_datetime(self.clock(), weekday=True)
         await self._audit_log("clock", None, f"set to {self.clock().isoformat(timespec='minutes')}"
                               if moment is not None else "wall clock")
-        self.notify(f"The clock is now {shown}.", title="Clock", timeout=4)
+        self.notify(_("The clock is now {moment}.").format(moment=shown), title=_("Clock"),
+                    timeout=4)
         return True
 
     async def move_clock(self, delta: timedelta) -> bool:
@@ -586,14 +678,20 @@ class UsisApp(App):
     def role_commands(self) -> list[tuple[str, Any, str]]:
         """(name, callback, help) of the role's commands for the palette."""
         commands: list[tuple[str, Any, str]] = []
+        for language, name in NAMES.items():
+            if language != get_language():
+                commands.append((name, partial(self.action_switch_language, language),
+                                 _(SWITCH_HELP[language])))
         if self.acting_for is not None:
-            commands.append(("Stop acting as", self.action_stop_acting,
-                             f"Stop acting as {self.acting_for.name} ({self.stop_key_label})"))
+            commands.append((_("Stop acting as"), self.action_stop_acting,
+                             _("Stop acting as {name} ({key})").format(
+                                 name=self.acting_for.name, key=self.stop_key_label)))
         if self.role == "trainer":
-            commands.append(("Reset demo database", self.action_reset_demo,
-                             "Trainer: delete everything and write the demo data again"))
-            commands.append(("Set the clock", self.action_set_clock,
-                             "Trainer: freeze the clock at a moment, or move it by an hour/day"))
+            commands.append((_("Reset demo database"), self.action_reset_demo,
+                             _("Trainer: delete everything and write the demo data again")))
+            commands.append((_("Set the clock"), self.action_set_clock,
+                             _("Trainer: freeze the clock at a moment, or move it by an "
+                               "hour/day")))
         return commands
 
     # ------------------------------------------------------------------ audit
@@ -651,20 +749,22 @@ class UsisApp(App):
         """
         name = navigation.canonical_page(page)
         if name is None:
-            self.notify(f"There is no page called {page!r}.", severity="error")
+            self.notify(_("There is no page called \"{page}\".").format(page=page),
+                        severity="error")
             return False
         if self.identity is None:
-            self.notify("Sign in first.", severity="warning")
+            self.notify(_("Sign in first."), severity="warning")
             return False
         audience = navigation.page(name).audience
         if audience == "student" and self.student_number is None:
             message = SUPPORT_MESSAGE if self.role == "support" else STAFF_MESSAGE
-            self.notify(message.format(page=name), title="Student pages",
+            self.notify(_(message).format(page=navigation.title(name)), title=_("Student pages"),
                         severity="warning", timeout=8)
             return False
         if not self.may_open(name):
-            who = "the Board of Examiners" if audience == "board" else "support staff"
-            self.notify(f"{name} is for {who}.", severity="warning")
+            self.notify((_("{page} is for the Board of Examiners.") if audience == "board" else
+                         _("{page} is for support staff.")).format(page=navigation.title(name)),
+                        severity="warning")
             return False
         steps = navigation.path(name)
         current = [getattr(s, "usis_page", None) for s in self.screen_stack[2:]]
@@ -680,7 +780,7 @@ class UsisApp(App):
         if _record:
             await self.record_navigation(name)
         # Not awaited: the caller may be a handler of a screen that is popped here.
-        for _ in range(len(current) - keep):
+        for _popped in range(len(current) - keep):
             self.pop_screen()
         from .screens.base import PendingPage
 

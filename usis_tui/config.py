@@ -400,6 +400,27 @@ def check_before_start(*, now: str | None, database_url: str | None) -> None:
         check_database_url(url)
 
 
+def explicit_language() -> str | None:
+    """``--lang`` or USIS_LANG when given (they win over an account's own choice), else None."""
+    value = _overrides.get("lang") or os.environ.get(f"{ENV_PREFIX}LANG") or None
+    return value
+
+
+def start_language() -> str:
+    """The language of the first frame, read without pydantic (the Login is shown before the
+    settings are): ``--lang``, USIS_LANG, the config file's ``lang``, else English. A bad value
+    falls back to English here; reading the settings reports it."""
+    from .i18n import DEFAULT, normalise
+
+    value = explicit_language()
+    if value is None:
+        try:
+            value = read_file().get("lang")
+        except ConfigError:
+            value = None
+    return normalise(value) or DEFAULT
+
+
 def resolve_now(now: datetime | str | None) -> datetime | None:
     """The frozen moment, from the argument or the ``now`` setting (--now, USIS_NOW, config
     file); None means the wall clock."""

@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from .i18n import N_, _, get_language, translations
+
 if TYPE_CHECKING:
     from textual.screen import Screen
 
@@ -24,7 +26,7 @@ if TYPE_CHECKING:
 #: student, or support acting as them); "board" / "support": that role only.
 Audience = Literal["everyone", "student", "board", "support"]
 
-MAIN_MENU = "Main Menu"
+MAIN_MENU = N_("Main Menu")
 
 
 @dataclass(frozen=True)
@@ -55,36 +57,40 @@ def _enrol(name: str, tab: str, help_text: str, *aliases: str) -> Page:
 REGISTRY: tuple[Page, ...] = (
     Page(MAIN_MENU, None, "main_menu:MainMenuScreen", "everyone", "Start page of uSis",
          ("home", "menu")),
-    Page("Self Service", MAIN_MENU, "self_service:SelfServiceScreen", "everyone",
-         "Your self-service pages"),
-    Page("Student Center", "Self Service", "student_center:StudentCenterScreen", "student",
-         "Enrol, plan, your academics, holds, enrolment dates, messages", ("student centre",)),
-    Page("Message centre", "Student Center", "messages:MessageCentreScreen", "student",
-         "Messages from uSis: enrolment results, wait list promotions",
+    Page(N_("Self Service"), MAIN_MENU, "self_service:SelfServiceScreen", "everyone",
+         N_("Your self-service pages")),
+    Page(N_("Student Center"), "Self Service", "student_center:StudentCenterScreen", "student",
+         N_("Enrol, plan, your academics, holds, enrolment dates, messages"),
+         ("student centre",)),
+    Page(N_("Message centre"), "Student Center", "messages:MessageCentreScreen", "student",
+         N_("Messages from uSis: enrolment results, wait list promotions"),
          ("messages", "message center")),
-    Page("Timetable", "Student Center", "timetable:TimetableScreen", "student",
-         "MyTimetable: your week, wait-listed and planned classes, .ics export",
+    Page(N_("Timetable"), "Student Center", "timetable:TimetableScreen", "student",
+         N_("MyTimetable: your week, wait-listed and planned classes, .ics export"),
          ("mytimetable", "my timetable")),
-    Page("Petitions", "Student Center", "petitions:PetitionsScreen", "student",
-         "My Academics: elective course, exemption, credits, external education", ("petition",)),
-    Page("Minors", "Student Center", "minors:MinorsScreen", "student",
-         "Apply for a minor, change or cancel your application; places and wait lists"),
-    Page("Petitions to handle", MAIN_MENU, "board:BoardQueueScreen", "board",
-         "Board of Examiners: advise, decide and register grades",
+    Page(N_("Petitions"), "Student Center", "petitions:PetitionsScreen", "student",
+         N_("My Academics: elective course, exemption, credits, external education"),
+         ("petition",)),
+    Page(N_("Minors"), "Student Center", "minors:MinorsScreen", "student",
+         N_("Apply for a minor, change or cancel your application; places and wait lists")),
+    Page(N_("Petitions to handle"), MAIN_MENU, "board:BoardQueueScreen", "board",
+         N_("Board of Examiners: advise, decide and register grades"),
          ("board", "board of examiners")),
-    Page("Find a student", MAIN_MENU, "support:FindStudentScreen", "support",
-         "Support: look a student up by number or name and act as them",
+    Page(N_("Find a student"), MAIN_MENU, "support:FindStudentScreen", "support",
+         N_("Support: look a student up by number or name and act as them"),
          ("find student", "act as")),
-    Page("Audit trail", MAIN_MENU, "audit:AuditTrailScreen", "support",
-         "Support: a student's steps (who, for whom, when, outcome); export for replay",
+    Page(N_("Audit trail"), MAIN_MENU, "audit:AuditTrailScreen", "support",
+         N_("Support: a student's steps (who, for whom, when, outcome); export for replay"),
          ("audit",)),
-    _enrol("Enrol", "add", "Add classes: enrol by class number or by searching the course"),
-    _enrol("Class Search", "search", "Enrol by searching the course", "search"),
-    _enrol("Add", "add", "Enrol: Add classes", "add classes"),
-    _enrol("Drop", "drop", "Enrol: Drop classes", "drop classes"),
-    _enrol("Swap", "swap", "Enrol: Swap a class for another", "swap classes"),
-    _enrol("My Class Schedule", "schedule", "Your enrolled and wait-listed classes", "schedule"),
-    _enrol("Shopping cart", "cart", "Classes you plan to enrol in", "cart"),
+    _enrol(N_("Enrol"), "add",
+           N_("Add classes: enrol by class number or by searching the course")),
+    _enrol(N_("Class Search"), "search", N_("Enrol by searching the course"), "search"),
+    _enrol(N_("Add"), "add", N_("Enrol: Add classes"), "add classes"),
+    _enrol(N_("Drop"), "drop", N_("Enrol: Drop classes"), "drop classes"),
+    _enrol(N_("Swap"), "swap", N_("Enrol: Swap a class for another"), "swap classes"),
+    _enrol(N_("My Class Schedule"), "schedule", N_("Your enrolled and wait-listed classes"),
+           "schedule"),
+    _enrol(N_("Shopping cart"), "cart", N_("Classes you plan to enrol in"), "cart"),
 )
 
 _BY_NAME = {page.name: page for page in REGISTRY}
@@ -102,9 +108,37 @@ def names() -> Iterator[str]:
     return iter(_BY_NAME)
 
 
+def title(name: str) -> str:
+    """The page's name as shown, in the current language ("Winkelwagen")."""
+    return _(name)
+
+
+def help_text(name: str) -> str:
+    """The page's help text in the current language."""
+    return _(_BY_NAME[name].help)
+
+
+_DUTCH_WORDS: dict[str, str] = {}
+
+
 def canonical_page(text: str) -> str | None:
-    """The page name for what someone typed (any case, or another name for it), or None."""
-    return _BY_WORD.get(" ".join(text.split()).lower())
+    """The page name for what someone typed (any case, another name for it, or its name in
+    Dutch: "winkelwagen"), or None."""
+    word = " ".join(text.split()).lower()
+    found = _BY_WORD.get(word)
+    if found is None:
+        if not _DUTCH_WORDS:
+            dutch = translations("nl")
+            _DUTCH_WORDS.update({dutch.gettext(name).lower(): name for name in _BY_NAME})
+        found = _DUTCH_WORDS.get(word)
+    return found
+
+
+def breadcrumb_titles(trail: tuple[str, ...]) -> tuple[str, ...]:
+    """A breadcrumb as shown in the current language (page names translated)."""
+    if get_language() == "en":
+        return trail
+    return tuple(title(step) for step in trail)
 
 
 def path(name: str) -> tuple[str, ...]:

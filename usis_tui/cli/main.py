@@ -7,6 +7,7 @@ import sys
 import click
 
 from ..errors import UsisError
+from ..i18n import _
 from .options import EXIT_ERROR, EXIT_USAGE, Settings
 from .root import cli
 
@@ -39,24 +40,34 @@ def _is_database_error(exc: BaseException) -> bool:
     return module is not None and isinstance(exc, module.SQLAlchemyError)
 
 
+class _Error:
+    """ "usis: error: …" in the language of the invocation."""
+
+    def format(self, message: str) -> str:
+        return _("usis: error: {message}").format(message=message)
+
+
+ERROR = _Error()
+
+
 def _main(argv: list[str] | None) -> None:
     try:
         cli.main(args=argv, prog_name="usis", standalone_mode=False)
     except click.exceptions.Abort:
-        click.echo("usis: aborted.", err=True)
+        click.echo(_("usis: aborted."), err=True)
         sys.exit(EXIT_ERROR)
     except click.ClickException as exc:
-        hint = " (see usis --help)" if isinstance(exc, click.UsageError) else ""
-        click.echo(f"usis: error: {exc.format_message()}{hint}", err=True)
+        hint = _(" (see usis --help)") if isinstance(exc, click.UsageError) else ""
+        click.echo(ERROR.format(message=f"{exc.format_message()}{hint}"), err=True)
         sys.exit(exc.exit_code or EXIT_USAGE)
     except UsisError as exc:
-        click.echo(f"usis: error: {_one_line(exc)}", err=True)
+        click.echo(ERROR.format(message=_one_line(exc)), err=True)
         sys.exit(EXIT_ERROR)
     except KeyboardInterrupt:
         sys.exit(130)
     except OSError as exc:
-        message = f"usis: error: {exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")
-        click.echo(message, err=True)
+        message = f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")
+        click.echo(ERROR.format(message=message), err=True)
         sys.exit(EXIT_ERROR)
     except Exception as exc:  # noqa: BLE001 - a database error or a bug: one line
         if _is_database_error(exc):
@@ -65,11 +76,12 @@ def _main(argv: list[str] | None) -> None:
             from ..db import mask_url
 
             url = resolve_database_url(Settings.current.db if Settings.current else None)
-            click.echo(f"usis: error: {database_problem(mask_url(url), exc)}", err=True)
+            click.echo(ERROR.format(message=database_problem(mask_url(url), exc)), err=True)
             sys.exit(EXIT_ERROR)
         from ..failures import log_failure
 
         reference = log_failure(exc, "usis " + " ".join((argv or sys.argv[1:])[:1]))
-        click.echo(f"usis: error: something went wrong (reference {reference}; the details are "
-                   "in the uSis log).", err=True)
+        click.echo(ERROR.format(message=_("something went wrong (reference {reference}; the "
+                                          "details are in the uSis log).").format(
+            reference=reference)), err=True)
         sys.exit(EXIT_ERROR)

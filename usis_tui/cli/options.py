@@ -33,6 +33,9 @@ class Settings:
         self.demo = False  # usis --demo
         config.clear_overrides()  # a new invocation: no option of an earlier one applies
         Settings.current = self
+        from ..i18n import set_language
+
+        set_language(config.start_language())  # USIS_LANG, the config file; --lang below
 
     @property
     def url(self) -> str:
@@ -98,7 +101,7 @@ def invocation(ctx: click.Context) -> Settings:
 
 
 def common_options(fn: Callable) -> Callable:
-    """--db and --now, accepted both before and after a subcommand."""
+    """--db, --now and --lang, accepted both before and after a subcommand."""
 
     def remember(attr: str):
         def callback(ctx: click.Context, _param, value):
@@ -114,6 +117,22 @@ def common_options(fn: Callable) -> Callable:
             return value
         return callback
 
+    def language(ctx: click.Context, _param, value):
+        if value is not None:
+            from .. import config
+            from ..i18n import normalise, set_language
+
+            chosen = normalise(value)
+            if chosen is None:
+                raise click.BadParameter(f"{value!r}: use nl or en.")
+            invocation(ctx)  # made first: a new invocation forgets earlier overrides
+            config.override(lang=chosen)
+            set_language(chosen)
+        return value
+
+    fn = click.option("--lang", metavar="nl|en", expose_value=False, callback=language,
+                      help="The language of uSis and of this command's output (default: "
+                           "USIS_LANG, else the config file's lang, else English).")(fn)
     fn = click.option("--now", metavar="ISO-DATETIME", expose_value=False,
                       callback=remember("now"), envvar=None,
                       help="Freeze the clock (default: USIS_NOW, else the wall clock).")(fn)

@@ -10,12 +10,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Header
 
 from ..navigation import MAIN_MENU, breadcrumb
 from ..widgets.act_as_banner import ActAsBanner
 from ..widgets.breadcrumb import Breadcrumb
 from ..widgets.footer import UsisFooter
+from ..widgets.header import UsisHeader
 from .calls import call_service
 
 if TYPE_CHECKING:
@@ -43,7 +43,7 @@ class UsisScreen(Screen):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False)
+        yield UsisHeader()
         yield Breadcrumb(self.breadcrumb(), id="breadcrumb")
         yield ActAsBanner(id="act-as-banner")  # shown while support acts as a student
         yield from self.compose_body()

@@ -10,10 +10,11 @@ from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import Header
 
 from ..errors import ServiceError
+from ..i18n import N_, _
 from ..widgets.footer import UsisFooter
+from ..widgets.header import UsisHeader
 from ..widgets.literal import Button, Input, Label, Static
 from ..widgets.problems import ProblemList
 from .calls import call_service, service_worker
@@ -32,48 +33,56 @@ def steady_inputs(screen: Screen) -> None:
 class DatabaseErrorScreen(Screen):
     """The database cannot be used: one clear line, no traceback."""
 
-    BINDINGS = [Binding("q", "app.quit", "Quit", id="login.quit-2")]
+    BINDINGS = [Binding("q", "app.quit", N_("Quit"), id="login.quit-2")]
 
     def __init__(self, message: str) -> None:
         super().__init__()
         self.message = message
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False)
+        yield UsisHeader()
         with Vertical(id="startup-error"):
-            yield Label("uSis cannot start", classes="title")
+            yield Label(_("uSis cannot start"), classes="title")
             yield Static(self.message, id="error-message", markup=False)
-            yield Static("Set USIS_DATABASE_URL (or --db) to a usable database, then start "
-                         "uSis again. Press q to quit.", classes="hint", markup=False)
+            yield Static(_("Set USIS_DATABASE_URL (or --db) to a usable database, then start "
+                           "uSis again. Press q to quit."), classes="hint", markup=False)
         yield UsisFooter()
 
 
 class LoginScreen(Screen):
     """Sign in with a student number (s1234567) or a staff user name, and a password."""
 
-    BINDINGS = [Binding("ctrl+q", "app.quit", "Quit", id="login.quit")]
+    BINDINGS = [Binding("ctrl+q", "app.quit", N_("Quit"), id="login.quit")]
+
+    def __init__(self, username: str = "") -> None:
+        """``username``: what was typed before the page was built again (language switch)."""
+        super().__init__()
+        self._username = username
+
+    def typed_username(self) -> str:
+        return self.query_one("#username", Input).value
 
     @property
     def usis_app(self) -> UsisApp:
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False)
+        yield UsisHeader()
         with Center(id="login-center"):
             with Vertical(id="login-box"):
                 yield Label("Universiteit Leiden", id="login-university")
-                yield Label("uSis – Sign in with your ULCN account", id="login-title")
-                yield Label("Student number / User ID", classes="field-label")
-                yield Input(placeholder="e.g. s1234567", id="username")
-                yield Label("Password", classes="field-label")
+                yield Label(_("uSis – Sign in with your ULCN account"), id="login-title")
+                yield Label(_("Student number / User ID"), classes="field-label")
+                yield Input(self._username, placeholder=_("e.g. s1234567"), id="username")
+                yield Label(_("Password"), classes="field-label")
                 yield Input(password=True, id="password")
-                yield Button("Sign In", id="sign-in", variant="primary")
-                preparing = Label("Preparing the database…", id="login-preparing")
+                yield Button(_("Sign In"), id="sign-in", variant="primary")
+                preparing = Label(_("Preparing the database…"), id="login-preparing")
                 preparing.display = False  # only while signing in waits for it
                 yield preparing
                 yield ProblemList(id="login-problems")
-                demo = Static("Demo accounts: students s1234567, s7654321, s2345678; staff "
-                              "support, board, trainer. Password: demo.", id="login-demo")
+                demo = Static(_("Demo accounts: students s1234567, s7654321, s2345678; staff "
+                                "support, board, trainer. Password: demo."), id="login-demo")
                 demo.display = False  # only on the demo database (show_demo_accounts)
                 yield demo
         yield UsisFooter()

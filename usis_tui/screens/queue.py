@@ -18,9 +18,9 @@ from textual.binding import Binding
 from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Header
 
 from ..widgets.footer import UsisFooter
+from ..widgets.header import UsisHeader
 from ..widgets.literal import Label, Static, clean
 from .calls import call_service, is_failure, service_worker, start
 
@@ -176,7 +176,7 @@ class QueueScreen(Screen):
         return self.app  # type: ignore[return-value]
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False)
+        yield UsisHeader()
         with Center(id="queue-center"):
             with Vertical(id="queue-box"):
                 yield Label("Universiteit Leiden", id="queue-university")

@@ -19,6 +19,7 @@ from .enrolment import EnrolmentService
 from .exams import ExamService
 from .minors import MinorService
 from .petitions import PetitionService
+from .preferences import PreferencesService
 from .queue import QueueService
 from .schemas import Problem
 from .student import StudentService
@@ -42,6 +43,7 @@ class Usis:
         self.queue = QueueService(self.ctx)
         self.minors = MinorService(self.ctx, self.enrolment)
         self.exams = ExamService(self.ctx, self.enrolment)
+        self.preferences = PreferencesService(self.ctx)
 
     @classmethod
     def open(cls, url: str, clock: Callable[[], datetime] | None = None) -> Usis:

@@ -248,6 +248,8 @@ POLICY: Mapping[str, Rule] = {
     "auth.is_demo": ANYONE,  # the Login screen, before sign-in (raw facade)
     "auth.add_user": NOBODY,
     "auth.set_password": SELF,
+    "preferences.language": SELF,
+    "preferences.set_language": SELF,
     "auth.set_locked": SUPPORT_STUDENT_ACCOUNT,
     # the catalogue is public to everyone signed in
     "catalogue.years": ANYONE,

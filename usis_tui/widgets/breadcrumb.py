@@ -8,20 +8,22 @@ from __future__ import annotations
 from textual.content import Content
 from textual.style import Style
 
+from ..navigation import breadcrumb_titles
 from .literal import Static
 
 
 def trail_content(trail: tuple[str, ...]) -> Content:
+    """The trail in the current language; each link opens the page by its registry name."""
     parts: list[Content] = []
-    for i, step in enumerate(trail):
+    for i, (step, shown) in enumerate(zip(trail, breadcrumb_titles(trail), strict=True)):
         if i:
             parts.append(Content(" › "))
         if i < len(trail) - 1:
             # a click action built as a style, never by parsing the page name as markup
             click = Style.from_meta({"@click": f"app.navigate({step!r})"})
-            parts.append(Content.styled(step, click))
+            parts.append(Content.styled(shown, click))
         else:
-            parts.append(Content.styled(step, "bold"))
+            parts.append(Content.styled(shown, "bold"))
     return Content("").join(parts)
 
 
@@ -36,5 +38,5 @@ class Breadcrumb(Static):
 
     @property
     def text(self) -> str:
-        """The trail as plain text."""
-        return " › ".join(self.trail)
+        """The trail as plain text, as shown."""
+        return " › ".join(breadcrumb_titles(self.trail))

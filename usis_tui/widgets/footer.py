@@ -8,7 +8,9 @@ was a sixth of the time to open it. This Footer
 - rebuilds only when what it shows changed (keys, descriptions, enabled, tooltips), and
 - gives each new key the Footer's ``compact`` before it mounts, so it is styled once.
 
-It looks and behaves exactly like Textual's (the snapshots are the proof).
+It looks and behaves exactly like Textual's (the snapshots are the proof), in the current
+language: each key's description and tooltip go through the catalogue (bindings mark them with
+``N_()``; Textual's own "palette" is in it too).
 """
 
 from __future__ import annotations
@@ -19,13 +21,18 @@ from textual.app import ComposeResult
 from textual.widgets import Footer
 from textual.widgets._footer import FooterKey  # not exported by textual.widgets
 
+from ..i18n import N_, _, get_language
+
+N_("palette")  # the command palette's key (Textual's description)
+
 
 class UsisFooter(Footer):
     _shown: tuple[Any, ...] | None = None
 
     def _signature(self) -> tuple[Any, ...]:
         """What the keys show: compared before rebuilding them."""
-        return (self.compact, self.show_command_palette, self.combine_groups) + tuple(
+        return (get_language(), self.compact, self.show_command_palette,
+                self.combine_groups) + tuple(
             (binding.key, binding.action, binding.description, binding.group, binding.show,
              self.app.get_key_display(binding), enabled, tooltip)
             for _node, binding, enabled, tooltip in self.screen.active_bindings.values())
@@ -36,8 +43,12 @@ class UsisFooter(Footer):
         for widget in super().compose():
             # the keys of the bindings follow the Footer's compactness; the command palette's
             # key keeps its own
-            if isinstance(widget, FooterKey) and not widget.has_class("-command-palette"):
-                widget.set_reactive(FooterKey.compact, self.compact)
+            if isinstance(widget, FooterKey):
+                widget.description = _(widget.description)
+                if isinstance(widget.tooltip, str) and widget.tooltip:
+                    widget.tooltip = _(widget.tooltip)
+                if not widget.has_class("-command-palette"):
+                    widget.set_reactive(FooterKey.compact, self.compact)
             yield widget
 
     async def recompose(self) -> None:
