@@ -11,6 +11,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widget import Widget
 
+from ..i18n import N_
 from ..navigation import MAIN_MENU, breadcrumb
 from ..widgets.act_as_banner import ActAsBanner
 from ..widgets.breadcrumb import Breadcrumb
@@ -30,7 +31,7 @@ class UsisScreen(Screen):
     step to ``crumbs``."""
 
     PAGE: ClassVar[str] = MAIN_MENU
-    BINDINGS = [Binding("escape", "back", "Back", tooltip="Go back one step", id="back")]
+    BINDINGS = [Binding("escape", "back", N_("Back"), tooltip=N_("Go back one step"), id="back")]
     #: The registry's name of the page this screen shows (set by navigation.Page.build).
     usis_page: str | None = None
     crumbs: tuple[str, ...] = ()
