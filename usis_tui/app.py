@@ -51,6 +51,15 @@ SUPPORT_MESSAGE = N_("{page} shows a student's own data. Find the student first 
 STAFF_MESSAGE = N_("{page} shows a student's own data. Only support staff can open it, by "
                    "acting as the student (\"act as\").")
 STOP_KEY = "ctrl+g"  # "Stop acting as": works on every page, also while typing
+#: Textual's own commands in the palette and its placeholder, in the catalogue
+TEXTUAL_WORDS = (N_("Theme"), N_("Change the current theme"), N_("Quit"),
+                 N_("Quit the application as soon as possible"), N_("Keys"),
+                 N_("Hide the keys and widget help panel"),
+                 N_("Show help for the focused widget and a summary of available keys"),
+                 N_("Minimize"), N_("Minimize the widget and restore to normal size"),
+                 N_("Maximize"), N_("Maximize the focused widget"), N_("Screenshot"),
+                 N_("Save an SVG 'screenshot' of the current screen"),
+                 N_("Search for commands…"))
 ROLE_NAMES = (N_("support"), N_("board"), N_("trainer"), N_("student"))  # shown with _()
 SWITCH_HELP = {"nl": N_("Show uSis in Dutch (Nederlands)"),
                "en": N_("Show uSis in English")}
@@ -674,6 +683,22 @@ class UsisApp(App):
             if moment is not None:
                 await self.set_clock(moment)
         self.push_screen(ClockScreen(self.clock()), done)
+
+    def get_system_commands(self, screen: Screen) -> Any:
+        """Textual's own commands (Theme, Quit, Keys, …) in the language shown."""
+        from textual.app import SystemCommand
+
+        for command in super().get_system_commands(screen):
+            yield SystemCommand(_(command.title), _(command.help), command.callback,
+                                command.discover)
+
+    def action_command_palette(self) -> None:
+        """Textual's command palette, its placeholder in the language shown."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette",
+                                            placeholder=_("Search for commands…")))
 
     def role_commands(self) -> list[tuple[str, Any, str]]:
         """(name, callback, help) of the role's commands for the palette."""

@@ -92,6 +92,9 @@ def serve_command(settings: Settings, host: str, port: int, public_url: str | No
     queue_limit = overrides().get("max_sessions")  # usis --max-sessions N serve
     if queue_limit is not None:
         environment["USIS_MAX_SESSIONS"] = queue_limit
+    language = overrides().get("lang")  # usis --lang nl serve: every session starts in Dutch
+    if language is not None:
+        environment["USIS_LANG"] = language
     apply_environment(environment)
     server = room_server(served_command(), host=host, port=port,
                          public_url=public_url or default_public_url(host, port),
