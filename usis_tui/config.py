@@ -410,7 +410,7 @@ def start_language() -> str:
     """The language of the first frame, read without pydantic (the Login is shown before the
     settings are): ``--lang``, USIS_LANG, the config file's ``lang``, else English. A bad value
     falls back to English here; reading the settings reports it."""
-    from .i18n import DEFAULT, normalise
+    from .languages import DEFAULT, normalise
 
     value = explicit_language()
     if value is None:

@@ -46,7 +46,7 @@ class Settings(BaseSettings):
     @field_validator("lang", mode="before")
     @classmethod
     def _language(cls, value: Any) -> Any:
-        from .i18n import normalise
+        from .languages import normalise
 
         language = normalise(value)
         if language is None:

@@ -33,9 +33,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-Language = Literal["en", "nl"]
-LANGUAGES: tuple[Language, ...] = ("nl", "en")  # in the order of the switch: "nl | en"
-DEFAULT: Language = "en"
+from .languages import DEFAULT, Language, normalise
+
 DOMAIN = "usis"
 LOCALE_DIR = Path(__file__).parent / "locale"
 #: Babel locales for the conventions (en_GB: "2 Dec 2026", a 24-hour clock)
@@ -44,16 +43,6 @@ BABEL_LOCALE = {"en": "en_GB", "nl": "nl_NL"}
 NAMES = {"nl": "Nederlands", "en": "English"}
 
 _language: Language = DEFAULT
-
-
-def normalise(value: object) -> Language | None:
-    """"nl", "NL", "nl_NL", "Nederlands", "en-GB", "English" → the language; else None."""
-    text = str(value or "").strip().lower().replace("-", "_")
-    if text in ("nl", "nl_nl", "nl_be", "dutch", "nederlands"):
-        return "nl"
-    if text in ("en", "en_gb", "en_us", "english", "engels"):
-        return "en"
-    return None
 
 
 def check(value: object) -> Language:
@@ -139,10 +128,10 @@ def _short_months(locale: str) -> dict[int, str]:
     that is not shortened, "mei", "juni", keeps no full stop), "Dec" in English."""
     from babel.dates import get_month_names
 
+    if not locale.startswith("nl"):  # as strftime's %b (CLDR's en_GB has "Sept")
+        return dict(enumerate("Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split(), 1))
     short = get_month_names("abbreviated", locale=locale)
     wide = get_month_names("wide", locale=locale)
-    if not locale.startswith("nl"):
-        return dict(short)
     return {m: name if name == wide[m] or name.endswith(".") else f"{name}."
             for m, name in short.items()}
 

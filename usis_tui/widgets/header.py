@@ -11,7 +11,8 @@ from textual.widget import Widget
 from textual.widgets import Header
 from textual.widgets._header import HeaderIcon, HeaderTitle  # not exported by textual.widgets
 
-from ..i18n import LANGUAGES, NAMES, _, get_language
+from ..i18n import NAMES, _, get_language
+from ..languages import LANGUAGES
 
 LANGUAGE_KEY = "f2"
 
