@@ -43,7 +43,7 @@ def test_plan_before_opening_then_enrol_all_when_it_opens(sc, usis, db, clock):
         ("2003", "not_yet_open", ["not_yet_open", "time_conflict"]),  # seen before it opens
     ]
     assert lines[0].cls.enrol_opens_at == OPENS
-    assert "opens on 09 Sep 2026 09:00" in lines[0].problems[0].hint
+    assert "opens on 9 Sep 2026 09:00" in lines[0].problems[0].hint
 
     clock.set(OPENS - timedelta(seconds=1))  # one second early: nothing is enrolled
     with unchanged(db):

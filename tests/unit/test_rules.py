@@ -309,7 +309,7 @@ def test_period_closed(sc, usis, db, clock):
     with unchanged(db):
         r = enrol_one(usis, s, a)
     assert r.message == ("You cannot enroll at this time. Enrolment for class 1234 closed on "
-                         "01 Sep 2026 23:59.")
+                         "1 Sep 2026 23:59.")
     assert codes(r) == ["period_closed"]
     assert "usis-fwn@science.leidenuniv.nl" in r.problems[0].hint
     clock.set(closes)  # the closing minute itself still counts

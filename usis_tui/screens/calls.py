@@ -34,7 +34,8 @@ from textual.widget import Widget
 from textual.worker import NoActiveWorker, Worker, get_current_worker
 
 from ..errors import ServiceError, UsisError
-from ..failures import PAGE, describe, log_failure
+from ..failures import MESSAGES, PAGE, kind_of, log_failure
+from ..i18n import N_, _
 
 if TYPE_CHECKING:
     from ..services.schemas import Problem
@@ -42,6 +43,43 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 ProblemsTarget = "ProblemList | str | None"
+
+
+#: what failures.py says for each kind of failure (failures.MESSAGES, PAGE), marked for the
+#: catalogue here, where the sentence is shown (tests/unit/test_messages_dutch.py checks that
+#: they are the same texts)
+FAILURE_MESSAGES = {
+    "busy": N_("uSis is busy: the database is in use. Nothing was changed; try again in a "
+               "moment."),
+    "full": N_("uSis could not save: the database's disk is full. Nothing was changed; please "
+               "tell the uSis helpdesk."),
+    "read_only": N_("uSis cannot write to its database at the moment. Nothing was changed; "
+                    "please tell the uSis helpdesk."),
+    "connection": N_("uSis has lost its connection to the database. Nothing was changed; try "
+                     "again in a moment."),
+    "unexpected": N_("Something went wrong in uSis. Nothing was changed; try again, and if it "
+                     "keeps happening, contact the uSis helpdesk."),
+    "page": N_("Something went wrong on this page. Check what you see before you try again; if "
+               "it keeps happening, contact the uSis helpdesk."),
+}
+
+
+def failure_message(kind: str) -> str:
+    """The sentence for a kind of failure (busy, full, read_only, connection, unexpected,
+    page), in the current language."""
+    english = PAGE if kind == "page" else MESSAGES.get(kind, MESSAGES["unexpected"])
+    return _(english)
+
+
+def describe(exc: BaseException, where: str = "") -> tuple[str, str, str]:
+    """failures.describe in the current language: (kind, message, hint), the detail logged
+    under the reference the hint names."""
+    reference = log_failure(exc, where)
+    if isinstance(exc, UsisError):
+        return "error", str(exc), _("Reference {reference}.").format(reference=reference)
+    kind = kind_of(exc)
+    return kind, failure_message(kind), _(
+        "Reference {reference} (the details are in the uSis log).").format(reference=reference)
 
 
 class OutsideWorker(RuntimeError):
@@ -115,19 +153,20 @@ def _problem_list(node: DOMNode, target: Any) -> ProblemList | None:
 
 
 def report(node: DOMNode, exc: BaseException, problems: Any = None, *,
-           title: str = "Not processed") -> None:
+           title: str | None = None) -> None:
     """Show ``exc`` once on ``node``'s screen: a ServiceError's problems (uSis wording and
     hints), or one sentence for anything else (the detail goes to the log)."""
     from ..services.schemas import Problem
 
+    title = _("Not processed") if title is None else title
     if isinstance(exc, ServiceError):
         items = exc.problems
     elif isinstance(exc, UsisError):
         items = [Problem(code="error", message=str(exc))]
     else:
         kind, message, hint = describe(exc, f"{type(node).__name__}")
-        items = [Problem(code=f"failure_{kind}", message=PAGE, hint=hint)]
-        title = "Unexpected error"
+        items = [Problem(code=f"failure_{kind}", message=failure_message("page"), hint=hint)]
+        title = _("Unexpected error")
     target = _problem_list(node, problems)
     if target is not None:
         target.show(items)

@@ -47,6 +47,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import pydantic
 
+from ..i18n import N_, _
 from .audit import record
 from .base import ServiceError, fail
 
@@ -57,7 +58,7 @@ log = logging.getLogger(__name__)
 Role = Literal["student", "support", "board", "trainer"]
 ACCESS_ACTION = "access"
 NOT_AUTHORISED = "not_authorised"
-OTHER_STUDENT = "You are not authorised to see or change another student's data."
+OTHER_STUDENT = N_("You are not authorised to see or change another student's data.")
 #: Attributes of ``Usis`` that are not services.
 NOT_SERVICES = frozenset({"db", "ctx"})
 
@@ -142,14 +143,16 @@ def _own_student(principal: Principal, arguments: dict[str, Any]) -> None:
     own = principal.student_number
     if own is None:
         if principal.role == "support":
-            raise Refused(OTHER_STUDENT, "Look the student up and act as them first.",
+            raise Refused(_(OTHER_STUDENT), _("Look the student up and act as them first."),
                           student=wanted or None)
-        raise Refused(OTHER_STUDENT, "Sign in with the student's own account.",
+        raise Refused(_(OTHER_STUDENT), _("Sign in with the student's own account."),
                       student=wanted or None)
     if wanted != own:
-        raise Refused(OTHER_STUDENT, "You can only see and change your own data."
+        raise Refused(_(OTHER_STUDENT), _("You can only see and change your own data.")
                       if principal.role == "student" else
-                      f"You act for {own}: act as {wanted or 'the student'} first.",
+                      _("You act for {own}: act as {wanted} first.").format(
+                          own=own, wanted=wanted) if wanted else
+                      _("You act for {own}: act as the student first.").format(own=own),
                       student=wanted or None)
     arguments["student_number"] = own  # what the service looks up is what was checked
 
@@ -157,9 +160,9 @@ def _own_student(principal: Principal, arguments: dict[str, Any]) -> None:
 def _support(principal: Principal, arguments: dict[str, Any]) -> None:
     if principal.role != "support":
         wanted = _student_arg(arguments)
-        raise Refused(OTHER_STUDENT if wanted and wanted != principal.student_number else
-                      "Only support staff can do this.",
-                      "Support staff look students up and read their audit trail.",
+        raise Refused(_(OTHER_STUDENT) if wanted and wanted != principal.student_number else
+                      _("Only support staff can do this."),
+                      _("Support staff look students up and read their audit trail."),
                       student=wanted or None)
 
 
@@ -170,53 +173,54 @@ def _own_or_support(principal: Principal, arguments: dict[str, Any]) -> None:
 
 def _board(principal: Principal, arguments: dict[str, Any]) -> None:
     if principal.role != "board":
-        raise Refused("Only the Board of Examiners handles petitions.",
-                      "Sign in with a Board of Examiners account.")
+        raise Refused(_("Only the Board of Examiners handles petitions."),
+                      _("Sign in with a Board of Examiners account."))
     if arguments.get("staff_username") != principal.username:
-        raise Refused("You can only handle petitions as yourself.",
-                      f"You are signed in as {principal.username}.")
+        raise Refused(_("You can only handle petitions as yourself."),
+                      _("You are signed in as {user}.").format(user=principal.username))
 
 
 def _board_role(principal: Principal, arguments: dict[str, Any]) -> None:
     if principal.role != "board":
-        raise Refused("Only the Board of Examiners can do this.",
-                      "Sign in with a Board of Examiners account.",
+        raise Refused(_("Only the Board of Examiners can do this."),
+                      _("Sign in with a Board of Examiners account."),
                       student=_student_arg(arguments) or None)
 
 
 def _trainer(principal: Principal, arguments: dict[str, Any]) -> None:
     if principal.role != "trainer":
-        raise Refused("Only a uSis trainer can do this.", "Sign in with a trainer account.")
+        raise Refused(_("Only a uSis trainer can do this."),
+                      _("Sign in with a trainer account."))
 
 
 def _self(principal: Principal, arguments: dict[str, Any]) -> None:
     value = arguments.get("username")
     if not isinstance(value, str) or value.strip().lower() != principal.username.lower():
-        raise Refused("You can only change your own account.",
-                      f"You are signed in as {principal.username}.")
+        raise Refused(_("You can only change your own account."),
+                      _("You are signed in as {user}.").format(user=principal.username))
     arguments["username"] = principal.username
 
 
 def _support_student_account(principal: Principal, arguments: dict[str, Any]) -> None:
     value = arguments.get("username")
     if principal.role != "support":
-        raise Refused("Only support staff can lock or unlock an account.",
-                      "Ask the helpdesk.")
+        raise Refused(_("Only support staff can lock or unlock an account."),
+                      _("Ask the helpdesk."))
     if not isinstance(value, str) or not _looks_like_student(value):
-        raise Refused("Support staff lock and unlock student accounts only.",
-                      "Staff accounts are managed by the administrator (usis user).")
+        raise Refused(_("Support staff lock and unlock student accounts only."),
+                      _("Staff accounts are managed by the administrator (usis user)."))
 
 
 def _own_log(principal: Principal, arguments: dict[str, Any]) -> None:
     value = arguments.get("acting_for")
     wanted = value.strip().lower() if isinstance(value, str) else None
     if wanted and wanted != principal.student_number:
-        raise Refused(OTHER_STUDENT, student=wanted)
+        raise Refused(_(OTHER_STUDENT), student=wanted)
 
 
 def _nobody(principal: Principal, arguments: dict[str, Any]) -> None:
-    raise Refused("Only the administrator can do this.",
-                  "Run the usis command on the server without --user.")
+    raise Refused(_("Only the administrator can do this."),
+                  _("Run the usis command on the server without --user."))
 
 
 def _anyone(principal: Principal, arguments: dict[str, Any]) -> None:
@@ -421,13 +425,14 @@ class GuardedUsis:
         rule = POLICY.get(key)
         try:
             if rule is None:
-                raise Refused("You are not authorised to do this.",
-                              f"{key} has no access rule.")
+                raise Refused(_("You are not authorised to do this."),
+                              _("{key} has no access rule.").format(key=key))
             if takes_actor:
                 given = arguments.get("actor")
                 if given is not None and given != principal.username:
-                    raise Refused("You cannot act in somebody else's name.",
-                                  f"You are signed in as {principal.username}.")
+                    raise Refused(_("You cannot act in somebody else's name."),
+                                  _("You are signed in as {user}.").format(
+                                      user=principal.username))
             rule.check(principal, arguments)
         except Refused as refused:
             self._record_refusal(key, refused)

@@ -16,6 +16,7 @@ from typing import Literal
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
+from ..i18n import _
 from ..models import AuditEntry, Student
 from .base import Context, ServiceError, bad_text, fail, get_student
 from .schemas import Frozen
@@ -121,7 +122,8 @@ class AuditService:
             if outcome:
                 stmt = stmt.where(AuditEntry.outcome == outcome)
             if text and (why := bad_text(text.strip(), MAX_QUERY)):
-                raise fail("bad_query", f"Text: {why}.", "For example 1052 or enrol.")
+                raise fail("bad_query", _("Text: {why}.").format(why=why),
+                           _("For example 1052 or enrol."))
             if text and text.strip():
                 pattern = f"%{like_escape(text.strip().lower())}%"
                 stmt = stmt.where(or_(
@@ -158,11 +160,11 @@ class AuditService:
         """Students whose number starts with, or whose name contains, ``query`` (any case)."""
         wanted = (query or "").strip().lower()
         if not wanted:
-            raise fail("empty_query", "Enter a student number or (part of) a name.",
-                       "For example s1234567 or Vries.")
+            raise fail("empty_query", _("Enter a student number or (part of) a name."),
+                       _("For example s1234567 or Vries."))
         if why := bad_text(wanted, MAX_QUERY):
-            raise fail("bad_query", f"Student number or name: {why}.",
-                       "For example s1234567 or Vries.")
+            raise fail("bad_query", _("Student number or name: {why}.").format(why=why),
+                       _("For example s1234567 or Vries."))
         escaped = like_escape(wanted)
         with self.ctx.db.read() as session:
             stmt = (select(Student)

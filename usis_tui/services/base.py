@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, joinedload, selectinload
 
 from ..db import Database
 from ..errors import ServiceError, UsisError  # noqa: F401 - ServiceError: re-exported
+from ..i18n import _, format_datetime
 from ..models import AcademicYear, ClassSection, Course, Student
 from .schemas import ClassInfo, ClassStatus, Component, MeetingInfo, PeriodState, Problem
 
@@ -45,21 +46,22 @@ def bad_text(value: str, limit: int, *, multiline: bool = False) -> str | None:
     newlines (also CRLF) and tabs; names, titles and rooms are one line. The one check for
     every text a user or a file gives."""
     if len(value) > limit:
-        return f"at most {limit} characters, not {len(value)}"
+        return _("at most {limit} characters, not {length}").format(limit=limit,
+                                                                    length=len(value))
     for ch in value.replace("\r\n", "\n") if multiline else value:  # CRLF: a pasted newline
         if multiline and ch in "\n\t":
             continue
         kind = unicodedata.category(ch)
         if not multiline and (ch in "\n\t" or kind in ("Zl", "Zp")):
-            return "one line only: no line breaks or tabs"
+            return _("one line only: no line breaks or tabs")
         if kind == "Cc":
-            return (f"letters, digits and punctuation only, no control characters "
-                    f"(U+{ord(ch):04X})")
+            return _("letters, digits and punctuation only, no control characters "
+                     "({codepoint})").format(codepoint=f"U+{ord(ch):04X}")
         if ch in BIDI_CONTROLS:
-            return (f"no bidirectional text controls (U+{ord(ch):04X}): they change how the "
-                    "text reads")
+            return _("no bidirectional text controls ({codepoint}): they change how the text "
+                     "reads").format(codepoint=f"U+{ord(ch):04X}")
         if kind == "Cs":
-            return "not valid Unicode text (a lone surrogate)"
+            return _("not valid Unicode text (a lone surrogate)")
     return None
 
 
@@ -80,8 +82,9 @@ def period_state(section: ClassSection, now: datetime) -> PeriodState:
     return "open"
 
 
-def fmt_dt(value: datetime) -> str:
-    return f"{value:%d %b %Y %H:%M}"
+def fmt_dt(value: datetime, *, language: object | None = None) -> str:
+    """"2 Dec 2026 09:30" ("2 dec. 2026 09:30" in Dutch); ``language``: default the current one."""
+    return format_datetime(value, language=language)
 
 
 def section_options():
@@ -140,7 +143,8 @@ def get_student(session: Session, student_number: str, *, lock: bool = False) ->
         stmt = stmt.with_for_update(key_share=True).execution_options(populate_existing=True)
     student = session.scalar(stmt)
     if student is None:
-        raise fail("unknown_student", f"Student {shown(student_number)} does not exist.")
+        raise fail("unknown_student", _("Student {number} does not exist.").format(
+            number=shown(student_number)))
     return student
 
 
@@ -156,16 +160,17 @@ def get_year(session: Session, code: str) -> AcademicYear:
     year = session.scalar(select(AcademicYear).where(AcademicYear.code == code))
     if year is None:
         codes = ", ".join(session.scalars(select(AcademicYear.code).order_by(AcademicYear.code)))
-        raise fail("unknown_year", f"Academic year {shown(code)!r} is not offered.",
-                   f"Choose one of: {codes}." if codes else "")
+        raise fail("unknown_year", _("Academic year {year} is not offered.").format(
+            year=repr(shown(code))),
+                   _("Choose one of: {years}.").format(years=codes) if codes else "")
     return year
 
 
 def check_class_number(class_number: str) -> str:
     value = (class_number or "").strip()
     if not CLASS_NUMBER.fullmatch(value):
-        raise fail("bad_class_number", "A class number has exactly 4 digits, e.g. 1052.",
-                   "Class numbers are published per programme and in MyTimetable.")
+        raise fail("bad_class_number", _("A class number has exactly 4 digits, e.g. 1052."),
+                   _("Class numbers are published per programme and in MyTimetable."))
     return value
 
 
@@ -181,6 +186,8 @@ def find_section(session: Session, year: AcademicYear, class_number: str, *,
     section = session.scalar(stmt)
     if section is None:
         raise fail("unknown_class",
-                   f"Class {number} does not exist in {year.label}.",
-                   "Check the number in MyTimetable, or use \"Enrol by searching the course\".")
+                   _("Class {number} does not exist in {year}.").format(number=number,
+                                                                         year=year.label),
+                   _("Check the number in MyTimetable, or use \"Enrol by searching the "
+                     "course\"."))
     return section

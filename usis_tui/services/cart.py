@@ -10,6 +10,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ..i18n import _
 from ..models import CartItem, ClassSection, Enrolment, Student
 from .audit import audited, problems_text, record
 from .base import (
@@ -32,8 +33,8 @@ def permission_number_of(value: str | None) -> str | None:
     text = (value or "").strip()
     if text and not (len(text) <= 12 and text.isascii() and text.isalnum()):
         raise fail("bad_permission_number",
-                   "A permission number has at most 12 letters and digits, e.g. PN1234.",
-                   "Copy it from the e-mail of the lecturer or your study adviser.")
+                   _("A permission number has at most 12 letters and digits, e.g. PN1234."),
+                   _("Copy it from the e-mail of the lecturer or your study adviser."))
     return text or None
 
 
@@ -62,7 +63,8 @@ class CartService:
             if section is not None:
                 step.detail = f"class {section.class_number}"
             if section is None:
-                raise fail("unknown_class", "That class no longer exists.", "Search again.")
+                raise fail("unknown_class", _("That class no longer exists."),
+                           _("Search again."))
             return self._add(session, student_number, section, wait_list_ok, permission_number)
 
     def _add(self, session: Session, student_number: str, section: ClassSection,
@@ -72,16 +74,19 @@ class CartService:
         status = session.scalar(select(Enrolment.status).where(
             Enrolment.student_id == student.id, Enrolment.section_id == section.id))
         if status == "enrolled":
-            raise fail("already_enrolled", "Already Enrolled in Class, Add Not Processed.",
-                       f"Class {n} is already on your schedule: see My Class Schedule.")
+            raise fail("already_enrolled", _("Already Enrolled in Class, Add Not Processed."),
+                       _("Class {number} is already on your schedule: see My Class Schedule."
+                         ).format(number=n))
         if status == "waitlisted":
             raise fail("already_waitlisted",
-                       f"Already on the Wait List for Class {n}, Add Not Processed.",
-                       "You are told when a seat frees up.")
+                       _("Already on the Wait List for Class {number}, Add Not Processed."
+                         ).format(number=n),
+                       _("You are told when a seat frees up."))
         if session.scalar(select(CartItem.id).where(CartItem.student_id == student.id,
                                                     CartItem.section_id == section.id)):
-            raise fail("already_in_cart", f"Class {n} is already in your Shopping cart.",
-                       "Select it in the Shopping cart and press Enrol.")
+            raise fail("already_in_cart",
+                       _("Class {number} is already in your Shopping cart.").format(number=n),
+                       _("Select it in the Shopping cart and press Enrol."))
         item = CartItem(student_id=student.id, section_id=section.id, wait_list_ok=wait_list_ok,
                         permission_number=permission_number_of(permission_number),
                         added_at=self.ctx.now())
@@ -89,7 +94,8 @@ class CartService:
         try:
             session.flush()
         except IntegrityError:  # a second terminal added it a moment ago
-            raise fail("already_in_cart", f"Class {n} is already in your Shopping cart.") from None
+            raise fail("already_in_cart", _("Class {number} is already in your Shopping cart."
+                                            ).format(number=n)) from None
         return self._lines(session, student, [item])[0]
 
     def update(self, student_number: str, item_id: int, *, wait_list_ok: bool,
@@ -150,9 +156,9 @@ class CartService:
                 catalogue_number=v.section.course.catalogue_number, title=v.section.course.title,
                 component=v.section.component, outcome=v.outcome,
                 message=(v.problems[0].message if v.problems else
-                         "Validate: this class can be added to your schedule."
+                         _("Validate: this class can be added to your schedule.")
                          if v.outcome == "enrolled"
-                         else "Validate: this class would be added to your wait list."),
+                         else _("Validate: this class would be added to your wait list.")),
                 problems=v.problems) for v in verdicts]
 
     def enrol(self, student_number: str, item_ids: builtins.list[int], *,
@@ -177,15 +183,16 @@ class CartService:
             items = session.scalars(select(CartItem).where(
                 CartItem.student_id == student.id, CartItem.id.in_(item_ids))).all()
             if len(items) != len(set(item_ids)):
-                raise fail("not_in_cart", "A selected class is no longer in your Shopping cart.",
-                           "Refresh the Shopping cart and select again.")
+                raise fail("not_in_cart",
+                           _("A selected class is no longer in your Shopping cart."),
+                           _("Refresh the Shopping cart and select again."))
             order = {item_id: i for i, item_id in enumerate(item_ids)}
             items = sorted(items, key=lambda it: order[it.id])
             requests = [EnrolRequest(section_id=it.section_id, wait_list_ok=it.wait_list_ok,
                                      permission_number=it.permission_number) for it in items]
         if not requests:
-            raise fail("nothing_selected", "Select at least one class to enrol.",
-                       "Tick the classes in your Shopping cart, then press Enrol.")
+            raise fail("nothing_selected", _("Select at least one class to enrol."),
+                       _("Tick the classes in your Shopping cart, then press Enrol."))
         return requests
 
     def alternatives(self, student_number: str,
@@ -232,7 +239,7 @@ class CartService:
     def _item(session: Session, student: Student, item_id: int) -> CartItem:
         item = session.get(CartItem, item_id)
         if item is None or item.student_id != student.id:
-            raise fail("not_in_cart", "That class is no longer in your Shopping cart.")
+            raise fail("not_in_cart", _("That class is no longer in your Shopping cart."))
         return item
 
     def _lines(self, session: Session, student: Student,

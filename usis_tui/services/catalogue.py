@@ -7,6 +7,7 @@ from datetime import datetime
 from pydantic import ValidationError
 from sqlalchemy import func, or_, select
 
+from ..i18n import _, ngettext
 from ..models import AcademicYear, ClassSection, Course, Programme
 from .base import (
     Context,
@@ -103,9 +104,9 @@ class CatalogueService:
         (open_only) and the seats shown are read from the database in this call's
         transaction."""
         if not criteria.has_criteria():
-            raise fail("no_criteria", "Enter at least one search criterion.",
-                       "For example a Catalogue number such as 4000MDSAIN, a Course title "
-                       "keyword, or a programme.")
+            raise fail("no_criteria", _("Enter at least one search criterion."),
+                       _("For example a Catalogue number such as 4000MDSAIN, a Course title "
+                         "keyword, or a programme."))
         now = self.ctx.now()
         db = self.ctx.db
         index = search_index(db)
@@ -115,8 +116,9 @@ class CatalogueService:
             year = index.year(raw, snap, criteria.academic_year)
             if year is None:
                 codes = ", ".join(sorted(snap.years))
-                raise fail("unknown_year", f"Academic year {shown(criteria.academic_year)!r} "
-                           "is not offered.", f"Choose one of: {codes}." if codes else "")
+                raise fail("unknown_year", _("Academic year {year} is not offered.").format(
+                    year=repr(shown(criteria.academic_year))),
+                           _("Choose one of: {years}.").format(years=codes) if codes else "")
             found = year.find(criteria)
             if criteria.open_only and found:
                 position = year.position
@@ -155,8 +157,9 @@ class CatalogueService:
                 if prog is None:
                     names = ", ".join(session.scalars(
                         select(Programme.name).order_by(Programme.name)))
-                    raise fail("unknown_programme", f"No programme called {shown(programme)!r}.",
-                               f"Programmes: {names}.")
+                    raise fail("unknown_programme", _("No programme called {name}.").format(
+                        name=repr(shown(programme))),
+                               _("Programmes: {names}.").format(names=names))
                 stmt = stmt.where(Course.programme_id == prog.id)
             sections = session.scalars(stmt.order_by(ClassSection.class_number)).unique().all()
             return [class_info(s, now) for s in sections]
@@ -186,11 +189,14 @@ class CatalogueService:
                 .group_by(ClassSection.component).order_by(ClassSection.component)).all()
         out = []
         for opens, closes, count in course_rows:
-            out.append(EnrolmentDate(label=f"Courses ({count} class{'es' if count != 1 else ''})",
+            out.append(EnrolmentDate(label=ngettext("Courses ({n} class)",
+                                                    "Courses ({n} classes)", count).format(n=count),
                                      opens_at=opens, closes_at=closes,
                                      state=_state(now, opens, closes)))
         for component, opens, closes, _count in exam_rows:
-            out.append(EnrolmentDate(label=f"Next {component.lower()} deadline", opens_at=opens,
+            label = (_("Next resit deadline") if component == "Resit" else
+                     _("Next exam deadline"))
+            out.append(EnrolmentDate(label=label, opens_at=opens,
                                      closes_at=closes, state=_state(now, opens, closes)))
         return out
 

@@ -36,6 +36,7 @@ from sqlalchemy import bindparam, delete, insert, select, update
 from sqlalchemy.orm import aliased
 
 from ..db import Database, RawConnection
+from ..i18n import N_, _, account_language
 from ..models import (
     AcademicYear,
     AuditEntry,
@@ -51,8 +52,8 @@ from ..models import (
     Student,
 )
 from .enrol_messages import (
-    ENROLLED_MSG,
     enrolled_message,
+    enrolled_msg,
     waitlisted_message,
     waitlisted_msg,
 )
@@ -67,12 +68,13 @@ ACTIVE = ("enrolled", "waitlisted")
 # typing: each carries the attributes read there, with the models' types); where they are
 # handed over, they are cast to the models.
 class _Student:
-    __slots__ = ("id", "student_number")
+    __slots__ = ("id", "language", "student_number")
     id: int
+    language: str | None
     student_number: str
 
-    def __init__(self, ident: int, student_number: str) -> None:
-        self.id, self.student_number = ident, student_number
+    def __init__(self, ident: int, student_number: str, language: str | None = None) -> None:
+        self.id, self.student_number, self.language = ident, student_number, language
 
 
 class _Minor:
@@ -208,7 +210,7 @@ def _bucket(ids: list[int]) -> tuple[int, tuple, tuple[str, ...]]:
 
 
 def _student_stmt():
-    return select(Student.id).where(Student.student_number == bindparam("n"))
+    return select(Student.id, Student.language).where(Student.student_number == bindparam("n"))
 
 
 def _mine_stmt():
@@ -403,7 +405,7 @@ def enrol_fast(service, student_number: str, requests: Sequence[EnrolRequest], *
         found = conn.all(db.prepared("fast.student", _student_stmt), {"n": student_number})
         if not found:
             return None  # unknown student: the ORM path refuses it (and audits that)
-        student_id = found[0][0]
+        student_id, language = found[0][0], found[0][1]
         mine = conn.all(db.prepared("fast.mine", _mine_stmt), {"st": student_id})
         active_before = {(sid, status) for _id, sid, status, _pos in mine if status in ACTIVE}
         wanted = ids + [sid for sid, _st in sorted(active_before) if sid not in set(ids)]
@@ -448,7 +450,7 @@ def enrol_fast(service, student_number: str, requests: Sequence[EnrolRequest], *
                   for eid, sid, status, pos in mine if status in ACTIVE}
         # the plain objects as the models the rules are typed for (see above)
         state = StudentState(
-            student=cast(Student, _Student(student_id, student_number)),
+            student=cast(Student, _Student(student_id, student_number, language)),
             active=cast("dict[int, Enrolment]", active),
             results=results, holds=cast("list[Hold]", holds))
         verdicts: list[Verdict] = []
@@ -464,7 +466,8 @@ def enrol_fast(service, student_number: str, requests: Sequence[EnrolRequest], *
             verdicts.append(verdict)
         lines = _write(service, conn, db, student_id, verdicts, rows_by_section, now,
                        all_or_nothing=all_or_nothing, from_cart=from_cart,
-                       student_number=student_number, actor=actor)
+                       student_number=student_number, actor=actor,
+                       lang=account_language(language))
         conn.commit()
     # The result lines (pydantic) after the commit: not while holding the write lock.
     result = service._result
@@ -472,16 +475,17 @@ def enrol_fast(service, student_number: str, requests: Sequence[EnrolRequest], *
             for v, position, message, outcome in lines]
 
 
-ALL_OR_NOTHING_MSG = ("Not enrolled: another class in this all-or-nothing enrolment was "
-                      "refused, so none was processed.")
+ALL_OR_NOTHING_MSG = N_("Not enrolled: another class in this all-or-nothing enrolment was "
+                        "refused, so none was processed.")
 
 
 def _write(service, conn: RawConnection, db: Database, student_id: int, verdicts: list[Verdict],
            rows_by_section: dict[int, tuple[int, str]], now: datetime, *,
            all_or_nothing: bool, from_cart: bool, student_number: str,
-           actor: str | None) -> list[tuple]:
+           actor: str | None, lang: str | None = None) -> list[tuple]:
     """Write the accepted verdicts; returns (verdict, position, message, outcome) per line, with
-    the messages and outcomes of ``EnrolmentService._result``."""
+    the messages and outcomes of ``EnrolmentService._result``; the message-centre messages in
+    ``lang``, the student's."""
     failed = any(not v.ok for v in verdicts)
     lines: list[tuple] = []
     audit: list[tuple[str, str]] = []  # (detail, outcome) as services/audit.py records them
@@ -495,8 +499,8 @@ def _write(service, conn: RawConnection, db: Database, student_id: int, verdicts
     for verdict in verdicts:
         section = verdict.section
         if verdict.ok and all_or_nothing and failed:
-            lines.append((verdict, None, ALL_OR_NOTHING_MSG, "failed"))
-            audit.append((f"class {section.class_number}: {ALL_OR_NOTHING_MSG}", "failed"))
+            lines.append((verdict, None, _(ALL_OR_NOTHING_MSG), "failed"))
+            audit.append((f"class {section.class_number}: {_(ALL_OR_NOTHING_MSG)}", "failed"))
             continue
         if not verdict.ok:
             message = verdict.problems[0].message
@@ -514,8 +518,8 @@ def _write(service, conn: RawConnection, db: Database, student_id: int, verdicts
                 inserts.append((section.id, "enrolled", None, now, None))
             else:
                 reuse_enrolled.append({"p_id": existing[0], "p_now": now})
-            subject, body = enrolled_message(section)
-            message = ENROLLED_MSG
+            subject, body = enrolled_message(section, lang)
+            message = enrolled_msg()
         else:
             section.waitlist_count += 1
             delta[1] += 1
@@ -525,7 +529,7 @@ def _write(service, conn: RawConnection, db: Database, student_id: int, verdicts
             else:
                 reuse_waitlisted.append({"p_id": existing[0], "p_position": position,
                                          "p_now": now})
-            subject, body = waitlisted_message(section, position)
+            subject, body = waitlisted_message(section, position, lang)
             message = waitlisted_msg(position)
         messages.append((subject, body))
         applied.append(section.id)

@@ -17,6 +17,7 @@ from typing import cast
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
+from ..i18n import _, _in, account_language, format_ec, ngettext
 from ..models import (
     AcademicYear,
     CartItem,
@@ -43,6 +44,7 @@ from .enrol_messages import (
     ENROLLED_MSG,
     describe,
     enrolled_message,
+    enrolled_msg,
     post_message,
     waitlisted_message,
     waitlisted_msg,
@@ -57,6 +59,7 @@ from .schemas import (
     ScheduleLine,
     ScheduleStatus,
     SwapResult,
+    days_times,
 )
 
 MAX_REASON = 500  # a drop reason: the list's words plus a short explanation
@@ -116,7 +119,7 @@ class EnrolmentService:
             applied: list[int] = []
             for verdict in verdicts:
                 if verdict.ok and all_or_nothing and failed:
-                    results.append(self._result(verdict, message=(
+                    results.append(self._result(verdict, message=_(
                         "Not enrolled: another class in this all-or-nothing enrolment was "
                         "refused, so none was processed."), outcome="failed"))
                     continue
@@ -140,14 +143,14 @@ class EnrolmentService:
 
     def _judge(self, session: Session, student: Student, sections: dict[int, ClassSection],
                requests: Sequence[EnrolRequest], now: datetime, *,
-               ignore: Iterable[int] = ()) -> list[Verdict]:
+               ignore: Iterable[int] = (), lang: object | None = None) -> list[Verdict]:
         state = StudentState.load(session, student)
         state.ignore.update(ignore)
         years: dict[int, AcademicYear] = {}
         for req in requests:
             if sections.get(req.section_id) is None:
-                raise fail("unknown_class", "That class no longer exists.",
-                           "Remove it from your Shopping cart and search again.")
+                raise fail("unknown_class", _("That class no longer exists."),
+                           _("Remove it from your Shopping cart and search again."))
         # A minor part may come before its minor in the same enrolment: judge the classes whose
         # parent is also requested after that parent, but report in request order.
         requested = {req.section_id for req in requests}
@@ -159,7 +162,7 @@ class EnrolmentService:
             section = sections[req.section_id]
             year = years.setdefault(section.academic_year_id, section.academic_year)
             verdict = evaluate(session, state, section, year, now, wait_list_ok=req.wait_list_ok,
-                               permission_number=req.permission_number)
+                               permission_number=req.permission_number, lang=lang)
             if verdict.ok:
                 state.pending.append(verdict)
             verdicts[i] = verdict
@@ -171,7 +174,7 @@ class EnrolmentService:
         s = verdict.section
         if message is None:
             if verdict.outcome == "enrolled":
-                message = ENROLLED_MSG
+                message = enrolled_msg()
             elif verdict.outcome == "waitlisted":
                 message = waitlisted_msg(position or 0)
             else:
@@ -205,14 +208,15 @@ class EnrolmentService:
             enrolment.waitlist_position = None
             enrolment.enrolled_at = now
             section.enrolled_count += 1
-            subject, body = enrolled_message(section)
+            subject, body = enrolled_message(section, account_language(student.language))
         else:
             section.waitlist_count += 1
             position = section.waitlist_count
             enrolment.status = "waitlisted"
             enrolment.waitlist_position = position
             enrolment.waitlisted_at = now
-            subject, body = waitlisted_message(section, position)
+            subject, body = waitlisted_message(section, position,
+                                               account_language(student.language))
         if verdict.permission is not None:
             enrolment.permission_number = verdict.permission.number
             verdict.permission.used_by_id = student.id
@@ -250,8 +254,8 @@ class EnrolmentService:
              actor: str | None = None) -> DropResult:
         reason = (reason or "").strip() or None
         if reason is not None and (why := bad_text(reason, MAX_REASON, multiline=True)):
-            raise fail("bad_reason", f"Reason: {why}.",
-                       "Choose a reason from the list or describe it in plain text.")
+            raise fail("bad_reason", _("Reason: {why}.").format(why=why),
+                       _("Choose a reason from the list or describe it in plain text."))
         with audited(self.ctx, "drop", student_number, actor=actor,
                      detail=f"section {section_id}") as step:
             session = step.session
@@ -259,16 +263,17 @@ class EnrolmentService:
             section = lock_sections(session, [section_id]).get(section_id)
             now = self.ctx.now()  # after the lock, like enrol
             if section is None:
-                raise fail("unknown_class", "That class no longer exists.")
+                raise fail("unknown_class", _("That class no longer exists."))
             step.detail = f"class {section.class_number}"
             parts: list[str] = []
             promoted = self._drop(session, student, section, now, reason=reason,
                                   also_dropped=parts)
-            message = f"Success: Class {section.class_number} has been dropped from your schedule."
+            message = _("Success: Class {number} has been dropped from your schedule.").format(
+                number=section.class_number)
             if parts:
-                message += (f" Its part{'s' if len(parts) > 1 else ''} "
-                            f"{' and '.join(parts)} {'were' if len(parts) > 1 else 'was'} "
-                            "dropped too.")
+                message += " " + ngettext("Its part {parts} was dropped too.",
+                                          "Its parts {parts} were dropped too.", len(parts)
+                                          ).format(parts=_(" and ").join(parts))
             step.record(f"class {section.class_number}: {message}"
                         + (f" Reason: {reason}" if reason else ""))
             return DropResult(section_id=section.id, class_number=section.class_number,
@@ -281,9 +286,9 @@ class EnrolmentService:
             Enrolment.student_id == student.id, Enrolment.section_id == section.id,
             Enrolment.status.in_(("enrolled", "waitlisted"))))
         if enrolment is None:
-            raise fail("not_enrolled", f"You are not enrolled in class {section.class_number}, "
-                                       "Drop Not Processed.",
-                       "See My Class Schedule for the classes you can drop.")
+            raise fail("not_enrolled", _("You are not enrolled in class {number}, Drop Not "
+                                         "Processed.").format(number=section.class_number),
+                       _("See My Class Schedule for the classes you can drop."))
         was = enrolment.status
         if was == "waitlisted":
             self._leave_waitlist(session, section, enrolment)
@@ -310,15 +315,25 @@ class EnrolmentService:
                                key=lambda p: p.class_number):  # same order on every backend
                 promoted += self._drop(
                     session, student, part, now, notify=notify,
-                    reason=f"part of minor {section.class_number}, which was dropped")
+                    reason=_in(account_language(student.language),
+                               "part of minor {number}, which was dropped").format(
+                        number=section.class_number))
                 if also_dropped is not None:
                     also_dropped.append(part.class_number)
         session.flush()
         if notify:
-            what = "wait list of" if was == "waitlisted" else "class"
-            post_message(session, student.id, "drop", f"Dropped: {describe(section)}",
-                         f"You have been removed from the {what} {section.class_number}"
-                         + (f". Reason: {reason}" if reason else "."), now)
+            lang = account_language(student.language)
+            if was == "waitlisted":
+                body = (_in(lang, "You have been removed from the wait list of {number}. "
+                                  "Reason: {reason}") if reason else
+                        _in(lang, "You have been removed from the wait list of {number}."))
+            else:
+                body = (_in(lang, "You have been removed from the class {number}. Reason: "
+                                  "{reason}") if reason else
+                        _in(lang, "You have been removed from the class {number}."))
+            post_message(session, student.id, "drop",
+                         _in(lang, "Dropped: {name}").format(name=describe(section, lang)),
+                         body.format(number=section.class_number, reason=reason), now)
         return promoted + (self.promote(session, section, now) if was == "enrolled" else 0)
 
     @staticmethod
@@ -355,18 +370,27 @@ class EnrolmentService:
                 lock_students(session, [enrolment.student_id])
                 student = enrolment.student
                 state = StudentState.load(session, student)
-                reasons = [f"it clashes with class {other.class_number} ({mine.days_times})"
-                           for other, mine, _ in clashes(
+                lang = account_language(student.language)  # the messages: theirs
+                reasons = [_in(lang, "it clashes with class {number} ({days_times})").format(
+                               number=other.class_number,
+                               days_times=days_times(mine.weekday, mine.start_time,
+                                                     mine.end_time, lang))
+                           for other, mine, _theirs in clashes(
                                section, state.enrolled_sections(section.academic_year_id))]
-                reasons += [f"you have a hold: {h.kind}" for h in state.active_holds(now)]
-                reasons += self._promotion_limits(state, section)
+                reasons += [_in(lang, "you have a hold: {hold}").format(hold=h.kind)
+                            for h in state.active_holds(now)]
+                reasons += self._promotion_limits(state, section, lang)
                 if reasons:
                     skipped.add(enrolment.id)
                     post_message(session, student.id, "waitlist",
-                                 f"Wait list skipped: {describe(section)}",
-                                 f"A seat in class {section.class_number} became free, but you "
-                                 f"could not be enrolled because {' and '.join(reasons)}. You "
-                                 f"keep wait list position {enrolment.waitlist_position}.", now)
+                                 _in(lang, "Wait list skipped: {name}").format(
+                                     name=describe(section, lang)),
+                                 _in(lang, "A seat in class {number} became free, but you could "
+                                           "not be enrolled because {reasons}. You keep wait "
+                                           "list position {position}.").format(
+                                     number=section.class_number,
+                                     reasons=_in(lang, " and ").join(reasons),
+                                     position=enrolment.waitlist_position), now)
                     continue
                 chosen = enrolment
                 break
@@ -379,10 +403,13 @@ class EnrolmentService:
             if section.course.minor is not None:  # the application is placed now
                 self._record_minor(session, chosen.student, section, "enrolled", now)
             session.flush()
+            lang = account_language(chosen.student.language)
             post_message(session, chosen.student_id, "waitlist",
-                         f"Enrolled from the wait list: {describe(section)}",
-                         f"A seat became free in class {section.class_number}: you have been "
-                         "enrolled from the wait list.", now)
+                         _in(lang, "Enrolled from the wait list: {name}").format(
+                             name=describe(section, lang)),
+                         _in(lang, "A seat became free in class {number}: you have been enrolled "
+                                   "from the wait list.").format(number=section.class_number),
+                         now)
             if section.course.minor is not None and section.children:
                 self._enrol_minor_parts(session, chosen.student, section, now)
             promoted += 1
@@ -394,33 +421,42 @@ class EnrolmentService:
         1048): enrol each part that accepts the student; say why for one that does not."""
         parts = lock_sections(session, [c.id for c in minor.children])
         requests = [EnrolRequest(section_id=pid) for pid in sorted(parts)]
-        for verdict in self._judge(session, student, parts, requests, now):
+        lang = account_language(student.language)  # the messages are the student's
+        for verdict in self._judge(session, student, parts, requests, now, lang=lang):
             if verdict.ok and verdict.outcome == "enrolled":
                 self._apply(session, student, verdict, now)
             else:
-                reason = verdict.problems[0].message if verdict.problems else "it is full"
+                reason = (verdict.problems[0].message if verdict.problems
+                          else _in(lang, "it is full"))
                 post_message(session, student.id, "waitlist",
-                             f"Minor part not enrolled: {describe(verdict.section)}",
-                             f"You were enrolled in minor {minor.class_number}, but its part "
-                             f"{verdict.section.class_number} could not be added: {reason} "
-                             "Enrol in it under Student Center › Enrol.", now)
+                             _in(lang, "Minor part not enrolled: {name}").format(
+                                 name=describe(verdict.section, lang)),
+                             _in(lang, "You were enrolled in minor {minor}, but its part "
+                                       "{number} could not be added: {reason} Enrol in it under "
+                                       "Student Center › Enrol.").format(
+                                 minor=minor.class_number, number=verdict.section.class_number,
+                                 reason=reason), now)
 
     @staticmethod
-    def _promotion_limits(state: StudentState, section: ClassSection) -> list[str]:
-        """The one-minor rule and the EC cap, which must hold for a promotion too."""
+    def _promotion_limits(state: StudentState, section: ClassSection,
+                          lang: object | None = None) -> list[str]:
+        """The one-minor rule and the EC cap, which must hold for a promotion too (the reasons
+        in ``lang``, the student's)."""
         reasons = []
         course, year = section.course, section.academic_year
         if course.minor is not None:
             placed = [s for s, st in state.minor_sections(section.academic_year_id)
                       if st == "enrolled" and s.id != section.id]
             if placed:
-                reasons.append(f"you are already registered for minor {placed[0].class_number} "
-                               f"{placed[0].course.title}")
+                reasons.append(_in(lang, "you are already registered for minor {minor} {title}"
+                                   ).format(minor=placed[0].class_number,
+                                            title=placed[0].course.title))
         if year.max_ec is not None:
             courses = {s.course_id: s.course.ec for s in state.enrolled_sections(year.id)}
             if course.id not in courses and sum(courses.values()) + course.ec > year.max_ec:
-                reasons.append(f"it would exceed the maximum of {year.max_ec:g} EC for "
-                               f"{year.label}")
+                reasons.append(_in(lang, "it would exceed the maximum of {max_ec} for {year}"
+                                   ).format(max_ec=format_ec(year.max_ec, language=lang),
+                                            year=year.label))
         return reasons
 
     # ---------------------------------------------------------------- swap
@@ -436,40 +472,42 @@ class EnrolmentService:
             now = self.ctx.now()  # after the lock, like enrol
             old, new = sections.get(from_section_id), sections.get(to_section_id)
             if old is None or new is None:
-                raise fail("unknown_class", "That class no longer exists.")
+                raise fail("unknown_class", _("That class no longer exists."))
             step.detail = f"class {old.class_number} for class {new.class_number}"
             if old.id == new.id:
-                raise fail("same_class", f"Class {old.class_number} cannot be swapped for itself, "
-                                         "Swap Not Processed.",
-                           "Choose another class to swap to.")
+                raise fail("same_class", _("Class {number} cannot be swapped for itself, Swap "
+                                           "Not Processed.").format(number=old.class_number),
+                           _("Choose another class to swap to."))
             old_info, new_info = class_info(old, now), class_info(new, now)
             current = session.scalar(select(Enrolment).where(
                 Enrolment.student_id == student.id, Enrolment.section_id == old.id,
                 Enrolment.status == "enrolled"))
             if current is None:
-                raise fail("not_enrolled", f"You are not enrolled in class {old.class_number}, "
-                                           "Swap Not Processed.",
-                           "Swap replaces a class on your schedule; pick one from My Class "
-                           "Schedule.")
+                raise fail("not_enrolled", _("You are not enrolled in class {number}, Swap Not "
+                                             "Processed.").format(number=old.class_number),
+                           _("Swap replaces a class on your schedule; pick one from My Class "
+                             "Schedule."))
             [verdict] = self._judge(session, student, sections, [EnrolRequest(
                 section_id=new.id, permission_number=permission_number)], now, ignore=[old.id])
             if not verdict.ok or verdict.outcome != "enrolled":
                 refused = SwapResult(ok=False, dropped=old_info, added=new_info,
                                      problems=verdict.problems,
-                                     message=f"Swap not processed: you stay enrolled in class "
-                                             f"{old.class_number}.")
+                                     message=_("Swap not processed: you stay enrolled in class "
+                                               "{number}.").format(number=old.class_number))
                 step.record(f"{step.detail}: {refused.message} "
                             + " ".join(p.message for p in verdict.problems), "refused")
                 return refused
-            self._drop(session, student, old, now, reason=f"Swapped for class {new.class_number}",
-                       notify=False)
+            self._drop(session, student, old, now, notify=False,
+                       reason=_in(account_language(student.language),
+                                  "Swapped for class {number}").format(number=new.class_number))
             self._apply(session, student, verdict, now)
             session.execute(delete(CartItem).where(CartItem.student_id == student.id,
                                                    CartItem.section_id == new.id))
             session.flush()
             done = SwapResult(ok=True, dropped=class_info(old, now), added=class_info(new, now),
-                              message=f"Success: Class {old.class_number} has been swapped for "
-                                      f"class {new.class_number}.")
+                              message=_("Success: Class {old} has been swapped for class "
+                                        "{new}.").format(old=old.class_number,
+                                                         new=new.class_number))
             step.record(f"{step.detail}: {done.message}")
             return done
 

@@ -22,12 +22,13 @@ from datetime import date, datetime, time, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from ..i18n import _, _in, account_language, format_date
 from ..models import ClassSection, Enrolment, ExamConfirmation, Meeting, Student
 from .audit import audited
 from .base import Context, fail, fmt_dt, get_student
 from .enrol_messages import describe, post_message
 from .enrolment import EnrolmentService, lock_sections
-from .schemas import ExamConfirmationInfo, ExpiredExam
+from .schemas import ExamConfirmationInfo, ExpiredExam, component_label
 from .timetable import EXAM_COMPONENTS, EXAM_DEADLINE_DAYS
 
 CATEGORY = "exam"
@@ -113,23 +114,25 @@ class ExamService:
             now = self.ctx.now()
             rows = _exam_rows(session, student_id=student.id, enrolment_id=enrolment_id)
             if not rows:
-                raise fail("not_enrolled", "You are not enrolled in that exam, Confirm Not "
-                                           "Processed.",
-                           "The To Do List shows the exam enrolments to confirm.")
+                raise fail("not_enrolled", _("You are not enrolled in that exam, Confirm Not "
+                                             "Processed."),
+                           _("The To Do List shows the exam enrolments to confirm."))
             enrolment, section, day, row = rows[0]
             step.detail = f"class {section.class_number}"
             deadline = deadline_for(day)
             if is_confirmed(enrolment, row, deadline):
                 raise fail("already_confirmed",
-                           f"Your enrolment for class {section.class_number} is already "
-                           "confirmed.", "A confirmed exam enrolment is binding.")
+                           _("Your enrolment for class {number} is already confirmed.").format(
+                               number=section.class_number),
+                           _("A confirmed exam enrolment is binding."))
             if now > deadline:
                 raise fail("deadline_passed",
-                           f"The deadline to confirm your enrolment for class "
-                           f"{section.class_number} passed on {fmt_dt(deadline)}, Confirm Not "
-                           "Processed.",
-                           "Unconfirmed exam enrolments are removed at the deadline; contact "
-                           "your education administration office (usis-fwn@science.leidenuniv.nl).")
+                           _("The deadline to confirm your enrolment for class {number} passed "
+                             "on {date}, Confirm Not Processed.").format(
+                               number=section.class_number, date=fmt_dt(deadline)),
+                           _("Unconfirmed exam enrolments are removed at the deadline; contact "
+                             "your education administration office "
+                             "(usis-fwn@science.leidenuniv.nl)."))
             if row is None:
                 row = ExamConfirmation(enrolment_id=enrolment.id, deadline_at=deadline,
                                        status="confirmed")
@@ -137,11 +140,16 @@ class ExamService:
             row.status, row.confirmed_at, row.expired_at, row.deadline_at = (
                 "confirmed", now, None, deadline)
             session.flush()
+            lang = account_language(student.language)  # the message: the student's
             post_message(session, student.id, CATEGORY,
-                         f"Exam enrolment confirmed: {describe(section)}",
-                         f"Your enrolment for the {section.component.lower()} of "
-                         f"{section.course.title} on {day:%d %b %Y} (class "
-                         f"{section.class_number}) is confirmed. This is binding.", now)
+                         _in(lang, "Exam enrolment confirmed: {name}").format(
+                             name=describe(section, lang)),
+                         _in(lang, "Your enrolment for the {component} of {title} on {date} "
+                                   "(class {number}) is confirmed. This is binding.").format(
+                             component=component_label(section.component, lang).lower(),
+                             title=section.course.title,
+                             date=format_date(day, language=lang),
+                             number=section.class_number), now)
             step.record(f"class {section.class_number}: confirmed")
             return _info(enrolment, section, day, row)
 
@@ -187,7 +195,9 @@ class ExamService:
                 if enrolment.status != "enrolled" or now <= deadline or is_confirmed(
                         enrolment, row, deadline):
                     continue
-                reason = f"not confirmed before the deadline {fmt_dt(deadline)}"
+                lang = account_language(student.language)  # the messages: the student's
+                reason = _in(lang, "not confirmed before the deadline {date}").format(
+                    date=fmt_dt(deadline, language=lang))
                 self.enrolment._drop(session, student, section, now, reason=reason,
                                      notify=False)
                 if row is None:
@@ -196,13 +206,19 @@ class ExamService:
                     session.add(row)
                 row.status, row.expired_at, row.deadline_at = "expired", now, deadline
                 post_message(session, student.id, CATEGORY,
-                             f"Exam enrolment removed: {describe(section)}",
-                             f"You did not confirm your enrolment for the "
-                             f"{section.component.lower()} of {section.course.title} on "
-                             f"{day:%d %b %Y} (class {section.class_number}) before the "
-                             f"deadline, {fmt_dt(deadline)}, so it has been removed. Contact "
-                             "your education administration office "
-                             "(usis-fwn@science.leidenuniv.nl) if you still want to take it.",
+                             _in(lang, "Exam enrolment removed: {name}").format(
+                                 name=describe(section, lang)),
+                             _in(lang, "You did not confirm your enrolment for the {component} "
+                                       "of {title} on {date} (class {number}) before the "
+                                       "deadline, {deadline}, so it has been removed. Contact "
+                                       "your education administration office "
+                                       "(usis-fwn@science.leidenuniv.nl) if you still want to "
+                                       "take it.").format(
+                                 component=component_label(section.component, lang).lower(),
+                                 title=section.course.title,
+                                 date=format_date(day, language=lang),
+                                 number=section.class_number,
+                                 deadline=fmt_dt(deadline, language=lang)),
                              now)
                 step.record(f"class {section.class_number}: removed, {reason}")
                 out.append(ExpiredExam(student_number=student.student_number,

@@ -21,6 +21,7 @@ from typing import Literal, cast
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
+from ..i18n import _
 from ..models import CartItem, LoginSession, Student
 from .audit import record
 from .base import Context, fail
@@ -50,8 +51,9 @@ def limit_from_env(value: str | None = None) -> int | None:
         limit = 0
     if limit < 1:
         raise fail("bad_session_limit",
-                   f"{ENV_LIMIT} must be a whole number of 1 or more, not {raw.strip()!r}.",
-                   "Unset it for no limit, or start uSis with --max-sessions N.")
+                   _("{setting} must be a whole number of 1 or more, not {value}.").format(
+                       setting=ENV_LIMIT, value=repr(raw.strip())),
+                   _("Unset it for no limit, or start uSis with --max-sessions N."))
     return limit
 
 
@@ -98,11 +100,11 @@ def format_wait(wait: timedelta | None) -> str:
         return "–"
     minutes = math.ceil(wait.total_seconds() / 60)
     if minutes <= 1:
-        return "about 1 minute"
+        return _("about 1 minute")
     if minutes < 90:
-        return f"about {minutes} minutes"
+        return _("about {minutes} minutes").format(minutes=minutes)
     hours, rest = divmod(minutes, 60)
-    return f"about {hours} h {rest:02d} min"
+    return _("about {hours} h {minutes} min").format(hours=hours, minutes=f"{rest:02d}")
 
 
 class QueueService:
@@ -197,7 +199,7 @@ class QueueService:
     def _get(session: Session, token: str) -> LoginSession:
         row = session.scalar(select(LoginSession).where(LoginSession.token == token))
         if row is None:
-            raise fail("unknown_session", "Your session has ended.", "Sign in again.")
+            raise fail("unknown_session", _("Your session has ended."), _("Sign in again."))
         return row
 
     @staticmethod

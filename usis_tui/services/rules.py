@@ -13,6 +13,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
+from ..i18n import N_, _in, format_date, format_ec, format_grade
 from ..models import (
     AcademicYear,
     ClassSection,
@@ -25,9 +26,10 @@ from ..models import (
     Student,
 )
 from .base import fmt_dt, period_state
-from .schemas import Outcome, Problem
+from .schemas import Outcome, Problem, days_times
 
 PASS_GRADE = 5.5
+REQUISITES = N_("Requisites not met for Class, not enrolled.")
 
 
 @dataclass
@@ -151,11 +153,12 @@ def minor_applications(session: Session, student: Student,
 
 def evaluate(session: Session | None, state: StudentState, section: ClassSection,
              year: AcademicYear, now: datetime, *, wait_list_ok: bool = False,
-             permission_number: str | None = None) -> Verdict:
+             permission_number: str | None = None, lang: object | None = None) -> Verdict:
     """Judge one class for one student. Collects every blocking reason, not only the first.
 
     ``session`` is only queried for a permission number and for a minor: the hot path
-    (enrol_fast.py) handles neither and passes None."""
+    (enrol_fast.py) handles neither and passes None. ``lang``: the language of the messages
+    (default: the current one; a message sent to the student is written in theirs)."""
     problems: list[Problem] = []
     n = section.class_number
     course = section.course
@@ -168,37 +171,44 @@ def evaluate(session: Session | None, state: StudentState, section: ClassSection
     if current is not None and current.status == "enrolled" or any(
             v.section.id == section.id for v in state.pending):
         problems.append(Problem(
-            code="already_enrolled", message="Already Enrolled in Class, Add Not Processed.",
-            hint=f"Class {n} is already on your schedule: see My Class Schedule."))
+            code="already_enrolled",
+            message=_in(lang, "Already Enrolled in Class, Add Not Processed."),
+            hint=_in(lang, "Class {number} is already on your schedule: see My Class Schedule."
+                     ).format(number=n)))
     elif current is not None and current.status == "waitlisted":
         problems.append(Problem(
             code="already_waitlisted",
-            message=f"Already on the Wait List for Class {n}, Add Not Processed.",
-            hint=f"Your wait list position is {current.waitlist_position}; you are told when a "
-                 "seat frees up."))
+            message=_in(lang, "Already on the Wait List for Class {number}, Add Not Processed."
+                        ).format(number=n),
+            hint=_in(lang, "Your wait list position is {position}; you are told when a seat "
+                           "frees up.").format(position=current.waitlist_position)))
 
     # Enrolment period.
     state_now = period_state(section, now)
     if state_now == "not_yet_open":
         problems.append(Problem(
             code="not_yet_open",
-            message="You cannot enroll at this time. Your enrollment appointment is in the future "
-                    "or open enrollment has not yet begun.",
-            hint=f"Enrolment for class {n} opens on {fmt_dt(section.enrol_opens_at)}. Keep it in "
-                 "your Shopping cart and enrol then."))
+            message=_in(lang, "You cannot enroll at this time. Your enrollment appointment is in "
+                              "the future or open enrollment has not yet begun."),
+            hint=_in(lang, "Enrolment for class {number} opens on {date}. Keep it in your "
+                           "Shopping cart and enrol then.").format(
+                number=n, date=fmt_dt(section.enrol_opens_at, language=lang))))
     elif state_now == "closed":
         problems.append(Problem(
             code="period_closed",
-            message=f"You cannot enroll at this time. Enrolment for class {n} closed on "
-                    f"{fmt_dt(section.enrol_closes_at)}.",
-            hint="Contact your education administration office (usis-fwn@science.leidenuniv.nl) "
-                 "with your student number and the class number."))
+            message=_in(lang, "You cannot enroll at this time. Enrolment for class {number} "
+                              "closed on {date}.").format(
+                number=n, date=fmt_dt(section.enrol_closes_at, language=lang)),
+            hint=_in(lang, "Contact your education administration office "
+                           "(usis-fwn@science.leidenuniv.nl) with your student number and the "
+                           "class number.")))
 
     # Holds.
     for hold in state.active_holds(now):
         problems.append(Problem(
-            code="hold", message=f"You have a hold on your record that prevents enrolment: "
-                                 f"{hold.kind}.",
+            code="hold",
+            message=_in(lang, "You have a hold on your record that prevents enrolment: {hold}."
+                        ).format(hold=hold.kind),
             hint=hold.reason))
 
     # Permission number (overrides a full class and requisites, nothing else).
@@ -210,10 +220,11 @@ def evaluate(session: Session | None, state: StudentState, section: ClassSection
                 permission.used_by_id not in (None, student.id)):
             problems.append(Problem(
                 code="bad_permission",
-                message=f"Permission number {permission_number.strip()} is not valid for "
-                        f"class {n}.",
-                hint="A permission number belongs to one class (and sometimes one student) and "
-                     "can be used once; check it with the instructor."))
+                message=_in(lang, "Permission number {permission} is not valid for class "
+                                  "{number}.").format(permission=permission_number.strip(),
+                                                      number=n),
+                hint=_in(lang, "A permission number belongs to one class (and sometimes one "
+                               "student) and can be used once; check it with the instructor.")))
             permission = None
 
     # Requisites: resits, required courses, parts of a minor.
@@ -222,42 +233,52 @@ def evaluate(session: Session | None, state: StudentState, section: ClassSection
         if section.component == "Resit":
             if not grades:
                 problems.append(Problem(
-                    code="requisites", message="Requisites not met for Class, not enrolled.",
-                    hint=f"Class {n} is the resit of {course.catalogue_number}: enrol only after "
-                         "taking the first exam and not passing it (grade below 5.5). Do not "
-                         "enrol for retakes automatically."))
+                    code="requisites", message=_in(lang, REQUISITES),
+                    hint=_in(lang, "Class {number} is the resit of {course}: enrol only after "
+                                   "taking the first exam and not passing it (grade below "
+                                   "{pass_grade}). Do not enrol for retakes automatically."
+                             ).format(number=n, course=course.catalogue_number,
+                                      pass_grade=format_grade(PASS_GRADE, language=lang))))
             elif max(grades) >= PASS_GRADE:
                 problems.append(Problem(
-                    code="requisites", message="Requisites not met for Class, not enrolled.",
-                    hint=f"You passed {course.catalogue_number} with a {max(grades):.1f}; a resit "
-                         "is only for students who did not pass."))
+                    code="requisites", message=_in(lang, REQUISITES),
+                    hint=_in(lang, "You passed {course} with a {grade}; a resit is only for "
+                                   "students who did not pass.").format(
+                        course=course.catalogue_number,
+                        grade=format_grade(max(grades), language=lang))))
         if section.requires_course is not None:
             req = section.requires_course
             if max(state.results.get(req.id, [0.0])) < PASS_GRADE:
                 problems.append(Problem(
-                    code="requisites", message="Requisites not met for Class, not enrolled.",
-                    hint=f"Class {n} requires that you passed {req.catalogue_number} {req.title}. "
-                         "With an exemption, ask the instructor for a permission number."))
+                    code="requisites", message=_in(lang, REQUISITES),
+                    hint=_in(lang, "Class {number} requires that you passed {course} {title}. "
+                                   "With an exemption, ask the instructor for a permission "
+                                   "number.").format(number=n, course=req.catalogue_number,
+                                                     title=req.title)))
         parent = section.parent
         if parent is not None and parent.course.minor is not None:
             in_parent = any(s.id == parent.id
                             for s in state.enrolled_sections(section.academic_year_id))
             if not in_parent:
                 problems.append(Problem(
-                    code="requisites", message="Requisites not met for Class, not enrolled.",
-                    hint=f"Class {n} is part of minor {parent.class_number} "
-                         f"{parent.course.title}: enrol in class {parent.class_number} first "
-                         "(it may be in the same enrolment)."))
+                    code="requisites", message=_in(lang, REQUISITES),
+                    hint=_in(lang, "Class {number} is part of minor {minor} {title}: enrol in "
+                                   "class {minor} first (it may be in the same enrolment)."
+                             ).format(number=n, minor=parent.class_number,
+                                      title=parent.course.title)))
 
     # Time conflicts with classes the student sits in (only meetings that really overlap).
     for other, mine, theirs in clashes(section, state.enrolled_sections(section.academic_year_id)):
         shared = sorted(set(mine.dates()) & set(theirs.dates()))
         problems.append(Problem(
             code="time_conflict",
-            message=f"Time Scheduling Conflict for class {n} and {other.class_number}, "
-                    "not enrolled.",
-            hint=f"Both meet {mine.days_times} (first on {shared[0]:%d %b %Y}); choose another "
-                 f"class of {course.catalogue_number} or drop class {other.class_number}."))
+            message=_in(lang, "Time Scheduling Conflict for class {number} and {other}, not "
+                              "enrolled.").format(number=n, other=other.class_number),
+            hint=_in(lang, "Both meet {days_times} (first on {date}); choose another class of "
+                           "{course} or drop class {other}.").format(
+                days_times=days_times(mine.weekday, mine.start_time, mine.end_time, lang),
+                date=format_date(shared[0], language=lang),
+                course=course.catalogue_number, other=other.class_number)))
 
     # Minors: one per student; a second only while waitlisted for the first.
     if course.minor is not None:
@@ -275,31 +296,36 @@ def evaluate(session: Session | None, state: StudentState, section: ClassSection
                 s.id == section.id and st == "placed" for s, st in applications):
             problems.append(Problem(
                 code="selection_minor",
-                message=f"Class {n} is a selection minor: places are allocated by selection, "
-                        "not enrolled.",
-                hint="Apply on the Minors page (Student Center › Minors); you are enrolled "
-                     "when you are placed, and told so in the Message centre."))
+                message=_in(lang, "Class {number} is a selection minor: places are allocated "
+                                  "by selection, not enrolled.").format(number=n),
+                hint=_in(lang, "Apply on the Minors page (Student Center › Minors); you are "
+                               "enrolled when you are placed, and told so in the Message "
+                               "centre.")))
         if placed:
             m = placed[0]
             problems.append(Problem(
                 code="one_minor",
-                message=f"You may only follow one minor: you are already registered for minor "
-                        f"{m.class_number} {m.course.title}, not enrolled.",
-                hint="A second minor can only be requested while you are on the wait list for "
-                     f"your first choice; drop class {m.class_number} first to change minors."))
+                message=_in(lang, "You may only follow one minor: you are already registered "
+                                  "for minor {minor} {title}, not enrolled.").format(
+                    minor=m.class_number, title=m.course.title),
+                hint=_in(lang, "A second minor can only be requested while you are on the wait "
+                               "list for your first choice; drop class {minor} first to change "
+                               "minors.").format(minor=m.class_number)))
         elif awaiting:
             m = awaiting[0]
             problems.append(Problem(
                 code="one_minor",
-                message=f"You have already applied for minor {m.class_number} "
-                        f"{m.course.title} (Waiting for placement outcome), not enrolled.",
-                hint="A second minor can only be requested while you are on the wait list for "
-                     "your first choice; cancel that application on the Minors page first."))
+                message=_in(lang, "You have already applied for minor {minor} {title} (Waiting "
+                                  "for placement outcome), not enrolled.").format(
+                    minor=m.class_number, title=m.course.title),
+                hint=_in(lang, "A second minor can only be requested while you are on the wait "
+                               "list for your first choice; cancel that application on the "
+                               "Minors page first.")))
         elif len(others) >= 2:
             problems.append(Problem(
                 code="one_minor",
-                message="You have already requested two minors, not enrolled.",
-                hint="Cancel one of your minor applications first."))
+                message=_in(lang, "You have already requested two minors, not enrolled."),
+                hint=_in(lang, "Cancel one of your minor applications first.")))
 
     # Optional EC cap for the academic year.
     if year.max_ec is not None:
@@ -307,27 +333,35 @@ def evaluate(session: Session | None, state: StudentState, section: ClassSection
         if course.id not in courses and sum(courses.values()) + course.ec > year.max_ec:
             problems.append(Problem(
                 code="ec_cap",
-                message=f"Enrolling in class {n} exceeds the maximum of {year.max_ec:g} EC for "
-                        f"{year.label}, not enrolled.",
-                hint=f"You are enrolled for {sum(courses.values()):g} EC; "
-                     f"{course.catalogue_number} adds {course.ec:g} EC. Drop a course first."))
+                message=_in(lang, "Enrolling in class {number} exceeds the maximum of {max_ec} "
+                                  "for {year}, not enrolled.").format(
+                    number=n, max_ec=format_ec(year.max_ec, language=lang), year=year.label),
+                hint=_in(lang, "You are enrolled for {enrolled}; {course} adds {ec}. Drop a "
+                               "course first.").format(
+                    enrolled=format_ec(sum(courses.values()), language=lang),
+                    course=course.catalogue_number, ec=format_ec(course.ec, language=lang))))
 
     # Seats and wait list.
     outcome: Outcome = "enrolled"
     if section.enrolled_count >= section.capacity and permission is None:
-        other_sections = f"another class of {course.catalogue_number}"
         if not wait_list_ok:
             waitlist_room = section.waitlist_count < section.waitlist_capacity
             problems.append(Problem(
-                code="class_full", message=f"Not Enrolled, Class {n} Full.",
-                hint=(f"Tick \"Wait list if class is full\" to join the wait list "
-                      f"({section.waitlist_count} waiting), " if waitlist_room else "")
-                + f"ask the instructor for a permission number, or choose {other_sections}."))
+                code="class_full",
+                message=_in(lang, "Not Enrolled, Class {number} Full.").format(number=n),
+                hint=(_in(lang, "Tick \"Wait list if class is full\" to join the wait list "
+                                "({waiting} waiting), ask the instructor for a permission number, "
+                                "or choose another class of {course}.") if waitlist_room else
+                      _in(lang, "ask the instructor for a permission number, or choose another "
+                                "class of {course}.")).format(
+                    waiting=section.waitlist_count, course=course.catalogue_number)))
         elif section.waitlist_count >= section.waitlist_capacity:
             problems.append(Problem(
                 code="class_and_waitlist_full",
-                message=f"Class {n} Not Enrolled, Class And Wait List Are Full.",
-                hint=f"Ask the instructor for a permission number, or choose {other_sections}."))
+                message=_in(lang, "Class {number} Not Enrolled, Class And Wait List Are Full."
+                            ).format(number=n),
+                hint=_in(lang, "Ask the instructor for a permission number, or choose another "
+                               "class of {course}.").format(course=course.catalogue_number)))
         else:
             outcome = "waitlisted"
 

@@ -7,6 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from ..i18n import N_, _, _in, format_datetime, get_language, ngettext, normalise, weekday_name
 from ..models import COMPONENTS, WEEKDAYS
 
 Component = Literal["Lecture", "Tutorial", "Practical", "Exam", "Resit"]
@@ -15,6 +16,36 @@ PeriodState = Literal["open", "not_yet_open", "closed"]
 Outcome = Literal["enrolled", "waitlisted", "failed"]
 ScheduleStatus = Literal["enrolled", "waitlisted", "dropped"]
 Role = Literal["student", "support", "board", "trainer"]
+
+# Display labels: the values above stay English (stored, compared, in tests); what a person
+# reads is the label, translated where it is shown.
+COMPONENT_LABELS = {"Lecture": N_("Lecture"), "Tutorial": N_("Tutorial"),
+                    "Practical": N_("Practical"), "Exam": N_("Exam"), "Resit": N_("Resit")}
+CLASS_STATUS_LABELS = {"Open": N_("Open"), "Wait List": N_("Wait List"), "Closed": N_("Closed")}
+
+
+def day_label(weekday: int, language: object | None = None) -> str:
+    """A weekday as shown with a meeting's times: "Mo" in English (uSis; also the stored and
+    imported value, models.WEEKDAYS), "ma" in Dutch; ``language``: default the current one."""
+    chosen = normalise(language) or get_language()
+    return WEEKDAYS[weekday] if chosen == "en" else weekday_name(weekday, language=chosen)
+
+
+def days_times(weekday: int, start: time, end: time, language: object | None = None) -> str:
+    """"Mo 11:15-13:00" ("ma 11:15-13:00" in Dutch), as Meeting.days_times in English."""
+    return f"{day_label(weekday, language)} {start:%H:%M}-{end:%H:%M}"
+
+
+def component_label(component: str, language: object | None = None) -> str:
+    """"Lecture" → "Hoorcollege" in Dutch; ``language``: default the current one."""
+    label = COMPONENT_LABELS.get(component)
+    return _in(language, label) if label else component
+
+
+def class_status_label(status: str) -> str:
+    """"Open", "Wait List", "Closed" in the current language."""
+    label = CLASS_STATUS_LABELS.get(status)
+    return _(label) if label else status
 
 
 class Frozen(BaseModel):
@@ -40,11 +71,12 @@ class MeetingInfo(Frozen):
 
     @property
     def day(self) -> str:
-        return WEEKDAYS[self.weekday]
+        """"Mo" ("ma" in Dutch)."""
+        return day_label(self.weekday)
 
     @property
     def days_times(self) -> str:
-        return f"{self.day} {self.start:%H:%M}-{self.end:%H:%M}"
+        return days_times(self.weekday, self.start, self.end)
 
 
 class ClassInfo(Frozen):
@@ -80,7 +112,7 @@ class ClassInfo(Frozen):
         for m in self.meetings:
             if m.days_times not in seen:
                 seen.append(m.days_times)
-        return ", ".join(seen) if seen else "TBA"
+        return ", ".join(seen) if seen else _("TBA")
 
     @property
     def rooms(self) -> str:
@@ -88,7 +120,16 @@ class ClassInfo(Frozen):
         for m in self.meetings:
             if m.room and m.room not in rooms:
                 rooms.append(m.room)
-        return ", ".join(rooms) if rooms else "TBA"
+        return ", ".join(rooms) if rooms else _("TBA")
+
+    @property
+    def status_label(self) -> str:
+        """``status`` ("Open", "Wait List", "Closed") as shown, in the current language."""
+        return class_status_label(self.status)
+
+    @property
+    def component_label(self) -> str:
+        return component_label(self.component)
 
     @property
     def seats(self) -> str:
@@ -124,8 +165,8 @@ class SearchCriteria(BaseModel):
         if isinstance(v, str):  # control characters (NUL ends a SQLite LIKE pattern) go
             v = "".join(ch for ch in v if ch.isprintable()).strip()
             if len(v) > MAX_SEARCH_TEXT:
-                raise ValueError(f"A search field holds at most {MAX_SEARCH_TEXT} characters, "
-                                 f"not {len(v)}.")
+                raise ValueError(_("A search field holds at most {limit} characters, not "
+                                   "{length}.").format(limit=MAX_SEARCH_TEXT, length=len(v)))
             return v or None
         return v
 
@@ -134,7 +175,7 @@ class SearchCriteria(BaseModel):
     def _days(cls, v: list[int]) -> list[int]:
         for d in v:
             if not 0 <= d <= 6:
-                raise ValueError("days of week are 0 (Monday) to 6 (Sunday)")
+                raise ValueError(_("days of week are 0 (Monday) to 6 (Sunday)"))
         return sorted(set(v))
 
     def has_criteria(self) -> bool:
@@ -270,12 +311,13 @@ class EnrolmentDate(Frozen):
 
 
 # ---------------------------------------------------------------- minors (services/minors.py)
-MINOR_TYPE_LABELS = {"selection": "Selection minor", "leiden": "Leiden minor",
-                     "lde": "LDE minor"}
-MINOR_STATUS_LABELS = {"enrolled": "Enrolled", "placed": "Enrolled",
-                       "waitlisted": "On wait list",
-                       "waiting_for_placement": "Waiting for placement outcome",
-                       "cancelled": "Cancelled", "applied": "Applied"}
+# (the English labels; type_label and status_label translate them)
+MINOR_TYPE_LABELS = {"selection": N_("Selection minor"), "leiden": N_("Leiden minor"),
+                     "lde": N_("LDE minor")}
+MINOR_STATUS_LABELS = {"enrolled": N_("Enrolled"), "placed": N_("Enrolled"),
+                       "waitlisted": N_("On wait list"),
+                       "waiting_for_placement": N_("Waiting for placement outcome"),
+                       "cancelled": N_("Cancelled"), "applied": N_("Applied")}
 
 
 class MinorPart(Frozen):
@@ -312,7 +354,8 @@ class MinorInfo(Frozen):
 
     @property
     def type_label(self) -> str:
-        return MINOR_TYPE_LABELS.get(self.minor_type, self.minor_type)
+        label = MINOR_TYPE_LABELS.get(self.minor_type)
+        return _(label) if label else self.minor_type
 
     @property
     def places_left(self) -> int:
@@ -328,8 +371,9 @@ class MinorInfo(Frozen):
         if self.my_status is None:
             return ""
         if self.my_status == "waitlisted" and self.my_position:
-            return f"On wait list (position {self.my_position})"
-        return MINOR_STATUS_LABELS.get(self.my_status, self.my_status)
+            return _("On wait list (position {position})").format(position=self.my_position)
+        label = MINOR_STATUS_LABELS.get(self.my_status)
+        return _(label) if label else self.my_status
 
 
 class MinorResult(Frozen):
@@ -370,12 +414,13 @@ class ExamConfirmationInfo(Frozen):
 
     def deadline_label(self, today: date) -> str:
         left = self.days_left(today)
-        when = f"{self.deadline_at:%d %b %Y %H:%M}"
+        when = format_datetime(self.deadline_at)
         if left < 0:
-            return f"{when} (passed)"
+            return _("{date} (passed)").format(date=when)
         if left == 0:
-            return f"{when} (today)"
-        return f"{when} ({left} day{'s' if left != 1 else ''} left)"
+            return _("{date} (today)").format(date=when)
+        return ngettext("{date} ({n} day left)", "{date} ({n} days left)", left).format(
+            date=when, n=left)
 
 
 class ExpiredExam(Frozen):
@@ -387,4 +432,4 @@ class ExpiredExam(Frozen):
     component: str
     deadline_at: datetime
 
-__all__ = [name for name in dir() if name[0].isupper()] + ["COMPONENTS"]
+__all__ = [name for name in dir() if name[0].isupper() and name != "N_"] + ["COMPONENTS"]

@@ -6,6 +6,7 @@ from typing import Any, cast
 
 from sqlalchemy import CursorResult, func, select, update
 
+from ..i18n import _
 from ..models import ExamResult, Hold, Message
 from .base import Context, fail, get_student
 from .schemas import HoldInfo, Identity, MessageInfo
@@ -64,4 +65,4 @@ class StudentService:
                 Message.id == message_id, Message.student_id == s.id
             ).values(read_at=self.ctx.now() if read else None)))
             if done.rowcount == 0:
-                raise fail("unknown_message", "That message no longer exists.")
+                raise fail("unknown_message", _("That message no longer exists."))

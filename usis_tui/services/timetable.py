@@ -28,15 +28,17 @@ from typing import Literal, cast
 from sqlalchemy import select
 
 from ..clock import in_range, out_of_range
+from ..i18n import N_, _, format_date, ngettext
 from ..models import CartItem, ClassSection, Enrolment, ExamResult, Meeting
 from .base import Context, class_info, fail, get_student, get_year, section_options, shown
 from .catalogue import academic_year_code
-from .schemas import ClassInfo, Frozen, MeetingInfo
+from .schemas import ClassInfo, Frozen, MeetingInfo, component_label
 
 Kind = Literal["enrolled", "waitlisted", "planned"]
 KINDS: tuple[Kind, ...] = ("enrolled", "waitlisted", "planned")
-KIND_LABELS: dict[str, str] = {"enrolled": "Enrolled", "waitlisted": "Wait list",
-                               "planned": "Planned (Shopping cart)"}
+# (English; shown as _(KIND_LABELS[kind]))
+KIND_LABELS: dict[str, str] = {"enrolled": N_("Enrolled"), "waitlisted": N_("Wait list"),
+                               "planned": N_("Planned (Shopping cart)")}
 EXAM_COMPONENTS = ("Exam", "Resit")
 EXAM_DEADLINE_DAYS = 10  # enrol for an exam at the latest 10 days before it
 PASS_GRADE = 5.5
@@ -93,8 +95,9 @@ class Occurrence(Frozen):
     @property
     def kind_label(self) -> str:
         if self.kind == "waitlisted":
-            return f"Wait list #{self.waitlist_position}" if self.waitlist_position else "Wait list"
-        return "Planned" if self.kind == "planned" else "Enrolled"
+            return (_("Wait list #{position}").format(position=self.waitlist_position)
+                    if self.waitlist_position else _("Wait list"))
+        return _("Planned") if self.kind == "planned" else _("Enrolled")
 
     @property
     def uid(self) -> str:
@@ -142,7 +145,8 @@ class WeekView(Frozen):
         return date_range(self.monday, self.sunday if weekend else self.monday + timedelta(days=4))
 
     def title(self, weekend: bool = True) -> str:
-        return f"Week {self.week} · {self.dates_label(weekend)}"
+        return _("Week {week} · {dates}").format(week=self.week,
+                                                 dates=self.dates_label(weekend))
 
     @property
     def conflicts(self) -> list[Occurrence]:
@@ -178,20 +182,23 @@ class ExamLine(Frozen):
     @property
     def status_label(self) -> str:
         if self.kind == "not_enrolled":
-            return "Not enrolled"
+            return _("Not enrolled")
         if self.kind == "waitlisted":
-            return f"Wait list #{self.waitlist_position}" if self.waitlist_position else "Wait list"
-        return "Planned" if self.kind == "planned" else "Enrolled"
+            return (_("Wait list #{position}").format(position=self.waitlist_position)
+                    if self.waitlist_position else _("Wait list"))
+        return _("Planned") if self.kind == "planned" else _("Enrolled")
 
     @property
     def deadline_label(self) -> str:
+        when = format_date(self.deadline, weekday=True)
         if self.kind == "enrolled":
-            return f"{self.deadline:%a %d %b %Y}"
+            return when
         if self.deadline_passed:
-            return f"{self.deadline:%a %d %b %Y} (passed)"
+            return _("{date} (passed)").format(date=when)
         if self.days_left == 0:
-            return f"{self.deadline:%a %d %b %Y} (today)"
-        return f"{self.deadline:%a %d %b %Y} ({self.days_left} days left)"
+            return _("{date} (today)").format(date=when)
+        return ngettext("{date} ({n} day left)", "{date} ({n} days left)", self.days_left
+                        ).format(date=when, n=self.days_left)
 
 
 class IcsExport(Frozen):
@@ -208,10 +215,10 @@ class IcsExport(Frozen):
 def date_range(first: date, last: date) -> str:
     """"23 – 27 Nov 2026", "30 Nov – 4 Dec 2026", "28 Dec 2026 – 3 Jan 2027"."""
     if first.year != last.year:
-        return f"{first.day} {first:%b %Y} – {last.day} {last:%b %Y}"
+        return f"{format_date(first)} – {format_date(last)}"
     if first.month != last.month:
-        return f"{first.day} {first:%b} – {last.day} {last:%b %Y}"
-    return f"{first.day} – {last.day} {last:%b %Y}"
+        return f"{format_date(first, year=False)} – {format_date(last)}"
+    return f"{first.day} – {format_date(last)}"
 
 
 def monday_of(day: date) -> date:
@@ -248,11 +255,11 @@ def parse_week(value: str | None, today: date) -> date:
     except (ValueError, OverflowError):
         pass
     if monday is None:
-        raise fail("bad_week", f"Not a week: {shown(value)!r}.",
-                   "Give a week number (48), an ISO week (2026-W48) or a date (2026-11-25).")
+        raise fail("bad_week", _("Not a week: {value}.").format(value=repr(shown(value))),
+                   _("Give a week number (48), an ISO week (2026-W48) or a date (2026-11-25)."))
     if not in_range(monday):
         raise fail("bad_week", out_of_range(value.strip()),
-                   "Give a week number (48), an ISO week (2026-W48) or a date (2026-11-25).")
+                   _("Give a week number (48), an ISO week (2026-W48) or a date (2026-11-25)."))
     return monday
 
 
@@ -382,7 +389,7 @@ def calendar_ics(student_number: str, occurrences: Sequence[Occurrence], stamp: 
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    cal.add("x-wr-calname", name or f"uSis timetable {student_number}")
+    cal.add("x-wr-calname", name or _("uSis timetable {student}").format(student=student_number))
     cal.add("x-wr-timezone", TZID)
     events = sorted(occurrences, key=lambda o: (o.starts_at, o.ends_at, o.key))
     years = [o.day.year for o in events] or [stamp.year]
@@ -396,16 +403,19 @@ def calendar_ics(student_number: str, occurrences: Sequence[Occurrence], stamp: 
         ev.add("dtstamp", dtstamp)
         ev.add("dtstart", datetime.combine(o.day, o.start, tzinfo=tz))
         ev.add("dtend", datetime.combine(o.day, o.end, tzinfo=tz))
-        summary = f"{o.catalogue_number} {o.title} ({o.component})"
+        component = component_label(o.component)
+        summary = f"{o.catalogue_number} {o.title} ({component})"
         if o.kind != "enrolled":
             summary += f" [{o.kind_label}]"
         ev.add("summary", summary)
         if o.room:
             ev.add("location", o.room)
-        lines = [f"Class {o.class_number} · {o.component} · section {o.section} · "
-                 f"{o.academic_year}", f"Status: {o.kind_label}"]
+        lines = [_("Class {number} · {component} · section {section} · {year}").format(
+                     number=o.class_number, component=component, section=o.section,
+                     year=o.academic_year),
+                 _("Status: {status}").format(status=o.kind_label)]
         if o.instructor:
-            lines.append(f"Instructor: {o.instructor}")
+            lines.append(_("Instructor: {name}").format(name=o.instructor))
         if o.brightspace_url:
             lines.append(f"Brightspace: {o.brightspace_url}")
         ev.add("description", "\n".join(lines))
@@ -516,8 +526,9 @@ class TimetableService:
         """The .ics file of the chosen kinds, with a file name and how many events it holds."""
         kinds = tuple(k for k in KINDS if k in set(kinds))
         if not kinds:
-            raise fail("nothing_to_export", "Nothing to export: every kind of class is hidden.",
-                       "Show enrolled, wait-listed or planned classes first.")
+            raise fail("nothing_to_export",
+                       _("Nothing to export: every kind of class is hidden."),
+                       _("Show enrolled, wait-listed or planned classes first."))
         occurrences = self.agenda(student_number, kinds=kinds, academic_year=academic_year)
         data = calendar_ics(student_number, occurrences, self.ctx.now())
         return IcsExport(filename=f"usis-timetable-{student_number.strip().lower()}.ics",
