@@ -3,6 +3,8 @@ read, and a key toggles read/unread."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -57,8 +59,12 @@ class MessageCentreScreen(UsisScreen):
             yield Static("", id="message-count", classes="muted")
             yield ProblemList(id="message-problems")
             table: DataTable = DataTable(id="message-list", cursor_type="row", zebra_stripes=True)
-            table.add_column(_("Status"), key="status", width=8)
-            table.add_column(_("Received"), key="date", width=17)
+            # as wide as the longest status and date in this language (8 and 17 in English)
+            status = max(len(f"{UNREAD_MARK} " + pgettext("message status", "Unread")),
+                         len("  " + pgettext("message status", "Read")), 8)
+            when = max(len(format_datetime(datetime(2026, 9, 28, 23, 59))), 17)
+            table.add_column(_("Status"), key="status", width=status)
+            table.add_column(_("Received"), key="date", width=when)
             table.add_column(_("Category"), key="category", width=10)
             table.add_column(_("Subject"), key="subject")
             yield table

@@ -20,7 +20,16 @@ from textual.css.query import NoMatches
 from textual.events import Resize
 from textual.screen import ModalScreen
 
-from ..i18n import N_, _, format_date, format_datetime, format_grade, format_time, ngettext
+from ..i18n import (
+    N_,
+    _,
+    format_date,
+    format_datetime,
+    format_grade,
+    format_time,
+    ngettext,
+    pgettext,
+)
 from ..services.schemas import (
     CartLine,
     EnrolmentDate,
@@ -35,7 +44,7 @@ from ..widgets.literal import DataTable, Label, Static, literal
 from ..widgets.menu_link import MenuLink
 from ..widgets.problems import ProblemList
 from ..widgets.status_badge import status_text
-from ..widgets.week_list import WeekList, component_label, week_start
+from ..widgets.week_list import WeekList, component_label, component_short, week_start
 from .base import UsisScreen
 from .calls import call_service, service_worker
 
@@ -385,7 +394,8 @@ def exam_row(e: ExamConfirmationInfo, today) -> tuple:
     status = Text("✓ " + _("Confirmed"), style="bold green") if not e.provisional else Text(
         _("Provisional"), style=f"bold {WARN}")
     day = format_date(e.exam_day, weekday=True, year=False)
-    return (e.class_number, e.title, component_label(e.component),
+    # the short name: the column is 5 wide ("Exam" / "Tent")
+    return (e.class_number, e.title, component_short(e.component),
             f"{day} {format_time(e.start)}", deadline_text(e, today), status)
 
 
@@ -422,11 +432,12 @@ class ExamConfirmScreen(ModalScreen[bool]):
                            "before the exam (23:59) are removed."), classes="hint")
             yield ProblemList(id="exam-confirm-problems")
             table: DataTable = DataTable(id="exam-confirm-list", cursor_type="row")
-            for label, key, width in ((N_("Class"), "class", 5), (N_("Course"), "title", 22),
-                                      (N_("Type"), "type", 5), (N_("Exam"), "day", 16),
-                                      (N_("Confirm by"), "deadline", 32),
-                                      (N_("Status"), "status", 11)):
-                table.add_column(_(label), key=key, width=width)
+            # Translators: "class" is a 5-wide column of class numbers ("Nr.")
+            columns = ((pgettext("column", "Class"), "class", 5), (_("Course"), "title", 22),
+                       (_("Type"), "type", 5), (_("Exam"), "day", 16),
+                       (_("Confirm by"), "deadline", 32), (_("Status"), "status", 11))
+            for label, key, width in columns:
+                table.add_column(label, key=key, width=width)
             today = self.app.now().date()  # type: ignore[attr-defined]
             for e in self.exams:
                 table.add_row(*exam_row(e, today), key=str(e.enrolment_id))

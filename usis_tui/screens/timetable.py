@@ -47,8 +47,8 @@ from ..theme import BAD, GOOD, PRIMARY, WARN
 from ..widgets.footer import UsisFooter
 from ..widgets.literal import Button, DataTable, Label, Static, literal
 from ..widgets.problems import ProblemList
-from ..widgets.week_grid import EDGE, WeekGrid, component_short, course_colour, kind_label
-from ..widgets.week_list import component_label
+from ..widgets.week_grid import EDGE, WeekGrid, course_colour, kind_label
+from ..widgets.week_list import component_label, component_short
 from .base import UsisScreen
 from .calls import call_service, report, service_worker
 from .delivery import deliver, downloads_folder

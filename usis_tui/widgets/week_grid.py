@@ -28,11 +28,11 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
-from ..i18n import N_, _, format_date, format_time, pgettext, weekday_name
+from ..i18n import N_, _, format_date, format_time, weekday_name
 from ..services.timetable import Occurrence, WeekView
 from ..text import clean
 from ..theme import BAD, COURSE_COLOURS, ON_DARK
-from .week_list import component_label
+from .week_list import COMPONENT_SHORT, component_label, component_short  # noqa: F401 - COMPONENT_SHORT: its old home
 
 FIRST_HOUR, LAST_HOUR = 8, 22
 HOURS = LAST_HOUR - FIRST_HOUR
@@ -40,27 +40,6 @@ GUTTER = 6  # "08:00 "
 # Course colours: dark enough for white text, far enough apart to tell courses apart.
 PALETTE = COURSE_COLOURS
 CONFLICT = BAD
-#: Short names where a block or a column is narrow (pgettext context "component short").
-COMPONENT_SHORT = {"Lecture": "Lec", "Tutorial": "Tut", "Practical": "Prac", "Exam": "Exam",
-                   "Resit": "Resit"}
-
-
-def component_short(component: str) -> str:
-    """The short name of a component in the current language ("Lec" / "HC")."""
-    short = COMPONENT_SHORT.get(component)
-    if short == "Lec":
-        return pgettext("component short", "Lec")
-    if short == "Tut":
-        return pgettext("component short", "Tut")
-    if short == "Prac":
-        return pgettext("component short", "Prac")
-    if short == "Exam":
-        return pgettext("component short", "Exam")
-    if short == "Resit":
-        return pgettext("component short", "Resit")
-    return component
-
-
 def kind_label(o: Occurrence) -> str:
     """"Enrolled", "Wait list #3", "Planned" in the current language."""
     if o.kind == "waitlisted":
@@ -502,7 +481,8 @@ class WeekGrid(Widget, can_focus=True):
         put(0, 0, " " * width, header_style)
         if self.view:
             # Translators: the week number in the grid's corner, 5 cells at most ("W48")
-            put(0, 0, f"{_('W{week}').format(week=self.view.week):<{GUTTER}}", header_style)
+            corner = _("W{week}").format(week=self.view.week)
+            put(0, 0, f"{corner:<{GUTTER}}", header_style)
         narrowest = min((geo.columns[d + 1] - geo.columns[d] - 1 for d in range(len(days))),
                         default=0)
         for d, day in enumerate(days):

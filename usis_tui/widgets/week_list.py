@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta
 from rich.table import Table
 from rich.text import Text
 
-from ..i18n import N_, _, format_date, format_time
+from ..i18n import N_, _, format_date, format_time, pgettext
 from ..services.schemas import ScheduleLine
 from .literal import Static
 
@@ -22,6 +22,27 @@ def component_label(component: str) -> str:
     """A component in the current language ("Hoorcollege"); an unknown one as stored."""
     name = COMPONENT_NAMES.get(component)
     return _(name) if name else component
+
+
+#: Short names where a block or a column is narrow (pgettext context "component short").
+COMPONENT_SHORT = {"Lecture": "Lec", "Tutorial": "Tut", "Practical": "Prac", "Exam": "Exam",
+                   "Resit": "Resit"}
+
+
+def component_short(component: str) -> str:
+    """The short name of a component in the current language ("Lec" / "HC")."""
+    short = COMPONENT_SHORT.get(component)
+    if short == "Lec":
+        return pgettext("component short", "Lec")
+    if short == "Tut":
+        return pgettext("component short", "Tut")
+    if short == "Prac":
+        return pgettext("component short", "Prac")
+    if short == "Exam":
+        return pgettext("component short", "Exam")
+    if short == "Resit":
+        return pgettext("component short", "Resit")
+    return component
 
 
 @dataclass(frozen=True)
