@@ -71,6 +71,13 @@ def fmt(moment: datetime) -> str:
     return format_datetime(moment)
 
 
+def deadline_width() -> int:
+    """The "Confirm by" column: the longest deadline in this language (32 in English)."""
+    sample = ngettext("{when} ({n} day left)", "{when} ({n} days left)", 46).format(
+        when=format_datetime(datetime(2027, 9, 28, 23, 59)), n=46)
+    return max(32, len(sample))
+
+
 def deadline_text(e: ExamConfirmationInfo, today) -> str:
     """An exam enrolment's deadline: "8 Jan 2027 23:59 (46 days left)", "(today)", "(passed)"."""
     left = e.days_left(today)
@@ -435,7 +442,7 @@ class ExamConfirmScreen(ModalScreen[bool]):
             # Translators: "class" is a 5-wide column of class numbers ("Nr.")
             columns = ((pgettext("column", "Class"), "class", 5), (_("Course"), "title", 22),
                        (_("Type"), "type", 5), (_("Exam"), "day", 16),
-                       (_("Confirm by"), "deadline", 32), (_("Status"), "status", 11))
+                       (_("Confirm by"), "deadline", deadline_width()), (_("Status"), "status", 11))
             for label, key, width in columns:
                 table.add_column(label, key=key, width=width)
             today = self.app.now().date()  # type: ignore[attr-defined]
