@@ -62,7 +62,7 @@ class MessageCentreScreen(UsisScreen):
             # as wide as the longest status and date in this language (8 and 17 in English)
             status = max(len(f"{UNREAD_MARK} " + pgettext("message status", "Unread")),
                          len("  " + pgettext("message status", "Read")), 8)
-            when = max(len(format_datetime(datetime(2026, 9, 28, 23, 59))), 17)
+            when = max(len(format_datetime(datetime(2026, 6, 28, 23, 59))), 17)
             table.add_column(_("Status"), key="status", width=status)
             table.add_column(_("Received"), key="date", width=when)
             table.add_column(_("Category"), key="category", width=10)

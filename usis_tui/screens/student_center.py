@@ -74,7 +74,7 @@ def fmt(moment: datetime) -> str:
 def deadline_width() -> int:
     """The "Confirm by" column: the longest deadline in this language (32 in English)."""
     sample = ngettext("{when} ({n} day left)", "{when} ({n} days left)", 46).format(
-        when=format_datetime(datetime(2027, 9, 28, 23, 59)), n=46)
+        when=format_datetime(datetime(2027, 6, 28, 23, 59)), n=46)
     return max(32, len(sample))
 
 
