@@ -266,7 +266,7 @@ async def test_student_center_blocks_and_sidebar(demo_db_url):
         dates = text_of(screen.query_one("#dates"))
         assert "Open – Courses (295 classes)" in dates
         assert "closes 21 Dec 2026 23:59" in dates
-        assert "Not yet open – Courses (44 classes)" in dates and "opens  02 Dec 2026 09:00" in (
+        assert "Not yet open – Courses (44 classes)" in dates and "opens  2 Dec 2026 09:00" in (
             dates.replace("\u00a0", " "))
         assert "Closed – Courses (45 classes)" in dates
         assert "1 unread message" in text_of(screen.query_one("#unread"))

@@ -51,7 +51,7 @@ async def test_todo_list_shows_exam_confirmations_with_their_deadline(demo_db_ur
             todo)
         assert text_of(screen.query_one("#link-confirm-exams")) == "› Confirm exam enrolments (2)"
         dates = text_of(screen.query_one("#dates"))
-        assert dates.startswith("Next opening: 02 Dec 2026 09:00")
+        assert dates.startswith("Next opening: 2 Dec 2026 09:00")
 
 
 async def test_confirm_an_exam_from_the_todo_list(demo_db_url):

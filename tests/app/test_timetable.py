@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Input, Static
 from timetable_helpers import STUDENT, WEEK_48, busy_week, open_timetable, static_text
 
 from usis_tui.app import UsisApp
+from usis_tui.i18n import format_date
 from usis_tui.screens.timetable import DetailScreen, ExportScreen, TimetableScreen
 from usis_tui.widgets.week_grid import WeekGrid
 
@@ -174,7 +175,8 @@ async def test_list_view_and_exam_schedule(app, demo_usis):
         lines = demo_usis.timetable.exams(STUDENT)
         assert screen.view_name == "exams" and exams.row_count == len(lines)
         first = exams.get_row_at(0)
-        assert str(first[6]).startswith(f"{lines[0].deadline:%a %d %b}")
+        assert str(first[6]).startswith(
+            format_date(lines[0].deadline, weekday=True, year=False))
         assert lines[0].deadline == lines[0].day - timedelta(days=10)
         await pilot.press("escape")  # back to the week, not out of the screen
         assert screen.view_name == "week" and app.screen is screen

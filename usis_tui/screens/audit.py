@@ -19,6 +19,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 
 from ..errors import ConfigError
+from ..i18n import N_, _, ngettext
 from ..services import Problem, ServiceError
 from ..widgets.literal import Button, DataTable, Input, Label, Select, Static
 from ..widgets.problems import ProblemList
@@ -47,12 +48,12 @@ def parse_moment(text: str, *, end_of_day: bool = False) -> datetime | None:
 class AuditTrailScreen(UsisScreen):
     PAGE = "Audit trail"
     BINDINGS: ClassVar = [
-        Binding("ctrl+o", "export", "Export steps",
-                tooltip="Write these steps as a replay steps file (usis replay FILE)",
+        Binding("ctrl+o", "export", N_("Export steps"),
+                tooltip=N_("Write these steps as a replay steps file (usis replay FILE)"),
                 id="audit.export"),
-        Binding("ctrl+f", "focus_student", "Student field", tooltip="Type a student number",
-                id="audit.focus-student"),
-        Binding("f5", "show", "Refresh", show=False, id="audit.show"),
+        Binding("ctrl+f", "focus_student", N_("Student field"),
+                tooltip=N_("Type a student number"), id="audit.focus-student"),
+        Binding("f5", "show", N_("Refresh"), show=False, id="audit.show"),
     ]
 
     def __init__(self) -> None:
@@ -64,44 +65,45 @@ class AuditTrailScreen(UsisScreen):
     def compose_body(self) -> ComposeResult:
         student = self.usis_app.student_number or ""
         with VerticalScroll(id="page", classes="support-page"):
-            yield Label("Audit trail", classes="page-title")
+            yield Label(_("Audit trail"), classes="page-title")
             with Vertical(id="audit-filters", classes="block") as block:
-                block.border_title = "Steps of"
+                block.border_title = _("Steps of")
                 with Horizontal(classes="field-row"):
-                    yield Label("Student", classes="field-label")
+                    yield Label(_("Student"), classes="field-label")
                     yield Input(student, placeholder="s1234567", id="audit-student",
                                 compact=True)
-                    yield Label("Action", classes="field-label")
-                    yield Select([(a, a) for a in BASE_ACTIONS], prompt="Any action",
+                    yield Label(_("Action"), classes="field-label")
+                    yield Select([(a, a) for a in BASE_ACTIONS], prompt=_("Any action"),
                                  id="audit-action", compact=True)
-                    yield Label("Outcome", classes="field-label")
+                    yield Label(_("Outcome"), classes="field-label")
                     yield Select([(o, o) for o in ("ok", "refused", "failed")],
-                                 prompt="Any outcome", id="audit-outcome", compact=True)
+                                 prompt=_("Any outcome"), id="audit-outcome", compact=True)
                 with Horizontal(classes="field-row"):
-                    yield Label("From", classes="field-label")
+                    yield Label(_("From"), classes="field-label")
                     yield Input(placeholder="2026-11-23", id="audit-since", compact=True)
-                    yield Label("Until", classes="field-label")
+                    yield Label(_("Until"), classes="field-label")
                     yield Input(placeholder="2026-11-23T18:00", id="audit-until", compact=True)
-                    yield Label("Text", classes="field-label")
-                    yield Input(placeholder="e.g. 1052", id="audit-text", compact=True)
+                    yield Label(_("Text"), classes="field-label")
+                    yield Input(placeholder=_("e.g. 1052"), id="audit-text", compact=True)
                 with Horizontal(classes="button-row"):
-                    yield Button("Show steps", id="audit-show", variant="primary", compact=True)
-                    yield Button("Export steps", id="audit-export", compact=True,
+                    yield Button(_("Show steps"), id="audit-show", variant="primary",
+                                 compact=True)
+                    yield Button(_("Export steps"), id="audit-export", compact=True,
                                  disabled=True)
             yield ProblemList(id="audit-problems")
-            yield Static("Type a student number and press Enter (or Show steps).",
+            yield Static(_("Type a student number and press Enter (or Show steps)."),
                          id="audit-count", markup=False)
             yield DataTable(id="audit-table", cursor_type="row", zebra_stripes=True)
             yield Static("", id="audit-exported", markup=False)
 
     def on_mount(self) -> None:
         table = self.query_one("#audit-table", DataTable)
-        table.add_column("Time", key="at", width=16)
-        table.add_column("Actor", key="actor", width=10)
-        table.add_column("Acting for", key="for", width=10)
-        table.add_column("Action", key="action", width=11)
-        table.add_column("Outcome", key="outcome", width=7)
-        table.add_column("Detail", key="detail", width=max(20, self.app.size.width - 72))
+        table.add_column(_("Time"), key="at", width=16)
+        table.add_column(_("Actor"), key="actor", width=10)
+        table.add_column(_("Acting for"), key="for", width=10)
+        table.add_column(_("Action"), key="action", width=11)
+        table.add_column(_("Outcome"), key="outcome", width=7)
+        table.add_column(_("Detail"), key="detail", width=max(20, self.app.size.width - 72))
         table.display = False
         if self.app.is_headless:
             for field in self.query(Input):
@@ -142,16 +144,16 @@ class AuditTrailScreen(UsisScreen):
         problems = self.query_one("#audit-problems", ProblemList)
         student = self.query_one("#audit-student", Input).value.strip().lower()
         if not student:
-            problems.show([Problem(code="no_student", message="Type a student number first.",
-                                   hint="For example s1234567, or act as the student "
-                                        "(Find a student).")])
+            problems.show([Problem(code="no_student", message=_("Type a student number first."),
+                                   hint=_("For example s1234567, or act as the student "
+                                          "(Find a student)."))])
             return None
         try:
             since = parse_moment(self.query_one("#audit-since", Input).value)
             until = parse_moment(self.query_one("#audit-until", Input).value, end_of_day=True)
         except ConfigError as exc:  # one clear line
             problems.show([Problem(code="bad_moment", message=str(exc),
-                                   hint="Dates look like 2026-11-23 or 2026-11-23T09:30.")])
+                                   hint=_("Dates look like 2026-11-23 or 2026-11-23T09:30."))])
             return None
         action = self.query_one("#audit-action", Select).value
         outcome = self.query_one("#audit-outcome", Select).value
@@ -193,10 +195,13 @@ class AuditTrailScreen(UsisScreen):
         if student is None:
             count.update("")
         elif n:
-            count.update(f"{student}: {n} step{'s' if n != 1 else ''}, oldest first. "
-                         "Export steps (ctrl+o) writes them as a replay steps file.")
+            count.update(ngettext("{student}: {n} step, oldest first. Export steps (ctrl+o) "
+                                  "writes them as a replay steps file.",
+                                  "{student}: {n} steps, oldest first. Export steps (ctrl+o) "
+                                  "writes them as a replay steps file.", n).format(
+                student=student, n=n))
         else:
-            count.update(f"{student}: no steps match these filters.")
+            count.update(_("{student}: no steps match these filters.").format(student=student))
         self.query_one("#audit-export", Button).disabled = not rows
 
     @on(Button.Pressed, "#audit-export")
@@ -204,7 +209,7 @@ class AuditTrailScreen(UsisScreen):
         """Hand the steps shown over as a replay steps file, through Textual's delivery (the
         downloads folder under a new name, or a browser download under usis serve)."""
         if not self.rows or self.shown_student is None:
-            self.notify("Show a student's steps first, then export them.", severity="warning")
+            self.notify(_("Show a student's steps first, then export them."), severity="warning")
             return
         from ..replay import steps_from_audit
 
@@ -213,19 +218,21 @@ class AuditTrailScreen(UsisScreen):
         first = self.rows[0].at
         name = f"steps-{student}-{first:%Y%m%d-%H%M}.txt"
         try:
-            path = deliver(self.app, text, name, mime_type="text/plain", what="The steps file")
+            path = deliver(self.app, text, name, mime_type="text/plain",
+                           what=N_("The steps file"))
         except OSError as exc:
             self.query_one("#audit-problems", ProblemList).show([Problem(
                 code="export_failed",
-                message="The steps file could not be saved in your downloads folder "
-                        f"({exc.strerror or 'not writable'}).",
-                hint="Check that your downloads folder exists and can be written to.")])
+                message=_("The steps file could not be saved in your downloads folder "
+                          "({reason}).").format(reason=exc.strerror or _("not writable")),
+                hint=_("Check that your downloads folder exists and can be written to."))])
             return
         self.exported = path
         lines = sum(1 for line in text.splitlines() if line and not line.startswith("#"))
-        steps = f"{lines} step{'s' if lines != 1 else ''}"
-        where = (f"Steps written to {path} ({steps}). Replay them with: usis replay {path}"
+        steps = ngettext("{n} step", "{n} steps", lines).format(n=lines)
+        where = (_("Steps written to {path} ({steps}). Replay them with: usis replay "
+                   "{path}").format(path=path, steps=steps)
                  if path is not None else
-                 f"Your browser downloads the steps as {name} ({steps}). Replay them with: "
-                 f"usis replay {name}")
+                 _("Your browser downloads the steps as {name} ({steps}). Replay them with: "
+                   "usis replay {name}").format(name=name, steps=steps))
         self.query_one("#audit-exported", Static).update(where)

@@ -23,6 +23,8 @@ from weakref import WeakKeyDictionary
 
 from textual.app import App
 
+from ..i18n import N_, _
+
 #: ``DeliveryComplete.name`` of our deliveries (Textual's own screenshots use "screenshot").
 DELIVERY_NAME = "usis-file"
 _UNSAFE = re.compile(r"[^A-Za-z0-9._ -]+")
@@ -61,10 +63,11 @@ def reserve(folder: Path, filename: str) -> Path:
 
 
 def deliver(app: App, text: str, filename: str, *, mime_type: str,
-            what: str = "The file") -> Path | None:
+            what: str = N_("The file")) -> Path | None:
     """Deliver ``text`` (UTF-8) as ``filename`` (see the module doc). Returns the path it will
     be written to in a terminal, None when the browser downloads it. Raises OSError when the
-    downloads folder cannot be written to.
+    downloads folder cannot be written to. ``what`` is an English message marked with ``N_``
+    ("Your timetable"): the messages about the delivery show it in the language of that moment.
 
     Text only: Textual 8.2's terminal driver picks the write mode with
     ``isinstance(file, typing.BinaryIO)``, which is False for ``io.BytesIO``, so a binary
@@ -91,16 +94,18 @@ PENDING: WeakKeyDictionary[App, dict[str, tuple[str, str]]] = WeakKeyDictionary(
 
 def delivered(app: App, key: str, path: Path | None) -> str:
     """The message for a finished delivery."""
-    what, name = PENDING.get(app, {}).pop(key, ("The file", ""))
+    what, name = PENDING.get(app, {}).pop(key, (N_("The file"), ""))
+    # Translators: {what} is "Your timetable", "The steps file" or "The file"
     if path is None:
-        return f"{what} is downloading in your browser as {name}."
-    return f"{what} is saved as {path}."
+        return _("{what} is downloading in your browser as {name}.").format(what=_(what),
+                                                                             name=name)
+    return _("{what} is saved as {path}.").format(what=_(what), path=path)
 
 
 def failed(app: App, key: str, error: BaseException | None) -> str:
     from ..failures import log_failure
 
-    what, _name = PENDING.get(app, {}).pop(key, ("The file", ""))
+    what, _name = PENDING.get(app, {}).pop(key, (N_("The file"), ""))
     reference = log_failure(error or RuntimeError("delivery failed"), "deliver a file")
-    return (f"{what} could not be saved in your downloads folder. Nothing else was changed. "
-            f"Reference {reference}.")
+    return _("{what} could not be saved in your downloads folder. Nothing else was changed. "
+             "Reference {reference}.").format(what=_(what), reference=reference)

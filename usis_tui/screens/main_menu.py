@@ -7,6 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 
+from ..i18n import N_, _
 from ..widgets.literal import Label, Static
 from ..widgets.menu_link import LinkRow, MenuLink
 from .base import UsisScreen
@@ -17,53 +18,55 @@ class MainMenuScreen(UsisScreen):
     # Focus the first link at once: focusing the page first and moving on restyles it twice.
     AUTO_FOCUS = "#link-self-service"
     BINDINGS = [
-        Binding("escape", "back", "Back", show=False, id="main_menu.back"),
-        Binding("s", "app.navigate('Self Service')", "Self Service",
+        Binding("escape", "back", N_("Back"), show=False, id="main_menu.back"),
+        Binding("s", "app.navigate('Self Service')", N_("Self Service"),
                 id="main_menu.navigate-self-service"),
-        Binding("p", "board", "Petitions to handle", id="main_menu.board"),
-        Binding("f", "find", "Find a student",
-                tooltip="Support: look a student up and act as them", id="main_menu.find"),
-        Binding("a", "audit", "Audit trail",
-                tooltip="Support: a student's steps, with filters; export them for a replay",
+        Binding("p", "board", N_("Petitions to handle"), id="main_menu.board"),
+        Binding("f", "find", N_("Find a student"),
+                tooltip=N_("Support: look a student up and act as them"), id="main_menu.find"),
+        Binding("a", "audit", N_("Audit trail"),
+                tooltip=N_("Support: a student's steps, with filters; export them for a replay"),
                 id="main_menu.audit"),
-        Binding("r", "reset", "Reset demo database",
-                tooltip="Trainer: delete everything and write the demo data again",
+        Binding("r", "reset", N_("Reset demo database"),
+                tooltip=N_("Trainer: delete everything and write the demo data again"),
                 id="main_menu.reset"),
-        Binding("k", "clock", "Set the clock",
-                tooltip="Trainer: freeze the clock at a moment or move it", id="main_menu.clock"),
-        Binding("o", "app.sign_out", "Sign out", id="main_menu.sign-out"),
+        Binding("k", "clock", N_("Set the clock"),
+                tooltip=N_("Trainer: freeze the clock at a moment or move it"),
+                id="main_menu.clock"),
+        Binding("o", "app.sign_out", N_("Sign out"), id="main_menu.sign-out"),
     ]
 
     def compose_body(self) -> ComposeResult:
         identity = self.usis_app.identity
         name = identity.name if identity else ""
         with VerticalScroll(id="page"):
-            yield Label("Main Menu", classes="page-title")
-            yield Static(f"Welcome, {name}.", id="welcome", markup=False)
+            yield Label(_("Main Menu"), classes="page-title")
+            yield Static(_("Welcome, {name}.").format(name=name), id="welcome", markup=False)
             with Vertical(classes="menu-block") as block:
-                block.border_title = "Menu"
+                block.border_title = _("Menu")
                 yield LinkRow("Self Service", "Self Service",
-                              "Student Center, enrolment, class schedule and messages",
+                              _("Student Center, enrolment, class schedule and messages"),
                               link_id="link-self-service")
                 if identity is not None and identity.role == "board":
                     yield LinkRow("Petitions to handle", "Petitions to handle",
-                                  "Board of Examiners: advise, decide and register grades",
+                                  _("Board of Examiners: advise, decide and register grades"),
                                   link_id="link-board")
                 if identity is not None and identity.role == "support":
                     yield LinkRow("Find a student", "Find a student",
-                                  "Look a student up by number or name and act as them",
+                                  _("Look a student up by number or name and act as them"),
                                   link_id="link-find-student")
                     yield LinkRow("Audit trail", "Audit trail",
-                                  "A student's steps: who, for whom, when, outcome",
+                                  _("A student's steps: who, for whom, when, outcome"),
                                   link_id="link-audit")
                 if identity is not None and identity.role == "trainer":
-                    yield LinkRow("Reset demo data", "",
-                                  "Delete everything and write the demo data again",
+                    yield LinkRow(N_("Reset demo data"), "",
+                                  _("Delete everything and write the demo data again"),
                                   link_id="link-reset")
-                    yield LinkRow("Set the clock", "",
-                                  "Freeze the clock at a moment, or move it by an hour or a day",
-                                  link_id="link-clock")
-                yield LinkRow("Sign out", "", "End your uSis session", link_id="link-sign-out")
+                    yield LinkRow(N_("Set the clock"), "",
+                                  _("Freeze the clock at a moment, or move it by an hour or a "
+                                    "day"), link_id="link-clock")
+                yield LinkRow(N_("Sign out"), "", _("End your uSis session"),
+                              link_id="link-sign-out")
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "board":  # only the Board of Examiners sees (and has) this key

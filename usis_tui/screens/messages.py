@@ -3,12 +3,15 @@ read, and a key toggles read/unread."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 
+from ..i18n import N_, _, format_datetime, ngettext, pgettext
 from ..services.schemas import MessageInfo
 from ..widgets.literal import DataTable, Label, Static
 from ..widgets.problems import ProblemList
@@ -16,21 +19,33 @@ from .base import UsisScreen
 from .calls import service_worker
 
 UNREAD_MARK = "●"
+#: The stored categories (codes) as shown.
+CATEGORIES = {"enrolment": N_("Enrolment"), "drop": N_("Drop"), "waitlist": N_("Waitlist"),
+              "petition": N_("Petition"), "minor": N_("Minor"), "exam": N_("Exam"),
+              "info": N_("Info")}
+
+
+def category_label(category: str) -> str:
+    label = CATEGORIES.get(category)
+    return _(label) if label else category.capitalize()
 
 
 def message_row(m: MessageInfo) -> tuple[Text, ...]:
     style = "bold" if not m.read else ""
-    return (Text(f"{UNREAD_MARK} Unread" if not m.read else "  Read", style=style),
-            Text(f"{m.created_at:%d %b %Y %H:%M}", style=style),
-            Text(m.category.capitalize(), style=style),
+    status = (f"{UNREAD_MARK} " + pgettext("message status", "Unread") if not m.read
+              else "  " + pgettext("message status", "Read"))
+    return (Text(status, style=style),
+            Text(format_datetime(m.created_at), style=style),
+            Text(category_label(m.category), style=style),
             Text(m.subject, style=style))
 
 
 class MessageCentreScreen(UsisScreen):
     PAGE = "Message centre"
     BINDINGS = [
-        Binding("enter", "open_message", "Read", show=True, id="messages.open-message"),
-        Binding("u", "toggle_read", "Mark read/unread", id="messages.toggle-read"),
+        Binding("enter", "open_message", N_("Read"), show=True,
+                id="messages.open-message"),
+        Binding("u", "toggle_read", N_("Mark read/unread"), id="messages.toggle-read"),
     ]
 
     def __init__(self) -> None:
@@ -40,19 +55,23 @@ class MessageCentreScreen(UsisScreen):
 
     def compose_body(self) -> ComposeResult:
         with Vertical(id="page"):
-            yield Label("Message centre", classes="page-title")
+            yield Label(_("Message centre"), classes="page-title")
             yield Static("", id="message-count", classes="muted")
             yield ProblemList(id="message-problems")
             table: DataTable = DataTable(id="message-list", cursor_type="row", zebra_stripes=True)
-            table.add_column("Status", key="status", width=8)
-            table.add_column("Received", key="date", width=17)
-            table.add_column("Category", key="category", width=10)
-            table.add_column("Subject", key="subject")
+            # as wide as the longest status and date in this language (8 and 17 in English)
+            status = max(len(f"{UNREAD_MARK} " + pgettext("message status", "Unread")),
+                         len("  " + pgettext("message status", "Read")), 8)
+            when = max(len(format_datetime(datetime(2026, 6, 28, 23, 59))), 17)
+            table.add_column(_("Status"), key="status", width=status)
+            table.add_column(_("Received"), key="date", width=when)
+            table.add_column(_("Category"), key="category", width=10)
+            table.add_column(_("Subject"), key="subject")
             yield table
             with VerticalScroll(id="message-reader", classes="block") as reader:
-                reader.border_title = "Message"
-                yield Static("Select a message and press Enter to read it.", id="message-body",
-                             classes="muted")
+                reader.border_title = _("Message")
+                yield Static(_("Select a message and press Enter to read it."),
+                             id="message-body", classes="muted")
 
     def on_mount(self) -> None:
         self.query_one(DataTable).focus()
@@ -87,10 +106,11 @@ class MessageCentreScreen(UsisScreen):
         unread = sum(not m.read for m in self.messages)
         total = len(self.messages)
         if not total:
-            text = "You have no messages."
+            text = _("You have no messages.")
         else:
-            text = (f"{total} message{'s' if total != 1 else ''}, {unread} unread "
-                    f"({UNREAD_MARK} marks an unread message)")
+            text = ngettext("{total} message, {unread} unread ({mark} marks an unread message)",
+                            "{total} messages, {unread} unread ({mark} marks an unread message)",
+                            total).format(total=total, unread=unread, mark=UNREAD_MARK)
         self.query_one("#message-count", Static).update(text)
 
     def _current(self) -> MessageInfo | None:
@@ -142,8 +162,8 @@ class MessageCentreScreen(UsisScreen):
         self.open_id = message.id
         body = Text()
         body.append(message.subject + "\n", style="bold")
-        body.append(f"{message.category.capitalize()} · {message.created_at:%d %b %Y %H:%M}\n\n",
-                    style="italic")
+        body.append(f"{category_label(message.category)} · "
+                    f"{format_datetime(message.created_at)}\n\n", style="italic")
         body.append(message.body)
         widget = self.query_one("#message-body", Static)
         widget.remove_class("muted")
@@ -159,5 +179,6 @@ class MessageCentreScreen(UsisScreen):
             return
         updated = await self._set_read(message, not message.read)
         if updated is not None:
-            self.notify(f"Marked \"{updated.subject}\" as {'read' if updated.read else 'unread'}.",
-                        timeout=3)
+            marked = (_("Marked \"{subject}\" as read.") if updated.read
+                      else _("Marked \"{subject}\" as unread."))
+            self.notify(marked.format(subject=updated.subject), timeout=3)

@@ -10,6 +10,7 @@ heartbeat (services/queue.py HEARTBEAT) so the place is kept; a session that sto
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
@@ -19,6 +20,7 @@ from textual.containers import Center, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
 
+from ..i18n import N_, _, format_date, format_time, ngettext
 from ..widgets.footer import UsisFooter
 from ..widgets.header import UsisHeader
 from ..widgets.literal import Label, Static, clean
@@ -30,6 +32,22 @@ if TYPE_CHECKING:
     from ..services.schemas import Identity
 
 POLL_SECONDS = 2.0  # how often the Queue screen asks whether a place is free
+
+
+def wait_text(wait: timedelta | None) -> str:
+    """The estimated wait as services/queue.py's ``format_wait`` words it ("about 3
+    minutes", "about 2 h 05 min"), in the current language."""
+    import math
+
+    if wait is None:
+        return "–"
+    minutes = math.ceil(wait.total_seconds() / 60)
+    if minutes <= 1:
+        return _("about 1 minute")
+    if minutes < 90:
+        return _("about {n} minutes").format(n=minutes)
+    hours, rest = divmod(minutes, 60)
+    return _("about {hours} h {minutes} min").format(hours=hours, minutes=f"{rest:02d}")
 
 
 class _Kept:
@@ -68,7 +86,7 @@ async def admit_or_queue(app: UsisApp, identity: Identity) -> bool:
         ticket = await call_service(app, queue.enter, identity.username)
     except ServiceError as exc:
         problem = exc.problems[0]
-        app.notify(f"{problem.message} {problem.hint}".strip(), title="Opening queue",
+        app.notify(f"{problem.message} {problem.hint}".strip(), title=_("Opening queue"),
                    severity="error", timeout=10)
         return False
     if ticket.admitted:
@@ -108,8 +126,8 @@ async def _beat(app: UsisApp, kept: _Kept) -> None:
     else:
         ended = ticket.status == "ended"
     if ended and _SESSIONS.get(app) is kept:
-        app.notify("Your session has expired: uSis had not heard from this terminal for too "
-                   "long. Sign in again.", title="Session expired", severity="warning",
+        app.notify(_("Your session has expired: uSis had not heard from this terminal for too "
+                     "long. Sign in again."), title=_("Session expired"), severity="warning",
                    timeout=10)
         await app.action_sign_out()
 
@@ -156,11 +174,12 @@ class QueueScreen(Screen):
     """
 
     BINDINGS = [
-        Binding("r", "refresh_ticket", "Refresh", tooltip="Ask now whether a place is free",
+        Binding("r", "refresh_ticket", N_("Refresh"), tooltip=N_("Ask now whether a place is free"),
                 id="queue.refresh-ticket"),
-        Binding("escape", "leave", "Leave queue",
-                tooltip="Give up your place in the queue and go back to Sign in", id="queue.leave"),
-        Binding("ctrl+q", "app.quit", "Quit", id="queue.quit"),
+        Binding("escape", "leave", N_("Leave queue"),
+                tooltip=N_("Give up your place in the queue and go back to Sign in"),
+                id="queue.leave"),
+        Binding("ctrl+q", "app.quit", N_("Quit"), id="queue.quit"),
     ]
 
     def __init__(self, identity: Identity, ticket: QueueTicket) -> None:
@@ -180,15 +199,15 @@ class QueueScreen(Screen):
         with Center(id="queue-center"):
             with Vertical(id="queue-box"):
                 yield Label("Universiteit Leiden", id="queue-university")
-                yield Label("uSis – You are in the queue", id="queue-title")
+                yield Label(_("uSis – You are in the queue"), id="queue-title")
                 yield Static(id="queue-intro", classes="queue-line", markup=False)
                 yield Static(id="queue-position", markup=False)
                 yield Static(id="queue-wait", markup=False)
                 yield Static(id="queue-since", classes="queue-line", markup=False)
                 yield Static(id="queue-cart", classes="queue-line", markup=False)
-                yield Static("Keep this screen open: you are let in automatically as soon as "
-                             "a place frees up. Leaving the queue (Escape) gives up your "
-                             "place.", id="queue-keep", markup=False)
+                yield Static(_("Keep this screen open: you are let in automatically as soon "
+                               "as a place frees up. Leaving the queue (Escape) gives up your "
+                               "place."), id="queue-keep", markup=False)
         yield UsisFooter()
 
     def on_mount(self) -> None:
@@ -197,26 +216,32 @@ class QueueScreen(Screen):
                                         name="usis-queue-poll")
 
     def show(self, ticket: QueueTicket) -> None:
-        from ..services.queue import format_wait
-
         self.ticket = ticket
-        busy = (f"uSis is busy: {ticket.active} students are using it and at most "
-                f"{ticket.limit} can at the same time." if ticket.limit else "uSis is busy.")
+        busy = (_("uSis is busy: {active} students are using it and at most {limit} can at "
+                  "the same time.").format(active=ticket.active, limit=ticket.limit)
+                if ticket.limit else _("uSis is busy."))
         self.query_one("#queue-intro", Static).update(
-            f"Welcome, {self.identity.name} ({self.identity.username}). {busy}")
+            _("Welcome, {name} ({username}).").format(name=self.identity.name,
+                                                      username=self.identity.username)
+            + f" {busy}")
         self.query_one("#queue-position", Static).update(
-            f"Your position in the queue: {ticket.position}")
+            _("Your position in the queue: {position}").format(position=ticket.position))
         self.query_one("#queue-wait", Static).update(
-            f"Estimated wait: {format_wait(ticket.estimated_wait)}")
+            _("Estimated wait: {wait}").format(wait=wait_text(ticket.estimated_wait)))
         others = ticket.waiting - 1
         self.query_one("#queue-since", Static).update(
-            f"In the queue since {ticket.queued_at:%H:%M} ({ticket.queued_at:%d %b %Y}); "
-            f"{others} other student{'s' if others != 1 else ''} waiting.")
+            ngettext("In the queue since {time} ({date}); {n} other student waiting.",
+                     "In the queue since {time} ({date}); {n} other students waiting.",
+                     others).format(time=format_time(ticket.queued_at),
+                                    date=format_date(ticket.queued_at), n=others))
         n = ticket.cart_items
-        cart = (f"Your shopping cart ({n} class{'es' if n != 1 else ''}) is kept safe"
-                if n else "Your shopping cart is kept safe")
         self.query_one("#queue-cart", Static).update(
-            f"{cart}; you can enrol as soon as you are admitted.")
+            ngettext("Your shopping cart ({n} class) is kept safe; you can enrol as soon as "
+                     "you are admitted.",
+                     "Your shopping cart ({n} classes) is kept safe; you can enrol as soon as "
+                     "you are admitted.", n).format(n=n) if n
+            else _("Your shopping cart is kept safe; you can enrol as soon as you are "
+                   "admitted."))
 
     def action_refresh_ticket(self) -> None:
         self.refresh_ticket()
@@ -232,21 +257,21 @@ class QueueScreen(Screen):
         except ServiceError as exc:
             if is_failure(exc):  # database busy: keep waiting, ask again next time
                 return
-            await self._back_to_login("Your place in the queue has ended. Sign in again.")
+            await self._back_to_login(_("Your place in the queue has ended. Sign in again."))
             return
         if self._done:
             return
         if ticket.admitted:
             self._stop()
             keep_session(self.usis_app, ticket.token)
-            self.app.notify("It is your turn: welcome to uSis.", title="Opening queue",
+            self.app.notify(_("It is your turn: welcome to uSis."), title=_("Opening queue"),
                             timeout=6)
             # Not awaited here: the app's own message queue runs the sign-in (this worker
             # belongs to the Queue screen, which the sign-in replaces).
             self.app.call_later(self.usis_app.signed_in, self.identity)
         elif ticket.status == "ended":
-            await self._back_to_login("Your place in the queue expired: this terminal was "
-                                      "silent for too long. Sign in again.")
+            await self._back_to_login(_("Your place in the queue expired: this terminal was "
+                                        "silent for too long. Sign in again."))
         else:
             self.show(ticket)
 
@@ -265,5 +290,5 @@ class QueueScreen(Screen):
     async def _back_to_login(self, message: str | None) -> None:
         self._stop()
         if message:
-            self.app.notify(message, title="Opening queue", severity="warning", timeout=10)
+            self.app.notify(message, title=_("Opening queue"), severity="warning", timeout=10)
         self.usis_app.show_login()

@@ -6,18 +6,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 
+from ..i18n import N_, _
 from ..widgets.literal import Label, Static
 from ..widgets.menu_link import LinkRow
 from .base import UsisScreen
 
-LINKS = [
-    ("Student Center", "Your hub: enrol, plan, academics, holds and enrolment dates"),
-    ("Enrol", "Add classes by class number or by searching the course"),
-    ("Class Search", "Enrol by searching the course"),
-    ("Shopping cart", "Classes you plan to enrol in"),
-    ("My Class Schedule", "Your enrolled and wait-listed classes"),
-    ("Timetable", "MyTimetable: your week at a glance"),
-    ("Message centre", "Messages from uSis"),
+LINKS = [  # page names (the registry's) and descriptions, translated where they are shown
+    ("Student Center", N_("Your hub: enrol, plan, academics, holds and enrolment dates")),
+    ("Enrol", N_("Add classes by class number or by searching the course")),
+    ("Class Search", N_("Enrol by searching the course")),
+    ("Shopping cart", N_("Classes you plan to enrol in")),
+    ("My Class Schedule", N_("Your enrolled and wait-listed classes")),
+    ("Timetable", N_("MyTimetable: your week at a glance")),
+    ("Message centre", N_("Messages from uSis")),
 ]
 
 
@@ -26,28 +27,28 @@ class SelfServiceScreen(UsisScreen):
     # Focus the first link at once: focusing the page first and moving on restyles it twice.
     AUTO_FOCUS = "MenuLink"
     BINDINGS = [
-        Binding("c", "app.navigate('Student Center')", "Student Center",
+        Binding("c", "app.navigate('Student Center')", N_("Student Center"),
                 id="self_service.navigate-student-center"),
-        Binding("e", "app.navigate('Enrol')", "Enrol", id="self_service.navigate-enrol"),
-        Binding("m", "app.navigate('Message centre')", "Messages",
+        Binding("e", "app.navigate('Enrol')", N_("Enrol"), id="self_service.navigate-enrol"),
+        Binding("m", "app.navigate('Message centre')", N_("Messages"),
                 id="self_service.navigate-message-centre"),
     ]
 
     def compose_body(self) -> ComposeResult:
         identity = self.usis_app.identity
         with VerticalScroll(id="page"):
-            yield Label("Self Service", classes="page-title")
+            yield Label(_("Self Service"), classes="page-title")
             if (identity is not None and identity.kind == "staff"
                     and self.usis_app.student_number is None):
-                how = ("Use Find a student (key f on the Main Menu) and act as the student "
-                       "first." if identity.role == "support"
-                       else "Only support staff can open them, by acting as a student.")
+                how = (_("Use Find a student (key f on the Main Menu) and act as the student "
+                         "first.") if identity.role == "support"
+                       else _("Only support staff can open them, by acting as a student."))
                 yield Static(
-                    f"You are signed in as staff ({identity.role}). These pages show a "
-                    f"student's own data. {how}",
+                    _("You are signed in as staff ({role}). These pages show a student's own "
+                      "data.").format(role=identity.role) + f" {how}",
                     id="staff-note", classes="note", markup=False)
             with Vertical(classes="menu-block") as block:
-                block.border_title = "Student Center"
+                block.border_title = _("Student Center")
                 for label, description in LINKS:
-                    yield LinkRow(label, label, description,
+                    yield LinkRow(label, label, _(description),
                                   link_id="link-" + label.lower().replace(" ", "-"))

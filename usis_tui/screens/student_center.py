@@ -20,6 +20,16 @@ from textual.css.query import NoMatches
 from textual.events import Resize
 from textual.screen import ModalScreen
 
+from ..i18n import (
+    N_,
+    _,
+    format_date,
+    format_datetime,
+    format_grade,
+    format_time,
+    ngettext,
+    pgettext,
+)
 from ..services.schemas import (
     CartLine,
     EnrolmentDate,
@@ -34,7 +44,7 @@ from ..widgets.literal import DataTable, Label, Static, literal
 from ..widgets.menu_link import MenuLink
 from ..widgets.problems import ProblemList
 from ..widgets.status_badge import status_text
-from ..widgets.week_list import WeekList, week_start
+from ..widgets.week_list import WeekList, component_label, component_short, week_start
 from .base import UsisScreen
 from .calls import call_service, service_worker
 
@@ -57,12 +67,32 @@ class CenterData:
 
 
 def fmt(moment: datetime) -> str:
-    return f"{moment:%d %b %Y %H:%M}"
+    """"2 Dec 2026 09:00" / "2 dec. 2026 09:00"."""
+    return format_datetime(moment)
+
+
+def deadline_width() -> int:
+    """The "Confirm by" column: the longest deadline in this language (32 in English)."""
+    sample = ngettext("{when} ({n} day left)", "{when} ({n} days left)", 46).format(
+        when=format_datetime(datetime(2027, 6, 28, 23, 59)), n=46)
+    return max(32, len(sample))
+
+
+def deadline_text(e: ExamConfirmationInfo, today) -> str:
+    """An exam enrolment's deadline: "8 Jan 2027 23:59 (46 days left)", "(today)", "(passed)"."""
+    left = e.days_left(today)
+    when = format_datetime(e.deadline_at)
+    if left < 0:
+        return _("{when} (passed)").format(when=when)
+    if left == 0:
+        return _("{when} (today)").format(when=when)
+    return ngettext("{when} ({n} day left)", "{when} ({n} days left)", left).format(
+        when=when, n=left)
 
 
 def holds_text(holds: list[HoldInfo]) -> Text:
     if not holds:
-        return Text("No holds.", style="italic")
+        return Text(_("No holds."), style="italic")
     text = Text()
     for i, h in enumerate(holds):
         if i:
@@ -71,7 +101,7 @@ def holds_text(holds: list[HoldInfo]) -> Text:
                     else "bold")
         text.append(h.kind, style="bold")
         if h.blocks_enrolment:
-            text.append(f"\n{INDENT}Blocks enrolment", style="bold red")
+            text.append(f"\n{INDENT}" + _("Blocks enrolment"), style="bold red")
         text.append(f"\n{h.reason}")
     return text
 
@@ -80,30 +110,38 @@ def todo_text(data: CenterData, today: datetime) -> Text:
     items: list[str] = []
     for h in data.holds:
         if h.blocks_enrolment:
-            items.append(f"Resolve the hold \"{h.kind}\": you cannot enrol until it is lifted.")
+            items.append(_("Resolve the hold \"{hold}\": you cannot enrol until it is lifted.")
+                         .format(hold=h.kind))
     ready = [c for c in data.cart if c.cls.period_state == "open"]
     planned = [c for c in data.cart if c.cls.period_state == "not_yet_open"]
     if ready:
         n = len(ready)
-        items.append(f"Shopping cart: {n} class{'es' if n != 1 else ''} ready to enrol.")
+        items.append(ngettext("Shopping cart: {n} class ready to enrol.",
+                              "Shopping cart: {n} classes ready to enrol.", n).format(n=n))
     if planned:
         n = len(planned)
         first = min(c.cls.enrol_opens_at for c in planned)
-        items.append(f"Shopping cart: {n} planned class{'es' if n != 1 else ''}; enrolment "
-                     f"opens {fmt(first)}.")
+        items.append(ngettext("Shopping cart: {n} planned class; enrolment opens {when}.",
+                              "Shopping cart: {n} planned classes; enrolment opens {when}.",
+                              n).format(n=n, when=fmt(first)))
     for line in data.waitlists:
-        items.append(f"Wait list position {line.waitlist_position} for class "
-                     f"{line.cls.class_number} ({line.cls.title}).")
+        items.append(_("Wait list position {position} for class {number} ({title}).").format(
+            position=line.waitlist_position, number=line.cls.class_number,
+            title=line.cls.title))
     for m in data.minors:
         if m.my_status == "waiting_for_placement":
-            items.append(f"Minor {m.class_number} {m.title}: Waiting for placement outcome.")
+            items.append(_("Minor {number} {title}: Waiting for placement outcome.").format(
+                number=m.class_number, title=m.title))
     for e in data.exams:
-        items.append(f"Confirm {e.component.lower()} {e.class_number} {e.title} "
-                     f"({e.exam_day:%d %b}) by {e.deadline_label(today.date())}.")
+        items.append(_("Confirm {component} {number} {title} ({day}) by {deadline}.").format(
+            component=component_label(e.component).lower(), number=e.class_number,
+            title=e.title, day=format_date(e.exam_day, year=False),
+            deadline=deadline_text(e, today.date())))
     if data.unread:
-        items.append(f"Read your {data.unread} unread message{'s' if data.unread != 1 else ''}.")
+        items.append(ngettext("Read your {n} unread message.", "Read your {n} unread messages.",
+                              data.unread).format(n=data.unread))
     if not items:
-        return Text("Nothing to do.", style="italic")
+        return Text(_("Nothing to do."), style="italic")
     text = Text()
     for i, item in enumerate(items):
         if i:
@@ -121,11 +159,12 @@ def next_opening(dates: list[EnrolmentDate]) -> EnrolmentDate | None:
 
 def dates_text(dates: list[EnrolmentDate]) -> Text:
     if not dates:
-        return Text("No enrolment periods published.", style="italic")
+        return Text(_("No enrolment periods published."), style="italic")
     text = Text()
     upcoming = next_opening(dates)
     if upcoming is not None:
-        text.append(f"Next opening: {fmt(upcoming.opens_at)}\n", style="bold")
+        text.append(_("Next opening: {when}").format(when=fmt(upcoming.opens_at)) + "\n",
+                    style="bold")
     for i, d in enumerate(dates):
         if i:
             text.append("\n")
@@ -133,26 +172,27 @@ def dates_text(dates: list[EnrolmentDate]) -> Text:
         text.append(" – ")
         text.append(d.label, style="bold")
         if d.state == "not_yet_open":
-            text.append(f"\n{INDENT}opens  {fmt(d.opens_at)}")
-        text.append(f"\n{INDENT}{'closed' if d.state == 'closed' else 'closes'} {fmt(d.closes_at)}")
+            text.append(f"\n{INDENT}" + _("opens  {when}").format(when=fmt(d.opens_at)))
+        closes = (_("closed {when}") if d.state == "closed" else _("closes {when}"))
+        text.append(f"\n{INDENT}" + closes.format(when=fmt(d.closes_at)))
     return text
 
 
 def results_renderable(results: list[tuple[str, str, float, str]], limit: int = 5) -> Text:
     if not results:
-        return Text("No results yet.", style="italic")
+        return Text(_("No results yet."), style="italic")
     text = Text(no_wrap=True, overflow="ellipsis")
     for i, (_catalogue, title, grade, _when) in enumerate(results[:limit]):
         if i:
             text.append("\n")
         passed = grade >= 5.5
         text.append("✓ " if passed else "✗ ", style="bold green" if passed else "bold red")
-        text.append(f"{grade:>4.1f}  ", style="bold")
+        text.append(f"{format_grade(grade):>4}  ", style="bold")
         text.append(title)
         if not passed:
-            text.append(" – not passed", style="bold red")
+            text.append(" – " + _("not passed"), style="bold red")
     if len(results) > limit:
-        text.append(f"\n… and {len(results) - limit} more", style="italic")
+        text.append("\n" + _("… and {n} more").format(n=len(results) - limit), style="italic")
     return text
 
 
@@ -161,17 +201,17 @@ class StudentCenterScreen(UsisScreen):
     # Focus the first link at once: focusing the page first and moving on restyles it twice.
     AUTO_FOCUS = "#link-enrol"
     BINDINGS = [
-        Binding("e", "app.navigate('Enrol')", "Enrol", id="student_center.navigate-enrol"),
-        Binding("c", "app.navigate('Shopping cart')", "Shopping cart",
+        Binding("e", "app.navigate('Enrol')", N_("Enrol"), id="student_center.navigate-enrol"),
+        Binding("c", "app.navigate('Shopping cart')", N_("Shopping cart"),
                 id="student_center.navigate-shopping-cart"),
-        Binding("s", "app.navigate('My Class Schedule')", "My Class Schedule",
+        Binding("s", "app.navigate('My Class Schedule')", N_("My Class Schedule"),
                 id="student_center.navigate-my-class-schedule"),
-        Binding("m", "app.navigate('Message centre')", "Messages",
+        Binding("m", "app.navigate('Message centre')", N_("Messages"),
                 id="student_center.navigate-message-centre"),
-        Binding("x", "confirm_exams", "Confirm exams",
-                tooltip="Confirm your provisional exam enrolments (binding)",
+        Binding("x", "confirm_exams", N_("Confirm exams"),
+                tooltip=N_("Confirm your provisional exam enrolments (binding)"),
                 id="student_center.confirm-exams"),
-        Binding("r", "refresh", "Refresh", show=False, id="student_center.refresh"),
+        Binding("r", "refresh", N_("Refresh"), show=False, id="student_center.refresh"),
     ]
 
     def __init__(self) -> None:
@@ -182,7 +222,7 @@ class StudentCenterScreen(UsisScreen):
         identity = self.usis_app.student_identity
         with VerticalScroll(id="page"):
             with Horizontal(id="center-heading"):
-                yield Label("Student Center", classes="page-title")
+                yield Label(_("Student Center"), classes="page-title")
                 if identity is not None:
                     yield Static(f"{identity.name} · {identity.programme or ''}",
                                  id="center-who", markup=False)
@@ -192,51 +232,52 @@ class StudentCenterScreen(UsisScreen):
                 with Vertical(id="center-main"):
                     with Grid(id="center-blocks"):
                         with Vertical(id="block-search", classes="block") as b:
-                            b.border_title = "Search"
+                            b.border_title = _("Search")
                             yield MenuLink("Class Search", id="link-class-search")
-                            yield Static("Enrol by searching the course", classes="muted")
+                            yield Static(_("Enrol by searching the course"), classes="muted")
                         with Vertical(id="block-plan", classes="block") as b:
-                            b.border_title = "Plan"
+                            b.border_title = _("Plan")
                             yield MenuLink("Shopping cart", id="link-shopping-cart")
                             yield Static("", id="plan-summary", classes="muted")
                             yield MenuLink("Minors", id="link-minors",
-                                           note="Apply for a minor, change or cancel it")
+                                           note=_("Apply for a minor, change or cancel it"))
                         with Vertical(id="block-enrol", classes="block") as b:
-                            b.border_title = "Enrol"
+                            b.border_title = _("Enrol")
                             yield MenuLink("Enrol", id="link-enrol")
                             yield MenuLink("Drop", id="link-drop")
                             yield MenuLink("Swap", id="link-swap")
                             yield MenuLink("My Class Schedule", id="link-my-class-schedule")
                         with Vertical(id="block-academics", classes="block") as b:
-                            b.border_title = "My Academics"
-                            yield Static("Loading…", id="results")
+                            b.border_title = _("My Academics")
+                            yield Static(_("Loading…"), id="results")
                             yield MenuLink("Petitions", id="link-petitions")
-                            yield Static("Academic requirements: coming in a later release.",
+                            yield Static(_("Academic requirements: coming in a later release."),
                                          id="academics-later", classes="muted")
                     with Vertical(id="block-week", classes="block") as b:
-                        b.border_title = "This week's classes"
-                        yield WeekList("Loading…", id="week")
+                        b.border_title = _("This week's classes")
+                        yield WeekList(_("Loading…"), id="week")
                         yield MenuLink("Timetable", id="link-timetable")
                 with Vertical(id="center-side"):
                     with Vertical(id="block-holds", classes="block side") as b:
-                        b.border_title = "Holds"
-                        yield Static("Loading…", id="holds")
+                        b.border_title = _("Holds")
+                        yield Static(_("Loading…"), id="holds")
                     with Vertical(id="block-todo", classes="block side") as b:
-                        b.border_title = "To Do List"
-                        yield Static("Loading…", id="todo")
-                        yield MenuLink("Confirm exam enrolments", "", id="link-confirm-exams",
-                                       note="Confirm your provisional exam enrolments (x)")
+                        b.border_title = _("To Do List")
+                        yield Static(_("Loading…"), id="todo")
+                        yield MenuLink(N_("Confirm exam enrolments"), "", id="link-confirm-exams",
+                                       note=_("Confirm your provisional exam enrolments (x)"))
                     with Vertical(id="block-dates", classes="block side") as b:
-                        b.border_title = "Enrolment Dates"
-                        yield Static("Loading…", id="dates")
+                        b.border_title = _("Enrolment Dates")
+                        yield Static(_("Loading…"), id="dates")
                     with Vertical(id="block-messages", classes="block side") as b:
-                        b.border_title = "Messages"
+                        b.border_title = _("Messages")
                         yield MenuLink("Message centre", id="link-messages")
-                        yield Static("Loading…", id="unread", classes="muted")
+                        yield Static(_("Loading…"), id="unread", classes="muted")
 
     def on_mount(self) -> None:
         monday = week_start(self.usis_app.now())
-        self.query_one("#block-week").border_subtitle = literal(f"Week of {monday:%d %b %Y}")
+        self.query_one("#block-week").border_subtitle = literal(
+            _("Week of {date}").format(date=format_date(monday)))
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.width < NARROW, "-narrow")
@@ -291,35 +332,38 @@ class StudentCenterScreen(UsisScreen):
         now = self.usis_app.now()
         n_cart = len(data.cart)
         self.query_one("#plan-summary", Static).update(
-            f"{n_cart} class{'es' if n_cart != 1 else ''} in your cart" if n_cart
-            else "Plan ahead: fill your cart before enrolment opens")
+            ngettext("{n} class in your cart", "{n} classes in your cart", n_cart).format(
+                n=n_cart) if n_cart
+            else _("Plan ahead: fill your cart before enrolment opens"))
         self.query_one("#results", Static).update(results_renderable(data.results))
         count = self.query_one("#week", WeekList).show(data.schedule, week_start(now), now.date())
         self.query_one("#block-week").border_subtitle = literal(
-            f"Week of {week_start(now):%d %b %Y} · {count} meeting{'s' if count != 1 else ''}")
+            _("Week of {date}").format(date=format_date(week_start(now))) + " · "
+            + ngettext("{n} meeting", "{n} meetings", count).format(n=count))
         self.query_one("#holds", Static).update(holds_text(data.holds))
         blocking = [h.kind for h in data.holds if h.blocks_enrolment]
         alert = self.query_one("#hold-alert", Static)
         alert.display = bool(blocking)
-        alert.update(f"You have a hold that blocks enrolment: {', '.join(blocking)}. "
-                     "See Holds for what to do.")
+        alert.update(_("You have a hold that blocks enrolment: {holds}. See Holds for what to "
+                       "do.").format(holds=", ".join(blocking)))
         self.query_one("#block-holds").set_class(any(h.blocks_enrolment for h in data.holds),
                                                   "-alert")
         self.query_one("#todo", Static).update(todo_text(data, now))
         confirm = self.query_one("#link-confirm-exams", MenuLink)
         confirm.display = bool(data.exams)
-        confirm.update(f"› Confirm exam enrolments ({len(data.exams)})")
+        confirm.update("› " + _("Confirm exam enrolments ({n})").format(n=len(data.exams)))
         self.query_one("#dates", Static).update(dates_text(data.dates))
         self.query_one("#block-dates").border_subtitle = literal(data.year)
         unread = Text()
         if data.unread:
-            unread.append(f"{data.unread} unread message{'s' if data.unread != 1 else ''}",
-                          style="bold")
+            unread.append(ngettext("{n} unread message", "{n} unread messages",
+                                   data.unread).format(n=data.unread), style="bold")
         else:
-            unread.append("No unread messages")
+            unread.append(_("No unread messages"))
         self.query_one("#unread", Static).update(unread)
         link = self.query_one("#link-messages", MenuLink)
-        link.update(f"› Message centre ({data.unread})" if data.unread else "› Message centre")
+        name = _("Message centre")
+        link.update(f"› {name} ({data.unread})" if data.unread else f"› {name}")
 
     @on(MenuLink.Selected, "#link-confirm-exams")
     def _confirm_link(self, event: MenuLink.Selected) -> None:
@@ -329,16 +373,37 @@ class StudentCenterScreen(UsisScreen):
     def action_confirm_exams(self) -> None:
         exams = self.data.exams if self.data is not None else []
         if not exams:
-            self.notify("You have no provisional exam enrolments to confirm.", timeout=4)
+            self.notify(_("You have no provisional exam enrolments to confirm."), timeout=4)
             return
         self.app.push_screen(ExamConfirmScreen(exams), lambda _changed: self.load())
 
 
+def assemble(message: str, parts: dict[str, str | tuple[str, str]]) -> Text:
+    """A translated message whose ``{name}`` fields become ``parts`` (plain, or text and a
+    style): the whole sentence is translated, the styled parts keep their style."""
+    import re
+
+    text = Text()
+    for piece in re.split(r"(\{\w+\})", message):
+        name = piece[1:-1] if piece.startswith("{") and piece.endswith("}") else None
+        if name is not None and name in parts:
+            part = parts[name]
+            if isinstance(part, tuple):
+                text.append(part[0], style=part[1])
+            else:
+                text.append(part)
+        elif piece:
+            text.append(piece)
+    return text
+
+
 def exam_row(e: ExamConfirmationInfo, today) -> tuple:
-    status = Text("✓ Confirmed", style="bold green") if not e.provisional else Text(
-        "Provisional", style=f"bold {WARN}")
-    return (e.class_number, e.title, e.component, f"{e.exam_day:%a %d %b} {e.start:%H:%M}",
-            e.deadline_label(today), status)
+    status = Text("✓ " + _("Confirmed"), style="bold green") if not e.provisional else Text(
+        _("Provisional"), style=f"bold {WARN}")
+    day = format_date(e.exam_day, weekday=True, year=False)
+    # the short name: the column is 5 wide ("Exam" / "Tent")
+    return (e.class_number, e.title, component_short(e.component),
+            f"{day} {format_time(e.start)}", deadline_text(e, today), status)
 
 
 class ExamConfirmScreen(ModalScreen[bool]):
@@ -347,10 +412,10 @@ class ExamConfirmScreen(ModalScreen[bool]):
 
     CSS_PATH = "../styles/minors.tcss"
     BINDINGS = [
-        Binding("enter", "confirm", "Confirm (binding)", priority=True,
-                tooltip="Confirm the selected exam enrolment; press Enter twice",
+        Binding("enter", "confirm", N_("Confirm (binding)"), priority=True,
+                tooltip=N_("Confirm the selected exam enrolment; press Enter twice"),
                 id="student_center.confirm"),
-        Binding("escape", "close", "Close", tooltip="Back to the Student Center",
+        Binding("escape", "close", N_("Close"), tooltip=N_("Back to the Student Center"),
                 id="student_center.close"),
     ]
 
@@ -368,21 +433,24 @@ class ExamConfirmScreen(ModalScreen[bool]):
         from ..widgets.problems import ProblemList
 
         with Vertical(id="exam-confirm-box", classes="minor-dialog"):
-            yield Label("Confirm exam enrolments", classes="dialog-title")
-            yield Static("Your enrolment for an exam or resit is provisional until you confirm "
-                         "it. Confirming is binding. Enrolments that are not confirmed 10 days "
-                         "before the exam (23:59) are removed.", classes="hint")
+            yield Label(_("Confirm exam enrolments"), classes="dialog-title")
+            yield Static(_("Your enrolment for an exam or resit is provisional until you confirm "
+                           "it. Confirming is binding. Enrolments that are not confirmed 10 days "
+                           "before the exam (23:59) are removed."), classes="hint")
             yield ProblemList(id="exam-confirm-problems")
             table: DataTable = DataTable(id="exam-confirm-list", cursor_type="row")
-            for label, key, width in (("Class", "class", 5), ("Course", "title", 22),
-                                      ("Type", "type", 5), ("Exam", "day", 16),
-                                      ("Confirm by", "deadline", 32), ("Status", "status", 11)):
+            # Translators: "class" is a 5-wide column of class numbers ("Nr.")
+            columns = ((pgettext("column", "Class"), "class", 5), (_("Course"), "title", 22),
+                       (_("Type"), "type", 5), (_("Exam"), "day", 16),
+                       (_("Confirm by"), "deadline", deadline_width()), (_("Status"), "status", 11))
+            for label, key, width in columns:
                 table.add_column(label, key=key, width=width)
             today = self.app.now().date()  # type: ignore[attr-defined]
             for e in self.exams:
                 table.add_row(*exam_row(e, today), key=str(e.enrolment_id))
             yield table
-            yield Static("Select an exam and press Enter to confirm it.", id="exam-confirm-prompt")
+            yield Static(_("Select an exam and press Enter to confirm it."),
+                         id="exam-confirm-prompt")
         yield UsisFooter()
 
     def on_mount(self) -> None:
@@ -404,19 +472,25 @@ class ExamConfirmScreen(ModalScreen[bool]):
         prompt = self.query_one("#exam-confirm-prompt", Static)
         prompt.set_class(exam is not None, "-pending")
         if exam is None:
-            prompt.update("Select an exam and press Enter to confirm it.")
+            prompt.update(_("Select an exam and press Enter to confirm it."))
         else:
-            prompt.update(Text.assemble(
-                "Confirm your enrolment for ", (f"{exam.class_number} {exam.title}", "bold"),
-                f" ({exam.component}, {exam.exam_day:%d %b %Y})? This is binding. ",
-                ("Press Enter again to confirm", "bold"), ", Escape to cancel."))
+            # Translators: {exam} is "2056 Artificial Intelligence" in bold; {enter} is the
+            # bold "Press Enter again to confirm".
+            question = _("Confirm your enrolment for {exam} ({component}, {day})? This is "
+                         "binding. {enter}, Escape to cancel.")
+            prompt.update(assemble(question, {
+                "exam": (f"{exam.class_number} {exam.title}", "bold"),
+                "component": component_label(exam.component),
+                "day": format_date(exam.exam_day),
+                "enter": (_("Press Enter again to confirm"), "bold")}))
 
     def action_confirm(self) -> None:
         exam = self._current()
         if exam is None:
             return
         if not exam.provisional:
-            self.notify(f"Class {exam.class_number} is already confirmed.", timeout=3)
+            self.notify(_("Class {number} is already confirmed.").format(
+                number=exam.class_number), timeout=3)
             return
         if self.pending != exam.enrolment_id:
             self._prompt(exam)
@@ -450,7 +524,9 @@ class ExamConfirmScreen(ModalScreen[bool]):
             table.update_cell(str(done.enrolment_id), key, value)
         self._prompt(None)
         self.query_one("#exam-confirm-prompt", Static).update(Text.assemble(
-            ("✓ ", "bold green"), f"Your enrolment for class {done.class_number} is confirmed."))
+            ("✓ ", "bold green"),
+            _("Your enrolment for class {number} is confirmed.").format(
+                number=done.class_number)))
 
     def action_close(self) -> None:
         if self.pending is not None:

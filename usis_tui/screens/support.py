@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 
+from ..i18n import N_, _, ngettext
 from ..services import ServiceError
 from ..widgets.literal import Button, DataTable, Input, Label, Static
 from ..widgets.problems import ProblemList
@@ -25,12 +26,13 @@ LIMIT = 50  # rows shown; a longer list asks for a more precise search
 class FindStudentScreen(UsisScreen):
     PAGE = "Find a student"
     BINDINGS: ClassVar = [
-        Binding("ctrl+f", "focus_query", "Search field", tooltip="Type a number or a name",
-                id="support.focus-query"),
-        Binding("a", "act_as", "Act as", tooltip="Act as the selected student",
+        Binding("ctrl+f", "focus_query", N_("Search field"),
+                tooltip=N_("Type a number or a name"), id="support.focus-query"),
+        Binding("a", "act_as", N_("Act as"), tooltip=N_("Act as the selected student"),
                 id="support.act-as"),
-        Binding("ctrl+l", "app.navigate('Audit trail')", "Audit trail",
-                tooltip="The audit trail of the student you act as (or type a number there)",
+        Binding("ctrl+l", "app.navigate('Audit trail')", N_("Audit trail"),
+                tooltip=N_("The audit trail of the student you act as (or type a number "
+                           "there)"),
                 id="support.navigate-audit-trail"),
     ]
 
@@ -40,26 +42,26 @@ class FindStudentScreen(UsisScreen):
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="page", classes="support-page"):
-            yield Label("Find a student", classes="page-title")
-            yield Static("Search by student number (s1234567, or its start) or by (part of) the "
-                         "name. Select a row and press Enter to act as that student: you then "
-                         "see and do what they see and do, and every step is recorded with your "
-                         "name.", classes="hint", markup=False)
+            yield Label(_("Find a student"), classes="page-title")
+            yield Static(_("Search by student number (s1234567, or its start) or by (part of) "
+                           "the name. Select a row and press Enter to act as that student: you "
+                           "then see and do what they see and do, and every step is recorded "
+                           "with your name."), classes="hint", markup=False)
             with Horizontal(id="find-row", classes="field-row"):
-                yield Input(placeholder="Student number or name", id="find-query")
-                yield Button("Search", id="find-search", variant="primary", compact=True)
+                yield Input(placeholder=_("Student number or name"), id="find-query")
+                yield Button(_("Search"), id="find-search", variant="primary", compact=True)
             yield ProblemList(id="find-problems")
             yield Static("", id="find-count")
             yield DataTable(id="find-results", cursor_type="row", zebra_stripes=True)
             with Horizontal(classes="button-row"):
-                yield Button("Act as", id="find-act-as", compact=True, disabled=True)
+                yield Button(_("Act as"), id="find-act-as", compact=True, disabled=True)
 
     def on_mount(self) -> None:
         table = self.query_one("#find-results", DataTable)
-        table.add_column("Student number", key="number", width=14)
-        table.add_column("Name", key="name", width=26)
-        table.add_column("Programme", key="programme", width=40)
-        table.add_column("Degree", key="degree", width=9)
+        table.add_column(_("Student number"), key="number", width=14)
+        table.add_column(_("Name"), key="name", width=26)
+        table.add_column(_("Programme"), key="programme", width=40)
+        table.add_column(_("Degree"), key="degree", width=9)
         table.display = False
         query = self.query_one("#find-query", Input)
         if self.app.is_headless:
@@ -99,11 +101,11 @@ class FindStudentScreen(UsisScreen):
             table.add_row(r.student_number, r.name, r.programme, r.degree, key=r.student_number)
         table.display = bool(rows)
         n = len(rows)
-        count.update(f"More than {LIMIT} students match; the first {LIMIT} are shown. Type more "
-                     "of the name or the number." if more else
-                     f"{n} student{'s' if n != 1 else ''} found." if n else
-                     f"No student matches {text.strip()!r}. Check the number or try part of "
-                     "the name.")
+        count.update(_("More than {limit} students match; the first {limit} are shown. Type "
+                       "more of the name or the number.").format(limit=LIMIT) if more else
+                     ngettext("{n} student found.", "{n} students found.", n).format(n=n) if n
+                     else _("No student matches {text}. Check the number or try part of the "
+                            "name.").format(text=repr(text.strip())))
         self.query_one("#find-act-as", Button).disabled = not rows
         if rows:
             table.move_cursor(row=0)
@@ -125,7 +127,7 @@ class FindStudentScreen(UsisScreen):
     def action_act_as(self) -> None:
         number = self.selected
         if number is None:
-            self.notify("Search for a student first, then select a row.", severity="warning")
+            self.notify(_("Search for a student first, then select a row."), severity="warning")
             return
         # an app worker: acting as the student replaces this page
         start(self.app, self.usis_app.act_as(number), group="act-as", exclusive=True)

@@ -29,6 +29,7 @@ from textual.style import Style
 from textual.widgets import ContentSwitcher
 
 from ..errors import UsisError
+from ..i18n import N_, _, format_date, format_time, ngettext, weekday_name
 from ..services.timetable import (
     KINDS,
     ExamLine,
@@ -37,7 +38,6 @@ from ..services.timetable import (
     TimetableClass,
     WeekView,
     build_week,
-    date_range,
     meeting_dates,
     monday_of,
     occurrences_of,
@@ -47,30 +47,54 @@ from ..theme import BAD, GOOD, PRIMARY, WARN
 from ..widgets.footer import UsisFooter
 from ..widgets.literal import Button, DataTable, Label, Static, literal
 from ..widgets.problems import ProblemList
-from ..widgets.week_grid import COMPONENT_SHORT, EDGE, WeekGrid, course_colour
+from ..widgets.week_grid import EDGE, WeekGrid, course_colour, kind_label
+from ..widgets.week_list import component_label, component_short
 from .base import UsisScreen
 from .calls import call_service, report, service_worker
 from .delivery import deliver, downloads_folder
 
 WIDE = 120  # from this many columns the details stand beside the grid
 KIND_KEYS = {"enrolled": "1", "waitlisted": "2", "planned": "3"}
-KIND_NAMES = {"enrolled": "Enrolled", "waitlisted": "Wait list", "planned": "Planned"}
+KIND_NAMES = {"enrolled": N_("Enrolled"), "waitlisted": N_("Wait list"), "planned": N_("Planned")}
 LEGEND_MARK = {"enrolled": "█", "waitlisted": EDGE["waitlisted"], "planned": EDGE["planned"]}
 
 
+def date_range(first: date, last: date) -> str:
+    """"23 – 27 Nov 2026", "30 Nov – 4 Dec 2026", "28 Dec 2026 – 3 Jan 2027" (in Dutch
+    "23 – 27 nov. 2026")."""
+    if first.year != last.year:
+        return f"{format_date(first)} – {format_date(last)}"
+    if first.month != last.month:
+        return f"{format_date(first, year=False)} – {format_date(last)}"
+    return f"{first.day} – {format_date(last)}"
+
+
+def day_text(day: date) -> str:
+    """"Tue 8 Sep 2026" / "di 8 sep. 2026"."""
+    return format_date(day, weekday=True)
+
+
 def pattern_text(o: Occurrence) -> str:
-    """How often the class meets: "Every Tu 15:45–17:30, 8 Sep – 8 Dec 2026 (14 dates)"."""
+    """How often the class meets: "Every Tue 15:45–17:30, 8 Sep – 8 Dec 2026 (14 dates)"."""
     dates = meeting_dates(o.meeting)
     if len(dates) <= 1:
-        return f"Once: {o.day:%a} {o.day.day} {o.day:%b %Y}"
-    every = "Every" if not o.meeting.weeks else "Weeks " + o.meeting.weeks.replace(",", ", ") + ":"
-    return (f"{every} {o.day:%a} {o.times}, {date_range(dates[0], dates[-1])} "
-            f"({len(dates)} dates)")
+        return _("Once: {date}").format(date=day_text(o.day))
+    day = weekday_name(o.day.weekday())
+    span = date_range(dates[0], dates[-1])
+    if not o.meeting.weeks:
+        return ngettext("Every {day} {times}, {dates} ({n} date)",
+                        "Every {day} {times}, {dates} ({n} dates)", len(dates)).format(
+            day=day, times=o.times, dates=span, n=len(dates))
+    return ngettext("Weeks {weeks}: {day} {times}, {dates} ({n} date)",
+                    "Weeks {weeks}: {day} {times}, {dates} ({n} dates)", len(dates)).format(
+        weeks=o.meeting.weeks.replace(",", ", "), day=day, times=o.times, dates=span,
+        n=len(dates))
 
 
 def kind_text(o: Occurrence, long: bool = True) -> Text:
     colour = {"enrolled": GOOD, "waitlisted": WARN, "planned": PRIMARY}[o.kind]
-    label = o.kind_label if o.kind != "planned" or not long else "Planned (in your Shopping cart)"
+    label = (kind_label(o) if o.kind != "planned" or not long
+             else _("Planned (in your Shopping cart)"))
     return Text(label, style=f"bold {colour}")
 
 
@@ -85,50 +109,64 @@ def detail_text(o: Occurrence | None, wide: bool, *, empty: str) -> RenderableTy
         head.append("█ ", style=colour)
         head.append(f"{o.catalogue_number}\n", style="bold")
         head.append(f"{o.title}\n", style="bold")
-        head.append(f"{o.component} · class {o.class_number} · section {o.section}\n")
+        head.append(_("{component} · class {number} · section {section}").format(
+            component=component_label(o.component), number=o.class_number,
+            section=o.section) + "\n")
         head.append_text(kind_text(o))
         head.append("\n")
         table = Table.grid(padding=(0, 1))
         table.add_column(style="bold", no_wrap=True)
         table.add_column(overflow="fold")
-        for label, value in (("Date", f"{o.day:%a} {o.day.day} {o.day:%b %Y}"),
-                             ("Time", o.times), ("Room", o.room or "TBA"),
-                             ("Instructor", o.instructor or "TBA"), ("Dates", pattern_text(o)),
-                             ("Year", o.academic_year)):
-            table.add_row(label, value)
+        tba = _("TBA")
+        for label, value in ((N_("Date"), day_text(o.day)),
+                             (N_("Time"), o.times), (N_("Room"), o.room or tba),
+                             (N_("Instructor"), o.instructor or tba),
+                             (N_("Dates"), pattern_text(o)), (N_("Year"), o.academic_year)):
+            table.add_row(_(label), value)
         parts: list[RenderableType] = [head, table, Text("Brightspace", style="bold")]
         parts.append(Text(link, style=f"underline link {link}") if link
-                     else Text("no Brightspace course", style="italic"))
+                     else Text(_("no Brightspace course"), style="italic"))
         if o.conflicts:
             warning = Text("\n")
             warning.append(" ! ", style=f"bold white on {BAD}")
-            warning.append(f" Conflict with class {', '.join(o.conflicts)}",
-                           style=f"bold {BAD}")
+            warning.append(" " + _("Conflict with class {classes}").format(
+                classes=", ".join(o.conflicts)), style=f"bold {BAD}")
             parts.append(warning)
         return Group(*parts)
     text = Text()
     text.append("█ ", style=colour)
     text.append(f"{o.class_number} · {o.catalogue_number} {o.title}", style="bold")
-    text.append(f" · {o.component} · ")
+    text.append(f" · {component_label(o.component)} · ")
     text.append_text(kind_text(o, long=False))
     if o.conflicts:
         text.append("  ")
-        text.append(f"! Conflict with {', '.join(o.conflicts)}", style=f"bold white on {BAD}")
-    text.append(f"\n  {o.day:%a} {o.day.day} {o.day:%b} {o.times} · {o.room or 'TBA'} · "
-                f"{o.instructor or 'instructor TBA'}")
+        text.append("! " + _("Conflict with {classes}").format(classes=", ".join(o.conflicts)),
+                    style=f"bold white on {BAD}")
+    text.append(f"\n  {format_date(o.day, weekday=True, year=False)} {o.times} · "
+                f"{o.room or _('TBA')} · {o.instructor or _('instructor TBA')}")
     text.append(f"\n  {pattern_text(o)}")
     text.append("\n  Brightspace: ")
     if link:
         text.append(link, style=f"underline link {link}")
     else:
-        text.append("none")
+        text.append(_("none"))
     return text
+
+
+def exam_status(e: ExamLine) -> str:
+    """An exam line's status: "Enrolled", "Wait list #2", "Planned", "Not enrolled"."""
+    if e.kind == "not_enrolled":
+        return _("Not enrolled")
+    if e.kind == "waitlisted":
+        return (_("Wait list #{position}").format(position=e.waitlist_position)
+                if e.waitlist_position else _("Wait list"))
+    return _("Planned") if e.kind == "planned" else _("Enrolled")
 
 
 class DetailScreen(ModalScreen[None]):
     """The full details of one block (Enter on the grid)."""
 
-    BINDINGS = [Binding("escape,enter,q", "dismiss", "Close", id="timetable.dismiss")]
+    BINDINGS = [Binding("escape,enter,q", "dismiss", N_("Close"), id="timetable.dismiss")]
 
     def __init__(self, occurrence: Occurrence) -> None:
         super().__init__()
@@ -138,13 +176,14 @@ class DetailScreen(ModalScreen[None]):
         with Vertical(id="tt-detail-box"):
             yield Static(detail_text(self.occurrence, True, empty=""), id="tt-detail-full")
             with Horizontal(id="tt-detail-buttons"):
-                yield Button("Close", id="tt-detail-close", variant="primary")
+                yield Button(_("Close"), id="tt-detail-close", variant="primary")
                 if self.occurrence.brightspace_url:
-                    yield Button("Open Brightspace", id="tt-detail-open")
+                    yield Button(_("Open Brightspace"), id="tt-detail-open")
 
     def on_mount(self) -> None:
         box = self.query_one("#tt-detail-box")
-        box.border_title = literal(f"Class {self.occurrence.class_number}")
+        box.border_title = literal(_("Class {number}").format(
+            number=self.occurrence.class_number))
         self.query_one("#tt-detail-close", Button).focus()
 
     @on(Button.Pressed, "#tt-detail-close")
@@ -162,7 +201,7 @@ class ExportScreen(ModalScreen[IcsExport | None]):
     through Textual's delivery (screens/delivery.py): the downloads folder under a new name in
     a terminal, a download in the browser. No file name is typed, so none can be misused."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="timetable.cancel")]
+    BINDINGS = [Binding("escape", "cancel", N_("Cancel"), id="timetable.cancel")]
 
     def __init__(self, student: str, kinds: tuple[str, ...], events: int) -> None:
         super().__init__()
@@ -171,30 +210,37 @@ class ExportScreen(ModalScreen[IcsExport | None]):
         self.events = events
 
     def compose(self) -> ComposeResult:
-        names = {"enrolled": "enrolled", "waitlisted": "wait-listed", "planned": "planned"}
+        # Translators: the kinds of classes in "Includes your {kinds} classes"
+        names = {"enrolled": _("enrolled"), "waitlisted": _("wait-listed"),
+                 "planned": _("planned")}
         kinds = [names[k] for k in self.kinds]
-        what = kinds[0] if len(kinds) == 1 else ", ".join(kinds[:-1]) + " and " + kinds[-1]
+        what = kinds[0] if len(kinds) == 1 else _("{first} and {last}").format(
+            first=", ".join(kinds[:-1]), last=kinds[-1])
         with Vertical(id="tt-export-box"):
-            yield Label("Save your timetable as an iCalendar file (.ics) that Outlook, Google "
-                        "Calendar and Apple Calendar import.", id="tt-export-intro")
-            yield Label(f"Includes your {what} classes: {self.events} meetings. "
-                        "Importing it again updates them instead of adding copies.",
+            yield Label(_("Save your timetable as an iCalendar file (.ics) that Outlook, Google "
+                          "Calendar and Apple Calendar import."), id="tt-export-intro")
+            yield Label(ngettext("Includes your {kinds} classes: {n} meeting. Importing it "
+                                 "again updates them instead of adding copies.",
+                                 "Includes your {kinds} classes: {n} meetings. Importing it "
+                                 "again updates them instead of adding copies.",
+                                 self.events).format(kinds=what, n=self.events),
                         id="tt-export-what")
             yield Static(self._where(), id="tt-export-where")
             yield ProblemList(id="tt-export-error")
             with Horizontal(id="tt-export-buttons"):
-                yield Button("Export", id="tt-export-ok", variant="primary")
-                yield Button("Cancel", id="tt-export-cancel")
+                yield Button(_("Export"), id="tt-export-ok", variant="primary")
+                yield Button(_("Cancel"), id="tt-export-cancel")
 
     def _where(self) -> str:
         name = f"usis-timetable-{self.student}.ics"
         if self.app.is_web:
-            return f"Your browser downloads it as {name}."
-        return (f"It is saved in your downloads folder ({downloads_folder()}) as {name}, or "
-                "under a new name if that file exists: nothing is replaced.")
+            return _("Your browser downloads it as {name}.").format(name=name)
+        return _("It is saved in your downloads folder ({folder}) as {name}, or under a new "
+                 "name if that file exists: nothing is replaced.").format(
+            folder=downloads_folder(), name=name)
 
     def on_mount(self) -> None:
-        self.query_one("#tt-export-box").border_title = "Export to calendar"
+        self.query_one("#tt-export-box").border_title = _("Export to calendar")
         self.query_one("#tt-export-ok", Button).focus()
 
     def action_cancel(self) -> None:
@@ -214,10 +260,11 @@ class ExportScreen(ModalScreen[IcsExport | None]):
                                     self.student, kinds=self.kinds)
         try:
             deliver(self.app, result.data.decode("utf-8"), result.filename,
-                    mime_type="text/calendar", what="Your timetable")
+                    mime_type="text/calendar", what=N_("Your timetable"))
         except OSError as exc:
-            raise UsisError("Your timetable could not be saved in your downloads folder "
-                            f"({exc.strerror or 'not writable'}).") from None
+            raise UsisError(_("Your timetable could not be saved in your downloads folder "
+                              "({reason}).").format(
+                reason=exc.strerror or _("not writable"))) from None
         self.dismiss(result)
 
 
@@ -228,25 +275,26 @@ class TimetableScreen(UsisScreen):
     CSS_PATH = "../styles/timetable.tcss"
     HORIZONTAL_BREAKPOINTS: list[tuple[int, str]] | None = [(0, "-narrow"), (WIDE, "-wide")]
     BINDINGS: ClassVar = [
-        Binding("p,pageup", "previous_week", "Prev", tooltip="Previous week",
+        Binding("p,pageup", "previous_week", N_("Prev"), tooltip=N_("Previous week"),
                 id="timetable.previous-week"),
-        Binding("n,pagedown", "next_week", "Next", tooltip="Next week", id="timetable.next-week"),
-        Binding("t", "today", "Today", tooltip="This week", id="timetable.today"),
-        Binding("w", "weekend", "Weekend", tooltip="Show or hide Saturday and Sunday",
+        Binding("n,pagedown", "next_week", N_("Next"), tooltip=N_("Next week"),
+                id="timetable.next-week"),
+        Binding("t", "today", N_("Today"), tooltip=N_("This week"), id="timetable.today"),
+        Binding("w", "weekend", N_("Weekend"), tooltip=N_("Show or hide Saturday and Sunday"),
                 id="timetable.weekend"),
-        Binding("l", "view('list')", "List", tooltip="List view / back to the week",
+        Binding("l", "view('list')", N_("List"), tooltip=N_("List view / back to the week"),
                 id="timetable.view-list"),
-        Binding("x", "view('exams')", "Exams", tooltip="Exam schedule / back to the week",
+        Binding("x", "view('exams')", N_("Exams"), tooltip=N_("Exam schedule / back to the week"),
                 id="timetable.view-exams"),
-        Binding("e", "export", "Export", tooltip="Export an .ics file for your calendar",
+        Binding("e", "export", N_("Export"), tooltip=N_("Export an .ics file for your calendar"),
                 id="timetable.export"),
-        Binding("1", "toggle_kind('enrolled')", "Enrolled", show=False,
+        Binding("1", "toggle_kind('enrolled')", N_("Enrolled"), show=False,
                 id="timetable.toggle-kind-enrolled"),
-        Binding("2", "toggle_kind('waitlisted')", "Wait list", show=False,
+        Binding("2", "toggle_kind('waitlisted')", N_("Wait list"), show=False,
                 id="timetable.toggle-kind-waitlisted"),
-        Binding("3", "toggle_kind('planned')", "Planned", show=False,
+        Binding("3", "toggle_kind('planned')", N_("Planned"), show=False,
                 id="timetable.toggle-kind-planned"),
-        Binding("f5", "reload", "Refresh", show=False, id="timetable.reload"),
+        Binding("f5", "reload", N_("Refresh"), show=False, id="timetable.reload"),
     ]
 
     def __init__(self, day: date | None = None, **kwargs) -> None:
@@ -275,18 +323,20 @@ class TimetableScreen(UsisScreen):
             yield DataTable(id="tt-list", cursor_type="row", zebra_stripes=True)
             with Vertical(id="tt-exams"):
                 yield Static(Text.assemble(
-                    ("Exams and resits. ", "bold"),
-                    "Enrol for every exam separately, at the latest 10 days before it; a resit "
-                    "only after not passing the exam."), id="tt-exam-note")
+                    (_("Exams and resits.") + " ", "bold"),
+                    _("Enrol for every exam separately, at the latest 10 days before it; a "
+                      "resit only after not passing the exam.")), id="tt-exam-note")
                 yield DataTable(id="tt-exam-table", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
         self.monday = monday_of(self.start_day or self.today())
         lst = self.query_one("#tt-list", DataTable)
-        lst.add_columns("Date", "Time", "Class", "Course", "Type", "Status", "Room", "Title")
+        lst.add_columns(*(_(c) for c in (N_("Date"), N_("Time"), N_("Class"), N_("Course"),
+                                          N_("Type"), N_("Status"), N_("Room"), N_("Title"))))
         exams = self.query_one("#tt-exam-table", DataTable)
-        exams.add_columns("Date", "Time", "Type", "Class", "Course", "Status", "Enrol by", "Room",
-                          "Title")
+        exams.add_columns(*(_(c) for c in (N_("Date"), N_("Time"), N_("Type"), N_("Class"),
+                                            N_("Course"), N_("Status"), N_("Enrol by"),
+                                            N_("Room"), N_("Title"))))
         self._refresh_bar()
         self.query_one(WeekGrid).focus()
 
@@ -309,7 +359,8 @@ class TimetableScreen(UsisScreen):
         student = self.usis_app.student_number
         if student is None:
             self.loaded = True
-            message = "The timetable shows a student's own classes: log in with a student number."
+            message = _("The timetable shows a student's own classes: log in with a student "
+                        "number.")
             if self.monday is not None:
                 empty = WeekView(student_number="", monday=self.monday, today=self.today(),
                                  occurrences=[])
@@ -320,7 +371,7 @@ class TimetableScreen(UsisScreen):
         try:
             self.tt_classes = await self.call(usis.timetable.classes, student)
         except UsisError as exc:
-            report(self, exc, title="Timetable")
+            report(self, exc, title=_("Timetable"))
             return
         self.loaded = True
         self.exam_lines = []
@@ -343,21 +394,20 @@ class TimetableScreen(UsisScreen):
 
     def _empty(self, view: WeekView) -> list[str]:
         if not self.kinds:
-            return ["Every kind of class is hidden.", "Press 1, 2 or 3 to show them again."]
+            return [_("Every kind of class is hidden."), _("Press 1, 2 or 3 to show them again.")]
         days = view.days if self.weekend else view.days[:5]
         if any(o.day in days for o in view.occurrences):
             return []
-        lines = [f"No classes in week {view.week}."]
+        lines = [_("No classes in week {week}.").format(week=view.week)]
         hidden = [o for o in view.occurrences if o.day not in days]
         if hidden:
-            lines.append(f"{len(hidden)} on the weekend: press w to show it.")
+            lines.append(_("{n} on the weekend: press w to show it.").format(n=len(hidden)))
         if view.next_class:
-            lines.append(f"Next class: {view.next_class:%a} {view.next_class.day} "
-                         f"{view.next_class:%b %Y} (week {view.next_class.isocalendar().week}).")
+            lines.append(_("Next class: {date} (week {week}).").format(
+                date=day_text(view.next_class), week=view.next_class.isocalendar().week))
         elif view.previous_class:
-            lines.append(f"Last class: {view.previous_class:%a} {view.previous_class.day} "
-                         f"{view.previous_class:%b %Y}.")
-        lines.append("p / n: previous / next week · t: this week")
+            lines.append(_("Last class: {date}.").format(date=day_text(view.previous_class)))
+        lines.append(_("p / n: previous / next week · t: this week"))
         return lines
 
     def _refresh_bar(self) -> None:
@@ -366,8 +416,9 @@ class TimetableScreen(UsisScreen):
             return
         last = self.monday + timedelta(days=6 if self.weekend else 4)
         week = self.monday.isocalendar().week
-        label = f"Week {week} · {date_range(self.monday, last)}"
-        self.sub_title = clean(f"Timetable · {label}")  # a str: the title is never markup
+        label = _("Week {week} · {dates}").format(week=week, dates=date_range(self.monday, last))
+        # a str: the title is never markup
+        self.sub_title = clean(_("Timetable") + " · " + label)
         title = Content.assemble(
             Content.from_markup("[@click=screen.previous_week]◀[/] "),
             Content.styled(label, "bold"),
@@ -375,40 +426,42 @@ class TimetableScreen(UsisScreen):
             Content.from_markup("[@click=screen.next_week]▶[/]"),
         )
         if self.monday == monday_of(self.today()):
-            title = title + Content.styled(" this week" if self.wide else "", "italic")
+            title = title + Content.styled(" " + _("this week") if self.wide else "", "italic")
         else:
-            title = title + Content.from_markup(" [@click=screen.today]today[/]")
+            title = title + Content.from_markup(" [@click=screen.today]$today[/]",
+                                                today=_("today"))
         if self.view_name == "list":
-            title = Content.styled("List view", "bold") + Content(" · all dates, from week "
-                                                                  f"{week} on")
+            title = Content.styled(_("List view"), "bold") + Content(
+                " · " + _("all dates, from week {week} on").format(week=week))
         elif self.view_name == "exams":
-            title = Content.styled("Exam schedule", "bold")
+            title = Content.styled(_("Exam schedule"), "bold")
         self.query_one("#tt-title", Static).update(title)
         parts = []
         wide = self.wide
         for kind in KINDS:
             on_ = kind in self.kinds
             mark = LEGEND_MARK[kind]
-            text = (f"{KIND_KEYS[kind]} {mark} {KIND_NAMES[kind]}" if wide
-                    else f"{KIND_KEYS[kind]}{mark}{KIND_NAMES[kind].replace(' ', '')}")
+            name = _(KIND_NAMES[kind])
+            text = (f"{KIND_KEYS[kind]} {mark} {name}" if wide
+                    else f"{KIND_KEYS[kind]}{mark}{name.replace(' ', '')}")
             style = "bold" if on_ else "dim strike"
             parts.append(Content.styled(text, Style.from_meta(
                 {"@click": f"screen.toggle_kind({kind!r})"})).stylize(style))
         legend = Content("  " if wide else " ").join(parts)
         if self.view_name == "exams":
-            legend = Content.styled("Enrol by: 10 days before the exam", "italic")
+            legend = Content.styled(_("Enrol by: 10 days before the exam"), "italic")
         conflicts = len(view.conflicts) if view else 0
         if conflicts and self.view_name == "week":
-            label = (f" ! {conflicts} conflict{'s' if conflicts > 1 else ''} " if wide
-                     else f" !{conflicts} ")
+            label = (" ! " + ngettext("{n} conflict", "{n} conflicts", conflicts).format(
+                n=conflicts) + " " if wide else f" !{conflicts} ")
             legend = legend + Content(" ") + Content.styled(label, f"bold white on {BAD}")
         self.query_one("#tt-legend", Static).update(legend)
 
     def _show_detail(self, occurrence: Occurrence | None) -> None:
-        empty = ("Select a class with the arrow keys or the mouse to see its details."
+        empty = (_("Select a class with the arrow keys or the mouse to see its details.")
                  if self.week_view and self.week_view.occurrences else
-                 "No classes this week. Press l for the list of all your classes, x for your "
-                 "exams.")
+                 _("No classes this week. Press l for the list of all your classes, x for your "
+                   "exams."))
         self.query_one("#tt-detail", Static).update(
             detail_text(occurrence, self.wide, empty=empty))
 
@@ -493,14 +546,16 @@ class TimetableScreen(UsisScreen):
         rows = occurrences_of(self.tt_classes, kinds=tuple(k for k in KINDS if k in self.kinds))
         cursor = None
         for i, o in enumerate(rows):
-            status = Text(o.kind_label)
+            status = Text(kind_label(o))
             if o.conflicts:
-                status.append(f" · conflict {', '.join(o.conflicts)}", style=f"bold {BAD}")
-            day = Text(f"{o.day:%a %d %b}", style="bold" if o.day == self.today() else "")
+                status.append(" · " + _("conflict {classes}").format(
+                    classes=", ".join(o.conflicts)), style=f"bold {BAD}")
+            day = Text(format_date(o.day, weekday=True, year=False),
+                       style="bold" if o.day == self.today() else "")
             table.add_row(day, o.times, o.class_number,
                           Text(o.catalogue_number, style=f"bold {course_colour(o.colour)}"),
-                          COMPONENT_SHORT.get(o.component, o.component), status,
-                          o.room or "TBA", o.title, key=o.key)
+                          component_short(o.component), status,
+                          o.room or _("TBA"), o.title, key=o.key)
             if cursor is None and self.monday is not None and o.day >= self.monday:
                 cursor = i
         if rows:
@@ -518,36 +573,39 @@ class TimetableScreen(UsisScreen):
             try:
                 self.exam_lines = await self.call(self.usis_app.usis.timetable.exams, student)
             except UsisError as exc:
-                report(self, exc, title="Exam schedule")
+                report(self, exc, title=_("Exam schedule"))
                 return
         table = self.query_one("#tt-exam-table", DataTable)
         table.clear()
         for e in self.exam_lines:
-            status = Text(e.status_label, style=f"bold {GOOD}" if e.kind == "enrolled"
+            status = Text(exam_status(e), style=f"bold {GOOD}" if e.kind == "enrolled"
                           else f"bold {WARN}")
-            by = Text(f"{e.deadline:%a %d %b}")
+            by = Text(format_date(e.deadline, weekday=True, year=False))
             if e.kind != "enrolled":
                 if e.deadline_passed:
-                    by.append(" · passed", style=f"bold {BAD}")
+                    by.append(" · " + _("passed"), style=f"bold {BAD}")
                 elif e.days_left == 0:
-                    by.append(" · today", style=f"bold {WARN}")
+                    by.append(" · " + _("today"), style=f"bold {WARN}")
                 else:
-                    by.append(f" · {e.days_left} days left", style=WARN)
-            table.add_row(f"{e.day:%a %d %b}", f"{e.start:%H:%M}–{e.end:%H:%M}", e.component,
-                          e.class_number, e.catalogue_number, status, by, e.room or "TBA",
+                    by.append(" · " + ngettext("{n} day left", "{n} days left",
+                                               e.days_left).format(n=e.days_left), style=WARN)
+            table.add_row(format_date(e.day, weekday=True, year=False),
+                          f"{format_time(e.start)}–{format_time(e.end)}",
+                          component_label(e.component), e.class_number, e.catalogue_number,
+                          status, by, e.room or _("TBA"),
                           e.title, key=f"{e.academic_year}-{e.class_number}-{e.day:%Y%m%d}")
         if not self.exam_lines:
-            table.add_row("No exams on your timetable.", "", "", "", "", "", "", "", "")
+            table.add_row(_("No exams on your timetable."), "", "", "", "", "", "", "", "")
 
     # ------------------------------------------------------------------ export
     def action_export(self) -> None:
         student = self.usis_app.student_number
         if student is None:
-            self.notify("Log in as a student to export a timetable.", severity="warning")
+            self.notify(_("Log in as a student to export a timetable."), severity="warning")
             return
         kinds = tuple(k for k in KINDS if k in self.kinds)
         if not kinds:
-            self.notify("Every kind of class is hidden: press 1, 2 or 3 first.",
+            self.notify(_("Every kind of class is hidden: press 1, 2 or 3 first."),
                         severity="warning")
             return
         every = occurrences_of(self.tt_classes, kinds=kinds)

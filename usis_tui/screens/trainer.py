@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 
+from ..i18n import N_, _, format_datetime
 from ..widgets.confirm import ConfirmDialog
 from ..widgets.footer import UsisFooter
 from ..widgets.literal import Button, Input, Label, Static
@@ -32,7 +33,7 @@ def describe_database(url: str) -> str:
         return url
     if parsed.get_backend_name() == "sqlite":
         name = Path(parsed.database).name if parsed.database not in (None, "", ":memory:") else ""
-        return f"{name} (SQLite)" if name else "in memory (SQLite)"
+        return f"{name} (SQLite)" if name else _("in memory (SQLite)")
     return parsed.render_as_string(hide_password=True)
 
 
@@ -40,19 +41,20 @@ class ConfirmResetScreen(ConfirmDialog[bool]):
     """ "Reset the demo database?" Reset / Cancel; Escape = Cancel."""
 
     BINDINGS: ClassVar = [
-        Binding("y", "answer(True)", "Reset", id="confirm.yes",
-                tooltip="Delete everything, write the demo data"),
-        Binding("escape,n", "answer(False)", "Cancel", id="confirm.no",
-                tooltip="Keep the database as it is"),
+        Binding("y", "answer(True)", N_("Reset"), id="confirm.yes",
+                tooltip=N_("Delete everything, write the demo data")),
+        Binding("escape,n", "answer(False)", N_("Cancel"), id="confirm.no",
+                tooltip=N_("Keep the database as it is")),
     ]
 
     def __init__(self, database_url: str) -> None:
         super().__init__(
-            "confirm-reset", "Reset demo database",
-            "Every enrolment, shopping cart, petition, message and audit entry is deleted, and "
-            "the demo catalogue and accounts are written again at the app's clock. This cannot "
-            "be undone.", notes=[f"Database: {describe_database(database_url)}"],
-            yes="Reset", no="Cancel", prefix="reset")
+            "confirm-reset", _("Reset demo database"),
+            _("Every enrolment, shopping cart, petition, message and audit entry is deleted, "
+              "and the demo catalogue and accounts are written again at the app's clock. This "
+              "cannot be undone."),
+            notes=[_("Database: {database}").format(database=describe_database(database_url))],
+            yes=_("Reset"), no=_("Cancel"), prefix="reset")
         self.database_url = database_url
 
 
@@ -60,9 +62,9 @@ class ClockScreen(ModalScreen[datetime | None]):
     """Type an ISO date-time or step it by an hour or a day, then "Set clock"."""
 
     BINDINGS: ClassVar = [
-        Binding("escape", "cancel", "Cancel", tooltip="Leave the clock as it is",
+        Binding("escape", "cancel", N_("Cancel"), tooltip=N_("Leave the clock as it is"),
                 id="trainer.cancel"),
-        Binding("ctrl+s", "apply", "Set clock", tooltip="Freeze the clock at this moment",
+        Binding("ctrl+s", "apply", N_("Set clock"), tooltip=N_("Freeze the clock at this moment"),
                 priority=True, id="trainer.apply"),
     ]
 
@@ -72,21 +74,22 @@ class ClockScreen(ModalScreen[datetime | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="clock-box", classes="dialog-box"):
-            yield Label("Set the clock", classes="dialog-title")
-            yield Static(f"The app's clock is now {self.moment:%a %d %b %Y %H:%M}. Every page "
-                         "uses it: enrolment periods, the timetable's today, the audit trail.",
-                         classes="hint", markup=False)
-            yield Label("Date and time (ISO, e.g. 2026-11-23T09:30)", classes="field-label")
+            yield Label(_("Set the clock"), classes="dialog-title")
+            yield Static(_("The app's clock is now {moment}. Every page uses it: enrolment "
+                           "periods, the timetable's today, the audit trail.").format(
+                moment=format_datetime(self.moment, weekday=True)),
+                classes="hint", markup=False)
+            yield Label(_("Date and time (ISO, e.g. 2026-11-23T09:30)"), classes="field-label")
             yield Input(self.moment.isoformat(timespec="minutes"), id="clock-value")
             with Horizontal(classes="button-row"):
-                yield Button("−1 day", id="clock-minus-day", compact=True)
-                yield Button("−1 hour", id="clock-minus-hour", compact=True)
-                yield Button("+1 hour", id="clock-plus-hour", compact=True)
-                yield Button("+1 day", id="clock-plus-day", compact=True)
+                yield Button(_("−1 day"), id="clock-minus-day", compact=True)
+                yield Button(_("−1 hour"), id="clock-minus-hour", compact=True)
+                yield Button(_("+1 hour"), id="clock-plus-hour", compact=True)
+                yield Button(_("+1 day"), id="clock-plus-day", compact=True)
             yield ProblemList(id="clock-problems")
             with Horizontal(classes="button-row"):
-                yield Button("Set clock", id="clock-set", variant="primary", compact=True)
-                yield Button("Cancel", id="clock-cancel", compact=True)
+                yield Button(_("Set clock"), id="clock-set", variant="primary", compact=True)
+                yield Button(_("Cancel"), id="clock-cancel", compact=True)
         yield UsisFooter()
 
     def on_mount(self) -> None:
@@ -105,8 +108,8 @@ class ClockScreen(ModalScreen[datetime | None]):
             moment = parse_now(self.query_one("#clock-value", Input).value)
         except ConfigError as exc:
             problems.show([Problem(code="bad_moment", message=str(exc),
-                                   hint="Type a date (2026-11-23) or a date-time "
-                                        "(2026-11-23T09:30).")])
+                                   hint=_("Type a date (2026-11-23) or a date-time "
+                                          "(2026-11-23T09:30)."))])
             return None
         problems.clear()
         return moment

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from textual.content import Content
 
+from ..i18n import _
 from .literal import Static
 
 
@@ -33,6 +34,7 @@ class ActAsBanner(Static):
             key = getattr(self.app, "stop_key_label", "ctrl+g")
             self.update(Content.assemble(
                 text, "   ",
-                Content.from_markup("[@click=app.stop_acting]Stop acting as ($key)[/]", key=key)))
+                Content.from_markup("[@click=app.stop_acting]$label[/]",
+                                    label=_("Stop acting as ({key})").format(key=key))))
         else:
             self.update("")

@@ -21,6 +21,7 @@ from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 
+from ..i18n import N_, _
 from .footer import UsisFooter
 from .literal import Button, Label, Static
 
@@ -32,13 +33,13 @@ class ConfirmDialog(ModalScreen[T], Generic[T]):
     ``{prefix}-no`` (``prefix`` defaults to ``name``) for styles and tests."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Yes", id="confirm.yes", tooltip="Yes: go ahead"),
-        Binding("n,escape", "answer(False)", "No", id="confirm.no",
-                tooltip="No: leave everything as it is"),
+        Binding("y", "answer(True)", N_("Yes"), id="confirm.yes", tooltip=N_("Yes: go ahead")),
+        Binding("n,escape", "answer(False)", N_("No"), id="confirm.no",
+                tooltip=N_("No: leave everything as it is")),
     ]
 
     def __init__(self, name: str, title: str, question: Any, *, notes: Iterable[Any] = (),
-                 yes: str = "Yes", no: str = "No", prefix: str | None = None,
+                 yes: str | None = None, no: str | None = None, prefix: str | None = None,
                  box_classes: str = "dialog-box -danger", title_classes: str = "dialog-title",
                  question_id: str | None = None, refusal: Any = False) -> None:
         super().__init__(id=name)
@@ -46,7 +47,9 @@ class ConfirmDialog(ModalScreen[T], Generic[T]):
         self.title_text = title
         self.question = question
         self.notes = list(notes)
-        self.yes_label, self.no_label = yes, no
+        # the caller's texts are translated already; the defaults in the current language
+        self.yes_label = yes if yes is not None else _("Yes")
+        self.no_label = no if no is not None else _("No")
         self.prefix = prefix or name
         self.box_classes, self.title_classes = box_classes, title_classes
         self.question_id = question_id or f"{name}-question"

@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.binding import Binding
 from textual.message import Message
 
+from ..i18n import N_, _
 from .literal import Static, literal
 
 
@@ -12,7 +13,9 @@ class MenuLink(Static, can_focus=True):
     """``MenuLink("Student Center")`` opens that page through ``app.navigate``.
 
     ``page`` defaults to the label; ``note`` is a muted explanation after the label. Up/Down
-    move between links like a menu.
+    move between links like a menu. ``label`` is the English message (a page's registry name,
+    or a message marked with ``N_``): the link shows it in the current language. ``note`` is
+    shown as given (the caller translates it).
     """
 
     DEFAULT_CSS = """
@@ -25,9 +28,10 @@ class MenuLink(Static, can_focus=True):
     MenuLink.-disabled { color: $text-muted; text-style: none; }
     """
     BINDINGS = [
-        Binding("enter", "select", "Open", show=False, id="menu_link.select"),
-        Binding("down", "app.focus_next", "Next link", show=False, id="menu_link.focus-next"),
-        Binding("up", "app.focus_previous", "Previous link", show=False,
+        Binding("enter", "select", N_("Open"), show=False, id="menu_link.select"),
+        Binding("down", "app.focus_next", N_("Next link"), show=False,
+                id="menu_link.focus-next"),
+        Binding("up", "app.focus_previous", N_("Previous link"), show=False,
                 id="menu_link.focus-previous"),
     ]
 
@@ -44,7 +48,7 @@ class MenuLink(Static, can_focus=True):
 
     def __init__(self, label: str, page: str | None = None, *, note: str = "",
                  id: str | None = None, classes: str | None = None) -> None:  # noqa: A002 - Textual's widget `id` keyword
-        text = f"› {label}"
+        text = f"› {_(label)}"
         super().__init__(text, id=id, classes=classes)
         self.label = label
         self.page = page if page is not None else label
@@ -64,7 +68,8 @@ class MenuLink(Static, can_focus=True):
 
 
 class LinkRow(Static):
-    """A link with a short muted description beside it, as on PeopleSoft menu pages."""
+    """A link with a short muted description beside it, as on PeopleSoft menu pages (the
+    label as for MenuLink; the description is shown as given)."""
 
     DEFAULT_CSS = """
     LinkRow { layout: horizontal; height: auto; width: 1fr; }

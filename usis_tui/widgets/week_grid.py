@@ -28,9 +28,11 @@ from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
 
+from ..i18n import N_, _, format_date, format_time, weekday_name
 from ..services.timetable import Occurrence, WeekView
 from ..text import clean
 from ..theme import BAD, COURSE_COLOURS, ON_DARK
+from .week_list import COMPONENT_SHORT, component_label, component_short  # noqa: F401 - COMPONENT_SHORT: its old home
 
 FIRST_HOUR, LAST_HOUR = 8, 22
 HOURS = LAST_HOUR - FIRST_HOUR
@@ -38,8 +40,14 @@ GUTTER = 6  # "08:00 "
 # Course colours: dark enough for white text, far enough apart to tell courses apart.
 PALETTE = COURSE_COLOURS
 CONFLICT = BAD
-COMPONENT_SHORT = {"Lecture": "Lec", "Tutorial": "Tut", "Practical": "Prac", "Exam": "Exam",
-                   "Resit": "Resit"}
+def kind_label(o: Occurrence) -> str:
+    """"Enrolled", "Wait list #3", "Planned" in the current language."""
+    if o.kind == "waitlisted":
+        return (_("Wait list #{position}").format(position=o.waitlist_position)
+                if o.waitlist_position else _("Wait list"))
+    return _("Planned") if o.kind == "planned" else _("Enrolled")
+
+
 EDGE = {"enrolled": " ", "waitlisted": "▒", "planned": "┊"}
 
 
@@ -188,8 +196,8 @@ def wrap(text: str, width: int, lines: int) -> list[str]:
 
 def block_lines(o: Occurrence, width: int, height: int) -> list[str]:
     """The text of a block, most important first; each line at most ``width`` wide."""
-    comp = o.component if width >= 16 else COMPONENT_SHORT.get(o.component, o.component)
-    room = o.room or "TBA"
+    comp = component_label(o.component) if width >= 16 else component_short(o.component)
+    room = o.room or _("TBA")
     tag = f"WL{o.waitlist_position or ''} " if o.kind == "waitlisted" else ""
     code = short_code(o.catalogue_number, width)
     # The title goes on the first line only if a useful part of it fits.
@@ -199,12 +207,14 @@ def block_lines(o: Occurrence, width: int, height: int) -> list[str]:
     elif height == 2:
         lines = [first, f"{tag}{comp} {room}"]
     elif height == 3:
-        lines = [first, f"{tag}{comp} {o.start:%H:%M}", room]
+        lines = [first, f"{tag}{comp} {format_time(o.start)}", room]
     else:
-        status = o.kind_label if o.kind != "enrolled" else ""
+        status = kind_label(o) if o.kind != "enrolled" else ""
         if o.conflicts:
-            status = (status + " · " if status else "") + "Conflict " + ", ".join(o.conflicts)
-        fixed = [f"{comp} {o.times}" if width >= len(comp) + 12 else f"{comp} {o.start:%H:%M}",
+            conflict = _("Conflict {classes}").format(classes=", ".join(o.conflicts))
+            status = (status + " · " if status else "") + conflict
+        fixed = [f"{comp} {o.times}" if width >= len(comp) + 12
+                 else f"{comp} {format_time(o.start)}",
                  room]
         spare = height - len(fixed) - (1 if status else 0)  # lines for code and title
         whole = f"{code} {o.title}"
@@ -218,6 +228,17 @@ def block_lines(o: Occurrence, width: int, height: int) -> list[str]:
         if o.instructor and len(lines) < height:
             lines.append(o.instructor)
     return [fit(line, width) for line in lines[:height]]
+
+
+def day_label(day: date, width: int) -> str:
+    """A day column's heading for a column ``width`` wide: "Mon 23 Nov", "Mon 23" or "Mon"
+    ("ma 23 nov.", "ma 23", "ma")."""
+    if width >= 10:
+        label = format_date(day, weekday=True, year=False)
+        if len(label) <= width:
+            return label
+    name = weekday_name(day.weekday())
+    return f"{name} {day.day}" if width >= 6 else name
 
 
 class WeekGrid(Widget, can_focus=True):
@@ -242,13 +263,14 @@ class WeekGrid(Widget, can_focus=True):
         "week-grid--empty", "week-grid--selected",
     }
     BINDINGS = [
-        Binding("left", "move(-1, 0)", "Previous day", show=False, id="week_grid.move-1-0-2"),
-        Binding("right", "move(1, 0)", "Next day", show=False, id="week_grid.move-1-0"),
-        Binding("up", "move(0, -1)", "Earlier", show=False, id="week_grid.move-0-1-2"),
-        Binding("down", "move(0, 1)", "Later", show=False, id="week_grid.move-0-1"),
-        Binding("home", "first", "First class", show=False, id="week_grid.first"),
-        Binding("end", "last", "Last class", show=False, id="week_grid.last"),
-        Binding("enter", "activate", "Details", show=False, id="week_grid.activate"),
+        Binding("left", "move(-1, 0)", N_("Previous day"), show=False,
+                id="week_grid.move-1-0-2"),
+        Binding("right", "move(1, 0)", N_("Next day"), show=False, id="week_grid.move-1-0"),
+        Binding("up", "move(0, -1)", N_("Earlier"), show=False, id="week_grid.move-0-1-2"),
+        Binding("down", "move(0, 1)", N_("Later"), show=False, id="week_grid.move-0-1"),
+        Binding("home", "first", N_("First class"), show=False, id="week_grid.first"),
+        Binding("end", "last", N_("Last class"), show=False, id="week_grid.last"),
+        Binding("enter", "activate", N_("Details"), show=False, id="week_grid.activate"),
     ]
 
     class Selected(Message):
@@ -457,16 +479,16 @@ class WeekGrid(Widget, can_focus=True):
 
         # Header row: day names.
         put(0, 0, " " * width, header_style)
-        put(0, 0, f"{'Week':<{GUTTER}}" if self.view else "", header_style)
         if self.view:
-            put(0, 0, f"W{self.view.week:<{GUTTER - 1}}", header_style)
+            # Translators: the week number in the grid's corner, 5 cells at most ("W48")
+            corner = _("W{week}").format(week=self.view.week)
+            put(0, 0, f"{corner:<{GUTTER}}", header_style)
         narrowest = min((geo.columns[d + 1] - geo.columns[d] - 1 for d in range(len(days))),
                         default=0)
-        fmt = "%a %d %b" if narrowest >= 10 else "%a %d" if narrowest >= 6 else "%a"
         for d, day in enumerate(days):
             x0, x1 = geo.columns[d], geo.columns[d + 1]
             w = x1 - x0 - 1
-            label = day.strftime(fmt)
+            label = day_label(day, narrowest)
             st = today_style if day == today else header_style
             put(0, x0, " " * (x1 - x0), st)
             put(0, x0, "│", sep(header_style))

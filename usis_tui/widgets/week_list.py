@@ -9,8 +9,40 @@ from datetime import date, datetime, time, timedelta
 from rich.table import Table
 from rich.text import Text
 
+from ..i18n import N_, _, format_date, format_time, pgettext
 from ..services.schemas import ScheduleLine
 from .literal import Static
+
+#: The components' names as shown (the stored value stays English: it is a code).
+COMPONENT_NAMES = {"Lecture": N_("Lecture"), "Tutorial": N_("Tutorial"),
+                   "Practical": N_("Practical"), "Exam": N_("Exam"), "Resit": N_("Resit")}
+
+
+def component_label(component: str) -> str:
+    """A component in the current language ("Hoorcollege"); an unknown one as stored."""
+    name = COMPONENT_NAMES.get(component)
+    return _(name) if name else component
+
+
+#: Short names where a block or a column is narrow (pgettext context "component short").
+COMPONENT_SHORT = {"Lecture": "Lec", "Tutorial": "Tut", "Practical": "Prac", "Exam": "Exam",
+                   "Resit": "Resit"}
+
+
+def component_short(component: str) -> str:
+    """The short name of a component in the current language ("Lec" / "HC")."""
+    short = COMPONENT_SHORT.get(component)
+    if short == "Lec":
+        return pgettext("component short", "Lec")
+    if short == "Tut":
+        return pgettext("component short", "Tut")
+    if short == "Prac":
+        return pgettext("component short", "Prac")
+    if short == "Exam":
+        return pgettext("component short", "Exam")
+    if short == "Resit":
+        return pgettext("component short", "Resit")
+    return component
 
 
 @dataclass(frozen=True)
@@ -65,7 +97,7 @@ def meetings_in_week(lines: Iterable[ScheduleLine], monday: date, *,
 
 def week_table(meetings: list[WeekMeeting], today: date | None = None) -> Table | Text:
     if not meetings:
-        return Text("No classes this week.", style="italic")
+        return Text(_("No classes this week."), style="italic")
     table = Table.grid(padding=(0, 1), expand=True)
     table.add_column("Day", no_wrap=True, min_width=10)
     table.add_column("Time", no_wrap=True, min_width=11)
@@ -73,14 +105,14 @@ def week_table(meetings: list[WeekMeeting], today: date | None = None) -> Table 
     table.add_column("Room", overflow="ellipsis", no_wrap=True, ratio=1, min_width=8)
     previous: date | None = None
     for w in meetings:
-        day = f"{w.day:%a %d %b}" if w.day != previous else ""
+        day = format_date(w.day, weekday=True, year=False) if w.day != previous else ""
         previous = w.day
         style = "bold" if today is not None and w.day == today else ""
-        course = Text(f"{w.title} ({w.component}, {w.class_number})")
+        course = Text(f"{w.title} ({component_label(w.component)}, {w.class_number})")
         if w.waitlisted:
-            course.append(" wait list", style="italic")
-        table.add_row(Text(day, style=style), f"{w.start:%H:%M}-{w.end:%H:%M}", course,
-                      w.room or "TBA")
+            course.append(" " + _("wait list"), style="italic")
+        table.add_row(Text(day, style=style), f"{format_time(w.start)}-{format_time(w.end)}",
+                      course, w.room or _("TBA"))
     return table
 
 
