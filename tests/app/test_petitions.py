@@ -54,7 +54,7 @@ async def test_list_of_the_students_petitions(demo_db_url):
         rows = table_rows(screen.query_one("#petition-table", DataTable))
         assert rows == [
             ["000003", "Elective course", "Service Design Sprint", "21 Nov 2026", "● Submitted"],
-            ["000002", "External education", "Digital Platform Strategy", "03 Nov 2026",
+            ["000002", "External education", "Digital Platform Strategy", "3 Nov 2026",
              "◐ In progress"],
             ["000001", "Elective course", "Human-Computer Interaction Design", "20 Aug 2026",
              "✓ Approved"],
@@ -112,7 +112,7 @@ async def test_every_problem_at_once_and_nothing_saved(demo_db_url):
                       "Institution: enter the university",
                       "Level: choose the level of the course",
                       'EC: "seven" is not a number',
-                      "Too late: the course started on 02 Nov 2026",
+                      "Too late: the course started on 2 Nov 2026",
                       "Explanation student: write your motivation",
                       "HBO Elective Course Form: a course at a university of applied sciences"):
             assert words in text
@@ -226,7 +226,7 @@ async def test_detail_with_timeline_and_explanation(demo_db_url):
         assert detail.query_one("#breadcrumb").text.endswith("Petitions › Petition 000001")
         request = screen_text(pilot, "#detail-request")
         for words in ("Human-Computer Interaction Design", "Delft University of Technology",
-                      "500 (Master)", "https://studiegids.tudelft.nl/IN4315", "16 Sep 2026"):
+                      "500 (Master)", "https://studiegids.tudelft.nl/IN4315", "16 Sep"):
             assert words in request
         board = screen_text(pilot, "#detail-board")
         assert board.startswith("26-27 LIACS 129, Individueel besluit: approved, 5 EC, level 500, "
