@@ -121,3 +121,17 @@ async def test_selection_minor_and_wait_list_on_screen(demo_db_url):
         await settle(pilot)
         assert "You have not applied for minor 1048" in text_of(
             screen.query_one("#minor-problems"))
+
+
+async def test_the_minors_page_in_dutch(demo_db_url, dutch):
+    app = make_app(demo_db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_minors(pilot)
+        table = screen.query_one(DataTable)
+        assert [str(c.label) for c in table.columns.values()] == [
+            "Nr.", "Minor", "Soort", "Aanmelding", "Vrij", "Wachtlijst", "Mijn aanmelding"]
+        assert row_text(screen, "1048")[2:4] == ["Selectie", "■ 4 sep.–19 nov."]
+        await select(pilot, screen, "1048")
+        detail = text_of(screen.query_one("#minor-detail-text"))
+        assert "Selectieminor" in detail and "Aanmelding gesloten: 4 sep. 2026" in detail
+        assert "1049 Part 1 of Computational" in detail

@@ -20,7 +20,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.widgets import ContentSwitcher, RadioSet
 
-from ..i18n import N_, _, ngettext
+from ..i18n import N_, _, ngettext, pgettext
 from ..services import ServiceError
 from ..services.petitions import (
     DECISION_TYPES,
@@ -144,7 +144,7 @@ class BoardQueueScreen(BoardScreen):
         todo_w = max([8] + [len(t) for t in todo])
         fixed = 8 + type_w + status_w + todo_w + (0 if narrow else 8 + date_w)
         table.clear(columns=True)
-        table.add_column(_("Petition"), key="number", width=8)
+        table.add_column(pgettext("column", "Petition"), key="number", width=8)
         if not narrow:
             table.add_column(_("Student"), key="student", width=8)
         table.add_column(_("Type"), key="type", width=type_w)

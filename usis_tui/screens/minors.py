@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 
 from .. import i18n
-from ..i18n import N_, _
+from ..i18n import N_, _, pgettext
 from ..services.schemas import MinorInfo, MinorResult
 from ..theme import PRIMARY, WARN
 from ..widgets.confirm import ConfirmDialog
@@ -194,15 +194,17 @@ class MinorsScreen(UsisScreen):
             yield ProblemList(id="minor-problems")
             yield Static("", id="minor-result")
             table: DataTable = DataTable(id="minor-list", cursor_type="row", zebra_stripes=True)
-            for label, key, width in ((_("Class"), "class", 5), (_("Minor"), "title", 27),
-                                      (_("Type"), "type", 9),
+            # Narrow columns: short headers ("Nr.", "Vrij") in Dutch.
+            for label, key, width in ((pgettext("column", "Class"), "class", 5),
+                                      (_("Minor"), "title", 27), (_("Type"), "type", 9),
                                       (_("Registration"), "window", window_width()),
-                                      (_("Places"), "places", 6), (_("Wait list"), "wait", 10),
+                                      (pgettext("column", "Places"), "places", 6),
+                                      (_("Wait list"), "wait", 10),
                                       (_("My application"), "mine", 29)):
                 table.add_column(label, key=key, width=width)
             yield table
             with Vertical(id="minor-detail", classes="block") as block:
-                block.border_title = _("Minor")
+                block.border_title = literal(_("Minor"))
                 yield Static(_("Loading…"), id="minor-detail-text")
 
     def on_mount(self) -> None:

@@ -26,7 +26,7 @@ from textual.widgets import ContentSwitcher, RadioSet
 from textual.widgets.option_list import Option
 
 from .. import i18n
-from ..i18n import N_, _, ngettext
+from ..i18n import N_, _, ngettext, pgettext
 from ..services import ServiceError
 from ..services.petitions import (
     HBO_FORM,
@@ -432,7 +432,7 @@ class PetitionsScreen(PetitionPage):
         date_w = max([11] + [len(d) for d in dates])
         fixed = 8 + type_w + date_w + status_w
         table.clear(columns=True)
-        table.add_column(_("Petition"), key="number", width=8)
+        table.add_column(pgettext("column", "Petition"), key="number", width=8)
         table.add_column(_("Type"), key="type", width=type_w)
         table.add_column(_("Course"), key="course",
                          width=course_width(self.size.width, fixed, 5))
@@ -695,7 +695,7 @@ class PetitionsScreen(PetitionPage):
             return
         self.form = form
         self.query_one("#review-table", Static).update(facts_table(form.rows()))
-        self.query_one("#review-table").border_title = _("Your request")
+        self.query_one("#review-table").border_title = literal(_("Your request"))
         notes = self.query_one("#review-notes", Static)
         notes.update("\n".join(f"• {n}" for n in form.notices))
         notes.display = bool(form.notices)
