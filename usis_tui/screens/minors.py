@@ -4,6 +4,7 @@ until the window closes (rules: services/minors.py)."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import ClassVar
 
 from rich.text import Text
@@ -12,6 +13,8 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 
+from .. import i18n
+from ..i18n import N_, _, pgettext
 from ..services.schemas import MinorInfo, MinorResult
 from ..theme import PRIMARY, WARN
 from ..widgets.confirm import ConfirmDialog
@@ -21,22 +24,40 @@ from ..widgets.status_badge import STYLES
 from .base import UsisScreen
 from .calls import service_worker
 
-RULES = ("Every minor has a limited number of places, allocated first come, first served "
-         "(selection minors: by selection). You may follow one minor; while you are on the wait "
-         "list for your first choice you may apply for a second one. You can change or cancel "
-         "your application until the registration period ends. Parts of a minor are enrolled "
-         "with it.")
+RULES = N_("Every minor has a limited number of places, allocated first come, first served "
+           "(selection minors: by selection). You may follow one minor; while you are on the "
+           "wait list for your first choice you may apply for a second one. You can change or "
+           "cancel your application until the registration period ends. Parts of a minor are "
+           "enrolled with it.")
 
 
-SHORT_TYPES = {"selection": "Selection", "leiden": "Leiden", "lde": "LDE"}
+SHORT_TYPES = {"selection": N_("Selection"), "leiden": "Leiden", "lde": "LDE"}  # shown with _()
 PERIOD_MARKS = {"open": "●", "not_yet_open": "○", "closed": "■"}
+# The labels of services/schemas.py (MINOR_TYPE_LABELS, MINOR_STATUS_LABELS), shown with _().
+TYPE_LABELS = {"selection": N_("Selection minor"), "leiden": N_("Leiden minor"),
+               "lde": N_("LDE minor")}
+STATUS_LABELS = {"enrolled": N_("Enrolled"), "placed": N_("Enrolled"),
+                 "waitlisted": N_("On wait list"),
+                 "waiting_for_placement": N_("Waiting for placement outcome"),
+                 "cancelled": N_("Cancelled"), "applied": N_("Applied")}
+REGISTRATION = {  # the registration period by its state
+    "open": N_("Registration open: {opens} – {closes}"),
+    "not_yet_open": N_("Registration not yet open: {opens} – {closes}"),
+    "closed": N_("Registration closed: {opens} – {closes}"),
+}
+
+
+def window_width() -> int:
+    """The Registration column: "● 22 Dec–22 Dec" (15) / "● 22 dec.–22 dec." (17)."""
+    return max(15, 2 * len(i18n.format_date(date(2026, 12, 22), year=False)) + 3)
 
 
 def window_text(m: MinorInfo) -> Text:
     """The registration period, marked and coloured by its state (● open, ○ not yet, ■ closed)."""
     style = STYLES.get(m.period_state, "")
-    return Text(f"{PERIOD_MARKS[m.period_state]} {m.opens_at:%d %b}–{m.closes_at:%d %b}",
-                style=style)
+    opens = i18n.format_date(m.opens_at, year=False)
+    closes = i18n.format_date(m.closes_at, year=False)
+    return Text(f"{PERIOD_MARKS[m.period_state]} {opens}–{closes}", style=style)
 
 
 def places_text(m: MinorInfo) -> Text:
@@ -45,22 +66,36 @@ def places_text(m: MinorInfo) -> Text:
 
 def waitlist_text(m: MinorInfo) -> str:
     if m.minor_type == "selection":
-        return f"{m.applicants} applied"
+        return _("{n} applied").format(n=m.applicants)
     return f"{m.waitlisted}/{m.waitlist_capacity}"
 
 
+def type_label(m: MinorInfo) -> str:
+    return _(TYPE_LABELS.get(m.minor_type, m.minor_type))
+
+
+def status_label(m: MinorInfo) -> str:
+    """The student's standing: "Enrolled", "On wait list (position 2)", …"""
+    if m.my_status is None:
+        return ""
+    if m.my_status == "waitlisted" and m.my_position:
+        return _("On wait list (position {position})").format(position=m.my_position)
+    return _(STATUS_LABELS.get(m.my_status, m.my_status))
+
+
 def my_status_text(m: MinorInfo) -> Text:
-    if not m.status_label:
+    label = status_label(m)
+    if not label:
         return Text("")
     style = {"enrolled": "bold green", "waitlisted": f"bold {WARN}",
              "waiting_for_placement": f"bold {PRIMARY}", "cancelled": "italic"}.get(
                  m.my_status or "", "")
-    text = Text(m.status_label, style=style)
+    text = Text(label, style=style)
     return text
 
 
 def minor_row(m: MinorInfo) -> tuple:
-    return (m.class_number, m.title, SHORT_TYPES.get(m.minor_type, m.minor_type),
+    return (m.class_number, m.title, _(SHORT_TYPES.get(m.minor_type, m.minor_type)),
             window_text(m), places_text(m), waitlist_text(m), my_status_text(m))
 
 
@@ -68,33 +103,37 @@ def detail_text(m: MinorInfo) -> Text:
     text = Text()
     text.append(f"{m.class_number}  {m.catalogue_number}  ", style="bold")
     text.append(m.title, style="bold")
-    text.append(f"  ·  {m.type_label}  ·  {m.ec:g} EC\n")
-    state = {"open": "open", "not_yet_open": "not yet open", "closed": "closed"}[m.period_state]
-    text.append(f"Registration {state}: {m.opens_at:%d %b %Y %H:%M} – "
-                f"{m.closes_at:%d %b %Y %H:%M}\n")
+    text.append(f"  ·  {type_label(m)}  ·  {i18n.format_ec(m.ec)}\n")
+    text.append(_(REGISTRATION[m.period_state]).format(
+        opens=i18n.format_datetime(m.opens_at), closes=i18n.format_datetime(m.closes_at)) + "\n")
     if m.minor_type == "selection":
-        text.append(f"{m.capacity} places, allocated by selection ({m.applicants} waiting for "
-                    "the placement outcome).\n")
+        text.append(_("{capacity} places, allocated by selection ({applicants} waiting for the "
+                      "placement outcome).").format(capacity=m.capacity,
+                                                    applicants=m.applicants) + "\n")
     else:
-        text.append(f"{m.enrolled}/{m.capacity} places taken, {m.places_left} left; wait list "
-                    f"{m.waitlisted}/{m.waitlist_capacity}.\n")
+        text.append(_("{enrolled}/{capacity} places taken, {left} left; wait list "
+                      "{waitlisted}/{waitlist_capacity}.").format(
+            enrolled=m.enrolled, capacity=m.capacity, left=m.places_left,
+            waitlisted=m.waitlisted, waitlist_capacity=m.waitlist_capacity) + "\n")
     if m.parts:
-        text.append("Parts, enrolled with the minor: ")
-        text.append(", ".join(f"{p.class_number} {p.title} ({p.ec:g} EC)"
+        text.append(_("Parts, enrolled with the minor:") + " ")
+        text.append(", ".join(f"{p.class_number} {p.title} ({i18n.format_ec(p.ec)})"
                               + (" ✓" if p.enrolled else "") for p in m.parts))
         text.append("\n")
     if m.active:
-        text.append("Your application: ", style="bold")
+        text.append(_("Your application:") + " ", style="bold")
         text.append_text(my_status_text(m))
         if m.my_choice == 2:
-            text.append(" (second choice)", style="italic")
+            text.append(" " + _("(second choice)"), style="italic")
         if m.period_state == "open":
-            text.append("  (x cancels it until the registration period ends)", style="italic")
+            text.append("  " + _("(x cancels it until the registration period ends)"),
+                        style="italic")
     elif m.period_state == "open":
-        action = ("apply: you wait for the placement outcome" if m.minor_type == "selection"
-                  else "apply: you get a place" if m.places_left
-                  else "apply: you join the wait list")
-        text.append(f"Press a to {action}.", style="italic")
+        action = (_("Press a to apply: you wait for the placement outcome.")
+                  if m.minor_type == "selection"
+                  else _("Press a to apply: you get a place.") if m.places_left
+                  else _("Press a to apply: you join the wait list."))
+        text.append(action, style="italic")
     return text
 
 
@@ -103,23 +142,29 @@ class ConfirmCancelMinorScreen(ConfirmDialog[bool]):
 
     CSS_PATH = "../styles/minors.tcss"
     BINDINGS: ClassVar = [
-        Binding("y", "answer(True)", "Yes", id="confirm.yes", tooltip="Cancel the application"),
-        Binding("n,escape", "answer(False)", "No", id="confirm.no",
-                tooltip="Keep the application"),
+        Binding("y", "answer(True)", N_("Yes"), id="confirm.yes",
+                tooltip=N_("Cancel the application")),
+        Binding("n,escape", "answer(False)", N_("No"), id="confirm.no",
+                tooltip=N_("Keep the application")),
     ]
 
     def __init__(self, minor: MinorInfo) -> None:
         m = minor
-        note = "Your place goes to the first student on the wait list." if (
-            m.my_status == "enrolled") else "You lose your place in the queue."
+        note = _("Your place goes to the first student on the wait list.") if (
+            m.my_status == "enrolled") else _("You lose your place in the queue.")
         if m.parts and m.my_status == "enrolled":
-            note += " Its parts are dropped too."
+            note += " " + _("Its parts are dropped too.")
+        # One sentence to translate; the minor in it is bold.
+        question = _("Are you sure you want to cancel your application for minor {minor} "
+                     "({status})?")
+        before, after = question.split("{minor}", 1) if "{minor}" in question else (question, "")
+        status = status_label(m)
         super().__init__(
-            "confirm-cancel-minor", "Cancel minor application",
-            Text.assemble("Are you sure you want to cancel your application for minor ",
-                          (f"{m.class_number} {m.title}", "bold"), f" ({m.status_label})?"),
-            notes=[note], prefix="cancel-minor", box_classes="minor-dialog",
-            question_id="cancel-minor-question")
+            "confirm-cancel-minor", _("Cancel minor application"),
+            Text.assemble(before.format(status=status),
+                          (f"{m.class_number} {m.title}", "bold"), after.format(status=status)),
+            notes=[note], yes=_("Yes"), no=_("No"), prefix="cancel-minor",
+            box_classes="minor-dialog", question_id="cancel-minor-question")
         self.minor = minor
 
 
@@ -127,13 +172,15 @@ class MinorsScreen(UsisScreen):
     PAGE = "Minors"
     CSS_PATH = "../styles/minors.tcss"
     BINDINGS = [
-        Binding("a", "apply", "Apply", tooltip="Apply for the selected minor", id="minors.apply"),
-        Binding("g", "change", "Change to this minor",
-                tooltip="Replace your minor application by the selected minor", id="minors.change"),
-        Binding("x", "cancel_application", "Cancel application",
-                tooltip="Cancel your application for the selected minor",
+        Binding("a", "apply", N_("Apply"), tooltip=N_("Apply for the selected minor"),
+                id="minors.apply"),
+        Binding("g", "change", N_("Change to this minor"),
+                tooltip=N_("Replace your minor application by the selected minor"),
+                id="minors.change"),
+        Binding("x", "cancel_application", N_("Cancel application"),
+                tooltip=N_("Cancel your application for the selected minor"),
                 id="minors.cancel-application"),
-        Binding("r", "refresh", "Refresh", show=False, id="minors.refresh"),
+        Binding("r", "refresh", N_("Refresh"), show=False, id="minors.refresh"),
     ]
 
     def __init__(self) -> None:
@@ -142,20 +189,23 @@ class MinorsScreen(UsisScreen):
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="page", classes="minors-page"):
-            yield Label("Minors", classes="page-title")
-            yield Static(RULES, id="minor-rules", classes="muted")
+            yield Label(_("Minors"), classes="page-title")
+            yield Static(_(RULES), id="minor-rules", classes="muted")
             yield ProblemList(id="minor-problems")
             yield Static("", id="minor-result")
             table: DataTable = DataTable(id="minor-list", cursor_type="row", zebra_stripes=True)
-            for label, key, width in (("Class", "class", 5), ("Minor", "title", 27),
-                                      ("Type", "type", 9), ("Registration", "window", 15),
-                                      ("Places", "places", 6), ("Wait list", "wait", 10),
-                                      ("My application", "mine", 29)):
+            # Narrow columns: short headers ("Nr.", "Vrij") in Dutch.
+            for label, key, width in ((pgettext("column", "Class"), "class", 5),
+                                      (_("Minor"), "title", 27), (_("Type"), "type", 9),
+                                      (_("Registration"), "window", window_width()),
+                                      (pgettext("column", "Places"), "places", 6),
+                                      (_("Wait list"), "wait", 10),
+                                      (_("My application"), "mine", 29)):
                 table.add_column(label, key=key, width=width)
             yield table
             with Vertical(id="minor-detail", classes="block") as block:
-                block.border_title = "Minor"
-                yield Static("Loading…", id="minor-detail-text")
+                block.border_title = literal(_("Minor"))
+                yield Static(_("Loading…"), id="minor-detail-text")
 
     def on_mount(self) -> None:
         self.query_one(DataTable).focus(scroll_visible=False)  # the page stays at its top
@@ -208,9 +258,10 @@ class MinorsScreen(UsisScreen):
         m = self._current()
         widget = self.query_one("#minor-detail-text", Static)
         if m is None:
-            widget.update(Text("No minors are offered this academic year.", style="italic"))
+            widget.update(Text(_("No minors are offered this academic year."), style="italic"))
             return
-        self.query_one("#minor-detail").border_title = literal(f"Minor {m.class_number}")
+        self.query_one("#minor-detail").border_title = literal(
+            _("Minor {number}").format(number=m.class_number))
         widget.update(detail_text(m))
 
     @on(DataTable.RowHighlighted)
@@ -264,15 +315,16 @@ class MinorsScreen(UsisScreen):
             return
         mine = [x for x in self.minors if x.active and x.class_number != m.class_number]
         if m.active:
-            self._problem("same_minor", f"You already applied for minor {m.class_number}.",
-                          "Select the minor you want instead, then press g.")
+            self._problem("same_minor", _("You already applied for minor {number}.").format(
+                              number=m.class_number),
+                          _("Select the minor you want instead, then press g."))
         elif not mine:
-            self._problem("no_application", "You have no minor application to change.",
-                          "Press a to apply for this minor.")
+            self._problem("no_application", _("You have no minor application to change."),
+                          _("Press a to apply for this minor."))
         elif len(mine) > 1:
             self._problem("two_applications",
-                          "You have two minor applications: cancel one first (x), then change "
-                          "the other.", "")
+                          _("You have two minor applications: cancel one first (x), then "
+                            "change the other."), "")
         else:
             self._run(self.usis_app.usis.minors.change, mine[0].class_number,
                             m.class_number, m.academic_year, keep=m.class_number)
@@ -288,8 +340,9 @@ class MinorsScreen(UsisScreen):
         if m is None:
             return
         if not m.active:
-            self._problem("no_application", f"You have not applied for minor {m.class_number}, "
-                          "Cancel Not Processed.", "Select a minor you applied for.")
+            self._problem("no_application", _("You have not applied for minor {number}, Cancel "
+                                              "Not Processed.").format(number=m.class_number),
+                          _("Select a minor you applied for."))
             return
 
         def answered(yes: bool | None) -> None:

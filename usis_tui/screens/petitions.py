@@ -25,10 +25,13 @@ from textual.widget import Widget
 from textual.widgets import ContentSwitcher, RadioSet
 from textual.widgets.option_list import Option
 
+from .. import i18n
+from ..i18n import N_, _, ngettext, pgettext
 from ..services import ServiceError
 from ..services.petitions import (
     HBO_FORM,
     INSTITUTION_TYPES,
+    LEIDEN,
     LEVELS,
     PETITION_TYPES,
     TYPE_HELP,
@@ -72,22 +75,37 @@ STATUS_MARKS = {
     "Rejected": ("✗", f"bold {BAD}"),
     "Withdrawn": ("–", MUTED),
 }
-LEVEL_NAMES = {100: "introductory", 200: "introductory", 300: "advanced", 400: "Master",
-               500: "Master", 600: "Master"}
-STEPS = ("Type of request", "Request details", "Review", "Confirmation")
+LEVEL_NAMES = {100: N_("introductory"), 200: N_("introductory"), 300: N_("advanced"),
+               400: N_("Master"), 500: N_("Master"), 600: N_("Master")}  # shown with _()
+STEPS = (N_("Type of request"), N_("Request details"), N_("Review"), N_("Confirmation"))
 TEXT_FIELDS = ("catalogue_number", "course_name", "institution", "ec", "course_start",
                "hbo_form", "documents", "course_url")
-NEXT_STEPS = ("The programme board discusses your petition at its next meeting (status "
-              "\"In progress\") and passes its advice to the Board of Examiners, who approves or "
-              "rejects it. You get a message in the Message centre at every change.")
+NEXT_STEPS = N_("The programme board discusses your petition at its next meeting (status "
+                "\"{status}\") and passes its advice to the Board of Examiners, who approves or "
+                "rejects it. You get a message in the Message centre at every change.")
 
 
-SHORT_TYPES = {"Different amount of credits": "Different credits"}
+SHORT_TYPES = {"Different amount of credits": N_("Different credits")}
 
 
 def short_type(kind: str) -> str:
-    """The type of request in a narrow list."""
-    return SHORT_TYPES.get(kind, kind)
+    """The type of request in a narrow list (translated)."""
+    return _(SHORT_TYPES.get(kind, kind))
+
+
+def level_text(level: int) -> str:
+    """"500 (Master)" / "500 (master)"."""
+    return f"{level} ({_(LEVEL_NAMES.get(level, ''))})"
+
+
+def institution_text(institution: str) -> str:
+    """An institution as shown: "Leiden University" is translated, any other is data."""
+    return _(LEIDEN) if institution == LEIDEN else institution
+
+
+def when(value: Any) -> str:
+    """A date and time as the petition pages show it: "2 Dec 2026 09:30"."""
+    return i18n.format_datetime(value)
 
 
 def course_width(screen_width: int, fixed: int, columns: int) -> int:
@@ -98,7 +116,7 @@ def course_width(screen_width: int, fixed: int, columns: int) -> int:
 def status_text(status: str) -> Text:
     """``✓ Approved`` in green, ``◐ In progress`` in amber…: a mark, not colour only."""
     mark, style = STATUS_MARKS.get(status, ("•", "bold"))
-    return Text(f"{mark} {status}", style=style)
+    return Text(f"{mark} {_(status)}", style=style)
 
 
 def steady(screen: Widget) -> None:
@@ -122,42 +140,43 @@ def facts_table(rows: Sequence[tuple[str, str | Text]], label_width: int = 26) -
 def request_rows(p: PetitionInfo) -> list[tuple[str, str | Text]]:
     """Every field of the request, as uSis labels them."""
     rows: list[tuple[str, str | Text]] = [
-        ("Petition number", p.number),
-        ("Type of request", p.petition_type),
-        ("Status", status_text(p.status)),
-        ("Student", f"{p.student_name} ({p.student_number}), {p.programme}"),
-        ("Course", p.course or "–"),
+        (_("Petition number"), p.number),
+        (_("Type of request"), _(p.petition_type)),
+        (_("Status"), status_text(p.status)),
+        (_("Student"), f"{p.student_name} ({p.student_number}), {p.programme}"),
+        (_("Course"), p.course or "–"),
     ]
     if p.institution:
-        kind = f" ({INSTITUTION_TYPES[p.institution_type]})" if p.institution_type else ""
-        rows.append(("Institution", p.institution + kind))
+        kind = f" ({_(INSTITUTION_TYPES[p.institution_type])})" if p.institution_type else ""
+        rows.append((_("Institution"), institution_text(p.institution) + kind))
     if p.level is not None:
-        rows.append(("Level", f"{p.level} ({LEVEL_NAMES.get(p.level, '')})"))
+        rows.append((_("Level"), level_text(p.level)))
     if p.ec is not None:
         ec = fmt_number(p.ec)
         if p.ec_entered is not None and p.ec_entered != p.ec:
-            ec += f" (requested {fmt_number(p.ec_entered)} EC: half credits are rounded down)"
-        rows.append(("EC" if p.petition_type != "Different amount of credits" else
-                     "EC requested", ec))
+            ec = _("{ec} (requested {entered} EC: half credits are rounded down)").format(
+                ec=ec, entered=fmt_number(p.ec_entered))
+        rows.append((_("EC") if p.petition_type != "Different amount of credits" else
+                     _("EC requested"), ec))
     if p.course_start:
-        rows.append(("Course start date", fmt_date(p.course_start)))
+        rows.append((_("Course start date"), fmt_date(p.course_start)))
     if p.course_url:
-        rows.append(("Link to the course website", p.course_url))
-    rows.append(("Submitted", f"{p.submitted_at:%d %b %Y %H:%M}"))
+        rows.append((_("Link to the course website"), p.course_url))
+    rows.append((_("Submitted"), when(p.submitted_at)))
     if p.withdraw_reason:
-        rows.append(("Reason for withdrawal", p.withdraw_reason))
+        rows.append((_("Reason for withdrawal"), p.withdraw_reason))
     return rows
 
 
 def documents_text(p: PetitionInfo) -> Text:
     if not p.documents:
-        return Text("No documents added.", style="italic")
+        return Text(_("No documents added."), style="italic")
     text = Text()
     for i, d in enumerate(p.documents):
         if i:
             text.append("\n")
         text.append("▪ ")
-        text.append(f"{d.kind}: ", style="bold")
+        text.append(f"{_(d.kind)}: ", style="bold")
         text.append(d.path)
     return text
 
@@ -170,39 +189,44 @@ def timeline_text(p: PetitionInfo) -> Text:
             text.append("\n")
         mark, style = STATUS_MARKS.get(e.status, ("•", "bold"))
         text.append(f"{mark} ", style=style)
-        text.append(f"{e.at:%d %b %Y %H:%M}  ")
-        text.append(f"{e.status:<12}", style=style)
-        text.append(f"  {e.title}", style="bold")
+        text.append(f"{when(e.at)}  ")
+        text.append(f"{_(e.status):<12}", style=style)
+        text.append(f"  {_(e.title)}", style="bold")
         if e.note:
             text.append(f"\n{INDENT}{e.note}", style="italic")
     if p.next_step == "Advice":
-        text.append("\n○ Next: the programme board discusses the petition.", style="dim")
+        text.append("\n○ " + _("Next: the programme board discusses the petition."),
+                    style="dim")
     elif p.next_step == "Decision":
-        text.append("\n○ Next: the Board of Examiners approves or rejects it.", style="dim")
+        text.append("\n○ " + _("Next: the Board of Examiners approves or rejects it."),
+                    style="dim")
     elif p.next_step == "Grade":
-        text.append("\n○ Next: the grade is registered after the certified transcript arrives; "
-                    "then the status becomes \""
-                    + ("External courses approved" if p.petition_type == "External education"
-                       else "Approved") + "\".", style="dim")
+        final = ("External courses approved" if p.petition_type == "External education"
+                 else "Approved")
+        text.append("\n○ " + _("Next: the grade is registered after the certified transcript "
+                                "arrives; then the status becomes \"{status}\".").format(
+                                    status=_(final)), style="dim")
     return text
 
 
 def board_text(p: PetitionInfo) -> Text:
     """The "Explanation Board of Examiners" and, once registered, the grade."""
     if not p.board_explanation:
-        return Text("The Board of Examiners has not decided yet.", style="italic")
+        return Text(_("The Board of Examiners has not decided yet."), style="italic")
     text = Text(p.board_explanation)
     if p.decided_at is not None:
-        text.append(f"\nDecided on {p.decided_at:%d %b %Y}.", style="italic")
+        text.append("\n" + _("Decided on {date}.").format(date=fmt_date(p.decided_at)),
+                    style="italic")
     if p.grade is not None:
         text.append("\n")
-        text.append("Grade ", style="bold")
+        text.append(_("Grade") + " ", style="bold")
         text.append(fmt_number(p.grade))
         if p.grade_entered is not None and p.grade_entered != p.grade:
-            text.append(f" ({fmt_number(p.grade_entered)} on the transcript)", style="italic")
+            text.append(" " + _("({grade} on the transcript)").format(
+                grade=fmt_number(p.grade_entered)), style="italic")
     if p.decision == "approved" and p.petition_type in ("Elective course", "External education"):
-        text.append("\nApproval does not enrol you: enrol for the course and the exam in uSis "
-                    "yourself.", style="italic")
+        text.append("\n" + _("Approval does not enrol you: enrol for the course and the exam in "
+                             "uSis yourself."), style="italic")
     return text
 
 
@@ -222,15 +246,15 @@ class PetitionDetail(Vertical):
         yield Static("", id="detail-timeline", classes="block")
 
     def on_mount(self) -> None:
-        titles = {"detail-request": "Request", "detail-motivation": "Explanation student",
-                  "detail-documents": "Added documents", "detail-timeline": "Status",
-                  "detail-board": "Explanation Board of Examiners"}
+        titles = {"detail-request": _("Request"), "detail-motivation": _("Explanation student"),
+                  "detail-documents": _("Added documents"), "detail-timeline": _("Status"),
+                  "detail-board": _("Explanation Board of Examiners")}
         for widget_id, title in titles.items():
             self.query_one(f"#{widget_id}").border_title = literal(title)
 
     def show(self, p: PetitionInfo) -> None:
         self.query_one("#detail-title", Static).update(
-            f"Petition {p.number} · {p.petition_type}")
+            _("Petition {number} · {kind}").format(number=p.number, kind=_(p.petition_type)))
         self.query_one("#detail-status", Static).update(status_text(p.status))
         self.query_one("#detail-request", Static).update(facts_table(request_rows(p)))
         self.query_one("#detail-motivation", Static).update(Text(p.motivation))
@@ -249,8 +273,8 @@ def field_row(name: str, label: str, widget: Widget, hint: str = "") -> Horizont
 
 
 def type_prompt(kind: str) -> Text:
-    text = Text(kind, style="bold")
-    text.append(f"\n{TYPE_HELP[kind]}", style="")
+    text = Text(_(kind), style="bold")
+    text.append(f"\n{_(TYPE_HELP[kind])}", style="")
     return text
 
 
@@ -274,9 +298,9 @@ class PetitionsScreen(PetitionPage):
 
     PAGE = "Petitions"
     BINDINGS: ClassVar = [
-        Binding("n", "submit_request", "Submit request", id="petitions.submit-request"),
-        Binding("v", "view", "View petition", id="petitions.view"),
-        Binding("f5", "reload", "Refresh", show=False, id="petitions.reload-2"),
+        Binding("n", "submit_request", N_("Submit request"), id="petitions.submit-request"),
+        Binding("v", "view", N_("View petition"), id="petitions.view"),
+        Binding("f5", "reload", N_("Refresh"), show=False, id="petitions.reload-2"),
     ]
 
     def __init__(self, **kwargs: Any) -> None:
@@ -290,99 +314,101 @@ class PetitionsScreen(PetitionPage):
     # ------------------------------------------------------------------ layout
     def compose_body(self) -> ComposeResult:
         with Vertical(id="page"):
-            yield Label("Petitions", classes="page-title", id="page-heading")
-            yield StepIndicator(STEPS, separator=" › ", no_wrap=True, id="step-indicator")
+            yield Label(_("Petitions"), classes="page-title", id="page-heading")
+            yield StepIndicator([_(step) for step in STEPS], separator=" › ", no_wrap=True,
+                                id="step-indicator")
             if self.usis_app.student_number is None:
-                yield Static("Log in with your student number to see your petitions.",
+                yield Static(_("Log in with your student number to see your petitions."),
                              classes="intro")
                 return
             with ContentSwitcher(initial="list", id="views"):
                 with Vertical(id="list"):
-                    yield Static("Ask the Board of Examiners for permission: an elective course, "
-                                 "an exemption, a different amount of credits or external "
-                                 "education. Petition on time: before the course starts.",
-                                 classes="intro")
+                    yield Static(_("Ask the Board of Examiners for permission: an elective "
+                                   "course, an exemption, a different amount of credits or "
+                                   "external education. Petition on time: before the course "
+                                   "starts."), classes="intro")
                     yield Static("", id="list-count")
                     yield DataTable(id="petition-table", cursor_type="row", zebra_stripes=True)
                     with Horizontal(classes="button-row"):
-                        yield Button("Submit request", id="submit-request", variant="primary",
+                        yield Button(_("Submit request"), id="submit-request", variant="primary",
                                      compact=True)
-                        yield Button("View petition", id="view-petition", compact=True)
+                        yield Button(_("View petition"), id="view-petition", compact=True)
                 with Vertical(id="type"):
-                    yield Static("What do you want to ask the Board of Examiners?",
+                    yield Static(_("What do you want to ask the Board of Examiners?"),
                                  classes="intro")
                     yield OptionList(*[Option(type_prompt(k), id=k) for k in PETITION_TYPES],
                                      id="type-list")
                     with Horizontal(classes="button-row"):
-                        yield Button("Cancel", id="type-cancel", compact=True)
+                        yield Button(_("Cancel"), id="type-cancel", compact=True)
                 with VerticalScroll(id="form"):
                     yield Static("", id="form-type")
                     yield ProblemList(id="form-problems")
                     yield from self.compose_fields()
                     with Horizontal(classes="button-row"):
-                        yield Button("Previous", id="form-previous", compact=True)
-                        yield Button("Review", id="form-review", variant="primary",
+                        yield Button(_("Previous"), id="form-previous", compact=True)
+                        yield Button(_("Review"), id="form-review", variant="primary",
                                      compact=True)
                 with VerticalScroll(id="review"):
-                    yield Static("Check your request, then select Submit. Nothing has been "
-                                 "sent yet.", classes="intro")
+                    yield Static(_("Check your request, then select Submit. Nothing has been "
+                                   "sent yet."), classes="intro")
                     yield Static("", id="review-table", classes="block")
                     yield Static("", id="review-notes", classes="note")
                     yield ProblemList(id="review-problems")
                     with Horizontal(classes="button-row"):
-                        yield Button("Previous", id="review-previous", compact=True)
-                        yield Button("Submit", id="review-submit", variant="success",
+                        yield Button(_("Previous"), id="review-previous", compact=True)
+                        yield Button(_("Submit"), id="review-submit", variant="success",
                                      compact=True)
                 with VerticalScroll(id="done"):
-                    yield Static("Your petition has been submitted.", classes="section-title")
+                    yield Static(_("Your petition has been submitted."),
+                                 classes="section-title")
                     yield Static("", id="done-number")
                     yield Static("", id="done-summary")
                     yield Static("", id="done-notes", classes="note")
                     with Horizontal(classes="button-row"):
-                        yield Button("View petition", id="done-view", variant="primary",
+                        yield Button(_("View petition"), id="done-view", variant="primary",
                                      compact=True)
-                        yield Button("Back to Petitions", id="done-list", compact=True)
+                        yield Button(_("Back to Petitions"), id="done-list", compact=True)
 
     def compose_fields(self) -> ComposeResult:
-        yield field_row("source", "Course offered by", RadioSet(
-            RadioButton("Leiden University (our catalogue)", value=True, id="src-leiden"),
-            RadioButton("Another institution", id="src-external"), id="f-source"))
-        yield field_row("catalogue_number", "Catalogue number",
-                        Input(placeholder="e.g. 4413DVISY", id="f-catalogue_number",
+        yield field_row("source", _("Course offered by"), RadioSet(
+            RadioButton(_("Leiden University (our catalogue)"), value=True, id="src-leiden"),
+            RadioButton(_("Another institution"), id="src-external"), id="f-source"))
+        yield field_row("catalogue_number", _("Catalogue number"),
+                        Input(placeholder=_("e.g. 4413DVISY"), id="f-catalogue_number",
                               classes="short", max_length=12, compact=True),
-                        "Enter: look the course up")
+                        _("Enter: look the course up"))
         yield Static("", id="course-facts")
-        yield field_row("course_name", "Course name",
-                        Input(placeholder="Name of the course", id="f-course_name",
+        yield field_row("course_name", _("Course name"),
+                        Input(placeholder=_("Name of the course"), id="f-course_name",
                               compact=True))
-        yield field_row("institution", "Institution",
-                        Input(placeholder="e.g. Delft University of Technology",
+        yield field_row("institution", _("Institution"),
+                        Input(placeholder=_("e.g. Delft University of Technology"),
                               id="f-institution", compact=True))
-        yield field_row("institution_type", "Institution type", RadioSet(
-            *[RadioButton(label, id=f"it-{key}") for key, label in INSTITUTION_TYPES.items()],
+        yield field_row("institution_type", _("Institution type"), RadioSet(
+            *[RadioButton(_(label), id=f"it-{key}") for key, label in INSTITUTION_TYPES.items()],
             id="f-institution_type"))
-        yield field_row("level", "Level", Select(
-            [(f"{level} ({LEVEL_NAMES[level]})", str(level)) for level in LEVELS],
-            prompt="Choose", id="f-level", compact=True),
-            "Electives are at Master level (400+)")
-        yield field_row("ec", "EC", Input(placeholder="e.g. 6", id="f-ec", classes="short",
-                                          compact=True),
-                        "Half credits are rounded down: 7.5 EC counts as 7 EC")
-        yield field_row("course_start", "Course start date",
-                        Input(placeholder="DD-MM-YYYY", id="f-course_start", classes="short",
-                              compact=True),
-                        "Petition before the course starts")
-        yield field_row("motivation", "Explanation student",
+        yield field_row("level", _("Level"), Select(
+            [(level_text(level), str(level)) for level in LEVELS],
+            prompt=_("Choose"), id="f-level", compact=True),
+            _("Electives are at Master level (400+)"))
+        yield field_row("ec", _("EC"), Input(placeholder=_("e.g. 6"), id="f-ec",
+                                             classes="short", compact=True),
+                        _("Half credits are rounded down: 7.5 EC counts as 7 EC"))
+        yield field_row("course_start", _("Course start date"),
+                        Input(placeholder=_("DD-MM-YYYY"), id="f-course_start",
+                              classes="short", compact=True),
+                        _("Petition before the course starts"))
+        yield field_row("motivation", _("Explanation student"),
                         TextArea(id="f-motivation", compact=True,
-                                 placeholder="Why this course, and how it prepares you for your "
-                                             "graduation project"))
-        yield field_row("hbo_form", HBO_FORM,
-                        Input(placeholder="file path of the form signed by the lecturer",
+                                 placeholder=_("Why this course, and how it prepares you for "
+                                               "your graduation project")))
+        yield field_row("hbo_form", _(HBO_FORM),
+                        Input(placeholder=_("file path of the form signed by the lecturer"),
                               id="f-hbo_form", compact=True))
-        yield field_row("documents", "Added documents",
-                        Input(placeholder="file paths, separated by ;", id="f-documents",
+        yield field_row("documents", _("Added documents"),
+                        Input(placeholder=_("file paths, separated by ;"), id="f-documents",
                               compact=True))
-        yield field_row("course_url", "Link to the course website",
+        yield field_row("course_url", _("Link to the course website"),
                         Input(placeholder="https://…", id="f-course_url", compact=True))
 
     def on_mount(self) -> None:
@@ -398,26 +424,32 @@ class PetitionsScreen(PetitionPage):
         table = self.query_one("#petition-table", DataTable)
         row = table.cursor_row
         narrow = self.size.width < 100
-        types = [short_type(p.petition_type) if narrow else p.petition_type for p in self.rows]
+        types = [short_type(p.petition_type) if narrow else _(p.petition_type)
+                 for p in self.rows]
+        dates = [fmt_date(p.submitted_at) for p in self.rows]
         type_w = max([4] + [len(t) for t in types])
-        status_w = max([6] + [len(p.status) + 2 for p in self.rows])
-        fixed = 8 + type_w + 11 + status_w
+        status_w = max([6] + [len(_(p.status)) + 2 for p in self.rows])
+        date_w = max([11] + [len(d) for d in dates])
+        fixed = 8 + type_w + date_w + status_w
         table.clear(columns=True)
-        table.add_column("Petition", key="number", width=8)
-        table.add_column("Type", key="type", width=type_w)
-        table.add_column("Course", key="course", width=course_width(self.size.width, fixed, 5))
-        table.add_column("Submitted", key="submitted", width=11)
-        table.add_column("Status", key="status", width=status_w)
-        for p, kind in zip(self.rows, types, strict=True):
-            table.add_row(p.number, kind, p.course, f"{p.submitted_at:%d %b %Y}",
-                          status_text(p.status), key=str(p.id))
+        table.add_column(pgettext("column", "Petition"), key="number", width=8)
+        table.add_column(_("Type"), key="type", width=type_w)
+        table.add_column(_("Course"), key="course",
+                         width=course_width(self.size.width, fixed, 5))
+        table.add_column(_("Submitted"), key="submitted", width=date_w)
+        table.add_column(_("Status"), key="status", width=status_w)
+        for p, kind, submitted in zip(self.rows, types, dates, strict=True):
+            table.add_row(p.number, kind, p.course, submitted, status_text(p.status),
+                          key=str(p.id))
         if self.rows:
             table.move_cursor(row=min(max(row, 0), len(self.rows) - 1))
         n = len(self.rows)
         self.query_one("#list-count", Static).update(
-            "You have no petitions yet. Select Submit request to ask the Board of Examiners."
-            if not n else f"{n} petition{'s' if n != 1 else ''}, newest first. Select one and "
-                          "press Enter to see it.")
+            _("You have no petitions yet. Select Submit request to ask the Board of Examiners.")
+            if not n else ngettext("{n} petition, newest first. Select one and press Enter to "
+                                   "see it.",
+                                   "{n} petitions, newest first. Select one and press Enter to "
+                                   "see it.", n).format(n=n))
 
     def on_resize(self, event: Resize) -> None:
         # PetitionPage.on_resize runs as well (Textual calls the handler of every class).
@@ -433,7 +465,7 @@ class PetitionsScreen(PetitionPage):
         try:
             self.rows = await self.call(self.usis.petitions.petitions, student, loading=table)
         except ServiceError as exc:
-            report(self, exc, title="Petitions")
+            report(self, exc, title=_("Petitions"))
             return
         self._fill_table()
 
@@ -476,7 +508,7 @@ class PetitionsScreen(PetitionPage):
         indicator.display = name != "list"
         indicator.step = {"type": 1, "form": 2, "review": 3, "done": 4}.get(name, 1)
         self.query_one("#page-heading", Label).update(
-            "Petitions" if name == "list" else "Submit request")
+            _("Petitions") if name == "list" else _("Submit request"))
         focus = {"list": "#petition-table", "type": "#type-list", "review": "#review-submit",
                  "done": "#done-view"}.get(name)
         if focus:
@@ -520,14 +552,15 @@ class PetitionsScreen(PetitionPage):
             self.reset_form()
         self.kind = kind
         self.query_one("#form-type", Static).update(Text.assemble(
-            ("Type of request: ", "bold"), kind, ("\n" + TYPE_HELP[kind], "italic")))
+            (_("Type of request") + ": ", "bold"), _(kind),
+            ("\n" + _(TYPE_HELP[kind]), "italic")))
         self.query_one("#label-institution", Label).update(
-            "Institution (earlier education)" if kind == "Exemption" else "Institution")
+            _("Institution (earlier education)") if kind == "Exemption" else _("Institution"))
         self.query_one("#label-ec", Label).update(
-            "EC requested" if kind == "Different amount of credits" else "EC")
+            _("EC requested") if kind == "Different amount of credits" else _("EC"))
         self.query_one("#label-catalogue_number", Label).update(
-            "Course (catalogue number)" if kind in ("Exemption", "Different amount of credits")
-            else "Catalogue number")
+            _("Course (catalogue number)")
+            if kind in ("Exemption", "Different amount of credits") else _("Catalogue number"))
         self.update_fields()
         self.show_view("form")
         first = next((w for w in self.query("#form Input, #form RadioSet")
@@ -597,16 +630,17 @@ class PetitionsScreen(PetitionPage):
         facts = await self.call(self.usis.petitions.course_facts, number)
         self.facts = facts
         if facts is None:
-            box.update(f"{number} is not in the course catalogue.")
+            box.update(_("{number} is not in the course catalogue.").format(number=number))
             box.add_class("-error")
             return
         box.remove_class("-error")
-        line = f"{facts.label} · {fmt_number(facts.ec)} EC · level {facts.level}"
+        parts = [facts.label, i18n.format_ec(facts.ec),
+                 _("level {level}").format(level=facts.level)]
         if facts.starts_on:
-            line += f" · next start {fmt_date(facts.starts_on)}"
+            parts.append(_("next start {date}").format(date=fmt_date(facts.starts_on)))
         if facts.honours:
-            line += " · honours course"
-        box.update(line)
+            parts.append(_("honours course"))
+        box.update(" · ".join(parts))
         start = self.query_one("#f-course_start", Input)
         if not start.value.strip() and facts.starts_on:
             start.value = f"{facts.starts_on:%d-%m-%Y}"
@@ -661,7 +695,7 @@ class PetitionsScreen(PetitionPage):
             return
         self.form = form
         self.query_one("#review-table", Static).update(facts_table(form.rows()))
-        self.query_one("#review-table").border_title = "Your request"
+        self.query_one("#review-table").border_title = literal(_("Your request"))
         notes = self.query_one("#review-notes", Static)
         notes.update("\n".join(f"• {n}" for n in form.notices))
         notes.display = bool(form.notices)
@@ -686,17 +720,20 @@ class PetitionsScreen(PetitionPage):
             problems.show(exc.problems)
             return
         self.submitted = p
-        self.query_one("#done-number", Static).update(f"Petition number {p.number}")
+        self.query_one("#done-number", Static).update(
+            _("Petition number {number}").format(number=p.number))
         self.query_one("#done-summary", Static).update(facts_table([
-            ("Type of request", p.petition_type), ("Course", p.course or "–"),
-            ("Status", status_text(p.status)),
-            ("Submitted", f"{p.submitted_at:%d %b %Y %H:%M}")]))
-        notes = [NEXT_STEPS] + [n for n in (self.form.notices if self.form else [])
-                                if not n.startswith("Added:")]
+            (_("Type of request"), _(p.petition_type)), (_("Course"), p.course or "–"),
+            (_("Status"), status_text(p.status)),
+            (_("Submitted"), when(p.submitted_at))]))
+        form = self.form
+        notes = [_(NEXT_STEPS).format(status=_("In progress"))] + [
+            n for n in (form.notices if form else []) if form is None or n != form.hbo_notice]
         self.query_one("#done-notes", Static).update("\n".join(f"• {n}" for n in notes))
         self.kind = None  # a next request starts with an empty form
         self.show_view("done")
-        self.notify(f"Petition {p.number} submitted.", title="Petitions", timeout=4)
+        self.notify(_("Petition {number} submitted.").format(number=p.number),
+                    title=_("Petitions"), timeout=4)
 
     @on(Button.Pressed, "#done-view")
     def _done_view(self) -> None:
@@ -716,22 +753,22 @@ class PetitionDetailScreen(PetitionPage):
 
     PAGE = "Petitions"
     BINDINGS: ClassVar = [
-        Binding("w", "withdraw", "Withdraw", id="petitions.withdraw"),
-        Binding("f5", "reload", "Refresh", show=False, id="petitions.reload"),
+        Binding("w", "withdraw", N_("Withdraw"), id="petitions.withdraw"),
+        Binding("f5", "reload", N_("Refresh"), show=False, id="petitions.reload"),
     ]
 
     def __init__(self, petition_id: int, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self.petition_id = petition_id
-        self.crumbs = (f"Petition {petition_id:06d}",)
+        self.crumbs = (_("Petition {number}").format(number=f"{petition_id:06d}"),)
         self.petition: PetitionInfo | None = None
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="page"):
             yield PetitionDetail(id="detail")
             with Horizontal(classes="button-row"):
-                yield Button("Withdraw", id="withdraw", variant="error", compact=True)
-                yield Button("Back to Petitions", id="back", compact=True)
+                yield Button(_("Withdraw"), id="withdraw", variant="error", compact=True)
+                yield Button(_("Back to Petitions"), id="back", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#withdraw").display = False
@@ -746,7 +783,7 @@ class PetitionDetailScreen(PetitionPage):
         try:
             p = await self.call(self.usis.petitions.petition, student, self.petition_id)
         except ServiceError as exc:
-            report(self, exc, title="Petition")
+            report(self, exc, title=_("Petition"))
             return
         self.petition = p
         self.query_one(PetitionDetail).show(p)
@@ -773,8 +810,8 @@ class PetitionDetailScreen(PetitionPage):
 
     def _withdrawn(self, result: PetitionInfo | None) -> None:
         if result is not None:
-            self.notify(f"Petition {result.number} has been withdrawn.", title="Petitions",
-                        timeout=4)
+            self.notify(_("Petition {number} has been withdrawn.").format(number=result.number),
+                        title=_("Petitions"), timeout=4)
             self.load()
 
 
@@ -782,7 +819,7 @@ class WithdrawDialog(ModalScreen[PetitionInfo | None]):
     """Withdraw a petition: a reason is required; confirmed with "Withdraw petition"."""
 
     CSS_PATH = "../styles/petitions.tcss"
-    BINDINGS: ClassVar = [Binding("escape", "cancel", "Cancel", id="petitions.cancel")]
+    BINDINGS: ClassVar = [Binding("escape", "cancel", N_("Cancel"), id="petitions.cancel")]
 
     def __init__(self, petition: PetitionInfo) -> None:
         super().__init__()
@@ -791,16 +828,20 @@ class WithdrawDialog(ModalScreen[PetitionInfo | None]):
     def compose(self) -> ComposeResult:
         p = self.petition
         with Vertical(id="withdraw-box"):
-            yield Static(f"Withdraw petition {p.number}", classes="section-title")
-            yield Static(f"{p.petition_type}: {p.course}. The Board of Examiners will not "
-                         "handle it any more; this cannot be undone.", classes="hint")
-            yield Label("Reason")
-            yield Input(placeholder="Why do you withdraw the petition?", id="withdraw-reason")
+            yield Static(_("Withdraw petition {number}").format(number=p.number),
+                         classes="section-title")
+            yield Static(_("{kind}: {course}. The Board of Examiners will not handle it any "
+                           "more; this cannot be undone.").format(kind=_(p.petition_type),
+                                                                  course=p.course),
+                         classes="hint")
+            yield Label(_("Reason"))
+            yield Input(placeholder=_("Why do you withdraw the petition?"),
+                        id="withdraw-reason")
             yield ProblemList(id="withdraw-problems")
             with Horizontal(classes="button-row"):
-                yield Button("Withdraw petition", id="withdraw-confirm", variant="error",
+                yield Button(_("Withdraw petition"), id="withdraw-confirm", variant="error",
                              compact=True)
-                yield Button("Cancel", id="withdraw-cancel", compact=True)
+                yield Button(_("Cancel"), id="withdraw-cancel", compact=True)
 
     def on_mount(self) -> None:
         field = self.query_one(Input)

@@ -28,6 +28,8 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session, selectinload
 
+from .. import i18n
+from ..i18n import N_, _, _in, ngettext
 from ..models import (
     AcademicYear,
     CartItem,
@@ -44,22 +46,33 @@ from .base import (
     ServiceError,
     fail,
     find_section,
-    fmt_dt,
     get_student,
     get_year,
     period_state,
     section_options,
 )
 from .catalogue import CatalogueService
-from .enrol_messages import describe, post_message
+from .enrol_messages import post_message
 from .enrolment import EnrolmentService, lock_sections
 from .rules import Verdict
 from .schemas import EnrolRequest, MinorInfo, MinorPart, MinorResult, Problem
 
 SEAT_CODES = {"class_full", "class_and_waitlist_full"}
 CATEGORY = "minor"
-HELP_DESK = ("Contact your education administration office (usis-fwn@science.leidenuniv.nl) "
-             "with your student number and the class number.")
+HELP_DESK = N_("Contact your education administration office (usis-fwn@science.leidenuniv.nl) "
+                "with your student number and the class number.")  # shown with _()
+
+
+def _describe(section: ClassSection, language: object) -> str:
+    """"4000MDSAIN Data Science … (Lecture, class 1052)" in ``language`` (a message's subject)."""
+    return _in(language, "{catalogue_number} {title} ({component}, class {class_number})").format(
+        catalogue_number=section.course.catalogue_number, title=section.course.title,
+        component=_in(language, section.component), class_number=section.class_number)
+
+
+def _parts_text(parts: list[str], language: object | None = None) -> str:
+    """"1049 and 1050"."""
+    return _in(language, " and ").join(parts)
 
 
 def _minor_of(section: ClassSection) -> Minor:
@@ -173,15 +186,18 @@ class MinorService:
             year = get_year(session, code)
             old, new = self._minor(session, year, from_class), self._minor(session, year, to_class)
             if old.id == new.id:
-                raise fail("same_minor", f"Minor {old.class_number} cannot be changed for itself.",
-                           "Choose another minor to change to.")
+                raise fail("same_minor", _("Minor {number} cannot be changed for itself.").format(
+                               number=old.class_number),
+                           _("Choose another minor to change to."))
             lock_sections(session, [s.id for m in (old, new) for s in (m, *m.children)])
             now = self.ctx.now()
-            self._cancel(session, student, old, now, notify=False, reason=(
-                f"Changed to minor {new.class_number}"))
+            lang = i18n.account_language(student.language)
+            self._cancel(session, student, old, now, notify=False, reason=_in(
+                lang, "Changed to minor {number}").format(number=new.class_number))
             result = self._apply(session, student, new, now)
-            message = (f"Your application for minor {old.class_number} has been changed to "
-                       f"minor {new.class_number}. {result.message}")
+            message = _("Your application for minor {old} has been changed to minor {new}. "
+                        "{result}").format(old=old.class_number, new=new.class_number,
+                                           result=result.message)
             step.record(f"class {old.class_number} for class {new.class_number}: {message}")
             return result.model_copy(update={"message": message})
 
@@ -201,15 +217,22 @@ class MinorService:
             app = self._application(session, student, section)
             if app is None or app.status != "waiting_for_placement":
                 raise fail("no_application",
-                           f"{student.student_number} is not waiting for the placement outcome "
-                           f"of minor {section.class_number}.")
+                           _("{student} is not waiting for the placement outcome of minor "
+                             "{number}.").format(student=student.student_number,
+                                                 number=section.class_number))
+            lang = i18n.account_language(student.language)  # the student's messages
             if not placed:
                 app.status, app.updated_at = "cancelled", now
-                message = (f"You have not been placed in minor {section.class_number} "
-                           f"{section.course.title}.")
+                not_placed = N_("You have not been placed in minor {number} {title}.")
+                message = _(not_placed).format(number=section.class_number,
+                                               title=section.course.title)
                 post_message(session, student.id, CATEGORY,
-                             f"Not placed: {describe(section)}", message + (
-                                 " You may apply for another minor while its window is open."),
+                             _in(lang, "Not placed: {minor}").format(
+                                 minor=_describe(section, lang)),
+                             _in(lang, not_placed).format(number=section.class_number,
+                                                          title=section.course.title)
+                             + " " + _in(lang, "You may apply for another minor while its "
+                                               "window is open."),
                              now)
                 result = MinorResult(class_number=section.class_number,
                                      title=section.course.title, status="cancelled",
@@ -218,11 +241,21 @@ class MinorService:
                 app.status, app.updated_at = "placed", now
                 session.flush()
                 parts = self._enrol(session, student, section, now, wait_list_ok=False)
-                message = (f"You have been placed in minor {section.class_number} "
-                           f"{section.course.title} and enrolled"
-                           + (f", with its parts {' and '.join(parts)}." if parts else "."))
-                post_message(session, student.id, CATEGORY, f"Placed: {describe(section)}",
-                             message, now)
+
+                def placed_text(language: object | None) -> str:
+                    if parts:
+                        return _in(language, "You have been placed in minor {number} {title} "
+                                             "and enrolled, with its parts {parts}.").format(
+                            number=section.class_number, title=section.course.title,
+                            parts=_parts_text(parts, language))
+                    return _in(language, "You have been placed in minor {number} {title} and "
+                                         "enrolled.").format(number=section.class_number,
+                                                             title=section.course.title)
+
+                message = placed_text(None)
+                post_message(session, student.id, CATEGORY,
+                             _in(lang, "Placed: {minor}").format(minor=_describe(section, lang)),
+                             placed_text(lang), now)
                 result = MinorResult(class_number=section.class_number,
                                      title=section.course.title, status="enrolled",
                                      message=message, parts=parts)
@@ -237,12 +270,14 @@ class MinorService:
             parent = section.parent
             if parent is not None and parent.course.minor is not None:
                 raise fail("minor_part",
-                           f"Class {section.class_number} is part of minor {parent.class_number} "
-                           f"{parent.course.title}.",
-                           f"Apply for minor {parent.class_number}: its parts are enrolled "
-                           "with it.")
-            raise fail("not_a_minor", f"Class {section.class_number} is not a minor.",
-                       "Enrol in it under Student Center › Enrol.")
+                           _("Class {number} is part of minor {minor} {title}.").format(
+                               number=section.class_number, minor=parent.class_number,
+                               title=parent.course.title),
+                           _("Apply for minor {minor}: its parts are enrolled with it.").format(
+                               minor=parent.class_number))
+            raise fail("not_a_minor", _("Class {number} is not a minor.").format(
+                           number=section.class_number),
+                       _("Enrol in it under Student Center › Enrol."))
         return section
 
     @staticmethod
@@ -272,7 +307,9 @@ class MinorService:
             raise ServiceError(minor.problems)
         accepted = [minor]
         if minor.outcome == "enrolled":
-            refused = [Problem(code=p.code, message=f"Part {v.section.class_number}: {p.message}",
+            refused = [Problem(code=p.code,
+                               message=_("Part {number}: {problem}").format(
+                                   number=v.section.class_number, problem=p.message),
                                hint=p.hint) for v in parts if not v.ok for p in v.problems]
             if refused:
                 raise ServiceError(refused)
@@ -299,17 +336,22 @@ class MinorService:
                 pos = enrolment.waitlist_position
                 return MinorResult(
                     class_number=n, title=title, status="waitlisted", waitlist_position=pos,
-                    message=f"Minor {n} {title} is full: you are on its wait list at position "
-                            f"{pos}. You may apply for a second minor while you wait.")
+                    message=_("Minor {number} {title} is full: you are on its wait list at "
+                              "position {position}. You may apply for a second minor while you "
+                              "wait.").format(number=n, title=title, position=pos))
             return MinorResult(
                 class_number=n, title=title, status="enrolled", parts=parts,
-                message=f"Success: you are enrolled in minor {n} {title}"
-                        + (f", with its parts {' and '.join(parts)}." if parts else "."))
+                message=(_("Success: you are enrolled in minor {number} {title}, with its parts "
+                           "{parts}.").format(number=n, title=title, parts=_parts_text(parts))
+                         if parts else
+                         _("Success: you are enrolled in minor {number} {title}.").format(
+                             number=n, title=title)))
         # Selection minor: every rule but the seats; then wait for the placement outcome.
         if app is not None and app.status == "waiting_for_placement":
             raise fail("already_applied",
-                       f"You have already applied for minor {n}: Waiting for placement outcome.",
-                       "You are told the outcome in the Message centre.")
+                       _("You have already applied for minor {number}: Waiting for placement "
+                         "outcome.").format(number=n),
+                       _("You are told the outcome in the Message centre."))
         [verdict] = self._judge(session, student, section, now, wait_list_ok=True)[:1]
         problems = [p for p in verdict.problems
                     if p.code not in SEAT_CODES and p.code != "selection_minor"]
@@ -327,16 +369,21 @@ class MinorService:
         app.status, app.choice, app.applied_at, app.updated_at = (
             "waiting_for_placement", 2 if others else 1, now, now)
         session.flush()
-        message = (f"Your application for selection minor {n} {title} has been received: "
-                   "Waiting for placement outcome.")
-        post_message(session, student.id, CATEGORY, f"Minor application: {describe(section)}",
-                     message + " Places are allocated by selection, not by order; you are told "
-                               "the outcome here.", now)
+        received = N_("Your application for selection minor {number} {title} has been "
+                      "received: Waiting for placement outcome.")
+        message = _(received).format(number=n, title=title)
+        lang = i18n.account_language(student.language)  # the student's message
+        post_message(session, student.id, CATEGORY,
+                     _in(lang, "Minor application: {minor}").format(
+                         minor=_describe(section, lang)),
+                     _in(lang, received).format(number=n, title=title) + " " + _in(
+                         lang, "Places are allocated by selection, not by order; you are told "
+                               "the outcome here."), now)
         return MinorResult(class_number=n, title=title, status="waiting_for_placement",
                            message=message)
 
     def _cancel(self, session: Session, student: Student, section: ClassSection, now: datetime,
-                *, notify: bool = True, reason: str = "Minor application cancelled") -> MinorResult:
+                *, notify: bool = True, reason: str | None = None) -> MinorResult:
         n, title = section.class_number, section.course.title
         enrolment = session.scalar(select(Enrolment).where(
             Enrolment.student_id == student.id, Enrolment.section_id == section.id,
@@ -344,14 +391,18 @@ class MinorService:
         app = self._application(session, student, section)
         waiting = app is not None and app.status == "waiting_for_placement"
         if enrolment is None and not waiting:
-            raise fail("no_application", f"You have not applied for minor {n}, Cancel Not "
-                                         "Processed.",
-                       "The Minors page shows the minors you applied for.")
+            raise fail("no_application", _("You have not applied for minor {number}, Cancel Not "
+                                           "Processed.").format(number=n),
+                       _("The Minors page shows the minors you applied for."))
         if now > section.enrol_closes_at:
             raise fail("window_closed",
-                       f"The registration period for minor {n} closed on "
-                       f"{fmt_dt(section.enrol_closes_at)}: your application can no longer be "
-                       "changed or cancelled.", HELP_DESK)
+                       _("The registration period for minor {number} closed on {closed}: your "
+                         "application can no longer be changed or cancelled.").format(
+                           number=n, closed=i18n.format_datetime(section.enrol_closes_at)),
+                       _(HELP_DESK))
+        lang = i18n.account_language(student.language)  # the student's messages
+        if reason is None:
+            reason = _in(lang, "Minor application cancelled")
         parts: list[str] = []
         if enrolment is not None:
             self.enrolment._drop(session, student, section, now, reason=reason, notify=notify,
@@ -361,13 +412,17 @@ class MinorService:
             app.status, app.updated_at = "cancelled", now
             if notify:
                 post_message(session, student.id, CATEGORY,
-                             f"Minor application cancelled: {describe(section)}",
-                             f"Your application for minor {n} {title} has been cancelled.", now)
+                             _in(lang, "Minor application cancelled: {minor}").format(
+                                 minor=_describe(section, lang)),
+                             _in(lang, "Your application for minor {number} {title} has been "
+                                       "cancelled.").format(number=n, title=title), now)
         session.flush()
-        message = f"Success: your application for minor {n} {title} has been cancelled."
+        message = _("Success: your application for minor {number} {title} has been "
+                    "cancelled.").format(number=n, title=title)
         if parts:
-            message += f" Its part{'s' if len(parts) > 1 else ''} {' and '.join(parts)} " + (
-                "were dropped too." if len(parts) > 1 else "was dropped too.")
+            message += " " + ngettext("Its part {parts} was dropped too.",
+                                      "Its parts {parts} were dropped too.",
+                                      len(parts)).format(parts=_parts_text(parts))
         return MinorResult(class_number=n, title=title, status="cancelled", message=message,
                            parts=parts)
 

@@ -21,6 +21,7 @@ from pydantic import (
 )
 
 from ...clock import in_range, out_of_range
+from ...i18n import _, _in
 from ..base import bad_text
 from .constants import (
     DECISION_NUMBER,
@@ -144,8 +145,9 @@ class PetitionForm(BaseModel):
     def _type(cls, value: Any) -> str:
         value = _text(value)
         if value not in PETITION_TYPES:
-            raise problem("petition_type", "Choose the type of request: Elective course, "
-                          "Exemption, Different amount of credits or External education.")
+            raise problem("petition_type", _("Choose the type of request: Elective course, "
+                                             "Exemption, Different amount of credits or "
+                                             "External education."))
         return value
 
     @model_validator(mode="before")
@@ -158,8 +160,10 @@ class PetitionForm(BaseModel):
                 for value in values if isinstance(values, list | tuple) else [values]:
                     if isinstance(value, str) and (why := bad_text(
                             value.strip(), limit, multiline=name in MULTILINE_FIELDS)):
-                        raise problem("text_invalid", f"{FIELD_LABELS.get(name, name)}: {why}.",
-                                      "Shorten the text or type it again instead of pasting.")
+                        raise problem("text_invalid", _("{field}: {why}.").format(
+                                          field=_(FIELD_LABELS.get(name, name)), why=why),
+                                      _("Shorten the text or type it again instead of "
+                                        "pasting."))
         return data
 
     @model_validator(mode="before")
@@ -178,8 +182,8 @@ class PetitionForm(BaseModel):
             return None
         value = _text(value)
         if value not in ("leiden", "external"):
-            raise problem("source", "Course offered by: choose Leiden University or another "
-                          "institution.")
+            raise problem("source", _("Course offered by: choose Leiden University or another "
+                                      "institution."))
         return value
 
     @field_validator("catalogue_number", mode="before")
@@ -190,24 +194,26 @@ class PetitionForm(BaseModel):
         number = _text(value).upper()
         if not number:
             raise problem("catalogue_number_missing",
-                          "Catalogue number: enter the catalogue number of the course "
-                          "(e.g. 4343ITGOV).",
-                          "You find it in the e-Prospectus or with Class Search.")
+                          _("Catalogue number: enter the catalogue number of the course "
+                            "(e.g. 4343ITGOV)."),
+                          _("You find it in the e-Prospectus or with Class Search."))
         rules = _rules(info)
         course = rules.lookup(number)
         if course is None:
             raise problem("unknown_course",
-                          f"Catalogue number {number} is not in the course catalogue.",
-                          "Check the number in the e-Prospectus"
-                          + (", or choose \"Another institution\" for a course elsewhere."
-                             if info.data.get("petition_type") == "Elective course" else "."))
+                          _("Catalogue number {number} is not in the course catalogue.").format(
+                              number=number),
+                          _("Check the number in the e-Prospectus, or choose \"Another "
+                            "institution\" for a course elsewhere.")
+                          if info.data.get("petition_type") == "Elective course"
+                          else _("Check the number in the e-Prospectus."))
         kind = info.data.get("petition_type")
         if kind in ELECTIVE_TYPES and course.honours:
             raise problem("honours_course",
-                          f"{course.label} is an honours course: honours courses cannot be "
-                          "used as electives.",
-                          "Their EC do not count towards completing your curriculum. Choose "
-                          "another course.")
+                          _("{course} is an honours course: honours courses cannot be used as "
+                            "electives.").format(course=course.label),
+                          _("Their EC do not count towards completing your curriculum. Choose "
+                            "another course."))
         cls._not_twice(rules, kind, course_key(number, None, None))
         return number
 
@@ -218,10 +224,10 @@ class PetitionForm(BaseModel):
         for existing_key, number, status in rules.existing:
             if existing_key == key:
                 raise problem("already_petitioned",
-                              f"You already petitioned for this course: petition {number} "
-                              f"({status}).",
-                              "Open that petition under Petitions; withdraw it first if you "
-                              "want to send a new one.")
+                              _("You already petitioned for this course: petition {number} "
+                                "({status}).").format(number=number, status=_(status)),
+                              _("Open that petition under Petitions; withdraw it first if you "
+                                "want to send a new one."))
 
     @field_validator("course_name", mode="before")
     @classmethod
@@ -230,7 +236,8 @@ class PetitionForm(BaseModel):
             return None
         name = _text(value)
         if not name:
-            raise problem("course_name_missing", "Course name: enter the name of the course.")
+            raise problem("course_name_missing",
+                          _("Course name: enter the name of the course."))
         return name
 
     @field_validator("institution", mode="before")
@@ -242,10 +249,11 @@ class PetitionForm(BaseModel):
         if not name:
             if info.data.get("petition_type") == "Exemption":
                 raise problem("institution_missing",
-                              "Institution: enter where you followed the education the "
-                              "exemption is based on.")
+                              _("Institution: enter where you followed the education the "
+                                "exemption is based on."))
             raise problem("institution_missing",
-                          "Institution: enter the university or school that teaches the course.")
+                          _("Institution: enter the university or school that teaches the "
+                            "course."))
         kind = info.data.get("petition_type")
         if kind in ELECTIVE_TYPES and info.data.get("course_name"):
             cls._not_twice(_rules(info), kind, course_key(None, info.data["course_name"], name))
@@ -259,8 +267,8 @@ class PetitionForm(BaseModel):
         value = _text(value)
         if value not in INSTITUTION_TYPES:
             raise problem("institution_type_missing",
-                          "Institution type: choose University or University of applied "
-                          "sciences (HBO).")
+                          _("Institution type: choose University or University of applied "
+                            "sciences (HBO)."))
         return value
 
     @field_validator("level", mode="before")
@@ -275,10 +283,10 @@ class PetitionForm(BaseModel):
         text = _text(value)
         if not text or not text.isdigit() or int(text) not in LEVELS:
             raise problem("level_missing",
-                          "Level: choose the level of the course, from 100 to 600 (Master "
-                          "level is 400 and higher).",
-                          "For a university with another level system, choose the level the "
-                          "course is taught at.")
+                          _("Level: choose the level of the course, from 100 to 600 (Master "
+                            "level is 400 and higher)."),
+                          _("For a university with another level system, choose the level the "
+                            "course is taught at."))
         return int(text)
 
     @field_validator("ec", mode="before")
@@ -292,25 +300,26 @@ class PetitionForm(BaseModel):
             return None
         text = _text(value)
         if not text:
-            raise problem("ec_missing", "EC: enter the number of credits (EC) of the course.")
+            raise problem("ec_missing", _("EC: enter the number of credits (EC) of the "
+                                          "course."))
         number = parse_number(text)
         if number is None:
             raise problem("ec_not_a_number",
-                          f"EC: \"{text}\" is not a number. Enter the credits as a number, "
-                          "e.g. 6 or 7.5.")
+                          _("EC: \"{text}\" is not a number. Enter the credits as a number, "
+                            "e.g. 6 or 7.5.").format(text=text))
         if number <= 0:
-            raise problem("ec_too_small", "EC: the number of credits must be more than 0.")
+            raise problem("ec_too_small", _("EC: the number of credits must be more than 0."))
         if number > 60:
-            raise problem("ec_too_large", "EC: at most 60 EC per petition.")
+            raise problem("ec_too_large", _("EC: at most 60 EC per petition."))
         if round_ec(number) < 1:
             raise problem("ec_too_small",
-                          f"EC: {fmt_number(number)} EC rounds down to 0 EC; Leiden University "
-                          "does not accept half credits.")
+                          _("EC: {ec} EC rounds down to 0 EC; Leiden University does not "
+                            "accept half credits.").format(ec=fmt_number(number)))
         if kind == "Different amount of credits" and course and round_ec(number) == round_ec(
                 course.ec):
             raise problem("ec_same_as_course",
-                          f"EC: {course.label} already has {fmt_number(course.ec)} EC; enter "
-                          "the different amount you ask for.")
+                          _("EC: {course} already has {ec} EC; enter the different amount you "
+                            "ask for.").format(course=course.label, ec=fmt_number(course.ec)))
         return float(number)
 
     @field_validator("allowance", mode="before")
@@ -333,19 +342,22 @@ class PetitionForm(BaseModel):
         # field, which pydantic cannot raise; say both in one message.
         faults: list[str] = []
         if below > MAX_BELOW_MASTER_EC:
-            faults.append(f"with this course {below} EC of your electives would be below "
-                          f"Master level (level 300 or lower), and at most "
-                          f"{MAX_BELOW_MASTER_EC} EC may be")
+            faults.append(_("with this course {below} EC of your electives would be below "
+                            "Master level (level 300 or lower), and at most {max} EC may "
+                            "be").format(below=below, max=MAX_BELOW_MASTER_EC))
         if intro > MAX_INTRO_EC:
-            faults.append(f"{intro} EC would be at introductory level (100/200), and at most "
-                          f"{MAX_INTRO_EC} EC of those {MAX_BELOW_MASTER_EC} EC may be")
+            faults.append(_("{intro} EC would be at introductory level (100/200), and at most "
+                            "{max} EC of those {total} EC may be").format(
+                                intro=intro, max=MAX_INTRO_EC, total=MAX_BELOW_MASTER_EC))
         if faults:
             raise problem(
                 "below_master_level",
-                f"Level {level} is below Master level: " + "; ".join(faults) + ".",
-                f"Elective courses must be at Master level (400 and higher). Already approved "
-                f"or pending below Master level: {rules.below_master_ec} EC, of which "
-                f"{rules.intro_ec} EC at level 100/200. Choose a course at level 400 or higher.")
+                _("Level {level} is below Master level: {faults}.").format(
+                    level=level, faults="; ".join(faults)),
+                _("Elective courses must be at Master level (400 and higher). Already approved "
+                  "or pending below Master level: {below} EC, of which {intro} EC at level "
+                  "100/200. Choose a course at level 400 or higher.").format(
+                      below=rules.below_master_ec, intro=rules.intro_ec))
         return below, intro
 
     @field_validator("course_start", mode="before")
@@ -361,32 +373,37 @@ class PetitionForm(BaseModel):
         start = value if isinstance(value, date) else parse_date(text) if text else None
         if text and start is None:
             raise problem("course_start_not_a_date",
-                          f"Course start date: \"{text}\" is not a date. Use DD-MM-YYYY, "
-                          "e.g. 01-02-2027.")
+                          _("Course start date: \"{text}\" is not a date. Use DD-MM-YYYY, "
+                            "e.g. 01-02-2027.").format(text=text))
         if start is not None and not in_range(start):
             raise problem("course_start_not_a_date",
-                          f"Course start date: {out_of_range(text or start.isoformat())}",
-                          "Use DD-MM-YYYY, e.g. 01-02-2027.")
+                          _("Course start date: {why}").format(
+                              why=out_of_range(text or start.isoformat())),
+                          _("Use DD-MM-YYYY, e.g. 01-02-2027."))
         if course is not None and course.runs:
             # Our catalogue knows when the course runs: empty means its next run.
             if start is None:
                 start = course.starts_on
                 assert start is not None  # (set whenever runs are known)
             elif start not in course.runs:
-                runs = " or ".join(fmt_date(d) for d in course.runs)
+                runs = _(" or ").join(fmt_date(d) for d in course.runs)
                 raise problem("course_start_not_a_run",
-                              f"Course start date: {course.label} starts on {runs}; choose "
-                              "one of these dates.")
+                              _("Course start date: {course} starts on {dates}; choose one of "
+                                "these dates.").format(course=course.label, dates=runs))
         elif start is None:
             raise problem("course_start_missing",
-                          "Course start date: enter the date the course starts (DD-MM-YYYY).")
+                          _("Course start date: enter the date the course starts "
+                            "(DD-MM-YYYY)."))
         if start <= rules.today:
-            when = "starts today" if start == rules.today else f"started on {fmt_date(start)}"
             raise problem("after_course_start",
-                          f"Too late: the course {when}, and a petition must be submitted "
-                          "before the course starts.",
-                          "Permission for elective courses must always be requested before the "
-                          "start of the course. Ask your study adviser what you can do now.")
+                          _("Too late: the course starts today, and a petition must be "
+                            "submitted before the course starts.") if start == rules.today
+                          else _("Too late: the course started on {date}, and a petition must "
+                                 "be submitted before the course starts.").format(
+                                     date=fmt_date(start)),
+                          _("Permission for elective courses must always be requested before "
+                            "the start of the course. Ask your study adviser what you can do "
+                            "now."))
         return start
 
     @field_validator("motivation", mode="before")
@@ -394,11 +411,12 @@ class PetitionForm(BaseModel):
     def _motivation(cls, value: Any, info: ValidationInfo) -> str:
         text = _text(value)
         if not text:
-            what = ("why you want to take this course and how it prepares you for your "
-                    "graduation project" if info.data.get("petition_type") in ELECTIVE_TYPES
-                    else "why you ask for this")
             raise problem("motivation_missing",
-                          f"Explanation student: write your motivation, {what}.")
+                          _("Explanation student: write your motivation, why you want to take "
+                            "this course and how it prepares you for your graduation project.")
+                          if info.data.get("petition_type") in ELECTIVE_TYPES
+                          else _("Explanation student: write your motivation, why you ask for "
+                                 "this."))
         return text
 
     @field_validator("hbo_form", mode="before")
@@ -409,10 +427,10 @@ class PetitionForm(BaseModel):
         path = _text(value)
         if not path:
             raise problem("hbo_form_missing",
-                          f"{HBO_FORM}: a course at a university of applied sciences (HBO) "
-                          f"needs the \"{HBO_FORM}\", filled in and signed by the course "
-                          "lecturer.",
-                          "Add the signed form as a document (the path of the file).")
+                          _("{form}: a course at a university of applied sciences (HBO) needs "
+                            "the \"{form}\", filled in and signed by the course "
+                            "lecturer.").format(form=_(HBO_FORM)),
+                          _("Add the signed form as a document (the path of the file)."))
         return path
 
     @field_validator("documents", mode="before")
@@ -433,8 +451,8 @@ class PetitionForm(BaseModel):
             return None
         if not re.fullmatch(r"https?://[^\s/]+\.[^\s/]+(/\S*)?", url):
             raise problem("course_url_invalid",
-                          f"Link to the course website: \"{url}\" is not a web address "
-                          "(it starts with https://).")
+                          _("Link to the course website: \"{url}\" is not a web address (it "
+                            "starts with https://).").format(url=url))
         return url
 
     @model_validator(mode="after")
@@ -468,60 +486,78 @@ class PetitionForm(BaseModel):
             return LEIDEN
         return self.institution or ""
 
+    def rounding_notice(self, language: object | None = None) -> str:
+        """"7.5 EC becomes 7 EC: …" when half credits are rounded down, else ""."""
+        if self.ec is None or self.ec == self.ec_registered:
+            return ""
+        return _in(language, "{entered} EC becomes {registered} EC: Leiden University does not "
+                             "accept half credits and always rounds down.").format(
+            entered=fmt_number(self.ec, language=language), registered=self.ec_registered)
+
     @property
     def notices(self) -> list[str]:
         out: list[str] = []
-        if self.ec is not None and self.ec != self.ec_registered:
-            out.append(f"{fmt_number(self.ec)} EC becomes {self.ec_registered} EC: Leiden "
-                       "University does not accept half credits and always rounds down.")
+        if rounding := self.rounding_notice():
+            out.append(rounding)
         if (self.petition_type in ELECTIVE_TYPES and self.level is not None
                 and self.level < MASTER_LEVEL and self.allowance):
             below, intro = self.allowance
-            out.append(f"Level {self.level} is below Master level. With this petition {below} "
-                       f"of at most {MAX_BELOW_MASTER_EC} EC of your electives are below level "
-                       f"400 ({intro} of at most {MAX_INTRO_EC} EC at level 100/200). "
-                       "Permission is on an individual basis.")
+            out.append(_("Level {level} is below Master level. With this petition {below} of at "
+                         "most {max_below} EC of your electives are below level 400 ({intro} of "
+                         "at most {max_intro} EC at level 100/200). Permission is on an "
+                         "individual basis.").format(
+                level=self.level, below=below, max_below=MAX_BELOW_MASTER_EC, intro=intro,
+                max_intro=MAX_INTRO_EC))
         if self.hbo_form:
-            out.append(f"Added: {HBO_FORM} ({self.hbo_form}).")
+            out.append(self.hbo_notice)
         if self.petition_type in ELECTIVE_TYPES:
-            out.append("Approval by the Board of Examiners does not enrol you: you still enrol "
-                       "for the course and the exam in uSis yourself.")
+            out.append(_("Approval by the Board of Examiners does not enrol you: you still "
+                         "enrol for the course and the exam in uSis yourself."))
         return out
+
+    @property
+    def hbo_notice(self) -> str:
+        """The notice "Added: HBO Elective Course Form (…)." (the confirmation leaves it out)."""
+        if not self.hbo_form:
+            return ""
+        return _("Added: {form} ({path}).").format(form=_(HBO_FORM), path=self.hbo_form)
 
     def rows(self) -> list[tuple[str, str]]:
         """(label, value) for the review step, in form order."""
-        out: list[tuple[str, str]] = [("Type of request", self.petition_type)]
+        out: list[tuple[str, str]] = [(_("Type of request"), _(self.petition_type))]
         if self.petition_type == "Elective course":
-            out.append(("Course offered by", LEIDEN if self.source == "leiden"
-                        else "Another institution"))
+            out.append((_("Course offered by"), _(LEIDEN) if self.source == "leiden"
+                        else _("Another institution")))
         if self.course is not None:
-            out.append(("Course", self.course.label))
+            out.append((_("Course"), self.course.label))
             if self.petition_type != "Different amount of credits":
-                out.append(("EC", f"{fmt_number(self.course.ec)}"))
-            out.append(("Level", str(self.course.level)))
+                out.append((_("EC"), f"{fmt_number(self.course.ec)}"))
+            out.append((_("Level"), str(self.course.level)))
         if self.course_name:
-            out.append(("Course name", self.course_name))
+            out.append((_("Course name"), self.course_name))
         if self.institution_label and self.petition_type != "Different amount of credits":
-            out.append(("Institution", self.institution_label))
+            institution = self.institution_label
+            out.append((_("Institution"), _(LEIDEN) if institution == LEIDEN else institution))
         if self.institution_type:
-            out.append(("Institution type", INSTITUTION_TYPES[self.institution_type]))
+            out.append((_("Institution type"), _(INSTITUTION_TYPES[self.institution_type])))
         if self.course is None and self.level is not None:
-            out.append(("Level", str(self.level)))
+            out.append((_("Level"), str(self.level)))
         if self.ec is not None and (self.course is None
                                     or self.petition_type == "Different amount of credits"):
             shown = fmt_number(self.ec)
             if self.ec != self.ec_registered:
-                shown += f" → {self.ec_registered} (rounded down)"
-            out.append(("EC requested" if self.course else "EC", shown))
+                shown = _("{entered} → {registered} (rounded down)").format(
+                    entered=shown, registered=self.ec_registered)
+            out.append((_("EC requested") if self.course else _("EC"), shown))
         if self.course_start:
-            out.append(("Course start date", fmt_date(self.course_start)))
-        out.append(("Explanation student", self.motivation))
+            out.append((_("Course start date"), fmt_date(self.course_start)))
+        out.append((_("Explanation student"), self.motivation))
         if self.hbo_form:
-            out.append((HBO_FORM, self.hbo_form))
+            out.append((_(HBO_FORM), self.hbo_form))
         for path in self.documents:
-            out.append(("Added document", path))
+            out.append((_("Added document"), path))
         if self.course_url:
-            out.append(("Link to the course website", self.course_url))
+            out.append((_("Link to the course website"), self.course_url))
         return out
 
 
@@ -544,7 +580,7 @@ class DecisionForm(BaseModel):
     def _outcome(cls, value: Any) -> str:
         value = _text(value).lower()
         if value not in ("approve", "reject"):
-            raise problem("outcome_missing", "Decision: choose Approve or Reject.")
+            raise problem("outcome_missing", _("Decision: choose Approve or Reject."))
         return value
 
     @field_validator("decision_number", mode="before")
@@ -553,12 +589,12 @@ class DecisionForm(BaseModel):
         text = " ".join(_text(value).split())
         if not text:
             raise problem("decision_number_missing",
-                          "Decision number: enter the number of the Board's decision, "
-                          "e.g. 26-27 LIACS 129.")
+                          _("Decision number: enter the number of the Board's decision, "
+                            "e.g. 26-27 LIACS 129."))
         if not DECISION_NUMBER.fullmatch(text):
             raise problem("decision_number_invalid",
-                          f"Decision number: \"{text}\" is not a decision number; write it as "
-                          "26-27 LIACS 129 or Besluit 1642.")
+                          _("Decision number: \"{text}\" is not a decision number; write it "
+                            "as 26-27 LIACS 129 or Besluit 1642.").format(text=text))
         return text
 
     @field_validator("decision_type", mode="before")
@@ -567,7 +603,7 @@ class DecisionForm(BaseModel):
         text = _text(value)
         if text not in DECISION_TYPES:
             raise problem("decision_type_missing",
-                          "Decision type: choose Individueel besluit or Algemeen besluit.")
+                          _("Decision type: choose Individueel besluit or Algemeen besluit."))
         return text
 
     @field_validator("ec", mode="before")
@@ -576,14 +612,16 @@ class DecisionForm(BaseModel):
         text = _text(value)
         if not text:
             if info.data.get("outcome") == "approve":
-                raise problem("decision_ec_missing", "EC: enter the number of EC approved.")
+                raise problem("decision_ec_missing", _("EC: enter the number of EC approved."))
             return None
         number = parse_number(text)
         if number is None or number <= 0 or number > 60:
             raise problem("decision_ec_invalid",
-                          f"EC: \"{text}\" is not a number of credits between 1 and 60.")
+                          _("EC: \"{text}\" is not a number of credits between 1 and "
+                            "60.").format(text=text))
         if round_ec(number) < 1:
-            raise problem("decision_ec_invalid", f"EC: {text} EC rounds down to 0 EC.")
+            raise problem("decision_ec_invalid",
+                          _("EC: {text} EC rounds down to 0 EC.").format(text=text))
         return round_ec(number)  # half credits are never registered
 
     @field_validator("level", mode="before")
@@ -592,10 +630,10 @@ class DecisionForm(BaseModel):
         text = _text(value)
         if not text:
             if info.data.get("outcome") == "approve":
-                raise problem("decision_level_missing", "Level: choose the level approved.")
+                raise problem("decision_level_missing", _("Level: choose the level approved."))
             return None
         if not text.isdigit() or int(text) not in LEVELS:
-            raise problem("decision_level_invalid", "Level: choose a level from 100 to 600.")
+            raise problem("decision_level_invalid", _("Level: choose a level from 100 to 600."))
         return int(text)
 
     @field_validator("institution", mode="before")
@@ -604,7 +642,7 @@ class DecisionForm(BaseModel):
         text = _text(value)
         if not text and info.data.get("outcome") == "approve":
             raise problem("decision_institution_missing",
-                          "Institution: enter the institution that teaches the course.")
+                          _("Institution: enter the institution that teaches the course."))
         return text or None
 
     @field_validator("remarks", mode="before")
@@ -613,17 +651,23 @@ class DecisionForm(BaseModel):
         text = _text(value)
         if not text and info.data.get("outcome") == "reject":
             raise problem("decision_reason_missing",
-                          "Remarks: a rejection needs the reason, for the student.")
+                          _("Remarks: a rejection needs the reason, for the student."))
         return text
 
-    def explanation(self) -> str:
+    def explanation(self, language: object | None = None) -> str:
         """The text of "Explanation Board of Examiners": decision number, decision type, and
-        for an approval the EC, level and institution."""
+        for an approval the EC, level and institution; in ``language`` (the student's: it is
+        stored and sent to them), else the current one."""
         if self.outcome == "approve":
-            text = (f"{self.decision_number}, {self.decision_type}: approved, {self.ec} EC, "
-                    f"level {self.level}, {self.institution}.")
+            institution = self.institution or ""
+            text = _in(language, "{number}, {kind}: approved, {ec} EC, level {level}, "
+                                 "{institution}.").format(
+                number=self.decision_number, kind=self.decision_type, ec=self.ec,
+                level=self.level,
+                institution=_in(language, LEIDEN) if institution == LEIDEN else institution)
         else:
-            text = f"{self.decision_number}, {self.decision_type}: rejected."
+            text = _in(language, "{number}, {kind}: rejected.").format(
+                number=self.decision_number, kind=self.decision_type)
         if self.remarks:
             text += f" {self.remarks}"
         return text
@@ -641,14 +685,16 @@ class GradeForm(BaseModel):
     def _grade(cls, value: Any) -> float:
         text = _text(value)
         if not text:
-            raise problem("grade_missing", "Grade: enter the grade on the certified transcript.")
+            raise problem("grade_missing",
+                          _("Grade: enter the grade on the certified transcript."))
         number = parse_number(text)
         if number is None:
             raise problem("grade_not_a_number",
-                          f"Grade: \"{text}\" is not a number. Enter it as on the transcript, "
-                          "e.g. 7.3.")
+                          _("Grade: \"{text}\" is not a number. Enter it as on the transcript, "
+                            "e.g. 7.3.").format(text=text))
         if not Decimal(1) <= number <= Decimal(10):
-            raise problem("grade_out_of_range", f"Grade: {text} is not a grade from 1 to 10.")
+            raise problem("grade_out_of_range",
+                          _("Grade: {text} is not a grade from 1 to 10.").format(text=text))
         return float(number)
 
     @property

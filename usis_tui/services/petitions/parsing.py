@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pydantic import ValidationError
 from pydantic_core import PydanticCustomError
 
+from ... import i18n
 from ..schemas import Problem
 from .constants import FIELD_OF
 
@@ -33,14 +34,16 @@ def round_grade(value: float | Decimal | str) -> float:
     return float(nearest)
 
 
-def fmt_number(value: float | int | Decimal | None) -> str:
+def fmt_number(value: float | int | Decimal | None, *, language: object | None = None) -> str:
+    """7.5 → "7.5" / "7,5"; 6.0 → "6" (in ``language``, else the current one)."""
     if value is None:
         return ""
-    return f"{float(value):g}"
+    return i18n.format_number(float(value), language=language)
 
 
-def fmt_date(value: date | None) -> str:
-    return f"{value:%d %b %Y}" if value else ""
+def fmt_date(value: date | None, *, language: object | None = None) -> str:
+    """"2 Dec 2026" / "2 dec. 2026"."""
+    return i18n.format_date(value, language=language) if value else ""
 
 
 def parse_number(text: str) -> Decimal | None:

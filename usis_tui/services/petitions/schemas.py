@@ -7,6 +7,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ...i18n import _
 from ...models import Petition
 from ..base import fail
 from .constants import GRADED_TYPES, LEIDEN, OPEN, TRANSITIONS
@@ -151,7 +152,9 @@ def check_transition(current: str, new: str) -> None:
     if new not in TRANSITIONS.get(current, ()):
         allowed = TRANSITIONS.get(current, ())
         raise fail("transition_not_allowed",
-                   f"A petition with status \"{current}\" cannot become \"{new}\".",
-                   ("From \"" + current + "\" it can only become "
-                    + " or ".join(f"\"{s}\"" for s in allowed) + ".") if allowed
-                   else f"\"{current}\" is final.")
+                   _("A petition with status \"{current}\" cannot become \"{new}\".").format(
+                       current=_(current), new=_(new)),
+                   _("From \"{current}\" it can only become {allowed}.").format(
+                       current=_(current),
+                       allowed=_(" or ").join(f"\"{_(s)}\"" for s in allowed)) if allowed
+                   else _("\"{current}\" is final.").format(current=_(current)))

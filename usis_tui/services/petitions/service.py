@@ -12,6 +12,8 @@ from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from ... import i18n
+from ...i18n import _, _in
 from ...models import (
     ClassSection,
     Course,
@@ -32,6 +34,7 @@ from .constants import (
     ELECTIVE_TYPES,
     GRADED_TYPES,
     HBO_FORM,
+    LEIDEN,
     MASTER_LEVEL,
     OPEN,
     TEXT_LIMITS,
@@ -173,20 +176,25 @@ class PetitionService:
                 p.documents.append(PetitionDocument(kind=DOCUMENT, path=path, added_at=now))
             session.add(p)
             session.flush()
-            rounding = [n for n in form.notices if "rounds down" in n]
+            # What the student is sent (and the timeline's note) is in their language.
+            lang = i18n.account_language(student.language)
+            rounding = form.rounding_notice(lang)
             self._event(session, p, "Submitted", "Submitted", actor or student.student_number, now,
-                        " ".join(rounding))
-            body = (f"We received your petition {p.number} ({p.petition_type}: "
-                    f"{form.course_label or '-'}"
-                    + (f", {form.institution_label}" if form.institution_label
-                       and form.petition_type != "Different amount of credits" else "")
-                    + "). Its status is \"Submitted\". The programme board discusses it at its "
-                    "next meeting and passes its advice to the Board of Examiners; you get a "
-                    "message at every change.")
+                        rounding)
+            institution = form.institution_label
+            what = self._what(lang, p.petition_type, form.course_label or "-",
+                              institution if institution
+                              and form.petition_type != "Different amount of credits" else "")
+            body = _in(lang, "We received your petition {number} ({what}). Its status is "
+                             "\"{status}\". The programme board discusses it at its next "
+                             "meeting and passes its advice to the Board of Examiners; you get a "
+                             "message at every change.").format(
+                number=p.number, what=what, status=_in(lang, "Submitted"))
             if rounding:
-                body += " " + " ".join(rounding)
+                body += " " + rounding
             post_message(session, student.id, "petition",
-                         f"Petition {p.number} submitted: {p.petition_type}", body, now)
+                         _in(lang, "Petition {number} submitted: {kind}").format(
+                             number=p.number, kind=_in(lang, p.petition_type)), body, now)
             self._audit(session, actor or student.student_number, student.student_number,
                         "petition_submit", f"{p.number} {p.petition_type} {form.course_label}", now)
             session.flush()
@@ -217,28 +225,37 @@ class PetitionService:
             if p.decision is not None:
                 problems.append(Problem(
                     code="already_decided",
-                    message=f"Petition {p.number} cannot be withdrawn: the Board of Examiners "
-                            f"has already decided ({p.decision}).",
-                    hint="Contact the Board of Examiners if something changed."))
+                    message=(_("Petition {number} cannot be withdrawn: the Board of Examiners "
+                               "has already decided (approved).") if p.decision == "approved"
+                             else _("Petition {number} cannot be withdrawn: the Board of "
+                                    "Examiners has already decided (rejected).")).format(
+                        number=p.number),
+                    hint=_("Contact the Board of Examiners if something changed.")))
             elif p.status not in TRANSITIONS or "Withdrawn" not in TRANSITIONS[p.status]:
                 problems.append(Problem(
                     code="transition_not_allowed",
-                    message=f"Petition {p.number} has status \"{p.status}\" and cannot be "
-                            "withdrawn any more."))
+                    message=_("Petition {number} has status \"{status}\" and cannot be "
+                              "withdrawn any more.").format(number=p.number,
+                                                            status=_(p.status))))
             reason = (reason or "").strip()
             if why := bad_text(reason, TEXT_LIMITS["motivation"], multiline=True):
-                problems.append(Problem(code="text_invalid", message=f"Reason: {why}."))
+                problems.append(Problem(code="text_invalid",
+                                        message=_("Reason: {why}.").format(why=why)))
             elif not reason:
                 problems.append(Problem(code="reason_missing",
-                                        message="Reason: say why you withdraw the petition."))
+                                        message=_("Reason: say why you withdraw the "
+                                                  "petition.")))
             if problems:
                 raise ServiceError(problems)
             now = self.ctx.now()
+            lang = i18n.account_language(student.language)
             self._move(session, p, "Withdrawn", now, actor or student.student_number,
                        "Withdrawn by the student", reason,
-                       _Change(f"Petition {p.number} withdrawn",
-                               f"You withdrew your petition {p.number} ({p.petition_type}: "
-                               f"{course_label(p)}). Reason: {reason}"))
+                       _Change(_in(lang, "Petition {number} withdrawn").format(number=p.number),
+                               _in(lang, "You withdrew your petition {number} ({what}). "
+                                         "Reason: {reason}").format(
+                                   number=p.number, reason=reason,
+                                   what=self._what(lang, p.petition_type, course_label(p)))))
             p.withdraw_reason = reason
             return petition_info(self._get(session, p.id))
 
@@ -269,18 +286,22 @@ class PetitionService:
             check_transition(p.status, "In progress")
             advice = (advice or "").strip()
             if why := bad_text(advice, TEXT_LIMITS["motivation"], multiline=True):
-                raise fail("text_invalid", f"Advice: {why}.")
+                raise fail("text_invalid", _("Advice: {why}.").format(why=why))
             if not advice:
-                raise fail("advice_missing", "Advice: write the programme board's advice.")
+                raise fail("advice_missing", _("Advice: write the programme board's advice."))
             now = self.ctx.now()
             p.advice = advice
+            lang = i18n.account_language(p.student.language)
             self._move(session, p, "In progress", now, staff.username,
                        "Advice programme board", advice,
-                       _Change(f"Petition {p.number} is in progress",
-                               f"The programme board has discussed your petition {p.number} "
-                               f"({p.petition_type}: {course_label(p)}) and passed its advice "
-                               "to the Board of Examiners, who will approve or reject it. "
-                               "Status: \"In progress\"."))
+                       _Change(_in(lang, "Petition {number} is in progress").format(
+                                   number=p.number),
+                               _in(lang, "The programme board has discussed your petition "
+                                         "{number} ({what}) and passed its advice to the Board "
+                                         "of Examiners, who will approve or reject it. Status: "
+                                         "\"{status}\".").format(
+                                   number=p.number, status=_in(lang, "In progress"),
+                                   what=self._what(lang, p.petition_type, course_label(p)))))
             return petition_info(self._get(session, p.id))
 
     def decide(self, staff_username: str, petition_id: int, data: Mapping[str, Any]
@@ -295,15 +316,22 @@ class PetitionService:
             if p.status == "Submitted":
                 problems.append(Problem(
                     code="advice_first",
-                    message=f"Petition {p.number} has status \"Submitted\": the Board decides "
-                            "after the programme board's advice.",
-                    hint="Record the advice first (status \"In progress\")."))
+                    message=_("Petition {number} has status \"{status}\": the Board decides "
+                              "after the programme board's advice.").format(
+                        number=p.number, status=_("Submitted")),
+                    hint=_("Record the advice first (status \"{status}\").").format(
+                        status=_("In progress"))))
             elif p.status != "In progress" or p.decision is not None:
+                message = (
+                    _("Petition {number} has status \"{status}\" and was already approved: "
+                      "there is nothing to decide.") if p.decision == "approved" else
+                    _("Petition {number} has status \"{status}\" and was already rejected: "
+                      "there is nothing to decide.") if p.decision else
+                    _("Petition {number} has status \"{status}\": there is nothing to "
+                      "decide."))
                 problems.append(Problem(
                     code="already_decided" if p.decision else "transition_not_allowed",
-                    message=f"Petition {p.number} has status \"{p.status}\""
-                            + (f" and was already {p.decision}" if p.decision else "")
-                            + ": there is nothing to decide."))
+                    message=message.format(number=p.number, status=_(p.status))))
             try:
                 form = DecisionForm.model_validate(dict(data))
             except ValidationError as exc:
@@ -320,15 +348,20 @@ class PetitionService:
             p.decided_ec = form.ec
             p.decided_level = form.level
             p.decided_institution = form.institution
-            p.board_explanation = form.explanation()
-            what = f"{p.petition_type}: {course_label(p)}"
+            # Stored and sent to the student: in the student's language.
+            lang = i18n.account_language(p.student.language)
+            p.board_explanation = form.explanation(lang)
+            what = self._what(lang, p.petition_type, course_label(p))
             if form.outcome == "reject":
                 self._move(session, p, "Rejected", now, staff.username,
                            "Decision Board of Examiners: rejected", p.board_explanation,
-                           _Change(f"Petition {p.number} rejected",
-                                   f"The Board of Examiners rejected your petition {p.number} "
-                                   f"({what}). Explanation Board of Examiners: "
-                                   f"{p.board_explanation}"))
+                           _Change(_in(lang, "Petition {number} rejected").format(
+                                       number=p.number),
+                                   _in(lang, "The Board of Examiners rejected your petition "
+                                             "{number} ({what}). Explanation Board of "
+                                             "Examiners: {explanation}").format(
+                                       number=p.number, what=what,
+                                       explanation=p.board_explanation)))
             elif p.petition_type in GRADED_TYPES:
                 # Stays "In progress" until the grade is registered: not a status change, but
                 # the student is told all the same.
@@ -336,23 +369,29 @@ class PetitionService:
                             staff.username, now, p.board_explanation)
                 p.updated_at = now
                 post_message(session, p.student_id, "petition",
-                             f"Petition {p.number} approved by the Board of Examiners",
-                             f"The Board of Examiners approved your petition {p.number} "
-                             f"({what}). Explanation Board of Examiners: "
-                             f"{p.board_explanation} The status stays \"In progress\" until "
-                             "your grade is registered: after the course, send a certified "
-                             "transcript of your grade to the education coordinator. Approval "
-                             "does not enrol you: enrol for the course and the exam in uSis "
-                             "yourself.", now)
+                             _in(lang, "Petition {number} approved by the Board of "
+                                       "Examiners").format(number=p.number),
+                             _in(lang, "The Board of Examiners approved your petition {number} "
+                                       "({what}). Explanation Board of Examiners: {explanation} "
+                                       "The status stays \"{status}\" until your grade is "
+                                       "registered: after the course, send a certified "
+                                       "transcript of your grade to the education coordinator. "
+                                       "Approval does not enrol you: enrol for the course and "
+                                       "the exam in uSis yourself.").format(
+                                 number=p.number, what=what, explanation=p.board_explanation,
+                                 status=_in(lang, "In progress")), now)
                 self._audit(session, staff.username, p.student.student_number,
                             "petition_approve", f"{p.number} {p.board_explanation}", now)
             else:
                 self._move(session, p, "Approved", now, staff.username,
                            "Decision Board of Examiners: approved", p.board_explanation,
-                           _Change(f"Petition {p.number} approved",
-                                   f"The Board of Examiners approved your petition {p.number} "
-                                   f"({what}). Explanation Board of Examiners: "
-                                   f"{p.board_explanation}"))
+                           _Change(_in(lang, "Petition {number} approved").format(
+                                       number=p.number),
+                                   _in(lang, "The Board of Examiners approved your petition "
+                                             "{number} ({what}). Explanation Board of "
+                                             "Examiners: {explanation}").format(
+                                       number=p.number, what=what,
+                                       explanation=p.board_explanation)))
             return petition_info(self._get(session, p.id))
 
     def register_grade(self, staff_username: str, petition_id: int, grade: str | float
@@ -367,15 +406,18 @@ class PetitionService:
             if p.petition_type not in GRADED_TYPES:
                 problems.append(Problem(
                     code="no_grade",
-                    message=f"Petition {p.number} is a request for \"{p.petition_type}\": it "
-                            "has no grade to register."))
+                    message=_("Petition {number} is a request for \"{kind}\": it has no "
+                              "grade to register.").format(number=p.number,
+                                                           kind=_(p.petition_type))))
             elif p.status != "In progress" or p.decision != "approved":
-                problems.append(Problem(
-                    code="not_approved",
-                    message=f"Petition {p.number} has status \"{p.status}\""
-                            + (" and is not approved yet" if p.decision is None else "")
-                            + ": a grade is registered only after the Board of Examiners "
-                            "approved it."))
+                message = (
+                    _("Petition {number} has status \"{status}\" and is not approved yet: a "
+                      "grade is registered only after the Board of Examiners approved it.")
+                    if p.decision is None else
+                    _("Petition {number} has status \"{status}\": a grade is registered only "
+                      "after the Board of Examiners approved it."))
+                problems.append(Problem(code="not_approved", message=message.format(
+                    number=p.number, status=_(p.status))))
             try:
                 form = GradeForm.model_validate({"entered": grade})
             except ValidationError as exc:
@@ -386,20 +428,30 @@ class PetitionService:
             now = self.ctx.now()
             new = "External courses approved" if p.petition_type == "External education" \
                 else "Approved"
-            shown = fmt_number(form.grade)
-            rounded = (f"The grade {fmt_number(form.entered)} on the transcript is registered "
-                       f"as {shown}" + (" (a 5.5 is not accepted and becomes 5)."
-                                        if form.entered == 5.5 else
-                                        " (rounded to the nearest half point)."))
-            note = rounded if form.entered != form.grade else f"Grade {shown} registered."
+            # The timeline's note and the message: in the student's language.
+            lang = i18n.account_language(p.student.language)
+            shown = fmt_number(form.grade, language=lang)
+            entered = fmt_number(form.entered, language=lang)
+            rounded = (_in(lang, "The grade {entered} on the transcript is registered as "
+                                 "{grade} (a 5.5 is not accepted and becomes 5).")
+                       if form.entered == 5.5 else
+                       _in(lang, "The grade {entered} on the transcript is registered as "
+                                 "{grade} (rounded to the nearest half point).")).format(
+                entered=entered, grade=shown)
+            note = rounded if form.entered != form.grade else _in(
+                lang, "Grade {grade} registered.").format(grade=shown)
             p.grade_entered = form.entered
             p.grade = form.grade
             p.grade_registered_at = now
+            body = _in(lang, "Your grade for {course} has been registered: {grade}.").format(
+                course=course_label(p), grade=shown)
+            if form.entered != form.grade:
+                body += " " + rounded
+            body += " " + _in(lang, "Petition {number} now has status \"{status}\".").format(
+                number=p.number, status=_in(lang, new))
             self._move(session, p, new, now, staff.username, "Grade registered", note,
-                       _Change(f"Petition {p.number}: {new}",
-                               f"Your grade for {course_label(p)} has been registered: {shown}. "
-                               + (rounded + " " if form.entered != form.grade else "")
-                               + f"Petition {p.number} now has status \"{new}\"."))
+                       _Change(_in(lang, "Petition {number}: {status}").format(
+                                   number=p.number, status=_in(lang, new)), body))
             return petition_info(self._get(session, p.id))
 
     # ------------------------------------------------------------------ plumbing
@@ -407,8 +459,8 @@ class PetitionService:
     def _board(session: Session, username: str) -> StaffUser:
         staff = session.scalar(select(StaffUser).where(StaffUser.username == username))
         if staff is None or staff.role != "board":
-            raise fail("not_board", "Only the Board of Examiners handles petitions.",
-                       "Sign in with a Board of Examiners account.")
+            raise fail("not_board", _("Only the Board of Examiners handles petitions."),
+                       _("Sign in with a Board of Examiners account."))
         return staff
 
     @staticmethod
@@ -428,7 +480,8 @@ class PetitionService:
                             .with_for_update()).all()
         p = self._load(session, petition_id)
         if p is None:
-            raise fail("unknown_petition", f"Petition {petition_id:06d} does not exist.")
+            raise fail("unknown_petition", _("Petition {number} does not exist.").format(
+                number=f"{petition_id:06d}"))
         return p
 
     def _own(self, session: Session, student: Student, petition_id: int, *,
@@ -437,7 +490,8 @@ class PetitionService:
         if p is not None and p.student_id == student.id and lock:
             p = self._get(session, petition_id, lock=True)
         if p is None or p.student_id != student.id:
-            raise fail("unknown_petition", f"Petition {petition_id:06d} does not exist.")
+            raise fail("unknown_petition", _("Petition {number} does not exist.").format(
+                number=f"{petition_id:06d}"))
         return p
 
     def _move(self, session: Session, p: Petition, new: str, now: datetime, actor: str,
@@ -451,6 +505,16 @@ class PetitionService:
         self._audit(session, actor, p.student.student_number,
                     "petition_" + new.lower().replace(" ", "_"),
                     f"{p.number} {title}", now)
+
+    @staticmethod
+    def _what(language: object, petition_type: str, course: str, institution: str = "") -> str:
+        """"Elective course: 4413DVISY Data Visualization[, institution]" in ``language``."""
+        if institution:
+            institution = _in(language, LEIDEN) if institution == LEIDEN else institution
+            return _in(language, "{kind}: {course}, {institution}").format(
+                kind=_in(language, petition_type), course=course, institution=institution)
+        return _in(language, "{kind}: {course}").format(kind=_in(language, petition_type),
+                                                        course=course)
 
     @staticmethod
     def _event(session: Session, p: Petition, status: str, title: str, actor: str,
