@@ -20,10 +20,15 @@ DEMO_NOW = datetime(2026, 11, 23, 9, 30)
 
 
 def make_app(url: str, **kw) -> UsisApp:
-    """The app on the database ``url`` with the clock at DEMO_NOW (``now=`` to change it)."""
+    """The app on the database ``url`` with the clock at DEMO_NOW (``now=`` to change it), in
+    the test's language when it chose Dutch (the ``dutch`` fixture), else as the app decides
+    (``lang=``, USIS_LANG, the config file)."""
+    from usis_tui import i18n
     from usis_tui.app import UsisApp
 
     kw.setdefault("now", DEMO_NOW)
+    if i18n.get_language() != "en":
+        kw.setdefault("lang", i18n.get_language())
     return UsisApp(database_url=url, **kw)
 
 
