@@ -378,7 +378,7 @@ class UsisApp(App):
             return
         except Exception as exc:  # noqa: BLE001 - anything else: still one line, never a traceback
             from .db import mask_url
-            from .failures import describe
+            from .screens.calls import describe  # the sentences in the language shown
 
             _kind, message, hint = describe(exc, "prepare the database")
             await self._cannot_start(
