@@ -18,6 +18,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 
 from .db import Database
 from .errors import ConfigError
+from .i18n import _
 
 SchemaAction = Literal["created", "upgraded", "current"]
 
@@ -90,9 +91,9 @@ def ensure_database(db: Database, now: datetime, *, demo: bool = False,
                 return None
             from .db import mask_url
 
-            raise ConfigError(f"The database {mask_url(db.url)} already holds uSis data that is "
-                              "not the demo data: --demo fills only an empty database "
-                              "(`usis db reset --demo` deletes everything first).")
+            raise ConfigError(_("The database {url} already holds uSis data that is not the "
+                                "demo data: --demo fills only an empty database (`usis db reset "
+                                "--demo` deletes everything first).").format(url=mask_url(db.url)))
         from .data.demo import seed_demo
 
         return seed_demo(db, now, size=size, progress=progress)
@@ -155,13 +156,18 @@ def database_problem(where: str, exc: Exception) -> str:
     """One clear sentence for a database error."""
     text = str(getattr(exc, "orig", exc)).lower()
     if "not a database" in text or "malformed" in text or "file is encrypted" in text:
-        return f"{where} is not a uSis database (the file is damaged or of another kind)."
+        return _("{database} is not a uSis database (the file is damaged or of another "
+                 "kind).").format(database=where)
     if "locked" in text:
-        return f"The database {where} is locked by another program; try again in a moment."
+        return _("The database {database} is locked by another program; try again in a "
+                 "moment.").format(database=where)
     if "readonly" in text or "read-only" in text:
-        return f"The database {where} is read-only; uSis needs to write to it."
+        return _("The database {database} is read-only; uSis needs to write to it.").format(
+            database=where)
     if "unable to open" in text:
-        return f"Cannot open the database {where}."
+        return _("Cannot open the database {database}.").format(database=where)
     if "could not connect" in text or "connection refused" in text or "connection" in text:
-        return f"Cannot connect to the database {where}: is the server running?"
-    return f"Database error at {where}: {str(getattr(exc, 'orig', exc)).splitlines()[0]}"
+        return _("Cannot connect to the database {database}: is the server running?").format(
+            database=where)
+    return _("Database error at {database}: {error}").format(
+        database=where, error=str(getattr(exc, "orig", exc)).splitlines()[0])

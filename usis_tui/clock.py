@@ -10,6 +10,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from .errors import ConfigError
+from .i18n import _, ngettext
 
 LOCAL = ZoneInfo("Europe/Amsterdam")
 # Every date uSis takes in (the clock, weeks, filters, imported and petition dates) lies in these
@@ -28,7 +29,8 @@ def out_of_range(text: object) -> str:
     """The message for a date outside MIN_YEAR-MAX_YEAR (``text``: the value as given)."""
     shown = "".join(ch for ch in str(text) if ch.isprintable())
     shown = shown if len(shown) <= 40 else shown[:39] + "…"
-    return f"{shown} is outside the years {YEARS} that uSis works with."
+    return _("{value} is outside the years {years} that uSis works with.").format(
+        value=shown, years=YEARS)
 
 
 def to_local(moment: datetime) -> datetime:
@@ -54,8 +56,8 @@ def parse_now(value: str) -> datetime:
         moment = datetime.fromisoformat(text)
     except ValueError:
         shown = repr(text if len(text) <= 40 else text[:39] + "…")
-        raise ConfigError(f"Not an ISO date-time: {shown} (expected e.g. 2026-09-07T10:00).") \
-            from None
+        raise ConfigError(_("Not an ISO date-time: {value} (expected e.g. 2026-09-07T10:00).")
+                          .format(value=shown)) from None
     try:
         return to_local(moment).replace(microsecond=0)
     except ConfigError:
@@ -69,8 +71,10 @@ def shift(moment: datetime, delta: timedelta) -> datetime:
     except OverflowError:
         moved = None
     if moved is None or not in_range(moved):
-        raise ConfigError(f"The clock cannot move from {moment:%Y-%m-%d %H:%M} by "
-                          f"{_span(delta)}: uSis works with the years {YEARS} only.")
+        raise ConfigError(_("The clock cannot move from {moment} by {span}: uSis works with "
+                            "the years {years} only.").format(
+                                moment=f"{moment:%Y-%m-%d %H:%M}", span=_span(delta),
+                                years=YEARS))
     return moved
 
 
@@ -78,9 +82,11 @@ def _span(delta: timedelta) -> str:
     """"+1 day", "-2 hours", "+3 days 4 hours 5 minutes"."""
     size = abs(delta)
     hours, rest = divmod(size.seconds, 3600)
-    parts = [f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in
-             ((size.days, "day"), (hours, "hour"), (rest // 60, "minute")) if n]
-    return ("-" if delta < timedelta(0) else "+") + (" ".join(parts) or "0 minutes")
+    parts = [text.format(n=n) for n, text in (
+        (size.days, ngettext("{n} day", "{n} days", size.days)),
+        (hours, ngettext("{n} hour", "{n} hours", hours)),
+        (rest // 60, ngettext("{n} minute", "{n} minutes", rest // 60))) if n]
+    return ("-" if delta < timedelta(0) else "+") + (" ".join(parts) or _("0 minutes"))
 
 
 def wall_clock() -> datetime:

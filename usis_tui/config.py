@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from .clock import parse_now, to_local
 from .errors import ConfigError
+from .i18n import _
 
 ENV_PREFIX = "USIS_"
 CONFIG_ENV = "USIS_CONFIG"  # names the config file instead of the platformdirs one
@@ -91,17 +92,22 @@ def read_file(path: Path | None = None) -> dict[str, Any]:
     except FileNotFoundError:
         return {}
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"The config file {path} is not valid TOML: {exc}.") from None
+        raise ConfigError(_("The config file {path} is not valid TOML: {error}.").format(
+            path=path, error=exc)) from None
     except OSError as exc:
-        raise ConfigError(f"Cannot read the config file {path}: {exc.strerror or exc}.") from None
+        raise ConfigError(_("Cannot read the config file {path}: {error}.").format(
+            path=path, error=exc.strerror or exc)) from None
     unknown = sorted(set(data) - set(FIELDS))
     if unknown:
-        raise ConfigError(f"The config file {path} has an unknown setting {unknown[0]!r} (known: "
-                          f"{', '.join(f for f in FIELDS if f not in ENV_ONLY)}).")
+        raise ConfigError(_("The config file {path} has an unknown setting {name} (known: "
+                            "{known}).").format(
+            path=path, name=repr(unknown[0]),
+            known=", ".join(f for f in FIELDS if f not in ENV_ONLY)))
     secret = sorted(set(data) & ENV_ONLY)
     if secret:
-        raise ConfigError(f"The config file {path} holds {secret[0]!r}: a password belongs in "
-                          f"{ENV_PREFIX}{secret[0].upper()} or the prompt, not in a file.")
+        raise ConfigError(_("The config file {path} holds {name}: a password belongs in "
+                            "{variable} or the prompt, not in a file.").format(
+            path=path, name=repr(secret[0]), variable=f"{ENV_PREFIX}{secret[0].upper()}"))
     return data
 
 
@@ -114,8 +120,9 @@ def read_environment() -> dict[str, Any]:
 
         return dict(EnvSettingsSource(Settings, env_prefix=ENV_PREFIX)())
     except Exception as exc:  # noqa: BLE001 - pydantic-settings' SettingsError: bad JSON
-        raise ConfigError(f"{ENV_PREFIX}KEYMAP must be a JSON object such as "
-                          f'{{"quit": "ctrl+x"}}: {exc.__cause__ or exc}.') from None
+        raise ConfigError(_("{variable} must be a JSON object such as {example}: {error}.")
+                          .format(variable=f"{ENV_PREFIX}KEYMAP", example='{"quit": "ctrl+x"}',
+                                  error=exc.__cause__ or exc)) from None
 
 
 _overrides: dict[str, Any] = {}
@@ -165,17 +172,17 @@ class Loaded:
         except ValidationError as exc:
             error = exc.errors()[0]
             name = str(error["loc"][0]) if error["loc"] else "?"
-            raise ConfigError(f"Setting {name!r} ({self.where(name)}): "
-                              f"{error['msg']}.") from None
+            raise ConfigError(_("Setting {name} ({where}): {error}.").format(
+                name=repr(name), where=self.where(name), error=error["msg"])) from None
 
     def where(self, name: str) -> str:
         """Where ``name`` was set, as a person would look for it."""
         origin = self.origins.get(name, "default")
         if origin == "file":
-            return f"config file {self.path}"
+            return _("config file {path}").format(path=self.path)
         if origin == "environment":
             return f"{ENV_PREFIX}{name.upper()}"
-        return "command line" if origin == "option" else "default"
+        return _("command line") if origin == "option" else _("default")
 
 
 _cache: tuple[tuple[Any, ...], Loaded] | None = None
@@ -229,7 +236,8 @@ def _toml_value(value: Any) -> str:
         value = str(value)
     if isinstance(value, str):
         return json.dumps(value, ensure_ascii=False)  # a valid TOML basic string
-    raise ConfigError(f"Cannot write {type(value).__name__} values to the config file.")
+    raise ConfigError(_("Cannot write {type} values to the config file.").format(
+        type=type(value).__name__))
 
 
 def _toml_key(key: str) -> str:
@@ -252,8 +260,8 @@ def to_toml(data: Mapping[str, Any]) -> str:
         lines.append(f"[{_toml_key(key)}]")
         for name, value in table.items():
             if isinstance(value, Mapping):
-                raise ConfigError(f"Cannot write the nested table {key}.{name} to the config "
-                                  "file.")
+                raise ConfigError(_("Cannot write the nested table {table} to the config "
+                                    "file.").format(table=f"{key}.{name}"))
             lines.append(f"{_toml_key(name)} = {_toml_value(value)}")
     return "\n".join(lines) + "\n"
 
@@ -306,7 +314,8 @@ def save(**values: Any) -> Path:
     data = read_file(path)
     for name, value in values.items():
         if name not in FIELDS or name in ENV_ONLY:
-            raise ConfigError(f"{name!r} cannot be saved in the config file.")
+            raise ConfigError(_("{name} cannot be saved in the config file.").format(
+                name=repr(name)))
         if value is None:
             data.pop(name, None)
         else:
@@ -323,8 +332,8 @@ def save(**values: Any) -> Path:
             os.unlink(tmp)
             raise
     except OSError as exc:
-        raise ConfigError(f"Cannot write the config file {path}: {exc.strerror or exc}.") \
-            from None
+        raise ConfigError(_("Cannot write the config file {path}: {error}.").format(
+            path=path, error=exc.strerror or exc)) from None
     cache_clear()
     return path
 
@@ -349,8 +358,9 @@ def parse_scrypt_n(text: str | None, where: str = "USIS_SCRYPT_N") -> int:
     n = int(text) if text.isascii() and text.isdigit() else 0
     if not (low <= n <= high and n & (n - 1) == 0):
         shown = "".join(ch for ch in text if ch.isprintable())[:20]
-        raise ConfigError(f"{where} must be a power of two from {low} to {high} "
-                          f"(default {SCRYPT_N_DEFAULT}), not {shown!r}.")
+        raise ConfigError(_("{where} must be a power of two from {low} to {high} (default "
+                            "{default}), not {value}.").format(
+            where=where, low=low, high=high, default=SCRYPT_N_DEFAULT, value=repr(shown)))
     return n
 
 
@@ -362,12 +372,12 @@ def check_database_url(url: str) -> None:
     imported): it looks like one, for a backend uSis supports. ConfigError otherwise."""
     match = _URL.match(url)
     if match is None:
-        raise ConfigError(f"Not a database URL: {url!r} (expected e.g. sqlite:///usis.db or "
-                          "postgresql+psycopg://user@host/db).")
+        raise ConfigError(_("Not a database URL: {url} (expected e.g. sqlite:///usis.db or "
+                            "postgresql+psycopg://user@host/db).").format(url=repr(url)))
     scheme = match.group(1)
     if scheme.split("+")[0].lower() not in ("sqlite", "postgresql", "postgres"):
-        raise ConfigError(f"Unsupported database URL scheme {scheme!r}: use sqlite:/// "
-                          "or postgresql+psycopg://.")
+        raise ConfigError(_("Unsupported database URL scheme {scheme}: use sqlite:/// or "
+                            "postgresql+psycopg://.").format(scheme=repr(scheme)))
 
 
 def check_before_start(*, now: str | None, database_url: str | None) -> None:
@@ -383,7 +393,7 @@ def check_before_start(*, now: str | None, database_url: str | None) -> None:
         if env:
             return env, f"{ENV_PREFIX}{name.upper()}"
         if name in file:
-            return str(file[name]), f"config file {path}"
+            return str(file[name]), _("config file {path}").format(path=path)
         return None, ""
 
     if now is None:

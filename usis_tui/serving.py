@@ -33,6 +33,8 @@ from collections.abc import Iterable
 from typing import IO, Any
 from urllib.parse import quote, urlsplit
 
+from .i18n import _, ngettext
+
 SESSION_MB = 70  # one app process, measured
 SESSIONS_PER_CPU = 8  # app processes are idle between key presses; start-up takes ~1 s of CPU
 MEMORY_SHARE = 0.5  # the rest is for the database, the server and everything else
@@ -76,8 +78,9 @@ def default_max_sessions(cpus: int | None = None, memory: int | None = None) -> 
 
 
 def full_message(max_sessions: int) -> str:
-    return (f"uSis is full: {max_sessions} session{'s are' if max_sessions != 1 else ' is'} "
-            "in use; try again in a moment.")
+    return ngettext("uSis is full: {n} session is in use; try again in a moment.",
+                    "uSis is full: {n} sessions are in use; try again in a moment.",
+                    max_sessions).format(n=max_sessions)
 
 
 # ---------------------------------------------------------------------- the Origin check
@@ -125,8 +128,8 @@ def check_public_url(url: str) -> str:
     """An http(s) URL without query or fragment, trailing slash dropped; ValueError else."""
     parts = urlsplit(url.strip())
     if origin_of(url) is None or parts.query or parts.fragment:
-        raise ValueError(f"{url!r} is not an http:// or https:// address such as "
-                         "https://usis.example.org")
+        raise ValueError(_("{url} is not an http:// or https:// address such as "
+                           "https://usis.example.org").format(url=repr(url)))
     return url.strip().rstrip("/")
 
 
@@ -224,11 +227,14 @@ def room_server(command: str, *, host: str, port: int, public_url: str, max_sess
             self.database = database
 
         async def on_startup(self, app: web.Application) -> None:
-            self.console.print(
-                f"Serving uSis on {self.public_url} (database {self.database}; at most "
-                f"{self.max_sessions} session{'s' if self.max_sessions != 1 else ''} at once; "
-                f"browsers must open {self.public_url})", highlight=False, markup=False)
-            self.console.print("Press Ctrl+C to quit", highlight=False, markup=False)
+            self.console.print(ngettext(
+                "Serving uSis on {url} (database {database}; at most {n} session at once; "
+                "browsers must open {url})",
+                "Serving uSis on {url} (database {database}; at most {n} sessions at once; "
+                "browsers must open {url})", self.max_sessions).format(
+                    url=self.public_url, database=self.database, n=self.max_sessions),
+                highlight=False, markup=False)
+            self.console.print(_("Press Ctrl+C to quit"), highlight=False, markup=False)
 
         def full(self) -> bool:
             return self.sessions >= self.max_sessions
@@ -236,11 +242,12 @@ def room_server(command: str, *, host: str, port: int, public_url: str, max_sess
         async def handle_index(self, request: web.Request) -> web.StreamResponse:
             if self.full():
                 message = html.escape(full_message(self.max_sessions))
+                title, again = html.escape(_("uSis is full")), html.escape(_("Try again"))
                 return web.Response(
                     status=503, content_type="text/html",
                     headers={"Retry-After": str(RETRY_AFTER_S)},
-                    text=f"<!doctype html><title>uSis is full</title><p>{message}</p>"
-                         f'<p><a href="">Try again</a></p>\n')
+                    text=f"<!doctype html><title>{title}</title><p>{message}</p>"
+                         f'<p><a href="">{again}</a></p>\n')
             return await super().handle_index(request)
 
         # A refusal by origin is a plain 403 (aiohttp takes any StreamResponse from a handler),
@@ -250,13 +257,15 @@ def room_server(command: str, *, host: str, port: int, public_url: str, max_sess
         ) -> web.StreamResponse:
             origin = request.headers.get("Origin")
             if not origin_allowed(origin, self.public_url):
-                log.warning("Refused a session from origin %s: only pages from %s may connect "
-                            "(see --public-url)", _printable(origin), self.public_url)
-                return web.Response(status=403, text=(
-                    f"Forbidden: this uSis is served at {self.public_url}; open it there.\n"))
+                log.warning("%s", _("Refused a session from origin {origin}: only pages from "
+                                    "{url} may connect (see --public-url)").format(
+                                        origin=_printable(origin), url=self.public_url))
+                return web.Response(status=403, text=_(
+                    "Forbidden: this uSis is served at {url}; open it there.").format(
+                        url=self.public_url) + "\n")
             if self.full():
                 message = full_message(self.max_sessions)
-                log.warning("Refused a session: %s", message)
+                log.warning("%s", _("Refused a session: {reason}").format(reason=message))
                 websocket = web.WebSocketResponse()
                 await websocket.prepare(request)
                 await websocket.send_bytes(f"\r\n  {message}\r\n".encode())  # the terminal

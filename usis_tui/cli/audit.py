@@ -7,6 +7,7 @@ from datetime import datetime
 
 import click
 
+from ..i18n import _, ngettext
 from .options import Settings, common_options, open_usis, user_option
 from .user import sign_in
 
@@ -40,16 +41,18 @@ def audit(settings: Settings, student_number: str, as_json: bool, action: str | 
                               indent=2, ensure_ascii=False))
         return
     student = student_number.strip().lower()
-    click.echo(f"{student} · Audit trail ({len(rows)} step{'s' if len(rows) != 1 else ''})")
+    click.echo(ngettext("{student} · Audit trail ({n} step)",
+                        "{student} · Audit trail ({n} steps)", len(rows))
+               .format(student=student, n=len(rows)))
     if not rows:
-        click.echo("  No steps recorded.")
+        click.echo("  " + _("No steps recorded."))
         return
-    click.echo(f"  {'Time':<16}  {'Actor':<12} {'Acting for':<12} {'Action':<12} "
-               f"{'Outcome':<8} Detail")
+    time, actor, acting_for, action, outcome, detail = (
+        _("Time"), _("Actor"), _("Acting for"), _("Action"), _("Outcome"), _("Detail"))
+    click.echo(f"  {time:<16}  {actor:<12} {acting_for:<12} {action:<12} {outcome:<8} {detail}")
     for r in rows:
         click.echo(f"  {r.at:%Y-%m-%d %H:%M}  {r.actor:<12} {r.acting_for or '-':<12} "
                    f"{r.action:<12} {r.outcome:<8} {r.detail}")
-
 
 def _iso(value: str | None, option: str) -> datetime | None:
     from ..clock import parse_now

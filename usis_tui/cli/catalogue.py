@@ -7,7 +7,27 @@ from typing import Any
 
 import click
 
+from ..i18n import N_, _
 from .options import Settings, common_options, open_usis
+
+#: the displayed names of the components and class statuses (the data keeps the English codes)
+COMPONENT_LABELS = {"Lecture": N_("Lecture"), "Tutorial": N_("Tutorial"),
+                    "Practical": N_("Practical"), "Exam": N_("Exam"), "Resit": N_("Resit")}
+STATUS_LABELS = {"Open": N_("Open"), "Wait List": N_("Wait List"), "Closed": N_("Closed")}
+
+
+def component_label(component: str) -> str:
+    """A component as shown: "Lecture" / "Hoorcollege" (an unknown one as it is)."""
+    return _(COMPONENT_LABELS[component]) if component in COMPONENT_LABELS else component
+
+
+def status_label(status: str) -> str:
+    return _(STATUS_LABELS[status]) if status in STATUS_LABELS else status
+
+
+def label_width(labels: dict[str, str], least: int) -> int:
+    """A column wide enough for every label in the current language (at least ``least``)."""
+    return max(least, *(len(_(label)) for label in labels.values()))
 
 
 @click.command("catalogue")
@@ -33,13 +53,17 @@ def catalogue(settings: Settings, year: str | None, programme: str | None,
         click.echo(json.dumps([_class_json(c) for c in classes], indent=2, ensure_ascii=False))
         return
     current = object()
+    component_width = label_width(COMPONENT_LABELS, 9)
+    status_width = label_width(STATUS_LABELS, 9)
     for c in classes:
-        heading = c.programme or "Faculty of Science minors"
+        heading = c.programme or _("Faculty of Science minors")
         if heading != current:
-            click.echo(f"\n{heading} — Studiejaar {c.academic_year}")
+            click.echo("\n" + _("{programme} — Studiejaar {year}").format(
+                programme=heading, year=c.academic_year))
             current = heading
-        click.echo(f"  {c.class_number}  {c.catalogue_number:<11} {c.component:<9} "
-                   f"{c.status:<9} {c.seats:>7}  {c.title}")
+        click.echo(f"  {c.class_number}  {c.catalogue_number:<11} "
+                   f"{component_label(c.component):<{component_width}} "
+                   f"{status_label(c.status):<{status_width}} {c.seats:>7}  {c.title}")
 
 
 def _class_json(c) -> dict[str, Any]:

@@ -8,6 +8,7 @@ import sys
 import click
 
 from ..errors import UsisError
+from ..i18n import _
 from ..text import raw_stream
 from .options import Settings, common_options, open_db
 
@@ -33,7 +34,7 @@ def db_init(settings: Settings, demo: bool | None, size: int | None) -> None:
     from ..db import mask_url
 
     if size and demo is False:
-        raise click.UsageError("--size goes with --demo (the demo catalogue's size).")
+        raise click.UsageError(_("--size goes with --demo (the demo catalogue's size)."))
     settings.check()  # a bad option creates no database
     database = open_db(settings)
     try:
@@ -47,10 +48,10 @@ def db_init(settings: Settings, demo: bool | None, size: int | None) -> None:
         elif is_blank(database):
             if not demo:
                 mark_empty_on_purpose(database)
-            click.echo(f"Empty database ready at {mask_url(database.url)}: add accounts with "
-                       "`usis user add`.")
+            click.echo(_("Empty database ready at {url}: add accounts with `usis user add`.")
+                       .format(url=mask_url(database.url)))
         else:
-            click.echo(f"Database ready at {mask_url(database.url)}.")
+            click.echo(_("Database ready at {url}.").format(url=mask_url(database.url)))
     finally:
         database.dispose()
 
@@ -61,7 +62,7 @@ def _progress(size: int | None):
     if not size:
         yield None
         return
-    with click.progressbar(length=100, label="Writing the demo catalogue",
+    with click.progressbar(length=100, label=_("Writing the demo catalogue"),
                            file=raw_stream(sys.stderr),  # the bar's cursor codes, our text
                            show_percent=True) as bar:
         state = {"pct": 0}
@@ -88,7 +89,7 @@ def db_reset(settings: Settings, demo: bool, size: int | None, yes: bool) -> Non
 
     settings.check()  # a bad option creates no database
     if not yes and sys.stdin.isatty():
-        click.confirm(f"Delete every row in {settings.url}?", abort=True)
+        click.confirm(_("Delete every row in {url}?").format(url=settings.url), abort=True)
     database = open_db(settings)
     try:
         try:
@@ -107,7 +108,7 @@ def db_reset(settings: Settings, demo: bool, size: int | None, yes: bool) -> Non
             from ..bootstrap import mark_empty_on_purpose
 
             mark_empty_on_purpose(database)  # no later start fills it with the demo data
-            click.echo(f"Empty database ready at {database.url}.")
+            click.echo(_("Empty database ready at {url}.").format(url=database.url))
     finally:
         database.dispose()
 
@@ -122,11 +123,13 @@ def _seed_with_progress(database, settings: Settings, size: int | None):
 def _report(summary, url: str) -> None:
     from ..db import mask_url
 
-    click.echo(f"Demo database ready at {mask_url(url)}: {summary.programmes} programmes, "
-               f"{summary.courses} courses, {summary.sections} class sections, "
-               f"{summary.students} students, academic year {summary.academic_year}.")
-    click.echo("Log in as s1234567 (student), s7654321 (master), support, board or trainer; "
-               "password: demo.")
+    click.echo(_("Demo database ready at {url}: {programmes} programmes, {courses} courses, "
+                 "{sections} class sections, {students} students, academic year {year}.")
+               .format(url=mask_url(url), programmes=summary.programmes,
+                       courses=summary.courses, sections=summary.sections,
+                       students=summary.students, year=summary.academic_year))
+    click.echo(_("Log in as s1234567 (student), s7654321 (master), support, board or trainer; "
+                 "password: demo."))
 
 
 @db.command("upgrade")
@@ -151,17 +154,20 @@ def db_upgrade(settings: Settings) -> None:
 
             if isinstance(exc, SQLAlchemyError):
                 raise UsisError(database_problem(database.url, exc)) from None
-            raise UsisError(f"Cannot upgrade {database.url}: {exc}") from None
+            raise UsisError(_("Cannot upgrade {url}: {error}").format(
+                url=database.url, error=exc)) from None
         head = migrations.current(database)
     finally:
         database.dispose()
     if action == "created":
-        click.echo(f"Created the schema at revision {head} in {settings.url}.")
+        click.echo(_("Created the schema at revision {head} in {url}.")
+                   .format(head=head, url=settings.url))
     elif action == "upgraded":
-        click.echo(f"Upgraded {settings.url} from revision {before or 'none (before migrations)'} "
-                   f"to {head}.")
+        click.echo(_("Upgraded {url} from revision {before} to {head}.").format(
+            url=settings.url, before=before or _("none (before migrations)"), head=head))
     else:
-        click.echo(f"{settings.url} is at the newest revision ({head}).")
+        click.echo(_("{url} is at the newest revision ({head}).")
+                   .format(url=settings.url, head=head))
 
 
 @db.command("current")
@@ -180,12 +186,17 @@ def db_current(settings: Settings) -> None:
         database.dispose()
     head = migrations.head()
     if state == "empty":
-        click.echo(f"{settings.url}: empty (no schema); newest revision {head}.")
+        click.echo(_("{url}: empty (no schema); newest revision {head}.")
+                   .format(url=settings.url, head=head))
     elif state == "unversioned":
-        click.echo(f"{settings.url}: created before migrations (no revision); newest {head}. "
-                   "Run `usis db upgrade`.")
+        click.echo(_("{url}: created before migrations (no revision); newest {head}. "
+                     "Run `usis db upgrade`.").format(url=settings.url, head=head))
+    elif current is not None and current not in migrations.known():
+        click.echo(_("{url}: revision {current}; this uSis knows revisions up to {head} only: "
+                     "upgrade uSis.").format(url=settings.url, current=current, head=head))
+    elif current == head:
+        click.echo(_("{url}: revision {current} (newest).")
+                   .format(url=settings.url, current=current))
     else:
-        note = " (newest)" if current == head else f"; newest {head}: run `usis db upgrade`"
-        if current is not None and current not in migrations.known():
-            note = f"; this uSis knows revisions up to {head} only: upgrade uSis"
-        click.echo(f"{settings.url}: revision {current}{note}.")
+        click.echo(_("{url}: revision {current}; newest {head}: run `usis db upgrade`.")
+                   .format(url=settings.url, current=current, head=head))

@@ -17,6 +17,7 @@ from typing import ClassVar
 import click
 
 from ..errors import UsisError
+from ..i18n import _
 from ..text import raw_stream
 from .options import Settings, common_options, open_usis
 
@@ -42,8 +43,8 @@ class ByteSize(click.ParamType):
 
         m = re.fullmatch(r"\s*([0-9]{1,12})\s*([kKmMgG]?)(?:i?[bB])?\s*", str(value))
         if not m or int(m.group(1)) < 1:
-            self.fail(f"{str(value)[:20]!r} is not a size such as 20M, 500k or 1048576.", param,
-                      ctx)
+            self.fail(_("{value} is not a size such as 20M, 500k or 1048576.")
+                      .format(value=repr(str(value)[:20])), param, ctx)
         return int(m.group(1)) * self.UNITS[m.group(2).upper()]
 
 
@@ -72,7 +73,7 @@ def import_command(settings: Settings, csv_file: str, check: bool, max_bytes: in
                 return
             bar = bars.get(stage)
             if bar is None:
-                label = "Checking rows " if stage == "check" else "Writing classes"
+                label = _("Checking rows ") if stage == "check" else _("Writing classes")
                 # the bar's own cursor codes go to the terminal as they are (text is ours)
                 bar = click.progressbar(length=total, label=label, file=raw_stream(sys.stderr),
                                         show_percent=True, show_pos=True)
@@ -95,8 +96,9 @@ def import_command(settings: Settings, csv_file: str, check: bool, max_bytes: in
             listed = [p for p in exc.problems if p.code in ("bad_row", "bad_file")]
             if len(listed) == 1 and listed[0].code == "bad_file":
                 # the file as a whole (empty, not text, not UTF-8): one line says it all
-                raise UsisError(f"Nothing was imported: {shown(csv_file, 200)}: "
-                                f"{listed[0].message.removeprefix('File: ')}.") from None
+                whole = listed[0].message.removeprefix(_("File: {problem}").format(problem=""))
+                raise UsisError(_("Nothing was imported: {file}: {problem}.").format(
+                    file=shown(csv_file, 200), problem=whole)) from None
             for problem in listed:
                 click.echo(problem.message, err=True)
             summary = exc.problems[-1]
@@ -106,14 +108,20 @@ def import_command(settings: Settings, csv_file: str, check: bool, max_bytes: in
     finally:
         usis.close()
     if check:
-        click.echo(f"{csv_file}: {result.rows} rows, all good ({result.classes} classes, "
-                   f"{result.courses_created} new courses). Nothing was imported (--check).")
+        click.echo(_("{file}: {rows} rows, all good ({classes} classes, {new} new courses). "
+                     "Nothing was imported (--check).").format(
+            file=csv_file, rows=result.rows, classes=result.classes,
+            new=result.courses_created))
         return
-    years = f"; new academic year(s) {', '.join(result.years_created)}" \
-        if result.years_created else ""
-    click.echo(f"Imported {result.classes} classes ({result.courses_created} new courses, "
-               f"{result.courses_reused} existing, {result.meetings} meeting patterns) from "
-               f"{csv_file}{years}.")
+    counts = {"classes": result.classes, "new": result.courses_created,
+              "existing": result.courses_reused, "meetings": result.meetings, "file": csv_file}
+    if result.years_created:
+        click.echo(_("Imported {classes} classes ({new} new courses, {existing} existing, "
+                     "{meetings} meeting patterns) from {file}; new academic year(s) {years}.")
+                   .format(**counts, years=", ".join(result.years_created)))
+    else:
+        click.echo(_("Imported {classes} classes ({new} new courses, {existing} existing, "
+                     "{meetings} meeting patterns) from {file}.").format(**counts))
 
 
 def _os_user() -> str:

@@ -16,6 +16,7 @@ from typing import Any
 import click
 
 from ..errors import UsisError
+from ..i18n import _, ngettext
 from .options import Settings, common_options
 
 
@@ -29,10 +30,12 @@ def _size(value: str) -> tuple[int, int]:
     try:
         width, height = (int(v) for v in value.lower().split("x"))
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not WIDTHxHEIGHT, e.g. 120x40.",
+        raise click.BadParameter(_("{value} is not WIDTHxHEIGHT, e.g. 120x40.")
+                                 .format(value=repr(value)),
                                  param_hint="--size") from None
     if not (40 <= width <= 400 and 10 <= height <= 200):
-        raise click.BadParameter(f"{value!r} is too small or too large.", param_hint="--size")
+        raise click.BadParameter(_("{value} is too small or too large.").format(value=repr(value)),
+                                 param_hint="--size")
     return width, height
 
 
@@ -75,17 +78,19 @@ def replay_command(settings: Settings, steps_file: str, out_dir: str | None, siz
     try:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
-        raise UsisError(f"{steps_file} is not a UTF-8 text file.") from None
+        raise UsisError(_("{file} is not a UTF-8 text file.").format(file=steps_file)) from None
     try:
         steps = parse_steps(text, source=steps_file)
     except StepsError as exc:
         for number, message in exc.problems:
             click.echo(f"{steps_file}:{number}: {message}", err=True)
         lines = ", ".join(str(n) for n, _ in exc.problems)
-        raise _BadSteps(
-            f"{steps_file} has {len(exc.problems)} bad line{'s' if len(exc.problems) != 1 else ''}"
-            f" (line {lines}); nothing was replayed. See usis replay --help for the format."
-        ) from None
+        raise _BadSteps(ngettext(
+            "{file} has {n} bad line (line {lines}); nothing was replayed. See usis replay "
+            "--help for the format.",
+            "{file} has {n} bad lines (line {lines}); nothing was replayed. See usis replay "
+            "--help for the format.", len(exc.problems)).format(
+                file=steps_file, n=len(exc.problems), lines=lines)) from None
     settings.check()  # a bad option copies or opens no database
     now = settings.frozen or settings.moment()
     out = Path(out_dir) if out_dir else Path(f"replay-{path.stem}")
@@ -93,10 +98,15 @@ def replay_command(settings: Settings, steps_file: str, out_dir: str | None, siz
     from ..db import mask_url
 
     shown = mask_url(url)
-    where = (f"on {shown} itself (--write)" if write else
-             f"on a copy of {shown}; the database itself is not changed")
-    click.echo(f"Replaying {steps_file} ({len(steps)} steps) at {now:%Y-%m-%dT%H:%M} "
-               f"({dims[0]}x{dims[1]}) {where}. Screenshots in {out}/")
+    facts = {"file": steps_file, "n": len(steps), "now": f"{now:%Y-%m-%dT%H:%M}",
+             "size": f"{dims[0]}x{dims[1]}", "database": shown, "out": out}
+    if write:
+        click.echo(_("Replaying {file} ({n} steps) at {now} ({size}) on {database} itself "
+                     "(--write). Screenshots in {out}/").format(**facts))
+    else:
+        click.echo(_("Replaying {file} ({n} steps) at {now} ({size}) on a copy of {database}; "
+                     "the database itself is not changed. Screenshots in {out}/")
+                   .format(**facts))
     run: dict[str, Any] = {"steps": steps, "now": now, "out_dir": out, "size": dims,
                            "steps_file": steps_file}
     if write:
@@ -105,24 +115,29 @@ def replay_command(settings: Settings, steps_file: str, out_dir: str | None, siz
         from ..dbcopy import throwaway_copy
 
         def warn(line: str) -> None:
-            click.echo(f"usis: warning: {line}", err=True)
+            click.echo(_("usis: warning: {message}").format(message=line), err=True)
 
         with throwaway_copy(url, warn=warn) as copy:
-            click.echo(f"The copy is {copy.how}; it is deleted afterwards.")
-            report = _replay_on(settings, copy.url, f"the copy of {shown}", copy_of=url, **run)
+            click.echo(_("The copy is {how}; it is deleted afterwards.").format(how=copy.how))
+            report = _replay_on(settings, copy.url,
+                                _("the copy of {database}").format(database=shown),
+                                copy_of=url, **run)
     for result in report.steps:
         if result.status == "not run":
             click.echo(format_result(result))
     done = sum(1 for s in report.steps if s.status == "passed")
     if report.passed:
-        click.echo(f"PASSED: {done} of {len(report.steps)} steps ({out / 'summary.json'})")
+        click.echo(_("PASSED: {done} of {n} steps ({summary})").format(
+            done=done, n=len(report.steps), summary=out / "summary.json"))
         return
     failed = report.failed()
     what = f" ({failed.step})" if failed else ""
-    click.echo(f"FAILED at line {report.failed_line}{what}: {report.failure} "
-               f"({done} of {len(report.steps)} steps passed; {out / 'summary.json'})")
-    raise UsisError(f"replay failed at {steps_file} line {report.failed_line}{what}: "
-                    f"{report.failure}")
+    click.echo(_("FAILED at line {line}{step}: {failure} ({done} of {n} steps passed; "
+                 "{summary})").format(line=report.failed_line, step=what,
+                                      failure=report.failure, done=done, n=len(report.steps),
+                                      summary=out / "summary.json"))
+    raise UsisError(_("replay failed at {file} line {line}{step}: {failure}").format(
+        file=steps_file, line=report.failed_line, step=what, failure=report.failure))
 
 
 def _replay_on(settings: Settings, url: str, shown: str, *, now: datetime, **run: Any):
@@ -138,7 +153,7 @@ def _replay_on(settings: Settings, url: str, shown: str, *, now: datetime, **run
         try:
             demo = settings.wants_demo(db)
             if demo and not db.has_schema():
-                click.echo("Preparing the demo database (first start)…", err=True)
+                click.echo(_("Preparing the demo database (first start)…"), err=True)
             ensure_database(db, now, demo=demo)
         finally:
             db.dispose()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import click
 
 from ..errors import UsisError
+from ..i18n import _
 from ..serving import SESSION_MB, SESSIONS_PER_CPU, default_max_sessions
 from .options import Settings, common_options
 
@@ -62,7 +63,7 @@ def serve_command(settings: Settings, host: str, port: int, public_url: str | No
     try:
         import textual_serve.server  # noqa: F401
     except ModuleNotFoundError:
-        raise UsisError("textual-serve is not installed: pip install textual-serve") from None
+        raise UsisError(_("textual-serve is not installed: pip install textual-serve")) from None
     from ..bootstrap import ensure_database
     from ..db import Database, mask_url
     from ..serving import (
@@ -80,7 +81,7 @@ def serve_command(settings: Settings, host: str, port: int, public_url: str | No
         db = Database(url)
         try:
             if not db.has_schema():
-                click.echo("Preparing the demo database (first start)…", err=True)
+                click.echo(_("Preparing the demo database (first start)…"), err=True)
             ensure_database(db, settings.moment(), demo=settings.wants_demo(db))
         finally:
             db.dispose()

@@ -12,6 +12,8 @@ from pathlib import Path
 import click
 
 from ..errors import UsisError
+from ..i18n import _, format_date, ngettext
+from .catalogue import COMPONENT_LABELS, component_label
 from .options import Settings, common_options, open_usis, user_option
 from .user import sign_in
 
@@ -41,7 +43,8 @@ def timetable(settings: Settings, student_number: str, week: str | None, ics_pat
     extra = [k.strip().lower() for k in include.split(",") if k.strip()]
     unknown = [k for k in extra if k not in KINDS]
     if unknown:
-        raise click.BadParameter(f"unknown kind {unknown[0]!r}; use waitlisted or planned.",
+        raise click.BadParameter(_("unknown kind {kind}; use waitlisted or planned.")
+                                 .format(kind=repr(unknown[0])),
                                  param_hint="--include")
     kinds = tuple(k for k in KINDS if k == "enrolled" or k in extra)
     usis = open_usis(settings)
@@ -57,8 +60,9 @@ def timetable(settings: Settings, student_number: str, week: str | None, ics_pat
                 sys.stdout.flush()
                 return
             target = write_new_file(ics_path, result.data, force=force)
-            click.echo(f"Wrote {result.events} events ({', '.join(result.kinds)}) to "
-                       f"{target}.")
+            click.echo(ngettext("Wrote {n} event ({kinds}) to {file}.",
+                                "Wrote {n} events ({kinds}) to {file}.", result.events)
+                       .format(n=result.events, kinds=", ".join(result.kinds), file=target))
             return
         if exams:
             lines = usis.timetable.exams(student)
@@ -82,19 +86,28 @@ def check_new_file(path: str, *, force: bool) -> Path:
         info = target.lstat()
     except FileNotFoundError:
         if not target.parent.is_dir():
-            raise UsisError(f"Cannot write {target}: the folder {target.parent} does not "
-                            "exist.") from None
+            raise UsisError(_("Cannot write {file}: the folder {folder} does not exist.")
+                            .format(file=target, folder=target.parent)) from None
         return target
     except OSError as exc:
-        raise UsisError(f"Cannot write {target}: {exc.strerror or exc}.") from None
+        raise UsisError(_("Cannot write {file}: {error}.").format(
+            file=target, error=exc.strerror or exc)) from None
     if not stat.S_ISREG(info.st_mode):
-        kind = ("a folder" if stat.S_ISDIR(info.st_mode) else
-                "a symbolic link" if stat.S_ISLNK(info.st_mode) else "not a regular file")
-        raise UsisError(f"{target} is {kind}: give the name of a new file.")
+        if stat.S_ISDIR(info.st_mode):
+            message = _("{file} is a folder: give the name of a new file.")
+        elif stat.S_ISLNK(info.st_mode):
+            message = _("{file} is a symbolic link: give the name of a new file.")
+        else:
+            message = _("{file} is not a regular file: give the name of a new file.")
+        raise UsisError(message.format(file=target))
     if not force:
-        raise UsisError(f"{target} already exists: choose another name, or add --force to "
-                        "replace it.")
+        raise UsisError(_exists(target))
     return target
+
+
+def _exists(target: Path) -> str:
+    return _("{file} already exists: choose another name, or add --force to replace it.") \
+        .format(file=target)
 
 
 def write_new_file(path: str, data: bytes, *, force: bool) -> Path:
@@ -117,47 +130,74 @@ def write_new_file(path: str, data: bytes, *, force: bool) -> Path:
             os.unlink(tmp)
             raise
     except FileExistsError:
-        raise UsisError(f"{target} already exists: choose another name, or add --force to "
-                        "replace it.") from None
+        raise UsisError(_exists(target)) from None
     except OSError as exc:
-        raise UsisError(f"Cannot write {target}: {exc.strerror or exc}.") from None
+        raise UsisError(_("Cannot write {file}: {error}.").format(
+            file=target, error=exc.strerror or exc)) from None
     return target
 
 
 def _print_week(view) -> None:
     click.echo(f"{view.student_number} · {view.title()}")
     if not view.occurrences:
-        hints = []
+        previous = next_ = None
         if view.previous_class:
-            hints.append(f"previous class {view.previous_class:%a %d %b %Y}")
+            previous = format_date(view.previous_class, weekday=True)
         if view.next_class:
-            hints.append(f"next class {view.next_class:%a %d %b %Y} "
-                         f"(week {view.next_class.isocalendar().week})")
-        click.echo("  No classes this week" + (f"; {', '.join(hints)}." if hints else "."))
+            next_ = format_date(view.next_class, weekday=True)
+            week = view.next_class.isocalendar().week
+        if previous and next_:
+            line = _("No classes this week; previous class {previous}, next class {next} "
+                     "(week {week}).").format(previous=previous, next=next_, week=week)
+        elif previous:
+            line = _("No classes this week; previous class {previous}.").format(
+                previous=previous)
+        elif next_:
+            line = _("No classes this week; next class {next} (week {week}).").format(
+                next=next_, week=week)
+        else:
+            line = _("No classes this week.")
+        click.echo("  " + line)
         return
+    component_width = label_width(9)
+    tba = _("TBA")  # a room not yet known
     for day in view.days:
         todays = view.on(day)
         if not todays:
             continue
-        click.echo(f"\n{day:%a %d %b}" + ("  (today)" if day == view.today else ""))
+        heading = format_date(day, weekday=True, year=False)
+        if day == view.today:
+            heading += "  " + _("(today)")
+        click.echo("\n" + heading)
         for o in todays:
             tags = []
             if o.kind != "enrolled":
                 tags.append(o.kind_label.lower())
             if o.conflicts:
-                tags.append("CONFLICT with " + ", ".join(o.conflicts))
+                tags.append(_("CONFLICT with {classes}").format(classes=", ".join(o.conflicts)))
             tag = f"  [{'; '.join(tags)}]" if tags else ""
             click.echo(f"  {o.times}  {o.class_number}  {o.catalogue_number:<10} "
-                       f"{o.component:<9} {o.room or 'TBA':<24} {o.title}{tag}")
+                       f"{component_label(o.component):<{component_width}} "
+                       f"{o.room or tba:<24} {o.title}{tag}")
+
+
+def label_width(least: int, components: tuple[str, ...] = tuple(COMPONENT_LABELS)) -> int:
+    """The component column: wide enough for these components' names in the language."""
+    return max(least, *(len(component_label(c)) for c in components))
 
 
 def _print_exams(student: str, lines) -> None:
-    click.echo(f"{student} · Exam schedule (enrol at the latest 10 days before each exam)")
+    click.echo(_("{student} · Exam schedule (enrol at the latest 10 days before each exam)")
+               .format(student=student))
     if not lines:
-        click.echo("  No exams.")
-    for e in lines:
-        click.echo(f"  {e.day:%a %d %b %Y} {e.start:%H:%M}–{e.end:%H:%M}  {e.component:<5} "
-                   f"{e.class_number}  {e.catalogue_number:<10} {e.room or 'TBA':<24} "
-                   f"{e.status_label:<12} deadline {e.deadline_label}  {e.title}")
-
-
+        click.echo("  " + _("No exams."))
+    component_width = label_width(5, ("Exam", "Resit"))
+    tba = _("TBA")
+    days = [format_date(e.day, weekday=True) for e in lines]
+    day_width = max((len(d) for d in days), default=0)  # "ma 7 jun. 2027", "di 19 jan. 2027"
+    for e, day in zip(lines, days, strict=True):
+        click.echo(f"  {day:<{day_width}} {e.start:%H:%M}–{e.end:%H:%M}  "
+                   f"{component_label(e.component):<{component_width}} "
+                   f"{e.class_number}  {e.catalogue_number:<10} {e.room or tba:<24} "
+                   f"{e.status_label:<12} "
+                   + _("deadline {date}").format(date=e.deadline_label) + f"  {e.title}")

@@ -17,6 +17,8 @@ from pydantic import (
     field_validator,
 )
 
+from ..i18n import N_, _, get_language, ngettext
+
 
 # ---------------------------------------------------------------------- steps
 def quote(value: str, always: bool = False) -> str:
@@ -67,7 +69,8 @@ class EnterClass(_Step):
     @classmethod
     def _four_digits(cls, value: str) -> str:
         if not re.fullmatch(r"\d{4}", value):
-            raise ValueError(f"a class number has exactly 4 digits, e.g. 1052 (got {value!r})")
+            raise ValueError(_("a class number has exactly 4 digits, e.g. 1052 (got {value})")
+                             .format(value=repr(value)))
         return value
 
     def render(self, *, secret: bool = True) -> str:
@@ -146,12 +149,15 @@ class StepsError(ValueError):
     def __init__(self, problems: list[tuple[int, str]], source: str = "steps file") -> None:
         self.problems = problems
         self.source = source
-        super().__init__("; ".join(f"line {n}: {m}" for n, m in problems))
+        super().__init__("; ".join(_("line {number}: {problem}").format(number=n, problem=m)
+                                   for n, m in problems))
 
     def report(self) -> str:
-        lines = [(f"{self.source}: {len(self.problems)} bad line"
-                 f"{'s' if len(self.problems) != 1 else ''}")]
-        lines += [f"  line {n}: {m}" for n, m in self.problems]
+        count = len(self.problems)
+        lines = [ngettext("{source}: {n} bad line", "{source}: {n} bad lines", count)
+                 .format(source=self.source, n=count)]
+        lines += ["  " + _("line {number}: {problem}").format(number=n, problem=m)
+                  for n, m in self.problems]
         return "\n".join(lines)
 
 
@@ -159,30 +165,33 @@ def _fields(kind: str, args: list[str]) -> dict[str, Any]:
     """The pydantic input for one step, or ValueError with what is wrong."""
     def one_text() -> str:
         if not args:
-            raise ValueError("missing its text")
+            raise ValueError(_("missing its text"))
         return " ".join(args)
 
     if kind == "login":
         if len(args) != 2:
-            raise ValueError(f"expects a user name and a password, got {len(args)} value"
-                             f"{'s' if len(args) != 1 else ''}")
+            raise ValueError(ngettext("expects a user name and a password, got {n} value",
+                                      "expects a user name and a password, got {n} values",
+                                      len(args)).format(n=len(args)))
         return {"kind": "login", "username": args[0], "password": args[1]}
     if kind == "open":
         return {"kind": "open", "page": one_text()}
     if kind == "enter":
         if len(args) != 2 or args[0].lower() != "class":
-            raise ValueError("expects `class` and a class number")
+            raise ValueError(_("expects `class` and a class number"))
         return {"kind": "enter_class", "number": args[1]}
     if kind == "type":
         if len(args) != 2:
-            raise ValueError(f"expects a field label and a text, got {len(args)} value"
-                             f"{'s' if len(args) != 1 else ''} (quote values with spaces)")
+            raise ValueError(ngettext(
+                "expects a field label and a text, got {n} value (quote values with spaces)",
+                "expects a field label and a text, got {n} values (quote values with spaces)",
+                len(args)).format(n=len(args)))
         return {"kind": "type", "label": args[0], "text": args[1]}
     if kind == "press":
         return {"kind": "press", "label": one_text()}
     if kind == "key":
         if not args:
-            raise ValueError("missing the key(s)")
+            raise ValueError(_("missing the key(s)"))
         return {"kind": "key", "keys": args}
     if kind == "select":
         return {"kind": "select", "text": one_text()}
@@ -190,9 +199,18 @@ def _fields(kind: str, args: list[str]) -> dict[str, Any]:
         return {"kind": "expect", "text": one_text()}
     if kind == "wait":
         if len(args) > 1 or (args and not args[0].isdigit()):
-            raise ValueError("expects nothing or a number of milliseconds")
+            raise ValueError(_("expects nothing or a number of milliseconds"))
         return {"kind": "wait", "ms": int(args[0]) if args else None}
-    raise ValueError(f"unknown step {kind!r} (steps: {', '.join(SYNTAX)})")
+    raise ValueError(_("unknown step {step} (steps: {steps})").format(
+        step=repr(kind), steps=", ".join(SYNTAX)))
+
+
+#: pydantic's messages for the limits of a step (English: pydantic's own words)
+_PYDANTIC = {
+    "less_than_equal": N_("Input should be less than or equal to {le}"),
+    "greater_than_equal": N_("Input should be greater than or equal to {ge}"),
+    "string_too_short": N_("String should have at least {min_length} character"),
+}
 
 
 def _validation_message(exc: ValidationError) -> str:
@@ -200,9 +218,17 @@ def _validation_message(exc: ValidationError) -> str:
     for error in exc.errors():
         message = str(error.get("msg", "invalid"))
         message = message.removeprefix("Value error, ")
+        kind = error.get("type", "")
+        if get_language() != "en" and kind in _PYDANTIC:
+            message = _(_PYDANTIC[kind]).format(**error.get("ctx", {}))
         where = ".".join(str(x) for x in error.get("loc", ())[1:])
-        parts.append(f"{where}: {message}" if where and "class number" not in message else message)
+        parts.append(f"{where}: {message}" if where and kind != "value_error" else message)
     return "; ".join(parts)
+
+
+#: shlex's errors (a line with an open quote)
+_SHLEX = {"No closing quotation": N_("No closing quotation"),
+          "No escaped character": N_("No escaped character")}
 
 
 def parse_steps(text: str, source: str = "steps file") -> list[Step]:
@@ -213,7 +239,8 @@ def parse_steps(text: str, source: str = "steps file") -> list[Step]:
         try:
             tokens = shlex.split(raw, comments=True)
         except ValueError as exc:  # no closing quotation
-            problems.append((number, f"{exc} in {raw.strip()!r}"))
+            problems.append((number, _("{error} in {line}").format(
+                error=_(_SHLEX.get(str(exc), str(exc))), line=repr(raw.strip()))))
             continue
         if not tokens:
             continue
@@ -221,8 +248,8 @@ def parse_steps(text: str, source: str = "steps file") -> list[Step]:
         try:
             data = _fields(kind, tokens[1:])
         except ValueError as exc:
-            hint = f" (syntax: {SYNTAX[kind]})" if kind in SYNTAX else ""
-            problems.append((number, f"{kind}: {exc}{hint}" if kind in SYNTAX else str(exc)))
+            problems.append((number, _("{step}: {problem} (syntax: {syntax})").format(
+                step=kind, problem=exc, syntax=SYNTAX[kind]) if kind in SYNTAX else str(exc)))
             continue
         try:
             steps.append(STEP.validate_python({**data, "line": number}))
@@ -231,7 +258,7 @@ def parse_steps(text: str, source: str = "steps file") -> list[Step]:
     if problems:
         raise StepsError(problems, source)
     if not steps:
-        raise StepsError([(0, "no steps (every line is empty or a comment)")], source)
+        raise StepsError([(0, _("no steps (every line is empty or a comment)"))], source)
     return steps
 
 

@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from ..i18n import _
 from ..navigation import PAGES, canonical_page
 from .parser import (
     EnterClass,
@@ -202,7 +203,8 @@ class Replayer:
                     w.node is self.app.screen for w in self.app.workers if w.is_running):
                 break
             if time.monotonic() > deadline:
-                raise StepFailed(f"the app was still busy after {timeout:g} s")
+                raise StepFailed(_("the app was still busy after {seconds} s")
+                                 .format(seconds=f"{timeout:g}"))
             await self.pilot.pause(0.02)
         self._steady()
         await self.pilot.pause()
@@ -223,7 +225,8 @@ class Replayer:
             if isinstance(self.app.screen, DatabaseErrorScreen):
                 raise StepFailed(self.app.screen.message)
             if time.monotonic() > deadline:
-                raise StepFailed(f"the app was not ready after {timeout:g} s")
+                raise StepFailed(_("the app was not ready after {seconds} s")
+                                 .format(seconds=f"{timeout:g}"))
             await self.pilot.pause(0.05)
         await self.settle()
 
@@ -249,7 +252,8 @@ class Replayer:
             await app.action_sign_out()
             await self.settle()
         if not isinstance(app.screen, LoginScreen):
-            raise StepFailed(f"the Login screen is not shown ({type(app.screen).__name__})")
+            raise StepFailed(_("the Login screen is not shown ({screen})")
+                             .format(screen=type(app.screen).__name__))
         username = app.screen.query_one("#username", Input)
         password = app.screen.query_one("#password", Input)
         username.value = ""
@@ -265,23 +269,27 @@ class Replayer:
         if app.identity is None:
             problems = app.screen.query_one("#login-problems", ProblemList)
             shown = _plain(problems.content).strip()
-            first = shown.splitlines()[0].lstrip("✗ ").strip() if shown else "no message"
-            raise StepFailed(f"sign-in as {step.username} failed: {first}")
+            first = shown.splitlines()[0].lstrip("✗ ").strip() if shown else _("no message")
+            raise StepFailed(_("sign-in as {user} failed: {message}")
+                             .format(user=step.username, message=first))
 
     async def do_open(self, step: Open) -> None:
         app = self.app
         name = canonical_page(step.page)
         if name is None:
-            raise StepFailed(f"there is no page called {step.page!r} (pages: "
-                             f"{', '.join(PAGES)})")
+            raise StepFailed(_("there is no page called {page} (pages: {pages})")
+                             .format(page=repr(step.page), pages=", ".join(PAGES)))
         if app.identity is None:
-            raise StepFailed(f"cannot open {name}: nobody is signed in (add a login step)")
+            raise StepFailed(_("cannot open {page}: nobody is signed in (add a login step)")
+                             .format(page=name))
         if not app.may_open(name) or not await app.navigate(name):
-            raise StepFailed(f"{name} is not available to {app.identity.username}")
+            raise StepFailed(_("{page} is not available to {user}")
+                             .format(page=name, user=app.identity.username))
         await self.settle()
         if getattr(app.screen, "usis_page", None) != name:
-            raise StepFailed(f"{name} did not open (the screen is "
-                             f"{getattr(app.screen, 'usis_page', type(app.screen).__name__)})")
+            raise StepFailed(_("{page} did not open (the screen is {screen})").format(
+                page=name,
+                screen=getattr(app.screen, "usis_page", type(app.screen).__name__)))
 
     def _field(self, label: str):
         fields = _fields_on_screen(self.app)
@@ -294,29 +302,29 @@ class Replayer:
         return None
 
     def _field_names(self) -> str:
-        names = [names[0] for _, names in _fields_on_screen(self.app) if names]
-        return ", ".join(repr(n) for n in names) or "none"
+        names = [names[0] for _w, names in _fields_on_screen(self.app) if names]
+        return ", ".join(repr(n) for n in names) or _("none")
 
     async def do_enter_class(self, step: EnterClass) -> None:
         app = self.app
-        field_ = self._field("Class number")
+        field_ = self._field(_("Class number"))  # the screen's label, in the app's language
         if field_ is None:
             if app.student_number is None:
-                raise StepFailed("no Class number field on this screen and nobody is signed in "
-                                 "as a student")
+                raise StepFailed(_("no Class number field on this screen and nobody is signed "
+                                   "in as a student"))
             await app.open_class(step.number)  # as the command palette does for "1052"
             await self.settle()
-            field_ = self._field("Class number")
+            field_ = self._field(_("Class number"))
             if field_ is None:
-                raise StepFailed("no Class number field on this screen (open Enrol first)")
+                raise StepFailed(_("no Class number field on this screen (open Enrol first)"))
         await self._type_into(field_, step.number)
         await self.pilot.press("enter")
 
     async def do_type(self, step: TypeText) -> None:
         field_ = self._field(step.label)
         if field_ is None:
-            raise StepFailed(f"no field labelled {step.label!r} on this screen (fields: "
-                             f"{self._field_names()})")
+            raise StepFailed(_("no field labelled {label} on this screen (fields: {fields})")
+                             .format(label=repr(step.label), fields=self._field_names()))
         await self._type_into(field_, step.text)
 
     async def _type_into(self, widget, text: str) -> None:
@@ -328,9 +336,10 @@ class Replayer:
             hits = [(p, v) for p, v in options if _same(p, text)] or \
                    [(p, v) for p, v in options if _norm(text) in _norm(p)]
             if len(hits) != 1:
-                names = ", ".join(repr(p) for p, _ in options) or "none"
-                raise StepFailed(f"{'no' if not hits else 'more than one'} option matching "
-                                 f"{text!r} (options: {names})")
+                names = ", ".join(repr(p) for p, _v in options) or _("none")
+                message = (_("no option matching {text} (options: {options})") if not hits else
+                           _("more than one option matching {text} (options: {options})"))
+                raise StepFailed(message.format(text=repr(text), options=names))
             widget.focus()
             widget.value = hits[0][1]
             return
@@ -342,8 +351,8 @@ class Replayer:
             widget.text = ""
         await self.type_keys(text)
         if isinstance(widget, Input) and widget.value != text:
-            raise StepFailed(f"the field took {widget.value!r}, not {text!r} (restricted "
-                             "characters or length)")
+            raise StepFailed(_("the field took {value}, not {text} (restricted characters or "
+                               "length)").format(value=repr(widget.value), text=repr(text)))
 
     async def do_press(self, step: Press) -> None:
         from textual.widgets import Button, Checkbox, RadioButton, Tab
@@ -368,7 +377,7 @@ class Replayer:
                 await self.pilot.click(target)
             return
         if candidates:
-            raise StepFailed(f"the button {step.label!r} is disabled")
+            raise StepFailed(_("the button {label} is disabled").format(label=repr(step.label)))
         for key, active in app.screen.active_bindings.items():
             if active.enabled and _same(active.binding.description or "", step.label):
                 await self.pilot.press(key)
@@ -377,8 +386,10 @@ class Replayer:
                           if isinstance(w, Button | Checkbox | RadioButton) and _shown(w)})
         keys = sorted({a.binding.description for a in app.screen.active_bindings.values()
                        if a.enabled and a.binding.description and a.binding.show})
-        raise StepFailed(f"no button or key {step.label!r} on this screen (buttons: "
-                         f"{', '.join(buttons) or 'none'}; keys: {', '.join(keys) or 'none'})")
+        raise StepFailed(_("no button or key {label} on this screen (buttons: {buttons}; "
+                           "keys: {keys})").format(label=repr(step.label),
+                                                  buttons=", ".join(buttons) or _("none"),
+                                                  keys=", ".join(keys) or _("none")))
 
     async def do_key(self, step: Key) -> None:
         await self.pilot.press(*step.keys)
@@ -405,14 +416,15 @@ class Replayer:
                         table.focus()
                         table.highlighted = index
                         return
-        raise StepFailed(f"no row containing {step.text!r}"
-                         + ("" if tables else " (no table on this screen)"))
+        raise StepFailed((_("no row containing {text}") if tables else
+                          _("no row containing {text} (no table on this screen)"))
+                         .format(text=repr(step.text)))
 
     async def do_expect(self, step: Expect) -> None:
         deadline = time.monotonic() + self.expect_timeout
         while not on_screen(self.app, step.text):
             if time.monotonic() > deadline:
-                raise StepFailed(f"{step.text!r} is not on the screen")
+                raise StepFailed(_("{text} is not on the screen").format(text=repr(step.text)))
             await self.pilot.pause(0.05)
 
     async def do_wait(self, step: Wait) -> None:
@@ -440,7 +452,8 @@ async def replay(steps: Sequence[Step], *, database_url: str, now: datetime,
         try:
             await runner.ready()
         except StepFailed as exc:
-            failure = (steps[0].line if steps else 0, f"the app did not start: {exc}")
+            failure = (steps[0].line if steps else 0,
+                       _("the app did not start: {error}").format(error=exc))
         for index, step in enumerate(steps, start=1):
             if failure is not None:
                 results.append(StepResult(line=step.line, step=step.render(), status="not run"))
@@ -456,7 +469,8 @@ async def replay(steps: Sequence[Step], *, database_url: str, now: datetime,
             shot = None
             if out_dir is not None:
                 shot = f"{index:02d}-{step.slug()}.svg"
-                svg = app.export_screenshot(title=f"uSis · line {step.line}: {step.render()}")
+                svg = app.export_screenshot(title=_("uSis · line {line}: {step}").format(
+                    line=step.line, step=step.render()))
                 (out_dir / shot).write_text(svg, encoding="utf-8")
             result = StepResult(line=step.line, step=step.render(), status=status,
                                 message=message, screenshot=shot)
@@ -485,7 +499,8 @@ def replay_sync(steps: Sequence[Step], **kwargs: Any) -> ReplayReport:
 
 def format_result(r: StepResult) -> str:
     mark = {"passed": "✓", "failed": "✗", "not run": "·"}[r.status]
-    text = f"  {mark} line {r.line:<3} {r.step}"
+    text = "  " + _("{mark} line {line} {step}").format(mark=mark, line=f"{r.line:<3}",
+                                                         step=r.step)
     if r.message:
         text += f"  — {r.message}"
     return text

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from ..clock import in_range, out_of_range, to_local
 from ..errors import ConfigError
+from ..i18n import _, format_number, ngettext
 from ..models import COMPONENTS, WEEKDAYS, AcademicYear, ClassSection, Course, Meeting, Programme
 from .audit import record
 from .base import Context, ServiceError, bad_text, shown
@@ -93,7 +94,8 @@ class CatalogueRow(BaseModel):
     def _year(cls, v: str) -> str:
         m = _YEAR.fullmatch(v)
         if not m or int(m.group(2)) != int(m.group(1)) + 1:
-            raise ValueError(f"{v[:20]!r} is not an academic year such as 2026-2027")
+            raise ValueError(_("{value} is not an academic year such as 2026-2027")
+                             .format(value=repr(v[:20])))
         if not (in_range(date(int(m.group(1)), 9, 1)) and in_range(date(int(m.group(2)), 8, 31))):
             raise ValueError(out_of_range(v))
         return v
@@ -103,8 +105,8 @@ class CatalogueRow(BaseModel):
     def _catalogue(cls, v: str) -> str:
         v = v.upper()
         if not _CATALOGUE.fullmatch(v):
-            raise ValueError(f"{v[:40]!r} is not a catalogue number (2-12 letters and digits, "
-                             "e.g. 4032DSAI)")
+            raise ValueError(_("{value} is not a catalogue number (2-12 letters and digits, "
+                               "e.g. 4032DSAI)").format(value=repr(v[:40])))
         return v
 
     @field_validator("enrol_opens", "enrol_closes")
@@ -147,42 +149,46 @@ class CatalogueRow(BaseModel):
     @classmethod
     def _section(cls, v: str) -> str:
         if not re.fullmatch(r"[A-Za-z0-9]{1,4}", v):
-            raise ValueError(f"{v[:20]!r} is not a section (1-4 letters or digits)")
+            raise ValueError(_("{value} is not a section (1-4 letters or digits)")
+                             .format(value=repr(v[:20])))
         return v
 
     @field_validator("ec", mode="before")
     @classmethod
     def _ec(cls, v: Any) -> Any:
         if isinstance(v, str) and re.fullmatch(r"\d+,\d+", v.strip()):
-            raise ValueError(f"{v!r}: write EC with a decimal point, e.g. {v.replace(',', '.')}")
+            raise ValueError(_("{value}: write EC with a decimal point, e.g. {example}")
+                             .format(value=repr(v), example=v.replace(",", ".")))
         return v
 
     @field_validator("ec")
     @classmethod
     def _ec_range(cls, v: float) -> float:
         if not 0 <= v <= 60:
-            raise ValueError(f"{v:g} EC is not between 0 and 60")
+            raise ValueError(_("{value} EC is not between 0 and 60").format(value=f"{v:g}"))
         return v
 
     @field_validator("level")
     @classmethod
     def _level(cls, v: int) -> int:
         if v not in LEVELS:
-            raise ValueError(f"{v} is not a level; use one of {', '.join(map(str, LEVELS))}")
+            raise ValueError(_("{value} is not a level; use one of {levels}")
+                             .format(value=v, levels=", ".join(map(str, LEVELS))))
         return v
 
     @field_validator("class_number", "part_of")
     @classmethod
     def _class_number(cls, v: str | None) -> str | None:
         if v is not None and not _CLASS.fullmatch(v):
-            raise ValueError(f"{v[:20]!r} is not a class number (exactly 4 digits, e.g. 1052)")
+            raise ValueError(_("{value} is not a class number (exactly 4 digits, e.g. 1052)")
+                             .format(value=repr(v[:20])))
         return v
 
     @field_validator("capacity", "waitlist_capacity")
     @classmethod
     def _seats(cls, v: int) -> int:
         if not 0 <= v <= 100_000:
-            raise ValueError(f"{v} is not between 0 and 100000")
+            raise ValueError(_("{value} is not between 0 and 100000").format(value=v))
         return v
 
     @field_validator("days_times", mode="before")
@@ -197,29 +203,31 @@ class CatalogueRow(BaseModel):
             m = _MEETING.fullmatch(part)
             day = m.group(1).capitalize() if m else ""
             if not m or day not in WEEKDAYS:
-                raise ValueError(f"{part[:40]!r} is not a day and times such as "
-                                 "'Mo 09:00-10:45' (days Mo Tu We Th Fr Sa Su; several "
-                                 "separated by ';')")
+                raise ValueError(_("{value} is not a day and times such as 'Mo 09:00-10:45' "
+                                   "(days Mo Tu We Th Fr Sa Su; several separated by ';')")
+                                 .format(value=repr(part[:40])))
             try:
                 start, end = time.fromisoformat(m.group(2).zfill(5)), \
                     time.fromisoformat(m.group(3).zfill(5))
             except ValueError:
-                raise ValueError(f"{part[:40]!r} has an impossible time") from None
+                raise ValueError(_("{value} has an impossible time")
+                                 .format(value=repr(part[:40]))) from None
             if start >= end:
-                raise ValueError(f"{part!r}: the class ends before it starts")
+                raise ValueError(_("{value}: the class ends before it starts")
+                                 .format(value=repr(part)))
             out.append((WEEKDAYS.index(day), start, end))
         return out
 
     @model_validator(mode="after")
     def _consistent(self) -> CatalogueRow:
         if self.enrol_opens >= self.enrol_closes:
-            raise ValueError("enrol_closes must be after enrol_opens")
+            raise ValueError(_("enrol_closes must be after enrol_opens"))
         if self.days_times and (self.start_date is None or self.end_date is None):
-            raise ValueError("a class with days_times needs start_date and end_date")
+            raise ValueError(_("a class with days_times needs start_date and end_date"))
         if self.start_date and self.end_date and self.start_date > self.end_date:
-            raise ValueError("end_date is before start_date")
+            raise ValueError(_("end_date is before start_date"))
         if self.part_of == self.class_number:
-            raise ValueError("a class cannot be part of itself")
+            raise ValueError(_("a class cannot be part of itself"))
         return self
 
 
@@ -236,37 +244,49 @@ class ImportResult(Frozen):
 @dataclass
 class _Problems:
     items: list[Problem] = field(default_factory=list)
+    order: list[int] = field(default_factory=list)  # each item's line (0: the file)
     lines: set[int] = field(default_factory=set)
     bad_classes: dict[tuple[str, str], int] = field(default_factory=dict)  # rows that failed
 
     def add(self, line: int | None, column: str | None, message: str) -> None:
         if line is not None:
             self.lines.add(line)
-        where = f"Line {line}" if line is not None else "File"
-        if column:
-            where += f", {column}"
+        if line is not None and column:
+            text = _("Line {line}, {column}: {problem}")
+        elif line is not None:
+            text = _("Line {line}: {problem}")
+        elif column:
+            text = _("File, {column}: {problem}")
+        else:
+            text = _("File: {problem}")
         if len(self.items) < MAX_PROBLEMS:
             self.items.append(Problem(code="bad_row" if line else "bad_file",
-                                      message=f"{where}: {message}"))
+                                      message=text.format(line=line, column=column,
+                                                          problem=message)))
+            self.order.append(line or 0)
 
     def raise_if_any(self, rows: int) -> None:
         if self.items:
-            self.items.sort(key=_line_of)
-            what = (f"{len(self.lines)} of {rows} row{'s' if rows != 1 else ''} "
-                    f"{'have' if len(self.lines) != 1 else 'has'} problems"
-                    if self.lines else "the file cannot be read as a catalogue")
+            ordered = sorted(zip(self.order, self.items, strict=True), key=lambda p: p[0])
+            self.order = [line for line, _p in ordered]
+            self.items = [problem for _l, problem in ordered]
+            bad = len(self.lines)
+            if not self.lines:
+                message = _("Nothing was imported: the file cannot be read as a catalogue.")
+            elif rows == 1:
+                message = _("Nothing was imported: {n} of {rows} row has problems.")
+            else:
+                message = ngettext("Nothing was imported: {n} of {rows} rows has problems.",
+                                   "Nothing was imported: {n} of {rows} rows have problems.",
+                                   bad)
             extra = [] if len(self.items) < MAX_PROBLEMS else [
-                Problem(code="bad_file", message=f"… more than {MAX_PROBLEMS} problems; only "
-                                                 f"the first {MAX_PROBLEMS} are listed.")]
+                Problem(code="bad_file",
+                        message=_("… more than {n} problems; only the first {n} are listed.")
+                        .format(n=MAX_PROBLEMS))]
             raise ServiceError([*self.items, *extra,
                                 Problem(code="import_refused",
-                                        message=f"Nothing was imported: {what}.",
-                                        hint="Fix the file and import it again.")])
-
-
-def _line_of(problem: Problem) -> int:
-    m = re.match(r"Line (\d+)", problem.message)
-    return int(m.group(1)) if m else 0
+                                        message=message.format(n=bad, rows=rows),
+                                        hint=_("Fix the file and import it again."))])
 
 
 def _pydantic_message(err: ErrorDetails) -> tuple[str | None, str]:
@@ -276,38 +296,42 @@ def _pydantic_message(err: ErrorDetails) -> tuple[str | None, str]:
     given = err.get("input")
     shown = repr(given[:40] + ("…" if len(given) > 40 else "")) if isinstance(given, str) else ""
     if kind == "missing":
-        return column, "is empty; this column is required"
+        return column, _("is empty; this column is required")
     if kind == "int_parsing" or kind == "int_from_float":
-        return column, f"{shown} is not a whole number"
+        return column, _("{value} is not a whole number").format(value=shown)
     if kind == "float_parsing":
-        return column, f"{shown} is not a number (e.g. 5 or 7.5)"
+        return column, _("{value} is not a number (e.g. 5 or 7.5)").format(value=shown)
     if kind.startswith("datetime") or kind.startswith("date"):
-        example = "2026-08-20T09:00" if column and column.startswith("enrol") else "2026-09-07"
-        return column, (f"{shown} is not a date{' and time' if 'T' in example else ''} "
-                        f"such as {example}")
+        if column and column.startswith("enrol"):
+            return column, _("{value} is not a date and time such as {example}").format(
+                value=shown, example="2026-08-20T09:00")
+        return column, _("{value} is not a date such as {example}").format(
+            value=shown, example="2026-09-07")
     if kind == "literal_error":
-        return column, f"{shown} is not one of {', '.join(COMPONENTS)}"
+        return column, _("{value} is not one of {choices}").format(
+            value=shown, choices=", ".join(COMPONENTS))
     if kind == "extra_forbidden":
-        return column, "is not a column of the catalogue format"
+        return column, _("is not a column of the catalogue format")
     return column, str(err.get("msg", "is not valid")).removeprefix("Value error, ")
 
 
 def read_rows(data: bytes, problems: _Problems) -> tuple[list[tuple[int, dict[str, str]]], int]:
     """(line number, raw row) for every data row; file-level problems go to ``problems``."""
     if b"\x00" in data:  # binary, or UTF-16 ("Unicode text"): first, before the decoding
-        problems.add(None, None, "this is not a CSV text file (it contains NUL bytes); save it "
-                                 "as \"CSV UTF-8\"")
+        problems.add(None, None, _("this is not a CSV text file (it contains NUL bytes); save "
+                                   "it as \"CSV UTF-8\""))
         return [], 0
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[:exc.start].count(b"\n") + 1
-        problems.add(None, None, f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} on "
-                                 f"line {line}); save it as \"CSV UTF-8\"")
+        problems.add(None, None, _("the file is not UTF-8 text (byte {byte} on line {line}); "
+                                   "save it as \"CSV UTF-8\"").format(
+                                       byte=f"0x{data[exc.start]:02x}", line=line))
         return [], 0
     if not text.strip():
-        problems.add(None, None, "the file is empty; the first line must name the columns: "
-                                 + ",".join(COLUMNS))
+        problems.add(None, None, _("the file is empty; the first line must name the columns: "
+                                   "{columns}").format(columns=",".join(COLUMNS)))
         return [], 0
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
@@ -315,18 +339,21 @@ def read_rows(data: bytes, problems: _Problems) -> tuple[list[tuple[int, dict[st
     try:
         header = [h.strip().lower().lstrip("\ufeff") for h in next(reader)]
     except csv.Error as exc:
-        problems.add(1, None, f"the header line cannot be read as CSV ({exc})")
+        problems.add(1, None, _("the header line cannot be read as CSV ({error})")
+                     .format(error=exc))
         return [], 0
     missing = [c for c in REQUIRED if c not in header]
     unknown = [h for h in header if h not in COLUMNS]
     doubled = sorted({h for h in header if header.count(h) > 1})
     if missing:
-        problems.add(1, None, "missing column(s) " + ", ".join(missing))
+        problems.add(1, None, _("missing column(s) {columns}")
+                     .format(columns=", ".join(missing)))
     if unknown:
-        problems.add(1, None, "unknown column(s) " + ", ".join(repr(u[:30]) for u in unknown)
-                     + "; the columns are " + ",".join(COLUMNS))
+        problems.add(1, None, _("unknown column(s) {unknown}; the columns are {columns}").format(
+            unknown=", ".join(repr(u[:30]) for u in unknown), columns=",".join(COLUMNS)))
     if doubled:
-        problems.add(1, None, "column(s) named twice: " + ", ".join(doubled))
+        problems.add(1, None, _("column(s) named twice: {columns}")
+                     .format(columns=", ".join(doubled)))
     if missing or unknown or doubled:
         return [], 0
     rows: list[tuple[int, dict[str, str]]] = []
@@ -338,17 +365,18 @@ def read_rows(data: bytes, problems: _Problems) -> tuple[list[tuple[int, dict[st
         except StopIteration:
             break
         except csv.Error as exc:
-            problems.add(line, None, f"not valid CSV ({exc})")
+            problems.add(line, None, _("not valid CSV ({error})").format(error=exc))
             break
         if not values or all(not v.strip() for v in values):
             continue  # blank line
         count += 1
         if len(values) != len(header):
-            problems.add(line, None, f"{len(values)} fields where the header has {len(header)}")
+            problems.add(line, None, _("{fields} fields where the header has {columns}")
+                         .format(fields=len(values), columns=len(header)))
             continue
         rows.append((line, dict(zip(header, values, strict=True))))
     if count == 0:
-        problems.add(None, None, "the file has a header but no rows")
+        problems.add(None, None, _("the file has a header but no rows"))
     return rows, count
 
 
@@ -365,33 +393,40 @@ def read_file(path: str | Path, max_bytes: int = MAX_BYTES) -> bytes:
 
     def check_kind(mode: int) -> None:
         if stat.S_ISDIR(mode):
-            raise refuse(f"{file} is a folder, not a CSV file.")
+            raise refuse(_("{file} is a folder, not a CSV file.").format(file=file))
         if not stat.S_ISREG(mode):
-            kind = ("a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
-                    else "a named pipe" if stat.S_ISFIFO(mode)
-                    else "a socket" if stat.S_ISSOCK(mode) else "not a file")
-            raise refuse(f"{file} is not a regular file ({kind}); give a CSV file.")
+            if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+                message = _("{file} is not a regular file (a device); give a CSV file.")
+            elif stat.S_ISFIFO(mode):
+                message = _("{file} is not a regular file (a named pipe); give a CSV file.")
+            elif stat.S_ISSOCK(mode):
+                message = _("{file} is not a regular file (a socket); give a CSV file.")
+            else:
+                message = _("{file} is not a regular file (not a file); give a CSV file.")
+            raise refuse(message.format(file=file))
 
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     try:
         check_kind(os.stat(path).st_mode)  # before opening: opening a device can do things
         fd = os.open(path, flags)
     except FileNotFoundError:
-        raise refuse(f"No such file: {file}.") from None
+        raise refuse(_("No such file: {file}.").format(file=file)) from None
     except IsADirectoryError:
-        raise refuse(f"{file} is a folder, not a CSV file.") from None
+        raise refuse(_("{file} is a folder, not a CSV file.").format(file=file)) from None
     except OSError as exc:
-        raise refuse(f"Cannot read {file}: {exc.strerror or exc}.") from None
+        raise refuse(_("Cannot read {file}: {error}.").format(
+            file=file, error=exc.strerror or exc)) from None
     try:
         check_kind(os.fstat(fd).st_mode)  # the file that was opened (it may have been swapped)
 
-        def too_big(size: str) -> ServiceError:
-            return refuse(f"{file} is {size} bytes; at most {max_bytes:,} bytes are read.",
-                          "Split the file, or raise the limit (usis import --max-size).")
+        def too_big(message: str, size: int) -> ServiceError:
+            return refuse(message.format(file=file, size=format_number(size),
+                                         limit=format_number(max_bytes)),
+                          _("Split the file, or raise the limit (usis import --max-size)."))
 
         size = os.fstat(fd).st_size
         if size > max_bytes:
-            raise too_big(f"{size:,}")
+            raise too_big(_("{file} is {size} bytes; at most {limit} bytes are read."), size)
         chunks, total = [], 0
         try:
             while total <= max_bytes:
@@ -401,9 +436,11 @@ def read_file(path: str | Path, max_bytes: int = MAX_BYTES) -> bytes:
                 chunks.append(chunk)
                 total += len(chunk)
         except OSError as exc:
-            raise refuse(f"Cannot read {file}: {exc.strerror or exc}.") from None
+            raise refuse(_("Cannot read {file}: {error}.").format(
+                file=file, error=exc.strerror or exc)) from None
         if total > max_bytes:  # it grew while being read
-            raise too_big(f"more than {max_bytes:,}")
+            raise too_big(_("{file} is more than {limit} bytes; at most {limit} bytes are "
+                            "read."), max_bytes)
         return b"".join(chunks)
     finally:
         os.close(fd)
@@ -472,18 +509,21 @@ class ImportService:
         for line, row in rows:
             key = (row.academic_year, row.class_number)
             if key in seen:
-                problems.add(line, "class_number", f"class {row.class_number} is already on line "
-                                                   f"{seen[key]} for {row.academic_year}; a class "
-                                                   "number is unique within a year")
+                problems.add(line, "class_number", _(
+                    "class {number} is already on line {line} for {year}; a class number is "
+                    "unique within a year").format(number=row.class_number, line=seen[key],
+                                                    year=row.academic_year))
             else:
                 seen[key] = line
             first = courses.setdefault(row.catalogue_number, (line, row))
             if first[1] is not row:
                 for attr in ("title", "ec", "level", "programme"):
                     if getattr(first[1], attr) != getattr(row, attr):
-                        problems.add(line, attr, f"{row.catalogue_number} has {attr} "
-                                                 f"{getattr(first[1], attr)!r} on line {first[0]}; "
-                                                 "every class of a course must agree")
+                        problems.add(line, attr, _(
+                            "{course} has {column} {value} on line {line}; every class of a "
+                            "course must agree").format(
+                                course=row.catalogue_number, column=attr,
+                                value=repr(getattr(first[1], attr)), line=first[0]))
         with self.ctx.db.read() as session:
             self._check_database(session, rows, problems)
 
@@ -496,7 +536,7 @@ class ImportService:
         for p in session.scalars(select(Programme)):
             programmes[p.code.lower()] = p.id
             programmes[p.name.lower()] = p.id
-        in_file = {(r.academic_year, r.class_number) for _, r in rows}
+        in_file = {(r.academic_year, r.class_number) for _line, r in rows}
         existing: set[tuple[str, str]] = set()
         wanted = [(years[y], n) for y, n in in_file if y in years]
         codes = {v: k for k, v in years.items()}
@@ -507,25 +547,28 @@ class ImportService:
                         .in_(chunk))):
                 existing.add((codes[year_id], number))
         known_courses: dict[str, Course] = {}
-        for chunk in _chunks(sorted({r.catalogue_number for _, r in rows}), CHUNK):
+        for chunk in _chunks(sorted({r.catalogue_number for _line, r in rows}), CHUNK):
             for course in session.scalars(select(Course).where(
                     Course.catalogue_number.in_(chunk))):
                 known_courses[course.catalogue_number] = course
         for line, row in rows:
             if (row.academic_year, row.class_number) in existing:
-                problems.add(line, "class_number", f"class {row.class_number} already exists in "
-                                                   f"Studiejaar {row.academic_year}")
+                problems.add(line, "class_number", _(
+                    "class {number} already exists in Studiejaar {year}").format(
+                        number=row.class_number, year=row.academic_year))
             if row.programme and row.programme.lower() not in programmes:
-                problems.add(line, "programme", f"{row.programme!r} is not a programme (use its "
-                                                "code or name, or leave it empty for a minor)")
+                problems.add(line, "programme", _(
+                    "{programme} is not a programme (use its code or name, or leave it empty "
+                    "for a minor)").format(programme=repr(row.programme)))
             known = known_courses.get(row.catalogue_number)
             if known is not None:
                 for attr, mine in (("title", row.title), ("ec", row.ec), ("level", row.level)):
                     theirs = getattr(known, attr)
                     if theirs != mine:
-                        problems.add(line, attr, f"{row.catalogue_number} already exists with "
-                                                 f"{attr} {theirs!r}; a course keeps its {attr} "
-                                                 "(use another catalogue number)")
+                        problems.add(line, attr, _(
+                            "{course} already exists with {column} {value}; a course keeps its "
+                            "{column} (use another catalogue number)").format(
+                                course=row.catalogue_number, column=attr, value=repr(theirs)))
             if row.part_of and (row.academic_year, row.part_of) not in in_file \
                     and (row.academic_year, row.part_of) not in existing:
                 parent_exists = row.academic_year in years and session.scalar(
@@ -534,18 +577,20 @@ class ImportService:
                         ClassSection.class_number == row.part_of)) is not None
                 bad_parent = problems.bad_classes.get((row.academic_year, row.part_of))
                 if bad_parent is not None:
-                    problems.add(line, "part_of", f"class {row.part_of} is on line {bad_parent}, "
-                                                  "which has problems itself")
+                    problems.add(line, "part_of", _(
+                        "class {number} is on line {line}, which has problems itself").format(
+                            number=row.part_of, line=bad_parent))
                 elif not parent_exists:
-                    problems.add(line, "part_of", f"class {row.part_of} is neither in the file "
-                                                  f"nor in Studiejaar {row.academic_year}")
+                    problems.add(line, "part_of", _(
+                        "class {number} is neither in the file nor in Studiejaar {year}").format(
+                            number=row.part_of, year=row.academic_year))
 
     # ------------------------------------------------------------------ writing
     def _write(self, session: Session, rows: list[tuple[int, CatalogueRow]], name: str,
                progress: Progress | None) -> ImportResult:
         years = {y.code: y.id for y in session.scalars(select(AcademicYear))}
         created_years = []
-        for code in sorted({r.academic_year for _, r in rows} - set(years)):
+        for code in sorted({r.academic_year for _line, r in rows} - set(years)):
             start = int(code[:4])
             year = AcademicYear(code=code, starts_on=date(start, 9, 1),
                                 ends_on=date(start + 1, 8, 31))
@@ -557,7 +602,7 @@ class ImportService:
         for p in session.scalars(select(Programme)):
             programmes[p.code.lower()] = p.id
             programmes[p.name.lower()] = p.id
-        numbers = sorted({r.catalogue_number for _, r in rows})
+        numbers = sorted({r.catalogue_number for _line, r in rows})
         course_ids: dict[str, int] = {}
         for chunk in _chunks(numbers, CHUNK):
             course_ids.update(session.execute(select(Course.catalogue_number, Course.id)
@@ -565,7 +610,7 @@ class ImportService:
                               .tuples().all())
         reused = len(course_ids)
         new_courses: dict[str, dict[str, Any]] = {}
-        for _, r in rows:
+        for _line, r in rows:
             if r.catalogue_number not in course_ids and r.catalogue_number not in new_courses:
                 new_courses[r.catalogue_number] = dict(
                     catalogue_number=r.catalogue_number, title=r.title, ec=r.ec, level=r.level,
@@ -583,25 +628,25 @@ class ImportService:
             course_id=course_ids[r.catalogue_number], component=r.component, section=r.section,
             capacity=r.capacity, waitlist_capacity=r.waitlist_capacity, enrolled_count=0,
             waitlist_count=0, instructor=r.instructor, enrol_opens_at=r.enrol_opens,
-            enrol_closes_at=r.enrol_closes) for _, r in rows]
+            enrol_closes_at=r.enrol_closes) for _line, r in rows]
         for i, chunk in enumerate(_chunks(section_rows, CHUNK)):
             session.execute(insert(ClassSection), chunk)
             if progress:
                 progress("import", min((i + 1) * CHUNK, total), total)
         section_ids: dict[tuple[int, str], int] = {}
-        for year_id in {years[r.academic_year] for _, r in rows}:
+        for year_id in {years[r.academic_year] for _line, r in rows}:
             section_ids.update(((year_id, n), sid) for n, sid in session.execute(
                 select(ClassSection.class_number, ClassSection.id)
                 .where(ClassSection.academic_year_id == year_id)))
         meetings = [dict(section_id=section_ids[(years[r.academic_year], r.class_number)],
                          weekday=day, start_time=start, end_time=end, room=r.room,
                          start_date=r.start_date, end_date=r.end_date, weeks=None)
-                    for _, r in rows for day, start, end in r.days_times]
+                    for _line, r in rows for day, start, end in r.days_times]
         for chunk in _chunks(meetings, CHUNK):
             session.execute(insert(Meeting), chunk)
         parents = [dict(sid=section_ids[(years[r.academic_year], r.class_number)],
                         parent=section_ids[(years[r.academic_year], r.part_of)])
-                   for _, r in rows if r.part_of]
+                   for _line, r in rows if r.part_of]
         for link in parents:
             session.execute(update(ClassSection).where(ClassSection.id == link["sid"])
                             .values(parent_id=link["parent"]))
