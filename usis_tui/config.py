@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from .clock import parse_now, to_local
 from .errors import ConfigError
-from .i18n import _
+from .i18n import _, use_configured_default
 
 ENV_PREFIX = "USIS_"
 CONFIG_ENV = "USIS_CONFIG"  # names the config file instead of the platformdirs one
@@ -414,6 +414,18 @@ def explicit_language() -> str | None:
     """``--lang`` or USIS_LANG when given (they win over an account's own choice), else None."""
     value = _overrides.get("lang") or os.environ.get(f"{ENV_PREFIX}LANG") or None
     return value
+
+
+def _configured_language() -> str:
+    """The ``lang`` setting for i18n.account_language (English when the settings are bad:
+    reading them reports that where it matters)."""
+    try:
+        return settings().lang
+    except ConfigError:
+        return start_language()
+
+
+use_configured_default(_configured_language)
 
 
 def start_language() -> str:

@@ -25,7 +25,7 @@ The language is the process's (one app per process under ``usis serve``; the CLI
 from __future__ import annotations
 
 import gettext as _gettext
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date, datetime, time
 from decimal import Decimal
@@ -190,12 +190,24 @@ def format_grade(value: float | Decimal, *, language: object | None = None) -> s
     return format_decimal(value, format="0.0", locale=_locale(language))
 
 
+def _no_configuration() -> object:
+    return DEFAULT
+
+
+#: the configured default language (``lang``); usis_tui.config installs its reader when it is
+#: imported (this module imports nothing of uSis: config imports it)
+_configured: Callable[[], object] = _no_configuration
+
+
+def use_configured_default(reader: Callable[[], object]) -> None:
+    global _configured
+    _configured = reader
+
+
 def account_language(chosen: object | None) -> Language:
     """An account's language: the one it chose with the switch, else the configuration's
     default (``lang``: config file, USIS_LANG). Messages the app sends are written in it."""
     language = normalise(chosen)
     if language is not None:
         return language
-    from .config import settings
-
-    return check(settings().lang)
+    return normalise(_configured()) or DEFAULT
