@@ -17,7 +17,7 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
 
-from ..i18n import N_, _, ngettext
+from ..i18n import N_, _, ngettext, pgettext
 from ..services import ServiceError
 from ..services.catalogue import search_criteria
 from ..services.schemas import COMPONENTS, ClassInfo, Problem, SearchCriteria
@@ -117,7 +117,8 @@ class ClassSearch(Vertical):
             yield Label(_("Course title keyword"), classes="field-label")
             yield SearchInput(placeholder=_("e.g. data science"), id="search-title-kw",
                               compact=True)
-            yield Label(_("Class number"), classes="field-label")
+            # Translators: a label in a column of 18 cells (Dutch: shortened)
+            yield Label(pgettext("search field", "Class number"), classes="field-label")
             yield SearchInput(placeholder=_("4 digits"), id="search-class", compact=True,
                               restrict=r"[0-9]*", max_length=4)
             yield Label(_("Component"), classes="field-label")

@@ -74,11 +74,20 @@ class ClassTable(DataTable):
         self.add_column(_("Status"), key="status")
         self.add_column(Text(_("Seats"), justify="right"), key="seats")
 
+    @staticmethod
+    def title_width() -> int:
+        """34 cells for the course title, less what longer (Dutch) column names and statuses
+        take."""
+        longer = sum(max(0, len(_(name)) - len(name))
+                     for name in ("Catalogue number", "Class", "Seats", "Wait List"))
+        return max(20, 34 - longer)
+
     def show_classes(self, classes: list[ClassInfo]) -> None:
         self.clear()
         self.by_key = {str(c.section_id): c for c in classes}
+        width = self.title_width()
         for c in classes:
-            self.add_row(c.catalogue_number, clip(c.title, 34), c.class_number,
+            self.add_row(c.catalogue_number, clip(c.title, width), c.class_number,
                          component_label(c.component),
                          clip(days_times(c), 30), status_text(c.status),
                          Text(c.seats, justify="right"), key=str(c.section_id))

@@ -166,6 +166,14 @@ class NumberStep(Vertical):
             yield Static(_("Search by catalogue number, course title, programme, "
                            "days and times…"), classes="hint inline-hint")
 
+    def on_mount(self) -> None:
+        # The label column (styles/enrol.tcss: 20 cells, 1 of padding) widens for a longer
+        # label (Dutch: "Studieactiviteitnummer").
+        need = max(len(_("Academic year")), len(_("Class number"))) + 1
+        if need > 20:
+            for label in self.query(".field-label"):
+                label.styles.width = need
+
     @property
     def problems(self) -> ProblemList:
         return self.query_one("#entry-problems", ProblemList)
