@@ -24,6 +24,7 @@ from textual.binding import Binding
 from textual.widgets import TabbedContent, TabPane
 from textual.worker import Worker
 
+from ..i18n import N_, _
 from ..services.schemas import ScheduleLine
 from ..widgets.class_table import ScheduleTable
 from ..widgets.lazy import OnDemand
@@ -41,10 +42,11 @@ class EnrolScreen(UsisScreen):
     PAGE = "Enrol"
     CSS_PATH = "../styles/enrol.tcss"
     BINDINGS: ClassVar = [
-        Binding("f5", "reload", "Refresh", show=False, id="enrol.reload"),
+        Binding("f5", "reload", N_("Refresh"), show=False, id="enrol.reload"),
         # A control key, so it works while a text field has the focus too.
-        Binding("ctrl+t", "app.navigate('Timetable')", "Timetable",
-                tooltip="MyTimetable: your week with enrolled, wait-listed and planned classes",
+        Binding("ctrl+t", "app.navigate('Timetable')", N_("Timetable"),
+                tooltip=N_("MyTimetable: your week with enrolled, wait-listed and planned "
+                           "classes"),
                 id="enrol.navigate-timetable"),
     ]
 
@@ -73,14 +75,14 @@ class EnrolScreen(UsisScreen):
     # ------------------------------------------------------------------ layout
     def compose_body(self) -> ComposeResult:
         if self.usis_app.student_number is None:
-            yield Static("Log in with your student number to enrol.", id="enrol-no-student")
+            yield Static(_("Log in with your student number to enrol."), id="enrol-no-student")
             return
         with TabbedContent(initial=self.initial_tab, id="enrol-tabs"):
-            with TabPane("Add", id="add"):
+            with TabPane(_("Add"), id="add"):
                 yield AddPane(class_number=self.class_number, id="add-pane")
-            for tab, title in (("drop", "Drop"), ("swap", "Swap"),
-                               ("schedule", "My Class Schedule")):
-                with TabPane(title, id=tab):
+            for tab, title in (("drop", N_("Drop")), ("swap", N_("Swap")),
+                               ("schedule", N_("My Class Schedule"))):
+                with TabPane(_(title), id=tab):
                     if tab == self.initial_tab:  # the tab shown first; the others on demand
                         yield self._panes[tab].compose()
 

@@ -24,6 +24,7 @@ from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.widgets import ContentSwitcher
 
+from ..i18n import N_, _
 from ..services.schemas import (
     Alternative,
     CartLine,
@@ -50,7 +51,7 @@ from .enrol_search import ClassSearch
 if TYPE_CHECKING:
     from .enrol import EnrolScreen
 
-STEPS = ("Select classes to add", "Confirm classes", "View results")
+STEPS = (N_("Select classes to add"), N_("Confirm classes"), N_("View results"))
 FULL = ("class_full", "class_and_waitlist_full")
 
 
@@ -58,23 +59,23 @@ class AddPane(Vertical):
     """Everything on the Add tab. ``view`` is one of entry, prefs, search, step2, step3."""
 
     BINDINGS = [
-        Binding("s", "open_search", "Search",
-                tooltip="Enrol by searching the course", id="enrol_add.open-search"),
-        Binding("c", "focus_cart", "Cart", tooltip="Go to the Shopping cart",
+        Binding("s", "open_search", N_("Search"),
+                tooltip=N_("Enrol by searching the course"), id="enrol_add.open-search"),
+        Binding("c", "focus_cart", N_("Cart"), tooltip=N_("Go to the Shopping cart"),
                 id="enrol_add.focus-cart"),
-        Binding("n", "next", "Next", tooltip="Put the class in the Shopping cart",
+        Binding("n", "next", N_("Next"), tooltip=N_("Put the class in the Shopping cart"),
                 id="enrol_add.next"),
-        Binding("t", "to_cart", "To shopping cart", tooltip="Put the class in the Shopping cart",
-                id="enrol_add.to-cart"),
-        Binding("w", "toggle_waitlist", "Wait list if full", id="enrol_add.toggle-waitlist"),
-        Binding("p", "previous", "Previous", id="enrol_add.previous"),
-        Binding("f", "finish", "Finish enrolling", id="enrol_add.finish"),
-        Binding("o", "toggle_all_or_nothing", "All or nothing",
-                tooltip="Enrol in none of the classes unless every one can be enrolled",
+        Binding("t", "to_cart", N_("To shopping cart"),
+                tooltip=N_("Put the class in the Shopping cart"), id="enrol_add.to-cart"),
+        Binding("w", "toggle_waitlist", N_("Wait list if full"), id="enrol_add.toggle-waitlist"),
+        Binding("p", "previous", N_("Previous"), id="enrol_add.previous"),
+        Binding("f", "finish", N_("Finish enrolling"), id="enrol_add.finish"),
+        Binding("o", "toggle_all_or_nothing", N_("All or nothing"),
+                tooltip=N_("Enrol in none of the classes unless every one can be enrolled"),
                 id="enrol_add.toggle-all-or-nothing"),
-        Binding("x", "cancel_wizard", "Cancel", id="enrol_add.cancel-wizard"),
-        Binding("a", "add_another", "Add another class", id="enrol_add.add-another"),
-        Binding("m", "my_schedule", "My Class Schedule", id="enrol_add.my-schedule"),
+        Binding("x", "cancel_wizard", N_("Cancel"), id="enrol_add.cancel-wizard"),
+        Binding("a", "add_another", N_("Add another class"), id="enrol_add.add-another"),
+        Binding("m", "my_schedule", N_("My Class Schedule"), id="enrol_add.my-schedule"),
     ]
 
     def __init__(self, *, class_number: str | None = None,
@@ -103,7 +104,7 @@ class AddPane(Vertical):
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
-        yield StepIndicator(STEPS, separator="  ›  ", id="step-indicator")
+        yield StepIndicator([_(step) for step in STEPS], separator="  ›  ", id="step-indicator")
         with ContentSwitcher(initial="step1", id="add-step"):
             with VerticalScroll(id="step1", can_focus=False):
                 with ContentSwitcher(initial="entry", id="add-flow"):
@@ -149,11 +150,11 @@ class AddPane(Vertical):
     def year_label(self, code: str | None = None) -> str:
         code = code or self._year
         info = self._years.get(code)
-        return info.label if info else f"Studiejaar {code}"
+        return info.label if info else f"Studiejaar {code}"  # uSis's word in both languages
 
     def _year_changed(self) -> None:
         self._search_step.refill()
-        self.cart.set_title(f"Shopping cart · {self.year_label()}")
+        self.cart.set_title(_("Shopping cart · {year}").format(year=self.year_label()))
 
     def _fill_search(self, search: ClassSearch) -> None:
         search.set_programmes(self._programmes)

@@ -10,8 +10,18 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 
+from ..i18n import N_, _, format_ec, ngettext
 from ..services.schemas import ClassInfo, Problem, ScheduleLine, SwapResult
-from ..widgets.class_detail import BAD, GOOD, WARN, ClassDetail
+from ..widgets.class_detail import (
+    BAD,
+    GOOD,
+    WARN,
+    ClassDetail,
+    class_days_times,
+    class_rooms,
+    component_label,
+    staff,
+)
 from ..widgets.class_table import ScheduleTable
 from ..widgets.confirm import ConfirmDialog
 from ..widgets.enrol_add import CLASS_NUMBER_ERROR, ClassNumberInput
@@ -24,7 +34,8 @@ if TYPE_CHECKING:
 
 
 def describe(cls: ClassInfo) -> str:
-    return f"{cls.class_number} {cls.catalogue_number} {cls.title} ({cls.component})"
+    return (f"{cls.class_number} {cls.catalogue_number} {cls.title} "
+            f"({component_label(cls.component)})")
 
 
 def success_text(message: str, extra: str = "") -> Text:
@@ -35,14 +46,15 @@ def success_text(message: str, extra: str = "") -> Text:
 
 
 # ---------------------------------------------------------------------- drop
+#: stored in English (the drop's reason); shown with _()
 DROP_REASONS: tuple[str, ...] = (
-    "Timetable clash with another course",
-    "Workload too high this semester",
-    "Changed my study plan",
-    "Enrolled in the wrong class by mistake",
-    "Course content is not what I expected",
-    "Personal or health circumstances",
-    "Other (explain below)",
+    N_("Timetable clash with another course"),
+    N_("Workload too high this semester"),
+    N_("Changed my study plan"),
+    N_("Enrolled in the wrong class by mistake"),
+    N_("Course content is not what I expected"),
+    N_("Personal or health circumstances"),
+    N_("Other (explain below)"),
 )
 OTHER_REASON = DROP_REASONS[-1]
 
@@ -59,7 +71,8 @@ def drop_reason(choice: str | None, explanation: str) -> str:
 class ReasonInput(Input):
     """The free-text explanation; Enter = Yes."""
 
-    BINDINGS = [Binding("enter", "submit", "Yes, drop", tooltip="Drop the class with this reason",
+    BINDINGS = [Binding("enter", "submit", N_("Yes, drop"),
+                        tooltip=N_("Drop the class with this reason"),
                         id="enrol_manage.submit")]
 
 
@@ -69,26 +82,34 @@ class ConfirmDropScreen(ConfirmDialog[str | None]):
     then Yes / No; Escape = No. Dismisses with the reason to store ("" for none) or None (No)."""
 
     BINDINGS: ClassVar = [
-        Binding("y", "answer(True)", "Yes", id="confirm.yes",
-                tooltip="Drop the class with the reason given"),
-        Binding("n,escape", "answer(False)", "No", id="confirm.no", tooltip="Keep the class"),
+        Binding("y", "answer(True)", N_("Yes"), id="confirm.yes",
+                tooltip=N_("Drop the class with the reason given")),
+        Binding("n,escape", "answer(False)", N_("No"), id="confirm.no",
+                tooltip=N_("Keep the class")),
     ]
 
     def __init__(self, line: ScheduleLine) -> None:
         c = line.cls
-        what = ("remove yourself from the wait list of class" if line.status == "waitlisted"
-                else "drop class")
+        question = (_("Are you sure you want to remove yourself from the wait list of class "
+                      "{number} {course} ({component}, {days_times})?")
+                    if line.status == "waitlisted" else
+                    _("Are you sure you want to drop class {number} {course} ({component}, "
+                      "{days_times})?"))
         if line.status == "waitlisted":
-            note = f"You lose your wait list position ({line.waitlist_position})."
+            note = _("You lose your wait list position ({position}).").format(
+                position=line.waitlist_position)
         elif c.waitlisted:
-            note = "Your seat goes to the first student on the wait list."
+            note = _("Your seat goes to the first student on the wait list.")
         else:
-            note = "If you change your mind, you can enrol again while there are seats."
+            note = _("If you change your mind, you can enrol again while there are seats.")
+        before, _sep, after = question.partition("{course}")
+        fields = {"number": c.class_number, "component": component_label(c.component),
+                  "days_times": class_days_times(c)}
         super().__init__(
-            "confirm-drop", "Drop class",
-            Text.assemble(f"Are you sure you want to {what} {c.class_number} ",
+            "confirm-drop", _("Drop class"),
+            Text.assemble(before.format(**fields),
                           (f"{c.catalogue_number} {c.title}", "bold"),
-                          f" ({c.component}, {c.days_times})?"),
+                          after.format(**fields)),
             notes=[note], prefix="drop", box_classes="", title_classes="section-title",
             refusal=None)
         self.line = line
@@ -99,14 +120,14 @@ class ConfirmDropScreen(ConfirmDialog[str | None]):
 
     def compose_fields(self) -> ComposeResult:
         with Horizontal(classes="field-row"):
-            yield Label("Reason" + (" *" if self.reason_required else " (optional)"),
+            yield Label(_("Reason") + (" *" if self.reason_required else " " + _("(optional)")),
                         classes="field-label")
-            yield Select([(r, r) for r in DROP_REASONS], prompt="Select a reason",
+            yield Select([(_(r), r) for r in DROP_REASONS], prompt=_("Select a reason"),
                          id="drop-reason", compact=True)
         with Horizontal(classes="field-row"):
-            yield Label("Explanation", classes="field-label")
-            yield ReasonInput(placeholder="optional; required for Other", id="drop-explanation",
-                              max_length=200, compact=True)
+            yield Label(_("Explanation"), classes="field-label")
+            yield ReasonInput(placeholder=_("optional; required for Other"),
+                              id="drop-explanation", max_length=200, compact=True)
         yield Static("", id="drop-reason-error")
 
     def focus_first(self) -> None:
@@ -127,11 +148,11 @@ class ConfirmDropScreen(ConfirmDialog[str | None]):
         choice = None if value is Select.NULL else str(value)
         explanation = self.query_one("#drop-explanation", Input).value
         if choice is None and self.reason_required and not explanation.strip():
-            self._error("Select a reason for dropping this class.")
+            self._error(_("Select a reason for dropping this class."))
             self.query_one("#drop-reason").focus()
             return None
         if choice == OTHER_REASON and not explanation.strip():
-            self._error("Explain your reason in a few words.")
+            self._error(_("Explain your reason in a few words."))
             self.query_one("#drop-explanation").focus()
             return None
         self._error("")
@@ -150,17 +171,17 @@ class ConfirmDropScreen(ConfirmDialog[str | None]):
 
 
 class DropPane(Vertical):
-    BINDINGS = [Binding("d,delete", "drop", "Drop selected class", id="enrol_manage.drop")]
+    BINDINGS = [Binding("d,delete", "drop", N_("Drop selected class"), id="enrol_manage.drop")]
 
     def compose(self) -> ComposeResult:
-        yield Label("Drop classes", classes="section-title", id="drop-title")
-        yield Static("Select the class to drop, then select Drop selected class (or press Enter "
-                     "on its row).", classes="hint")
+        yield Label(_("Drop classes"), classes="section-title", id="drop-title")
+        yield Static(_("Select the class to drop, then select Drop selected class (or press "
+                       "Enter on its row)."), classes="hint")
         yield ScheduleTable(id="drop-table")
-        yield Static("You are not enrolled in any class in this academic year.", id="drop-empty",
-                     classes="hint")
+        yield Static(_("You are not enrolled in any class in this academic year."),
+                     id="drop-empty", classes="hint")
         with Horizontal(classes="button-row"):
-            yield Button("Drop selected class", id="drop-go", variant="error", compact=True)
+            yield Button(_("Drop selected class"), id="drop-go", variant="error", compact=True)
         yield Static("", id="drop-result")
         yield ProblemList(id="drop-problems")
 
@@ -169,7 +190,7 @@ class DropPane(Vertical):
         return self.screen  # type: ignore[return-value]
 
     def show_lines(self, lines: list[ScheduleLine], label: str) -> None:
-        self.query_one("#drop-title", Label).update(f"Drop classes · {label}")
+        self.query_one("#drop-title", Label).update(_("Drop classes · {year}").format(year=label))
         table = self.query_one(ScheduleTable)
         table.show_lines(lines)
         table.display = bool(lines)
@@ -194,12 +215,12 @@ class DropPane(Vertical):
         result = await self.enrol.call(usis.enrolment.drop, self.enrol.student,
                                        line.cls.section_id, reason=reason or None,
                                        loading=self.query_one(ScheduleTable))
-        extra = f"Reason recorded: {reason}" if reason else ""
+        extra = _("Reason recorded: {reason}").format(reason=reason) if reason else ""
         if result.promoted:
-            who = "student" if result.promoted == 1 else "students"
-            extra += ("\n  " if extra else "") + (
-                f"Your seat went to {result.promoted} {who} from the wait list, who "
-                f"{'was' if result.promoted == 1 else 'were'} notified.")
+            extra += ("\n  " if extra else "") + ngettext(
+                "Your seat went to {n} student from the wait list, who was notified.",
+                "Your seat went to {n} students from the wait list, who were notified.",
+                result.promoted).format(n=result.promoted)
         self.query_one("#drop-result", Static).update(success_text(result.message, extra))
         await self.enrol.load_all()
         self.query_one(ScheduleTable).focus()
@@ -220,9 +241,9 @@ class SwapPane(Vertical):
     """Swap: pick a class from your schedule, then the class to swap to (number or search)."""
 
     BINDINGS = [
-        Binding("s", "search", "Search for class", id="enrol_manage.search"),
-        Binding("f", "finish", "Finish swapping", id="enrol_manage.finish"),
-        Binding("x", "cancel", "Cancel", id="enrol_manage.cancel"),
+        Binding("s", "search", N_("Search for class"), id="enrol_manage.search"),
+        Binding("f", "finish", N_("Finish swapping"), id="enrol_manage.finish"),
+        Binding("x", "cancel", N_("Cancel"), id="enrol_manage.cancel"),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's widget `id` keyword
@@ -232,30 +253,31 @@ class SwapPane(Vertical):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="swap-scroll", can_focus=False):
-            yield Label("Swap a class", classes="section-title", id="swap-title")
-            yield Static("Replace a class on your schedule by another one: you only leave the "
-                         "old class if you get a seat in the new one.", classes="hint")
+            yield Label(_("Swap a class"), classes="section-title", id="swap-title")
+            yield Static(_("Replace a class on your schedule by another one: you only leave the "
+                           "old class if you get a seat in the new one."), classes="hint")
             with Horizontal(classes="field-row"):
-                yield Label("Swap this class", classes="field-label")
-                yield Select([], prompt="Select from your schedule", id="swap-from", compact=True)
+                yield Label(_("Swap this class"), classes="field-label")
+                yield Select([], prompt=_("Select from your schedule"), id="swap-from",
+                             compact=True)
             with Horizontal(classes="field-row"):
-                yield Label("With this class", classes="field-label")
-                yield ClassNumberInput(placeholder="class number", id="swap-number",
+                yield Label(_("With this class"), classes="field-label")
+                yield ClassNumberInput(placeholder=_("class number"), id="swap-number",
                                        restrict=r"[0-9]*", max_length=4, compact=True)
-                yield Button("Continue", id="swap-continue", variant="primary", compact=True)
-                yield Button("Search for class", id="swap-search", compact=True)
+                yield Button(_("Continue"), id="swap-continue", variant="primary", compact=True)
+                yield Button(_("Search for class"), id="swap-search", compact=True)
             yield Static("", id="swap-number-error")
             with Vertical(id="swap-confirm"):
-                yield Label("Confirm swap", classes="section-title")
+                yield Label(_("Confirm swap"), classes="section-title")
                 yield Static("", id="swap-question")
                 yield ClassDetail(id="swap-detail")
                 with Horizontal(classes="field-row"):
-                    yield Label("Permission number", classes="field-label")
-                    yield Input(placeholder="optional", id="swap-permission", max_length=10,
+                    yield Label(_("Permission number"), classes="field-label")
+                    yield Input(placeholder=_("optional"), id="swap-permission", max_length=10,
                                 restrict=r"[0-9A-Za-z]*", compact=True)
                 with Horizontal(classes="button-row"):
-                    yield Button("Cancel", id="swap-cancel", compact=True)
-                    yield Button("Finish swapping", id="swap-finish", variant="success",
+                    yield Button(_("Cancel"), id="swap-cancel", compact=True)
+                    yield Button(_("Finish swapping"), id="swap-finish", variant="success",
                                  compact=True)
             yield Static("", id="swap-result")
             yield ProblemList(id="swap-problems")
@@ -268,13 +290,13 @@ class SwapPane(Vertical):
         return self.screen  # type: ignore[return-value]
 
     def show_lines(self, lines: list[ScheduleLine], label: str) -> None:
-        self.query_one("#swap-title", Label).update(f"Swap a class · {label}")
+        self.query_one("#swap-title", Label).update(_("Swap a class · {year}").format(year=label))
         enrolled = [line for line in lines if line.status == "enrolled"]
         self.lines = {line.cls.section_id: line for line in enrolled}
         select = self.query_one("#swap-from", Select)
         keep = select.value
         with select.prevent(Select.Changed):
-            select.set_options([(f"{describe(line.cls)} · {line.cls.days_times}",
+            select.set_options([(f"{describe(line.cls)} · {class_days_times(line.cls)}",
                                  line.cls.section_id) for line in enrolled])
             if keep in self.lines:
                 select.value = keep
@@ -309,13 +331,13 @@ class SwapPane(Vertical):
         self._clear()
         if self._from_line() is None:
             self.query_one("#swap-problems", ProblemList).show([Problem(
-                code="no_class", message="Select the class from your schedule to swap.",
-                hint="Choose it under \"Swap this class\".")])
+                code="no_class", message=_("Select the class from your schedule to swap."),
+                hint=_("Choose it under \"Swap this class\"."))])
             self.query_one("#swap-from").focus()
             return
         number = self.query_one("#swap-number", Input).value.strip()
         if len(number) != 4 or not number.isdigit():
-            self._error(CLASS_NUMBER_ERROR)
+            self._error(_(CLASS_NUMBER_ERROR))
             self.query_one("#swap-number").focus()
             return
         self.enrol.run_task(self._lookup(number),
@@ -351,9 +373,17 @@ class SwapPane(Vertical):
         if line is None:
             return
         self.target = cls
-        self.query_one("#swap-question", Static).update(Text.assemble(
-            "Swap class ", (describe(line.cls), "bold"), "\nfor class ",
-            (describe(cls), "bold"), "?"))
+        question = _("Swap class {old}\nfor class {new}?")
+        old_at = question.index("{old}")
+        new_at = question.index("{new}")
+        parts: list[str | tuple[str, str]] = []
+        position = 0
+        for at, name, value in sorted([(old_at, "{old}", describe(line.cls)),
+                                       (new_at, "{new}", describe(cls))]):
+            parts += [question[position:at], (value, "bold")]
+            position = at + len(name)
+        parts.append(question[position:])
+        self.query_one("#swap-question", Static).update(Text.assemble(*parts))
         self.query_one(ClassDetail).show(cls)
         self.query_one("#swap-permission", Input).value = ""
         self.query_one("#swap-confirm").display = True
@@ -407,12 +437,13 @@ class SwapPane(Vertical):
 # ---------------------------------------------------------------------- schedule
 class SchedulePane(Vertical):
     BINDINGS = [
-        Binding("o", "open_brightspace", "Open in Brightspace", id="enrol_manage.open-brightspace"),
-        Binding("r", "reload", "Refresh", id="enrol_manage.reload"),
+        Binding("o", "open_brightspace", N_("Open in Brightspace"),
+                id="enrol_manage.open-brightspace"),
+        Binding("r", "reload", N_("Refresh"), id="enrol_manage.reload"),
     ]
 
     def compose(self) -> ComposeResult:
-        yield Label("My Class Schedule", classes="section-title", id="schedule-title")
+        yield Label(_("My Class Schedule"), classes="section-title", id="schedule-title")
         yield Static("", id="schedule-summary", classes="hint")
         yield ScheduleTable(id="schedule-table")
         yield Static("", id="schedule-detail")
@@ -422,19 +453,24 @@ class SchedulePane(Vertical):
         return self.screen  # type: ignore[return-value]
 
     def show_lines(self, lines: list[ScheduleLine], label: str) -> None:
-        self.query_one("#schedule-title", Label).update(f"My Class Schedule · {label}")
+        self.query_one("#schedule-title", Label).update(
+            _("My Class Schedule · {year}").format(year=label))
         enrolled = [line for line in lines if line.status == "enrolled"]
         waiting = [line for line in lines if line.status == "waitlisted"]
         courses = {line.cls.catalogue_number: line.cls.ec for line in enrolled}
-        positions = (" (" + ", ".join(f"{w.cls.class_number}: position {w.waitlist_position}"
-                                      for w in waiting) + ")") if waiting else ""
-        summary = (f"{len(enrolled)} class{'es' if len(enrolled) != 1 else ''} enrolled"
-                   f" · {len(waiting)} on a wait list{positions}"
-                   f" · {len(courses)} course{'s' if len(courses) != 1 else ''}, "
-                   f"{sum(courses.values()):g} EC")
+        positions = (" (" + ", ".join(
+            _("{number}: position {position}").format(number=w.cls.class_number,
+                                                      position=w.waitlist_position)
+            for w in waiting) + ")") if waiting else ""
+        summary = (ngettext("{n} class enrolled", "{n} classes enrolled",
+                            len(enrolled)).format(n=len(enrolled))
+                   + " · " + _("{n} on a wait list").format(n=len(waiting)) + positions
+                   + " · " + ngettext("{n} course, {ec}", "{n} courses, {ec}",
+                                      len(courses)).format(n=len(courses),
+                                                           ec=format_ec(sum(courses.values()))))
         self.query_one("#schedule-summary", Static).update(
-            summary if lines else "You have no classes in this academic year yet: enrol on the "
-                                  "Add tab.")
+            summary if lines else _("You have no classes in this academic year yet: enrol on "
+                                    "the Add tab."))
         table = self.query_one(ScheduleTable)
         table.show_lines(lines)
         table.display = bool(lines)
@@ -448,11 +484,12 @@ class SchedulePane(Vertical):
             return
         c = line.cls
         text = Text.assemble((f"{c.class_number} {c.catalogue_number} {c.title}", "bold"),
-                             f" ({c.component}) · {c.days_times} · {c.rooms} · "
-                             f"{c.instructor or 'Staff'}")
+                             f" ({component_label(c.component)}) · {class_days_times(c)} · "
+                             f"{class_rooms(c)} · {staff(c.instructor)}")
         if line.status == "waitlisted":
-            text.append(f"\nWait list position {line.waitlist_position}: you are enrolled "
-                        "automatically when a seat frees up.", style=WARN)
+            text.append("\n" + _("Wait list position {position}: you are enrolled "
+                                 "automatically when a seat frees up.").format(
+                                     position=line.waitlist_position), style=WARN)
         if c.brightspace_url:
             text.append("\nBrightspace: ")
             text.append(c.brightspace_url, style=f"underline link {c.brightspace_url}")

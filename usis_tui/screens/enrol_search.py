@@ -17,9 +17,11 @@ from textual.containers import Grid, Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
 
+from ..i18n import N_, _, ngettext, pgettext
 from ..services import ServiceError
 from ..services.catalogue import search_criteria
 from ..services.schemas import COMPONENTS, ClassInfo, Problem, SearchCriteria
+from ..widgets.class_detail import DAY_LABELS, component_label
 from ..widgets.class_table import ClassTable
 from ..widgets.footer import UsisFooter
 from ..widgets.literal import Button, Checkbox, DataTable, Input, Label, Select, Static
@@ -30,7 +32,7 @@ if TYPE_CHECKING:
     from ..services import Usis
 
 PAGE_SIZE = 10
-DAYS = ["Mo", "Tu", "We", "Th", "Fr"]
+DAYS = DAY_LABELS[:5]  # Mo-Fr, shown with _()
 LEVELS = [100, 200, 300, 400, 500, 600]
 TIME_RE = re.compile(r"^(\d{1,2})[:.]?(\d{2})$")
 
@@ -38,11 +40,12 @@ TIME_RE = re.compile(r"^(\d{1,2})[:.]?(\d{2})$")
 class SearchInput(Input):
     """A search field: Enter runs the search."""
 
-    BINDINGS = [Binding("enter", "submit", "Search", tooltip="Search with these criteria",
+    BINDINGS = [Binding("enter", "submit", N_("Search"), tooltip=N_("Search with these criteria"),
                         id="enrol_search.submit")]
 
 
 def parse_time(value: str, field: str) -> time | None:
+    """``field``: the field's name as shown (translated)."""
     value = value.strip()
     if not value:
         return None
@@ -51,8 +54,10 @@ def parse_time(value: str, field: str) -> time | None:
         hour, minute = int(match.group(1)), int(match.group(2))
         if hour < 24 and minute < 60:
             return time(hour, minute)
-    raise ServiceError(Problem(code="bad_time", message=f"{field}: {value!r} is not a time.",
-                               hint="Enter a time such as 09:00 or 13:45."))
+    raise ServiceError(Problem(
+        code="bad_time",
+        message=_("{field}: {value} is not a time.").format(field=field, value=repr(value)),
+        hint=_("Enter a time such as 09:00 or 13:45.")))
 
 
 def parse_ec(value: str) -> float | None:
@@ -64,8 +69,10 @@ def parse_ec(value: str) -> float | None:
     except ValueError:
         ec = -1
     if ec <= 0 or ec > 60:
-        raise ServiceError(Problem(code="bad_ec", message=f"EC: {value!r} is not a number of "
-                                   "credits.", hint="Enter the course's credits, e.g. 5 or 7.5."))
+        raise ServiceError(Problem(
+            code="bad_ec",
+            message=_("EC: {value} is not a number of credits.").format(value=repr(value)),
+            hint=_("Enter the course's credits, e.g. 5 or 7.5.")))
     return ec
 
 
@@ -73,10 +80,10 @@ class ClassSearch(Vertical):
     """Search form + results. ``year`` / ``year_label`` say which academic year is searched."""
 
     BINDINGS = [
-        Binding("ctrl+r", "reset", "Clear", tooltip="Clear the search fields",
+        Binding("ctrl+r", "reset", N_("Clear"), tooltip=N_("Clear the search fields"),
                 id="enrol_search.reset"),
-        Binding("n", "page(1)", "Next page", id="enrol_search.page-1-2"),
-        Binding("p", "page(-1)", "Previous page", id="enrol_search.page-1"),
+        Binding("n", "page(1)", N_("Next page"), id="enrol_search.page-1-2"),
+        Binding("p", "page(-1)", N_("Previous page"), id="enrol_search.page-1"),
     ]
 
     class Chosen(Message):
@@ -100,50 +107,53 @@ class ClassSearch(Vertical):
         self._programmes_set = False
 
     def compose(self) -> ComposeResult:
-        yield Label("Class search", classes="section-title", id="search-title")
+        yield Label(_("Class search"), classes="section-title", id="search-title")
         with Grid(id="search-form"):
-            yield Label("Course subject / programme", classes="field-label")
-            yield Select([], prompt="Any programme", id="search-programme", compact=True)
-            yield Label("Catalogue number", classes="field-label")
-            yield SearchInput(placeholder="e.g. 4000MDSAIN", id="search-catalogue", compact=True,
-                              max_length=12)
-            yield Label("Course title keyword", classes="field-label")
-            yield SearchInput(placeholder="e.g. data science", id="search-title-kw", compact=True)
-            yield Label("Class number", classes="field-label")
-            yield SearchInput(placeholder="4 digits", id="search-class", compact=True,
+            yield Label(_("Course subject / programme"), classes="field-label")
+            yield Select([], prompt=_("Any programme"), id="search-programme", compact=True)
+            yield Label(_("Catalogue number"), classes="field-label")
+            yield SearchInput(placeholder=_("e.g. 4000MDSAIN"), id="search-catalogue",
+                              compact=True, max_length=12)
+            yield Label(_("Course title keyword"), classes="field-label")
+            yield SearchInput(placeholder=_("e.g. data science"), id="search-title-kw",
+                              compact=True)
+            # Translators: a label in a column of 18 cells (Dutch: shortened)
+            yield Label(pgettext("search field", "Class number"), classes="field-label")
+            yield SearchInput(placeholder=_("4 digits"), id="search-class", compact=True,
                               restrict=r"[0-9]*", max_length=4)
-            yield Label("Component", classes="field-label")
-            yield Select([(c, c) for c in COMPONENTS], prompt="Any component",
-                         id="search-component", compact=True)
-            yield Label("Days of week", classes="field-label")
+            yield Label(_("Component"), classes="field-label")
+            yield Select([(component_label(c), c) for c in COMPONENTS],
+                         prompt=_("Any component"), id="search-component", compact=True)
+            yield Label(_("Days of week"), classes="field-label")
             with Horizontal(id="search-days"):
                 for i, day in enumerate(DAYS):
-                    yield Checkbox(day, id=f"search-day-{i}", compact=True)
-            yield Label("Meeting start time", classes="field-label")
-            yield SearchInput(placeholder="from, e.g. 09:00", id="search-start", compact=True,
+                    yield Checkbox(_(day), id=f"search-day-{i}", compact=True)
+            yield Label(_("Meeting start time"), classes="field-label")
+            yield SearchInput(placeholder=_("from, e.g. 09:00"), id="search-start",
+                              compact=True, max_length=5, restrict=r"[0-9:.]*")
+            yield Label(_("Meeting end time"), classes="field-label")
+            yield SearchInput(placeholder=_("until, e.g. 17:00"), id="search-end", compact=True,
                               max_length=5, restrict=r"[0-9:.]*")
-            yield Label("Meeting end time", classes="field-label")
-            yield SearchInput(placeholder="until, e.g. 17:00", id="search-end", compact=True,
-                              max_length=5, restrict=r"[0-9:.]*")
-            yield Label("Instructor", classes="field-label")
-            yield SearchInput(placeholder="name", id="search-instructor", compact=True)
-            yield Label("Level", classes="field-label")
-            yield Select([(str(level), level) for level in LEVELS], prompt="Any level",
+            yield Label(_("Instructor"), classes="field-label")
+            yield SearchInput(placeholder=_("name"), id="search-instructor", compact=True)
+            yield Label(_("Level"), classes="field-label")
+            yield Select([(str(level), level) for level in LEVELS], prompt=_("Any level"),
                          id="search-level", compact=True)
             yield Label("EC", classes="field-label")
-            yield SearchInput(placeholder="e.g. 5", id="search-ec", compact=True, max_length=4,
-                              restrict=r"[0-9.,]*")
+            yield SearchInput(placeholder=_("e.g. 5"), id="search-ec", compact=True,
+                              max_length=4, restrict=r"[0-9.,]*")
             yield Label("", classes="field-label")
-            yield Checkbox("Show open classes only", value=True, id="search-open", compact=True)
+            yield Checkbox(_("Show open classes only"), value=True, id="search-open",
+                           compact=True)
         with Horizontal(classes="button-row"):
-            yield Button("Search", id="search-go", variant="primary", compact=True)
-            yield Button("Clear", id="search-clear", compact=True)
+            yield Button(_("Search"), id="search-go", variant="primary", compact=True)
+            yield Button(_("Clear"), id="search-clear", compact=True)
         yield ProblemList(id="search-problems")
         yield Label("", id="search-summary")
         yield ClassTable(id="search-results")
         with Horizontal(classes="button-row", id="search-paging"):
-            yield Button("Previous page", id="search-prev", compact=True)
-            yield Button("Next page", id="search-next", compact=True)
+            yield Button(_("Previous page"), id="search-prev", compact=True)
+            yield Button(_("Next page"), id="search-next", compact=True)
 
     def on_resize(self) -> None:
         self.query_one("#search-form").set_class(self.size.width < 100, "-narrow")
@@ -162,7 +172,8 @@ class ClassSearch(Vertical):
         if code != self.year:
             self.clear_results()
         self.year, self.year_label = code, label
-        self.query_one("#search-title", Label).update(f"Class search · {label}")
+        self.query_one("#search-title", Label).update(
+            _("Class search · {year}").format(year=label))
 
     def set_programmes(self, names: list[str]) -> None:
         if names and not self._programmes_set:
@@ -194,8 +205,8 @@ class ClassSearch(Vertical):
             component=choice("#search-component"),
             days=[i for i in range(len(DAYS))
                   if self.query_one(f"#search-day-{i}", Checkbox).value],
-            start_after=parse_time(text("#search-start"), "Meeting start time"),
-            end_before=parse_time(text("#search-end"), "Meeting end time"),
+            start_after=parse_time(text("#search-start"), _("Meeting start time")),
+            end_before=parse_time(text("#search-end"), _("Meeting end time")),
             instructor=text("#search-instructor"),
             level=choice("#search-level"),
             ec=parse_ec(text("#search-ec")),
@@ -227,15 +238,17 @@ class ClassSearch(Vertical):
         if not result.results:
             table.display = False
             self.query_one("#search-paging").display = False
-            summary.update("Search Results: no classes match your search criteria."
-                           + (" Untick \"Show open classes only\" to include full classes."
-                              if criteria.open_only else ""))
+            summary.update(_("Search Results: no classes match your search criteria.")
+                           + (" " + _("Untick \"Show open classes only\" to include full "
+                                      "classes.") if criteria.open_only else ""))
             # the answer is under the form: on a small terminal it would be out of sight
             self.call_after_refresh(summary.scroll_visible, animate=False)
             return
-        found = f"{result.total} class section{'s' if result.total != 1 else ''} found"
-        summary.update(f"Search Results: {found} · page {result.page} of {result.pages}"
-                       " · Enter on a row selects the class")
+        found = ngettext("{n} class section found", "{n} class sections found",
+                         result.total).format(n=result.total)
+        summary.update(_("Search Results: {found} · page {page} of {pages} · Enter on a row "
+                         "selects the class").format(found=found, page=result.page,
+                                                     pages=result.pages))
         table.display = True
         table.show_classes(result.results)
         paging = self.query_one("#search-paging")
@@ -317,7 +330,7 @@ class ClassSearch(Vertical):
 class ClassSearchScreen(ModalScreen[ClassInfo | None]):
     """The class search in a dialog (Swap: "search for the new class"). Escape cancels."""
 
-    BINDINGS = [Binding("escape", "dismiss_none", "Cancel", id="enrol_search.dismiss-none")]
+    BINDINGS = [Binding("escape", "dismiss_none", N_("Cancel"), id="enrol_search.dismiss-none")]
 
     def __init__(self, year: str, year_label: str, programmes: list[str]) -> None:
         super().__init__(id="class-search-dialog")
@@ -325,7 +338,7 @@ class ClassSearchScreen(ModalScreen[ClassInfo | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="class-search-box"):
-            yield Static("Select the class to swap to: search, then press Enter on its row.",
+            yield Static(_("Select the class to swap to: search, then press Enter on its row."),
                          classes="hint")
             yield ClassSearch(id="dialog-search")
         yield UsisFooter()

@@ -20,25 +20,38 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 
+from ..i18n import N_, _, format_date, format_time, ngettext
 from ..services.schemas import CartLine, EnrolResult, Problem, ScheduleLine
-from .class_detail import BAD, GOOD, PLAN, WARN, opens_text, status_text
+from .class_detail import (
+    BAD,
+    GOOD,
+    PLAN,
+    WARN,
+    class_days_times,
+    class_rooms,
+    component_label,
+    ec_text,
+    opens_text,
+    staff,
+    status_text,
+)
 from .class_table import clip, days_times
-from .literal import Button, DataTable, Label, Static
+from .literal import Button, DataTable, Label, Static, literal
 from .problems import ProblemList
 
 SHORT = {
-    "time_conflict": "Time clash",
-    "class_full": "Class full",
-    "class_and_waitlist_full": "Full, WL full",
-    "requisites": "Requisites",
-    "not_yet_open": "Not yet open",
-    "period_closed": "Closed period",
-    "hold": "Hold",
-    "bad_permission": "Permission",
-    "already_enrolled": "Enrolled",
-    "already_waitlisted": "Waiting",
-    "one_minor": "One minor",
-    "ec_cap": "EC maximum",
+    "time_conflict": N_("Time clash"),
+    "class_full": N_("Class full"),
+    "class_and_waitlist_full": N_("Full, WL full"),
+    "requisites": N_("Requisites"),
+    "not_yet_open": N_("Not yet open"),
+    "period_closed": N_("Closed period"),
+    "hold": N_("Hold"),
+    "bad_permission": N_("Permission"),
+    "already_enrolled": N_("Enrolled"),
+    "already_waitlisted": N_("Waiting"),
+    "one_minor": N_("One minor"),
+    "ec_cap": N_("EC maximum"),
 }
 
 
@@ -62,20 +75,24 @@ def flag_text(line: CartLine) -> Text:
     way)."""
     clash = line.cart_clashes
     if line.would == "enrolled" and not clash:
-        return Text.assemble(("✓ ", f"bold {GOOD}"), "Can enrol")
+        return Text.assemble(("✓ ", f"bold {GOOD}"), _("Can enrol"))
     if line.would == "waitlisted" and not clash:
-        return Text.assemble(("▲ ", f"bold {WARN}"), f"Wait list ({waitlist_position(line)})")
+        return Text.assemble(("▲ ", f"bold {WARN}"),
+                             _("Wait list ({position})").format(position=waitlist_position(line)))
     others = other_problems(line)
     if clash and not others:
         more = f" +{len(clash) - 1}" if len(clash) > 1 else ""
-        return Text.assemble(("▲ ", f"bold {WARN}"), (f"Clash {clash[0]}{more}", WARN))
+        return Text.assemble(("▲ ", f"bold {WARN}"),
+                             (_("Clash {number}").format(number=clash[0]) + more, WARN))
     if not_yet_open(line) and not others:
         opens = line.cls.enrol_opens_at
         return Text.assemble(("○ ", f"bold {PLAN}"),
-                             (f"Opens {opens.day} {opens:%b %H:%M}", PLAN))
+                             (_("Opens {date} {time}").format(
+                                 date=format_date(opens, year=False), time=format_time(opens)),
+                              PLAN))
     ordered = others + [p for p in line.problems if p.code == "not_yet_open"]
     first = ordered[0] if ordered else None
-    label = SHORT.get(first.code, "Refused") if first else "Refused"
+    label = _(SHORT.get(first.code, N_("Refused")) if first else N_("Refused"))
     more = f" +{len(ordered) - 1}" if len(ordered) > 1 else ""
     return Text.assemble(("✗ ", f"bold {BAD}"), (label + more, BAD))
 
@@ -84,54 +101,59 @@ def line_problems_text(line: CartLine) -> Text:
     """The highlighted cart row in full, then what Enrol would do now and why."""
     c = line.cls
     text = Text.assemble((f"{c.class_number} {c.catalogue_number} ", "bold"), c.title,
-                         f" ({c.component}) · {c.days_times} · {c.rooms} · "
-                         f"{c.instructor or 'Staff'} · {c.seats} seats taken")
+                         f" ({component_label(c.component)}) · {class_days_times(c)} · "
+                         f"{class_rooms(c)} · {staff(c.instructor)} · "
+                         + _("{seats} seats taken").format(seats=c.seats))
     if line.wait_list_ok:
-        text.append(" · wait list if full")
+        text.append(" · " + _("wait list if full"))
     if line.permission_number:
-        text.append(f" · permission number {line.permission_number}")
+        text.append(" · " + _("permission number {number}").format(
+            number=line.permission_number))
     if line.cart_clashes:
-        numbers = " and ".join(line.cart_clashes)
+        numbers = _(" and ").join(line.cart_clashes)
         text.append("\n")
         text.append("▲ ", style=f"bold {WARN}")
-        text.append(f"Clashes with class{'es' if len(line.cart_clashes) > 1 else ''} {numbers} "
-                    "in your Shopping cart", style="bold")
-        text.append(": enrolling in both is refused (Time Scheduling Conflict); keep one.")
+        text.append(ngettext("Clashes with class {numbers} in your Shopping cart",
+                             "Clashes with classes {numbers} in your Shopping cart",
+                             len(line.cart_clashes)).format(numbers=numbers), style="bold")
+        text.append(_(": enrolling in both is refused (Time Scheduling Conflict); keep one."))
     if not line.problems:
         if line.would == "enrolled":
             text.append_text(Text.assemble("\n", ("✓ ", f"bold {GOOD}"),
-                                           "Enrol would add this class to your schedule."))
+                                           _("Enrol would add this class to your schedule.")))
         else:
             text.append_text(Text.assemble(
                 "\n", ("▲ ", f"bold {WARN}"),
-                f"The class is full: Enrol would put you on the wait list at position "
-                f"{waitlist_position(line)}."))
+                _("The class is full: Enrol would put you on the wait list at position "
+                  "{position}.").format(position=waitlist_position(line))))
         return text
     others = other_problems(line)
     if not_yet_open(line):
         text.append("\n")
         text.append("○ ", style=f"bold {PLAN}")
-        text.append(f"Planned. Enrolment opens {opens_text(c.enrol_opens_at)}", style="bold")
-        text.append(": keep it in your Shopping cart and select Enrol all (E) then.")
+        text.append(_("Planned. Enrolment opens {date}").format(
+            date=opens_text(c.enrol_opens_at)), style="bold")
+        text.append(_(": keep it in your Shopping cart and select Enrol all (E) then."))
         if not others:
             text.append("\n")
             if c.enrolled >= c.capacity:
                 text.append("▲ ", style=f"bold {WARN}")
-                text.append("Nothing else in the way, but the class is full now"
-                            + (": you would join the wait list." if line.wait_list_ok else
-                               ": tick \"Wait list if class is full\" or choose another class."))
+                text.append(_("Nothing else in the way, but the class is full now: you would "
+                              "join the wait list.") if line.wait_list_ok else
+                            _("Nothing else in the way, but the class is full now: tick "
+                              "\"Wait list if class is full\" or choose another class."))
             else:
                 text.append("✓ ", style=f"bold {GOOD}")
-                text.append("Nothing else in the way: it can be enrolled as soon as enrolment "
-                            "opens.")
+                text.append(_("Nothing else in the way: it can be enrolled as soon as enrolment "
+                              "opens."))
             return text
         text.append("\n")
         text.append("✗ ", style=f"bold {BAD}")
-        text.append("Also in the way when it opens:")
+        text.append(_("Also in the way when it opens:"))
     else:
         text.append("\n")
         text.append("✗ ", style=f"bold {BAD}")
-        text.append("Cannot be enrolled now:")
+        text.append(_("Cannot be enrolled now:"))
     for p in others:
         text.append("\n  • ")
         text.append(p.message, style="bold")
@@ -149,27 +171,30 @@ def plan_text(lines: list[CartLine], waiting: list[ScheduleLine]) -> Text:
         planned = [line for line in lines if not_yet_open(line)]
         blocked = sum(1 for line in lines if other_problems(line))
         clashing = sum(1 for line in lines if line.cart_clashes)
-        text.append(f"{len(lines)} class{'es' if len(lines) != 1 else ''} in your cart: ")
-        text.append(f"{ready} can be enrolled now", style=f"bold {GOOD}" if ready else "")
+        text.append(ngettext("{n} class in your cart: ", "{n} classes in your cart: ",
+                             len(lines)).format(n=len(lines)))
+        text.append(_("{n} can be enrolled now").format(n=ready),
+                    style=f"bold {GOOD}" if ready else "")
         if planned:
             first = min(line.cls.enrol_opens_at for line in planned)
             text.append(" · ")
-            text.append(f"{len(planned)} planned, enrolment opens {opens_text(first)}",
-                        style=f"bold {PLAN}")
+            text.append(_("{n} planned, enrolment opens {date}").format(
+                n=len(planned), date=opens_text(first)), style=f"bold {PLAN}")
         if blocked:
             text.append(" · ")
-            text.append(f"{blocked} with a problem to fix", style=f"bold {BAD}")
+            text.append(_("{n} with a problem to fix").format(n=blocked), style=f"bold {BAD}")
         if clashing:
             text.append(" · ")
-            text.append(f"{clashing} clash with each other", style=f"bold {WARN}")
-        text.append(". Enrol all (E) submits the whole cart at once.")
+            text.append(_("{n} clash with each other").format(n=clashing), style=f"bold {WARN}")
+        text.append(_(". Enrol all (E) submits the whole cart at once."))
     if waiting:
         if text:
             text.append("\n")
         text.append("▲ ", style=f"bold {WARN}")
-        text.append("On the wait list: ")
-        text.append(", ".join(f"class {w.cls.class_number} {w.cls.catalogue_number} position "
-                              f"{w.waitlist_position}" for w in waiting))
+        text.append(_("On the wait list: "))
+        text.append(", ".join(_("class {number} {catalogue_number} position {position}").format(
+            number=w.cls.class_number, catalogue_number=w.cls.catalogue_number,
+            position=w.waitlist_position) for w in waiting))
     return text
 
 
@@ -187,7 +212,7 @@ def results_text(results: list[EnrolResult], *, validate: bool = False) -> Table
         else:
             mark = Text("✗", style=f"bold {BAD}")
         body = Text.assemble((f"{r.class_number} {r.catalogue_number} ", "bold"),
-                             f"{r.title} ({r.component})")
+                             f"{r.title} ({component_label(r.component)})")
         body.append("\n")
         body.append(r.message, style=f"bold {BAD}" if not r.ok else
                     (f"bold {GOOD}" if r.outcome == "enrolled" else f"bold {WARN}"))
@@ -208,9 +233,9 @@ class CartTable(DataTable):
     """Shopping cart rows; Space ticks a row (the "Select" checkbox)."""
 
     BINDINGS = [
-        Binding("space", "toggle_selected", "Select",
-                tooltip="Tick or untick the highlighted class", id="cart.toggle-selected"),
-        Binding("a", "select_all", "Select all", id="cart.select-all"),
+        Binding("space", "toggle_selected", N_("Select"),
+                tooltip=N_("Tick or untick the highlighted class"), id="cart.toggle-selected"),
+        Binding("a", "select_all", N_("Select all"), id="cart.select-all"),
     ]
 
     class SelectionChanged(Message):
@@ -228,15 +253,15 @@ class CartTable(DataTable):
         self.selected: set[int] = set()
 
     def on_mount(self) -> None:
-        self.add_column("Select", key="select")
-        self.add_column("Class", key="class")
-        self.add_column("Description", key="title")
-        self.add_column("Days & Times", key="days")
-        self.add_column("Room", key="room")
-        self.add_column("Instructor", key="instructor")
+        self.add_column(_("Select"), key="select")
+        self.add_column(_("Class"), key="class")
+        self.add_column(_("Description"), key="title")
+        self.add_column(_("Days & Times"), key="days")
+        self.add_column(_("Room"), key="room")
+        self.add_column(_("Instructor"), key="instructor")
         self.add_column(Text("EC", justify="right"), key="ec")
-        self.add_column("Status", key="status")
-        self.add_column("Enrol check", key="check")
+        self.add_column(_("Status"), key="status")
+        self.add_column(_("Enrol check"), key="check")
 
     @staticmethod
     def box(ticked: bool) -> Text:
@@ -251,9 +276,9 @@ class CartTable(DataTable):
             c = line.cls
             self.add_row(self.box(line.item_id in self.selected), c.class_number,
                          clip(f"{c.catalogue_number} {c.title}", 20),
-                         clip(days_times(c), 17), clip(c.rooms, 11),
-                         clip(c.instructor or "Staff", 13),
-                         Text(f"{c.ec:g}", justify="right"), status_text(c.status),
+                         clip(days_times(c), 17), clip(class_rooms(c), 11),
+                         clip(staff(c.instructor), 13),
+                         Text(ec_text(c.ec), justify="right"), status_text(c.status),
                          flag_text(line), key=str(line.item_id))
         if current is not None and str(current.item_id) in self.lines:
             self.move_cursor(row=self.get_row_index(str(current.item_id)), animate=False)
@@ -323,16 +348,16 @@ class ShoppingCart(Vertical):
             self.lines = lines
 
     BINDINGS = [
-        Binding("e", "press('cart-enrol')", "Enrol", tooltip="Enrol in the ticked classes",
+        Binding("e", "press('cart-enrol')", N_("Enrol"), tooltip=N_("Enrol in the ticked classes"),
                 id="cart.press-cart-enrol"),
-        Binding("E", "press('cart-enrol-all')", "Enrol all",
-                tooltip="Enrol in every class in the Shopping cart at once",
+        Binding("E", "press('cart-enrol-all')", N_("Enrol all"),
+                tooltip=N_("Enrol in every class in the Shopping cart at once"),
                 id="cart.press-cart-enrol-all"),
-        Binding("v", "press('cart-validate')", "Validate",
-                tooltip="Check what Enrol would do, without enrolling",
+        Binding("v", "press('cart-validate')", N_("Validate"),
+                tooltip=N_("Check what Enrol would do, without enrolling"),
                 id="cart.press-cart-validate"),
-        Binding("d,delete", "press('cart-delete')", "Delete",
-                tooltip="Remove the ticked (or highlighted) class from the Shopping cart",
+        Binding("d,delete", "press('cart-delete')", N_("Delete"),
+                tooltip=N_("Remove the ticked (or highlighted) class from the Shopping cart"),
                 id="cart.press-cart-delete"),
     ]
 
@@ -355,20 +380,20 @@ class ShoppingCart(Vertical):
     """
 
     def compose(self) -> ComposeResult:
-        yield Label("Shopping cart", id="cart-title")
+        yield Label(_("Shopping cart"), id="cart-title")
         yield CartTable(id="cart-table")
-        yield Static("Your Shopping cart is empty. You can plan ahead: put classes in it before "
-                     "enrolment opens, and enrol in all of them at once when it does.",
+        yield Static(_("Your Shopping cart is empty. You can plan ahead: put classes in it "
+                       "before enrolment opens, and enrol in all of them at once when it does."),
                      id="cart-empty")
         yield Static("", id="cart-plan", classes="-empty")
         yield Static("", id="cart-check")
         yield ProblemList(id="cart-problems")
         yield Static("", id="cart-validate-results")
         with Horizontal(id="cart-buttons"):
-            yield Button("Enrol", id="cart-enrol", variant="primary", compact=True)
-            yield Button("Enrol all", id="cart-enrol-all", variant="primary", compact=True)
-            yield Button("Validate", id="cart-validate", compact=True)
-            yield Button("Delete", id="cart-delete", variant="error", compact=True)
+            yield Button(_("Enrol"), id="cart-enrol", variant="primary", compact=True)
+            yield Button(_("Enrol all"), id="cart-enrol-all", variant="primary", compact=True)
+            yield Button(_("Validate"), id="cart-validate", compact=True)
+            yield Button(_("Delete"), id="cart-delete", variant="error", compact=True)
 
     @property
     def table(self) -> CartTable:
@@ -410,7 +435,7 @@ class ShoppingCart(Vertical):
 
     def show_validation(self, results: list[EnrolResult]) -> None:
         box = self.query_one("#cart-validate-results", Static)
-        box.border_title = "Validate"
+        box.border_title = literal(_("Validate"))
         box.update(results_text(results, validate=True))
         box.add_class("-shown")
 
@@ -443,7 +468,9 @@ class ShoppingCart(Vertical):
         check = self.query_one("#cart-check", Static)
         check.update(Text.assemble(
             ("✓ ", f"bold {GOOD}"),
-            f"Class{'es' if len(lines) > 1 else ''} {numbers} deleted from your Shopping cart."))
+            ngettext("Class {numbers} deleted from your Shopping cart.",
+                     "Classes {numbers} deleted from your Shopping cart.",
+                     len(lines)).format(numbers=numbers)))
         check.display = True
 
     @on(Button.Pressed, "#cart-enrol")
@@ -453,9 +480,9 @@ class ShoppingCart(Vertical):
         lines = self.table.selected_lines()
         if not lines:
             self.show_problems([Problem(
-                code="nothing_selected", message="Select at least one class to enrol.",
-                hint="Tick the classes in your Shopping cart (Space, or click [ ]), then select "
-                     "Enrol.")])
+                code="nothing_selected", message=_("Select at least one class to enrol."),
+                hint=_("Tick the classes in your Shopping cart (Space, or click [ ]), then "
+                       "select Enrol."))])
             self.focus_default()
             return
         self.post_message(self.Enrol(lines))
@@ -469,9 +496,9 @@ class ShoppingCart(Vertical):
         lines = list(table.lines.values())
         if not lines:
             self.show_problems([Problem(
-                code="empty_cart", message="Your Shopping cart is empty.",
-                hint="Add classes by their class number or search the course first; you can do "
-                     "so before enrolment opens.")])
+                code="empty_cart", message=_("Your Shopping cart is empty."),
+                hint=_("Add classes by their class number or search the course first; you can "
+                       "do so before enrolment opens."))])
             self.focus_default()
             return
         for line in lines:
@@ -487,9 +514,9 @@ class ShoppingCart(Vertical):
         ids = [line.item_id for line in table.selected_lines()] or None
         if not table.lines:
             self.show_problems([Problem(code="empty_cart",
-                                        message="Your Shopping cart is empty.",
-                                        hint="Add a class by its class number or search "
-                                             "the course first.")])
+                                        message=_("Your Shopping cart is empty."),
+                                        hint=_("Add a class by its class number or search "
+                                               "the course first."))])
             return
         self.post_message(self.Validate(ids))
 
@@ -501,8 +528,8 @@ class ShoppingCart(Vertical):
         lines = table.selected_lines() or ([table.current] if table.current else [])
         if not lines:
             self.show_problems([Problem(code="nothing_selected",
-                                        message="Select the class to delete.",
-                                        hint="Tick it (Space) or highlight it, then select "
-                                             "Delete.")])
+                                        message=_("Select the class to delete."),
+                                        hint=_("Tick it (Space) or highlight it, then select "
+                                               "Delete."))])
             return
         self.post_message(self.Delete(lines))

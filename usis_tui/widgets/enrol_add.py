@@ -22,16 +22,31 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 
+from ..i18n import N_, _, ngettext
 from ..services.schemas import Alternative, CartLine, ClassInfo, EnrolResult, Problem
 from .cart import flag_text, results_text
-from .class_detail import BAD, GOOD, PLAN, WARN, ClassDetail, opens_text, status_text
+from .class_detail import (
+    BAD,
+    GOOD,
+    PLAN,
+    WARN,
+    ClassDetail,
+    class_days_times,
+    class_rooms,
+    component_label,
+    ec_text,
+    opens_text,
+    staff,
+    status_text,
+)
 from .class_table import AlternativesTable, clip, days_times
 from .literal import Button, Checkbox, Input, Label, Select, Static
 from .problems import ProblemList
 
-CLASS_NUMBER_ERROR = "A class number has exactly 4 digits, e.g. 1052."
-ALL_OR_NOTHING = ("All or nothing: enrol in none of these classes unless every one of them can be "
-                  "enrolled")
+#: shown with _() (screens/enrol_manage.py too)
+CLASS_NUMBER_ERROR = N_("A class number has exactly 4 digits, e.g. 1052.")
+ALL_OR_NOTHING = N_("All or nothing: enrol in none of these classes unless every one of them can "
+                    "be enrolled")
 
 
 def results_summary(results: list[EnrolResult], all_or_nothing: bool) -> Text:
@@ -45,31 +60,35 @@ def results_summary(results: list[EnrolResult], all_or_nothing: bool) -> Text:
         if len(blocking) < len(results):
             return Text.assemble(
                 ("✗ ", f"bold {BAD}"),
-                (f"All or nothing: class{'es' if len(blocking) > 1 else ''} "
-                 f"{', '.join(blocking)} could not be enrolled, so none of the {len(results)} "
-                 "classes was enrolled. ", "bold"),
-                "Your schedule and Shopping cart are unchanged.")
+                (ngettext("All or nothing: class {numbers} could not be enrolled, so none of "
+                          "the {total} classes was enrolled. ",
+                          "All or nothing: classes {numbers} could not be enrolled, so none of "
+                          "the {total} classes was enrolled. ",
+                          len(blocking)).format(numbers=", ".join(blocking), total=len(results)),
+                 "bold"),
+                _("Your schedule and Shopping cart are unchanged."))
     text = Text()
     parts = []
     if enrolled:
-        parts.append((f"{len(enrolled)} enrolled", f"bold {GOOD}"))
+        parts.append((_("{n} enrolled").format(n=len(enrolled)), f"bold {GOOD}"))
     if waiting:
-        parts.append((f"{len(waiting)} on a wait list", f"bold {WARN}"))
+        parts.append((_("{n} on a wait list").format(n=len(waiting)), f"bold {WARN}"))
     if refused:
-        parts.append((f"{len(refused)} not enrolled (still in your Shopping cart)", f"bold {BAD}"))
+        parts.append((_("{n} not enrolled (still in your Shopping cart)").format(n=len(refused)),
+                      f"bold {BAD}"))
     for i, part in enumerate(parts):
         if i:
             text.append(" · ")
         text.append(*part)
     if all_or_nothing and not refused:
-        text.append(" · all or nothing: every class was processed")
+        text.append(" · " + _("all or nothing: every class was processed"))
     return text
 
 
 class ClassNumberInput(Input):
     """The 4-digit class number; Enter = "Continue"."""
 
-    BINDINGS = [Binding("enter", "submit", "Continue", tooltip="Look up this class number",
+    BINDINGS = [Binding("enter", "submit", N_("Continue"), tooltip=N_("Look up this class number"),
                         id="enrol_add.submit")]
 
 
@@ -77,10 +96,10 @@ class PermissionInput(Input):
     """Permission number on the preferences step; Enter = "Next" / "To shopping cart"."""
 
     BINDINGS = [
-        Binding("enter", "submit_next", "Next", tooltip="Put the class in the Shopping cart",
-                id="enrol_add.submit-next"),
-        Binding("enter", "submit_cart", "To shopping cart",
-                tooltip="Put the class in the Shopping cart", id="enrol_add.submit-cart"),
+        Binding("enter", "submit_next", N_("Next"),
+                tooltip=N_("Put the class in the Shopping cart"), id="enrol_add.submit-next"),
+        Binding("enter", "submit_cart", N_("To shopping cart"),
+                tooltip=N_("Put the class in the Shopping cart"), id="enrol_add.submit-cart"),
     ]
     origin = "number"
 
@@ -127,25 +146,33 @@ class NumberStep(Vertical):
 
     def compose(self) -> ComposeResult:
         with Horizontal(classes="field-row"):
-            yield Label("Academic year", classes="field-label")
+            yield Label(_("Academic year"), classes="field-label")
             yield Select([], prompt="Studiejaar", id="year", compact=True)
-        yield Label("Enrol by entering the class number", classes="option-title")
+        yield Label(_("Enrol by entering the class number"), classes="option-title")
         with Horizontal(classes="field-row"):
-            yield Label("Class number", classes="field-label")
-            yield ClassNumberInput(self._prefill, placeholder="e.g. 1052",
+            yield Label(_("Class number"), classes="field-label")
+            yield ClassNumberInput(self._prefill, placeholder=_("e.g. 1052"),
                                    id="class-number", restrict=r"[0-9]*",
                                    max_length=4, compact=True)
-            yield Button("Continue", id="number-continue", variant="primary",
+            yield Button(_("Continue"), id="number-continue", variant="primary",
                          compact=True)
         yield Static("", id="class-number-error")
         yield ProblemList(id="entry-problems")
         yield Static("", id="entry-note", classes="-empty")
-        yield Label("Enrol by searching the course", classes="option-title")
+        yield Label(_("Enrol by searching the course"), classes="option-title")
         with Horizontal(classes="field-row"):
             yield Label("", classes="field-label")
-            yield Button("Continue", id="search-continue", compact=True)
-            yield Static("Search by catalogue number, course title, programme, "
-                         "days and times…", classes="hint inline-hint")
+            yield Button(_("Continue"), id="search-continue", compact=True)
+            yield Static(_("Search by catalogue number, course title, programme, "
+                           "days and times…"), classes="hint inline-hint")
+
+    def on_mount(self) -> None:
+        # The label column (styles/enrol.tcss: 20 cells, 1 of padding) widens for a longer
+        # label (Dutch: "Studieactiviteitnummer").
+        need = max(len(_("Academic year")), len(_("Class number"))) + 1
+        if need > 20:
+            for label in self.query(".field-label"):
+                label.styles.width = need
 
     @property
     def problems(self) -> ProblemList:
@@ -198,7 +225,7 @@ class NumberStep(Vertical):
         self.problems.clear()
         self.show_note("")
         if len(number) != 4 or not number.isdigit():
-            self.show_error(CLASS_NUMBER_ERROR)
+            self.show_error(_(CLASS_NUMBER_ERROR))
             self.focus_number()
             return
         self.show_error("")
@@ -220,9 +247,11 @@ class NumberStep(Vertical):
         self.query_one("#class-number", Input).value = ""
         self.show_note(Text.assemble(
             ("✓ ", f"bold {GOOD}"),
-            f"Class {cls.class_number} {cls.catalogue_number} {cls.title} ({cls.component}) "
-            "has been added to your Shopping cart and ticked: select Enrol (e) to enrol, or "
-            "add another class (Shift+Tab to the class number)."))
+            _("Class {number} {catalogue_number} {title} ({component}) has been added to your "
+              "Shopping cart and ticked: select Enrol (e) to enrol, or add another class "
+              "(Shift+Tab to the class number).").format(
+                number=cls.class_number, catalogue_number=cls.catalogue_number, title=cls.title,
+                component=component_label(cls.component))))
 
     def focus_number(self, *, select: bool = False) -> None:
         """Focus the class number; ``select``: with its text selected, so that typing replaces
@@ -240,22 +269,22 @@ class NumberStep(Vertical):
 def prefs_note(cls: ClassInfo, origin: str) -> Text:
     """What the preferences step says about the class: not open yet, closed, full, or seats."""
     if cls.period_state == "not_yet_open":
-        return Text(f"Enrolment opens {opens_text(cls.enrol_opens_at)}. Plan ahead: put "
-                    "this class in your Shopping cart now; it is checked for clashes and "
-                    "other problems straight away, and Enrol all submits your whole cart "
-                    "when enrolment opens.", style=PLAN)
+        return Text(_("Enrolment opens {date}. Plan ahead: put this class in your Shopping cart "
+                      "now; it is checked for clashes and other problems straight away, and "
+                      "Enrol all submits your whole cart when enrolment opens.").format(
+                          date=opens_text(cls.enrol_opens_at)), style=PLAN)
     if cls.period_state == "closed":
-        return Text("Enrolment for this class has closed.", style=BAD)
+        return Text(_("Enrolment for this class has closed."), style=BAD)
     if cls.enrolled >= cls.capacity:
         if cls.waitlisted < cls.waitlist_capacity:
-            return Text(f"This class is full. Tick \"Wait list if class is full\" to join the "
-                        f"wait list ({cls.waitlisted} waiting), or enter a permission number.",
-                        style=WARN)
-        return Text("This class and its wait list are full: only a permission number from "
-                    "the instructor gets you in.", style=BAD)
-    button = "Next" if origin == "number" else "To shopping cart"
-    return Text(f"There are seats available. Choose your preferences, then select {button}.",
-                style="dim")
+            return Text(_("This class is full. Tick \"Wait list if class is full\" to join the "
+                          "wait list ({waiting} waiting), or enter a permission number.").format(
+                              waiting=cls.waitlisted), style=WARN)
+        return Text(_("This class and its wait list are full: only a permission number from "
+                      "the instructor gets you in."), style=BAD)
+    button = _("Next") if origin == "number" else _("To shopping cart")
+    return Text(_("There are seats available. Choose your preferences, then select "
+                  "{button}.").format(button=button), style="dim")
 
 
 class PrefsStep(Vertical):
@@ -282,20 +311,20 @@ class PrefsStep(Vertical):
         self.origin = "number"
 
     def compose(self) -> ComposeResult:
-        yield Label("Enrolment preferences", classes="section-title", id="prefs-title")
+        yield Label(_("Enrolment preferences"), classes="section-title", id="prefs-title")
         yield ClassDetail(id="prefs-detail")
         yield Static("", id="prefs-note")
         with Horizontal(classes="field-row"):
             yield Label("", classes="field-label")
-            yield Checkbox("Wait list if class is full", id="prefs-waitlist", compact=True)
+            yield Checkbox(_("Wait list if class is full"), id="prefs-waitlist", compact=True)
         with Horizontal(classes="field-row"):
-            yield Label("Permission number", classes="field-label")
-            yield PermissionInput(placeholder="optional", id="prefs-permission",
+            yield Label(_("Permission number"), classes="field-label")
+            yield PermissionInput(placeholder=_("optional"), id="prefs-permission",
                                   max_length=10, restrict=r"[0-9A-Za-z]*", compact=True)
         yield ProblemList(id="prefs-problems")
         with Horizontal(classes="button-row"):
-            yield Button("Previous", id="prefs-previous", compact=True)
-            yield Button("Next", id="prefs-next", variant="primary", compact=True)
+            yield Button(_("Previous"), id="prefs-previous", compact=True)
+            yield Button(_("Next"), id="prefs-next", variant="primary", compact=True)
 
     @property
     def problems(self) -> ProblemList:
@@ -305,7 +334,8 @@ class PrefsStep(Vertical):
         """A fresh form for ``cls``: no wait list, no permission number, no problems."""
         self.cls = cls
         self.origin = origin
-        self.query_one("#prefs-title", Label).update(f"Enrolment preferences · {year_label}")
+        self.query_one("#prefs-title", Label).update(
+            _("Enrolment preferences · {year}").format(year=year_label))
         self.query_one(ClassDetail).show(cls)
         self.query_one("#prefs-note", Static).update(prefs_note(cls, origin))
         waitlist = self.query_one("#prefs-waitlist", Checkbox)
@@ -315,7 +345,7 @@ class PrefsStep(Vertical):
         permission.value = ""
         permission.origin = origin
         self.query_one("#prefs-next", Button).label = \
-            "Next" if origin == "number" else "To shopping cart"
+            _("Next") if origin == "number" else _("To shopping cart")
         self.problems.clear()
 
     def toggle_waitlist(self) -> None:
@@ -356,23 +386,24 @@ class PrefsStep(Vertical):
 def confirm_table(lines: list[CartLine]) -> Table:
     table = Table(box=None, header_style="bold", show_edge=False, pad_edge=False,
                   padding=(0, 1, 0, 0), expand=True)
-    table.add_column("Class", no_wrap=True)
-    table.add_column("Description", ratio=1, min_width=20)
-    table.add_column("Days & Times / Room", no_wrap=True)
-    table.add_column("Instructor", no_wrap=True)
+    table.add_column(_("Class"), no_wrap=True)
+    table.add_column(_("Description"), ratio=1, min_width=20)
+    table.add_column(_("Days & Times / Room"), no_wrap=True)
+    table.add_column(_("Instructor"), no_wrap=True)
     table.add_column("EC", justify="right", no_wrap=True)
-    table.add_column("Status", no_wrap=True)
-    table.add_column("Enrol check", no_wrap=True)
+    table.add_column(_("Status"), no_wrap=True)
+    table.add_column(_("Enrol check"), no_wrap=True)
     for line in lines:
         c = line.cls
         status = status_text(c.status)
         if line.wait_list_ok:
-            status.append("\n+ wait list", style="dim")
+            status.append("\n+ " + _("wait list"), style="dim")
         table.add_row(
             c.class_number,
-            Text.assemble((c.catalogue_number, "bold"), f"\n{c.title} ({c.component})"),
-            f"{days_times(c)}\n{clip(c.rooms, 17)}", clip(c.instructor or "Staff", 17),
-            f"{c.ec:g}", status, flag_text(line))
+            Text.assemble((c.catalogue_number, "bold"),
+                          f"\n{c.title} ({component_label(c.component)})"),
+            f"{days_times(c)}\n{clip(class_rooms(c), 17)}", clip(staff(c.instructor), 17),
+            ec_text(c.ec), status, flag_text(line))
     return table
 
 
@@ -400,17 +431,17 @@ class ConfirmStep(VerticalScroll):
         self.lines: list[CartLine] = []
 
     def compose(self) -> ComposeResult:
-        yield Label("Confirm classes", classes="section-title")
-        yield Static("Select Finish enrolling to process your request for the classes "
-                     "listed. To exit without adding these classes, select Cancel.",
+        yield Label(_("Confirm classes"), classes="section-title")
+        yield Static(_("Select Finish enrolling to process your request for the classes "
+                       "listed. To exit without adding these classes, select Cancel."),
                      classes="hint")
         yield Static("", id="confirm-table")
-        yield Checkbox(ALL_OR_NOTHING, id="confirm-all-or-nothing", compact=True)
+        yield Checkbox(_(ALL_OR_NOTHING), id="confirm-all-or-nothing", compact=True)
         yield ProblemList(id="confirm-problems")
         with Horizontal(classes="button-row"):
-            yield Button("Cancel", id="confirm-cancel", compact=True)
-            yield Button("Previous", id="confirm-previous", compact=True)
-            yield Button("Finish enrolling", id="confirm-finish", variant="success",
+            yield Button(_("Cancel"), id="confirm-cancel", compact=True)
+            yield Button(_("Previous"), id="confirm-previous", compact=True)
+            yield Button(_("Finish enrolling"), id="confirm-finish", variant="success",
                          compact=True)
 
     @property
@@ -464,23 +495,29 @@ def alternative_note(alt: Alternative, result: EnrolResult,
     class (``original``, its result in step 3)."""
     c = alt.cls
     if original is not None and original.outcome == "waitlisted":
-        keep = (f"you stay on the wait list of class {alt.instead_of} until you drop it "
-                "(Drop tab).")
+        keep = _("Class {number} instead of class {instead_of}: you stay on the wait list of "
+                 "class {instead_of} until you drop it (Drop tab).")
     else:
-        keep = f"class {alt.instead_of} stays in your Shopping cart until you delete it."
+        keep = _("Class {number} instead of class {instead_of}: class {instead_of} stays in "
+                 "your Shopping cart until you delete it.")
     if result.ok:
         return Text.assemble(("✓ ", f"bold {GOOD}"), (result.message, "bold"),
-                             f"\nClass {c.class_number} instead of class "
-                             f"{alt.instead_of}: {keep}")
-    return Text.assemble(("✗ ", f"bold {BAD}"), (f"Class {c.class_number} not enrolled.", "bold"))
+                             "\n" + keep.format(number=c.class_number,
+                                                instead_of=alt.instead_of))
+    return Text.assemble(("✗ ", f"bold {BAD}"),
+                         (_("Class {number} not enrolled.").format(number=c.class_number),
+                          "bold"))
 
 
 def added_note(alt: Alternative) -> Text:
     c = alt.cls
     return Text.assemble(
         ("✓ ", f"bold {GOOD}"),
-        f"Class {c.class_number} {c.catalogue_number} ({c.component} {c.section}, "
-        f"{c.days_times}) has been added to your Shopping cart.")
+        _("Class {number} {catalogue_number} ({component} {section}, {days_times}) has been "
+          "added to your Shopping cart.").format(
+            number=c.class_number, catalogue_number=c.catalogue_number,
+            component=component_label(c.component), section=c.section,
+            days_times=class_days_times(c)))
 
 
 class ResultsStep(VerticalScroll):
@@ -503,25 +540,25 @@ class ResultsStep(VerticalScroll):
         """To the My Class Schedule tab."""
 
     def compose(self) -> ComposeResult:
-        yield Label("View results", classes="section-title")
-        yield Static("View the following status report for enrolment confirmations "
-                     "and errors:", classes="hint")
+        yield Label(_("View results"), classes="section-title")
+        yield Static(_("View the following status report for enrolment confirmations "
+                       "and errors:"), classes="hint")
         yield Static("", id="results-summary")
         yield Static("", id="results-list")
         with Vertical(id="results-alternatives"):
-            yield Label("Other classes of the same course", classes="section-title",
+            yield Label(_("Other classes of the same course"), classes="section-title",
                         id="results-alt-title")
             yield Static("", id="results-alt-hint", classes="hint")
             yield AlternativesTable(id="results-alt-table")
             with Horizontal(classes="button-row"):
-                yield Button("Enrol in this class", id="results-alt-enrol",
+                yield Button(_("Enrol in this class"), id="results-alt-enrol",
                              variant="success", compact=True)
-                yield Button("To shopping cart", id="results-alt-cart", compact=True)
+                yield Button(_("To shopping cart"), id="results-alt-cart", compact=True)
             yield Static("", id="results-alt-note")
             yield ProblemList(id="results-alt-problems")
         with Horizontal(classes="button-row"):
-            yield Button("My Class Schedule", id="results-schedule", compact=True)
-            yield Button("Add another class", id="results-add", variant="primary",
+            yield Button(_("My Class Schedule"), id="results-schedule", compact=True)
+            yield Button(_("Add another class"), id="results-add", variant="primary",
                          compact=True)
 
     @property
@@ -559,15 +596,21 @@ class ResultsStep(VerticalScroll):
         self.query_one("#results-alt-enrol").display = has
         self.query_one("#results-alt-cart").display = has
         if has:
-            hint = (f"Class{'es' if len(full) > 1 else ''} {numbers} "
-                    f"{'are' if len(full) > 1 else 'is'} full. These classes of the same course "
-                    "are the alternatives: select one and Enrol in this class (e, Enter), or put "
-                    "it in your Shopping cart (t).")
+            hint = ngettext(
+                "Class {numbers} is full. These classes of the same course are the "
+                "alternatives: select one and Enrol in this class (e, Enter), or put it in your "
+                "Shopping cart (t).",
+                "Classes {numbers} are full. These classes of the same course are the "
+                "alternatives: select one and Enrol in this class (e, Enter), or put it in your "
+                "Shopping cart (t).", len(full)).format(numbers=numbers)
         else:
-            hint = (f"Class{'es' if len(full) > 1 else ''} {numbers} "
-                    f"{'are' if len(full) > 1 else 'is'} full, and the course has no other class "
-                    "of the same kind this academic year. Ask the instructor for a permission "
-                    "number, or stay on the wait list.")
+            hint = ngettext(
+                "Class {numbers} is full, and the course has no other class of the same kind "
+                "this academic year. Ask the instructor for a permission number, or stay on the "
+                "wait list.",
+                "Classes {numbers} are full, and the course has no other class of the same kind "
+                "this academic year. Ask the instructor for a permission number, or stay on the "
+                "wait list.", len(full)).format(numbers=numbers)
         self.query_one("#results-alt-hint", Static).update(hint)
 
     def show_refused(self, problems: list[Problem]) -> None:

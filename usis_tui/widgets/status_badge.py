@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 
+from ..i18n import N_, _
 from ..theme import BAD, GOOD, MUTED, SECONDARY, WARN
 from .literal import Static
 
@@ -15,7 +16,9 @@ STYLES = {
     "not_yet_open": f"bold {SECONDARY}",
     "closed": MUTED,
 }
-LABELS = {"open": "Open", "not_yet_open": "Not yet open", "closed": "Closed"}
+#: the shown words (the keys, a class's status and a period's state, stay English)
+LABELS = {"Open": N_("Open"), "Wait List": N_("Wait List"), "Closed": N_("Closed"),
+          "open": N_("Open"), "not_yet_open": N_("Not yet open"), "closed": N_("Closed")}
 MARKS = {"Open": "●", "Wait List": "▲", "Closed": "■", "open": "●", "not_yet_open": "○",
          "closed": "■"}
 
@@ -23,7 +26,7 @@ MARKS = {"Open": "●", "Wait List": "▲", "Closed": "■", "open": "●", "not
 def status_text(status: str) -> Text:
     """``●  Open`` in green, ``▲ Wait List`` in amber, ``■ Closed`` in red (a mark, not colour
     only)."""
-    label = LABELS.get(status, status)
+    label = _(LABELS[status]) if status in LABELS else status
     return Text(f"{MARKS.get(status, '•')} {label}", style=STYLES.get(status, "bold"))
 
 

@@ -26,6 +26,15 @@ class StepIndicator(Static):
         self.no_wrap = no_wrap
 
     def render(self) -> Text:
+        text = self._steps_text(short=False)
+        width = self.content_size.width
+        if not self.no_wrap and width and text.cell_len > width:
+            # Too long for the line (the Dutch step names are): the other steps by number only,
+            # the current one in full.
+            text = self._steps_text(short=True)
+        return text
+
+    def _steps_text(self, *, short: bool) -> Text:
         text = Text(no_wrap=True, overflow="ellipsis") if self.no_wrap else Text()
         for i, name in enumerate(self.steps, start=1):
             if i > 1:
@@ -34,5 +43,5 @@ class StepIndicator(Static):
             if i == self.step:
                 text.append(f" {label} ", style=CURRENT)
             else:
-                text.append(label, style="dim" if i > self.step else "")
+                text.append(f"{i}." if short else label, style="dim" if i > self.step else "")
         return text
