@@ -74,11 +74,14 @@ def test_ics_to_a_folder_is_refused_in_dutch(demo_db_url, capsys, tmp_path):
                                         "bestand.")
 
 
-def test_ics_stays_ics(demo_db_url, capsys):
+def test_ics_stays_ics_with_the_event_titles_in_dutch(demo_db_url, capsys):
+    """The calendar file's structure is the same in both languages; what a person reads in
+    their calendar (the event's title) is in the language of the export."""
     code, out, err = run(capsys, "timetable", "--db", demo_db_url, "--student", EVA,
                          "--ics", "-")
     assert code == 0, err
-    assert out.startswith("BEGIN:VCALENDAR") and "Hoorcollege" not in out
+    assert out.startswith("BEGIN:VCALENDAR") and "DTSTART;TZID=Europe/Amsterdam:" in out
+    assert "(Hoorcollege)" in out and "(Lecture)" not in out
 
 
 def test_a_bad_clock_is_one_dutch_line(demo_db_url, capsys):
