@@ -164,3 +164,57 @@ def test_messages_outside_the_commands_in_dutch(dutch):
     with pytest.raises(ConfigError, match=r"met \+2 dagen verzet worden: uSis werkt alleen met "
                                           r"de jaren 1900-2200"):
         clock.move(timedelta(days=2))
+
+
+def _replay(capsys, steps, db_url, out, *more):
+    try:
+        main(["replay", str(steps), "--db", db_url, "--now", "2026-11-23T09:30", "--out",
+              str(out), *more])
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+DUTCH_STEPS = """\
+login s1234567 demo
+open "Winkelwagen"
+enter class 1052
+press "Volgende"
+expect "Winkelwagen"
+press "Inschrijven"
+press "Inschrijving voltooien"
+expect "Resultaten bekijken"
+"""
+
+
+def test_an_english_steps_file_replays_in_english_whatever_the_account_chose(
+        demo_db_url, tmp_path, capsys, monkeypatch):
+    """Steps files (shipped, exported) are written in English: the replayed app is English
+    even when the config file's default and the student's own choice are Dutch."""
+    from pathlib import Path
+
+    from usis_tui.services import Usis
+
+    monkeypatch.delenv("USIS_LANG")
+    usis = Usis.open(demo_db_url)
+    usis.preferences.set_language("s1234567", "nl")
+    usis.close()
+    config = tmp_path / "config.toml"
+    config.write_text('lang = "nl"\n')
+    monkeypatch.setenv("USIS_CONFIG", str(config))
+    example = Path(__file__).resolve().parents[2] / "examples" / "enrol-1052.steps"
+    code, out, err = _replay(capsys, example, demo_db_url, tmp_path / "out")
+    assert code == 0, out + err
+    assert "PASSED: 9 of 9 steps" in out  # and said in English, as the steps are
+
+
+def test_lang_nl_replays_a_dutch_steps_file(demo_db_url, tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("USIS_LANG")
+    steps = tmp_path / "inschrijven.steps"
+    steps.write_text(DUTCH_STEPS)
+    code, out, err = _replay(capsys, steps, demo_db_url, tmp_path / "out", "--lang", "nl")
+    assert code == 0, out + err
+    code, out, err = _replay(capsys, steps, demo_db_url, tmp_path / "out2")
+    assert code == 1  # in English there is no "Winkelwagen" page label to press

@@ -68,7 +68,14 @@ def replay_command(settings: Settings, steps_file: str, out_dir: str | None, siz
       select "ROW TEXT"          expect "TEXT"           wait [MS]
 
     Exit status 1 names the first step that could not be done; 2 lists bad lines.
+
+    Steps files are in English (labels, expected texts): the replay, and what it prints, is
+    in English unless --lang or USIS_LANG names the language the steps are written in.
     """
+    from ..config import explicit_language
+    from ..i18n import set_language
+
+    set_language(explicit_language() or "en")
     # Textual's own setting (not a uSis option), before Textual is imported: stable screenshots
     os.environ["TEXTUAL_ANIMATIONS"] = "none"
     dims = _size(size)

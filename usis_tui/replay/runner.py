@@ -440,9 +440,13 @@ async def replay(steps: Sequence[Step], *, database_url: str, now: datetime,
     step that fails. ``echo`` gets one line per step as it finishes. ``copy_of``: the database
     that ``database_url`` is a throwaway copy of (the report names that one)."""
     from ..app import UsisApp
+    from ..config import explicit_language
     from ..db import mask_url
 
-    app = UsisApp(database_url=database_url, now=now)
+    # Steps files name labels and expect texts as written (exports and shipped files: English):
+    # the app runs in English unless --lang / USIS_LANG says the steps are in another language;
+    # not in the config file's or the signed-in account's language.
+    app = UsisApp(database_url=database_url, now=now, lang=explicit_language() or "en")
     results: list[StepResult] = []
     failure: tuple[int, str] | None = None
     if out_dir is not None:
