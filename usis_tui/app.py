@@ -83,7 +83,8 @@ class UsisCommands(Provider):
         for page in self._pages():
             yield DiscoveryHit(navigation.title(page), partial(self.usis_app.navigate, page),
                                help=navigation.help_text(page))
-        for name, run, help_text in self.usis_app.role_commands():
+        for name, run, help_text in (self.usis_app.role_commands() +
+                                     self.usis_app.language_commands()):
             yield DiscoveryHit(name, run, help=help_text)
 
     async def search(self, query: str) -> Hits:
@@ -96,7 +97,7 @@ class UsisCommands(Provider):
             if score > 0:
                 yield Hit(score, matcher.highlight(shown), partial(app.navigate, page),
                           text=shown, help=navigation.help_text(page))
-        for name, run, help_text in app.role_commands():
+        for name, run, help_text in app.role_commands() + app.language_commands():
             score = matcher.match(name)
             if score > 0:
                 yield Hit(score, matcher.highlight(name), run, text=name, help=help_text)
@@ -700,13 +701,14 @@ class UsisApp(App):
             self.push_screen(CommandPalette(id="--command-palette",
                                             placeholder=_("Search for commands…")))
 
+    def language_commands(self) -> list[tuple[str, Any, str]]:
+        """(name, callback, help) for the palette: "English" in Dutch, "Nederlands" in English."""
+        return [(name, partial(self.action_switch_language, language), _(SWITCH_HELP[language]))
+                for language, name in NAMES.items() if language != get_language()]
+
     def role_commands(self) -> list[tuple[str, Any, str]]:
         """(name, callback, help) of the role's commands for the palette."""
         commands: list[tuple[str, Any, str]] = []
-        for language, name in NAMES.items():
-            if language != get_language():
-                commands.append((name, partial(self.action_switch_language, language),
-                                 _(SWITCH_HELP[language])))
         if self.acting_for is not None:
             commands.append((_("Stop acting as"), self.action_stop_acting,
                              _("Stop acting as {name} ({key})").format(
