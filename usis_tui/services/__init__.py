@@ -17,6 +17,7 @@ from .cart import CartService
 from .catalogue import CatalogueService, academic_year_code
 from .enrolment import EnrolmentService
 from .exams import ExamService
+from .mfa import MfaService
 from .minors import MinorService
 from .petitions import PetitionService
 from .queue import QueueService
@@ -42,6 +43,7 @@ class Usis:
         self.queue = QueueService(self.ctx)
         self.minors = MinorService(self.ctx, self.enrolment)
         self.exams = ExamService(self.ctx, self.enrolment)
+        self.mfa = MfaService(self.ctx)
 
     @classmethod
     def open(cls, url: str, clock: Callable[[], datetime] | None = None) -> Usis:
