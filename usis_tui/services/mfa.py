@@ -61,7 +61,7 @@ RECOVERY_CODES = 10
 #: recovery codes: 10 characters without look-alikes (0/o, 1/l/i): ~49 bits each
 RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 RECOVERY_LENGTH = 10
-ISSUER = "uSis Leiden"
+ISSUER = "uSis"
 #: how long the password step stays good for its second factor (app clock and wall clock)
 TICKET_LIFETIME = timedelta(minutes=10)
 _TICKET_DOMAIN = b"usis-mfa-ticket\x00"
