@@ -110,3 +110,45 @@ async def second_factor(pilot) -> None:
     if isinstance(app.screen, RecoveryCodesScreen):
         app.screen.query_one("#mfa-continue").press()
         await settle(pilot)
+
+
+def set_up_totp(url: str, username: str, now: datetime, password: str = "demo") -> str:
+    """Two-step sign-in set up for ``username`` (services: the password step, the first code
+    of the new secret, a step before ``now`` so that both codes of ``now`` are still unused);
+    returns the secret, as a person would have it in their authenticator app."""
+    from usis_tui.services import Usis, mfa
+    from usis_tui.services.schemas import PendingSignIn
+
+    usis = Usis.open(url, clock=lambda: now)
+    try:
+        pending = usis.auth.login(username, password)
+        assert isinstance(pending, PendingSignIn) and pending.step == "setup", pending
+        secret = usis.mfa.setup_key(pending.ticket).secret
+        done = usis.mfa.confirm_setup(pending.ticket, mfa.code_at(secret, now, -1))
+        _RECOVERY[(url, username)] = list(done.recovery_codes)
+        return secret
+    finally:
+        usis.close()
+
+
+#: the recovery codes of the accounts set up by set_up_totp, by (database URL, user name)
+_RECOVERY: dict[tuple[str, str], list[str]] = {}
+
+
+def otp_for(monkeypatch, args, now: datetime) -> None:
+    """USIS_OTP for a command's ``--user`` (and ``--db``) when that account has a second factor:
+    the next unused code at ``now``, as the person would read it from their app (when both
+    codes of the frozen moment are used, one of its recovery codes)."""
+    monkeypatch.delenv("USIS_OTP", raising=False)
+    args = list(args)
+    if "--user" not in args or "--db" not in args:
+        return
+    user, url = args[args.index("--user") + 1], args[args.index("--db") + 1]
+    secret, _pending, last = totp_secret(url, user)
+    if secret is None:
+        return
+    try:
+        code = next_code(secret, now, last)
+    except AssertionError:  # both codes of this moment used: a recovery code, as people do
+        code = _RECOVERY[(url, user)].pop()
+    monkeypatch.setenv("USIS_OTP", code)

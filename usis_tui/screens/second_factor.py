@@ -96,6 +96,7 @@ class _SecondFactorBase(Screen):
     def __init__(self, pending: PendingSignIn) -> None:
         super().__init__()
         self.pending = pending
+        self.refusal: str | None = None  # the code of the last refusal (e.g. "code_used")
 
     @property
     def usis_app(self) -> UsisApp:
@@ -113,6 +114,7 @@ class _SecondFactorBase(Screen):
 
     def refused(self, exc: ServiceError) -> None:
         """A refused code: the message under the form, the field emptied for the next one."""
+        self.refusal = exc.code
         self.query_one(ProblemList).show(exc.problems)
         field = self.code_field()
         field.value = ""

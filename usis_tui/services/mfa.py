@@ -16,6 +16,8 @@ else takes a ticket, so no service call skips the code.
   step is kept (``mfa_last_step``) and the same or an older step is refused. The app's clock is
   Amsterdam time; a code for the same reading in the machine's own time zone (how pyotp reads a
   naive datetime: ``pyotp.TOTP(secret).at(now)``) is accepted too, counted as the same step.
+  While the app's clock is frozen at another moment (``--now``: trainers, replays) the code of
+  the real time is accepted as well: that is the one a phone shows.
 - A recovery code works once (it is removed when used).
 - Every failed code counts towards the same throttle as failed passwords (services/auth.py:
   after 5 failures in a row the name is refused for a while); a right password does not end the
@@ -94,6 +96,19 @@ def _timecodes(now: datetime) -> list[int]:
     return [real] if as_local == real else [real, as_local]
 
 
+def _bases(now: datetime, wall: datetime | None) -> list[tuple[int, int]]:
+    """(time step to compute codes at, the step to remember for it): the app's clock (both
+    readings, remembered as the real one), and the wall clock when the app's clock is frozen
+    elsewhere (a trainer's or a replay's moment: a phone shows the real time's code)."""
+    steps = _timecodes(now)
+    bases = [(step, steps[0]) for step in steps]
+    if wall is not None:
+        real = _timecodes(wall)[0]
+        if abs(real - steps[0]) > 3 * WINDOW:
+            bases.append((real, real))
+    return bases
+
+
 def code_at(secret: str, now: datetime, offset: int = 0) -> str:
     """The code an authenticator app shows at ``now`` (the app's clock), ``offset`` time steps
     later (tests, ``usis replay``'s ``code`` step)."""
@@ -101,17 +116,17 @@ def code_at(secret: str, now: datetime, offset: int = 0) -> str:
         _timecodes(now)[0] + offset)
 
 
-def check_code(secret: str, code: str, now: datetime,
-               last_step: int | None) -> tuple[int | None, bool]:
+def check_code(secret: str, code: str, now: datetime, last_step: int | None,
+               wall: datetime | None = None) -> tuple[int | None, bool]:
     """(the time step to remember, None when refused; whether the code was right but already
-    used: the same or an older step than ``last_step``)."""
+    used: the same or an older step than ``last_step``). ``wall``: the wall clock, when the
+    app's clock may be frozen."""
     totp = pyotp.TOTP(secret, digits=DIGITS, interval=INTERVAL)
-    bases = _timecodes(now)
     replayed = False
-    for base in bases:
+    for base, remembered in _bases(now, wall):
         for offset in (0, -WINDOW, WINDOW):
             if hmac.compare_digest(totp.generate_otp(base + offset).encode(), code.encode()):
-                step = bases[0] + offset
+                step = remembered + offset
                 if last_step is None or step > last_step:
                     return step, False
                 replayed = True
@@ -345,7 +360,7 @@ class MfaService:
             if kind == "totp":
                 accepted, replayed = check_code(secret, typed, now,
                                                 None if step == "setup" else
-                                                account.mfa_last_step)
+                                                account.mfa_last_step, wall)
             elif kind == "recovery" and step == "code":
                 used_recovery = _use_recovery(account, typed)
             if accepted is None and not used_recovery:
@@ -429,7 +444,7 @@ class MfaService:
             if not account.mfa_pending:
                 raise fail("mfa_no_setup", _("Start the set-up first."))
             kind, typed = _typed(code)
-            step = check_code(account.mfa_pending, typed, now, None)[0] \
+            step = check_code(account.mfa_pending, typed, now, None, _wall())[0] \
                 if kind == "totp" else None
             if step is None:
                 raise fail("invalid_code", _("The code is not valid."),
@@ -460,7 +475,7 @@ class MfaService:
             ok = False
             if kind == "totp":
                 step, _replayed = check_code(account.mfa_secret, typed, now,
-                                             account.mfa_last_step)
+                                             account.mfa_last_step, _wall())
                 ok = step is not None
             elif kind == "recovery":
                 ok = _use_recovery(account, typed)
