@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from .i18n import N_
+
 if TYPE_CHECKING:
     from textual.screen import Screen
 
@@ -69,6 +71,9 @@ REGISTRY: tuple[Page, ...] = (
          "My Academics: elective course, exemption, credits, external education", ("petition",)),
     Page("Minors", "Student Center", "minors:MinorsScreen", "student",
          "Apply for a minor, change or cancel your application; places and wait lists"),
+    Page(N_("Two-step sign-in"), "Self Service", "two_step_sign_in:TwoStepSignInScreen",
+         "everyone", N_("Sign in with a code from an authenticator app after your password"),
+         ("two-step", "2fa", "mfa", "authenticator")),
     Page("Petitions to handle", MAIN_MENU, "board:BoardQueueScreen", "board",
          "Board of Examiners: advise, decide and register grades",
          ("board", "board of examiners")),

@@ -23,7 +23,6 @@ from ..widgets.literal import Button, Input, Label, Static
 from ..widgets.problems import ProblemList
 from ..widgets.qr import QrCode
 from .calls import call_service, service_worker
-from .login import steady_inputs
 
 if TYPE_CHECKING:
     from ..app import UsisApp
@@ -57,6 +56,13 @@ SECOND_FACTOR_CSS = """
 #mfa-setup-row.-wide #mfa-setup-form .mfa-text { margin: 1 0 0 0; }
 #mfa-recovery-codes { margin: 1 0 0 2; text-style: bold; color: $accent; }
 """
+
+
+def steady_inputs(screen: Screen) -> None:
+    """No blinking cursor under tests and snapshots (headless), as on the Login."""
+    if screen.app.is_headless:
+        for field in screen.query(Input):
+            field.cursor_blink = False
 
 
 def key_lines(grouped: str, per_line: int = 4) -> str:
@@ -253,7 +259,7 @@ class RecoveryCodesScreen(Screen):
     """The ten recovery codes, shown once; Continue signs in."""
 
     DEFAULT_CSS = SECOND_FACTOR_CSS
-    BINDINGS = [Binding("ctrl+q", "app.quit", N_("Quit"), id="recovery_codes.quit")]
+    BINDINGS = [Binding("ctrl+q", "app.quit", N_("Quit"), id="second_factor.quit-2")]
 
     def __init__(self, identity: Identity, codes: list[str]) -> None:
         super().__init__()

@@ -40,6 +40,15 @@ from ..models import LoginThrottle, Programme, Setting, StaffUser, Student
 from .audit import problems_text, record
 from .base import Context, ServiceError, bad_text, fail, shown
 from .schemas import Identity, PendingSignIn, Role
+from .totp import (
+    _actor_fields,
+    _username,
+    identity_of,
+    make_ticket,
+    new_secret,
+    pending,
+    second_factor_step,
+)
 
 #: consecutive failures after which a user name is refused for a while
 MAX_FAILURES = 5
@@ -227,20 +236,18 @@ class AuthService:
                                   "Ask the helpdesk to unlock it."))
             if rehashed is not None:
                 account.password_hash = rehashed
-            from . import mfa
-
-            step = mfa.second_factor_step(account)
-            if step is None:  # the right password ends the count (mfa.finish_sign_in)
-                return mfa.finish_sign_in(session, account, now)
+            step = second_factor_step(account)
+            if step is None:  # the right password ends the count (finish_sign_in)
+                return finish_sign_in(session, account, now)
             # A second factor is needed: no identity yet, and the failure count goes on until
             # the code is right (a right password must not reset the count of wrong codes).
             if step == "setup":
-                account.mfa_pending = mfa.new_secret()  # shown at the set-up, once
-            ticket = mfa.make_ticket(self._login_key(session), account, step, now, _wall())
+                account.mfa_pending = new_secret()  # shown at the set-up, once
+            ticket = make_ticket(self._login_key(session), account, step, now, _wall())
             record(session, now, actor=actor, acting_for=acting_for, action="mfa",
                    detail="Password accepted; " + ("set-up of two-step sign-in started"
                                                    if step == "setup" else "code asked"))
-            return mfa.pending(account, step, ticket)
+            return pending(account, step, ticket)
 
     def is_demo(self) -> bool:
         """Whether this is the demo database (filled by the demo seed, whose accounts all have
@@ -404,6 +411,24 @@ class AuthService:
             raise fail("bad_programme", f"No programme called {shown(programme)!r}.",
                        f"Programmes: {names}." if names else "")
         return prog
+
+
+def finish_sign_in(session: Session, account: Student | StaffUser, now: datetime,
+                   how: str = "") -> Identity:
+    """Both factors (or the password alone, when no second one is needed) passed, in the
+    caller's writing transaction: the failure count ends and "Logged in" is recorded."""
+    key = _setting(session, KEY_SETTING)
+    if key is not None:
+        row = session.get(LoginThrottle, name_tag(bytes.fromhex(key), _username(account)))
+        if row is not None:
+            session.delete(row)  # a complete sign-in ends the count
+    account.failed_logins = 0
+    account.locked_until = None
+    actor, acting_for = _actor_fields(account)
+    detail = "Logged in" + ("" if isinstance(account, Student) else f" ({account.role})")
+    record(session, now, actor=actor, acting_for=acting_for, action="login",
+           detail=detail + (f"; {how}" if how else ""))
+    return identity_of(account)
 
 
 def _blocked(row: LoginThrottle | None, now: datetime, wall: datetime) -> datetime | None:
