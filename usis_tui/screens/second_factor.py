@@ -13,6 +13,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Center, Horizontal, Vertical, VerticalScroll
+from textual.events import Resize
 from textual.screen import Screen
 from textual.widgets import Header
 
@@ -55,6 +56,9 @@ SECOND_FACTOR_CSS = """
 #mfa-setup-row.-wide #mfa-setup-form { width: 60; }
 #mfa-setup-row.-wide #mfa-setup-form .mfa-text { margin: 1 0 0 0; }
 #mfa-recovery-codes { margin: 1 0 0 2; text-style: bold; color: $accent; }
+.mfa-box.-short .mfa-title { padding: 0; }
+.mfa-box.-short .mfa-text { margin: 0; }
+.mfa-box.-short .mfa-buttons { margin: 0; }
 """
 
 
@@ -115,6 +119,10 @@ class _SecondFactorBase(Screen):
     def _cancel(self) -> None:
         self.action_cancel()
 
+    def on_resize(self, event: Resize) -> None:
+        for box in self.query(".mfa-box"):  # (scoped CSS: the class goes on the box)
+            box.set_class(event.size.height < 30, "-short")
+
     def code_field(self) -> Input:
         return self.query_one("#mfa-code", Input)
 
@@ -138,7 +146,8 @@ class SecondFactorScreen(_SecondFactorBase):
             with Vertical(classes="mfa-box", id="mfa-box"):
                 yield Label(_("Two-step sign-in"), classes="mfa-title")
                 yield Static(_("{name} ({username}): enter the 6-digit code that your "
-                               "authenticator app shows for uSis.").format(
+                               "authenticator app shows for uSis. Lost your phone? Type one "
+                               "of your recovery codes instead.").format(
                                    name=self.pending.name, username=self.pending.username),
                              classes="mfa-text")
                 yield Label(_("Code"), classes="field-label")
@@ -148,8 +157,6 @@ class SecondFactorScreen(_SecondFactorBase):
                     yield Button(_("Verify"), id="mfa-submit", variant="primary")
                     yield Button(_("Cancel"), id="mfa-cancel")
                 yield ProblemList(id="mfa-problems", classes="mfa-problems")
-                yield Static(_("Lost your phone? Type one of your recovery codes instead; "
-                               "each works once."), classes="mfa-text hint")
         yield UsisFooter()
 
     def on_mount(self) -> None:
@@ -216,8 +223,9 @@ class SetupScreen(_SecondFactorBase):
         self.code_field().focus()
         self.load_key()
 
-    def on_resize(self) -> None:
-        self.query_one("#mfa-setup-row").set_class(self.size.width >= 110, "-wide")
+    def on_resize(self, event: Resize) -> None:
+        super().on_resize(event)
+        self.query_one("#mfa-setup-row").set_class(event.size.width >= 110, "-wide")
 
     @service_worker(group="second-factor-key", exclusive=True, problems="#mfa-problems")
     async def load_key(self) -> None:
