@@ -141,3 +141,18 @@ async def test_a_student_turns_it_on_in_self_service(demo_db_url):
         await settle(pilot)
         await sign_in(pilot, "s1234567", code=False)
         assert isinstance(app.screen, SecondFactorScreen)
+
+
+async def test_the_code_screen_in_dutch(demo_db_url, dutch):
+    from helpers import set_up_totp
+
+    set_up_totp(demo_db_url, "support", DEMO_NOW)
+    app = make_app(demo_db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_ready(pilot)
+        await sign_in(pilot, "support", code=False)
+        assert isinstance(app.screen, SecondFactorScreen)
+        assert "Inloggen in twee stappen" in on_screen_text(app) + text_of(
+            app.screen.query_one(".mfa-title"))
+        await type_code(pilot, "000000")
+        assert "De code is niet geldig." in problems(app)
