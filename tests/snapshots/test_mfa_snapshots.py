@@ -9,7 +9,7 @@ every changed SVG before accepting it.
 from __future__ import annotations
 
 import pytest
-from helpers import DEMO_NOW, make_app, settle, set_up_totp
+from helpers import DEMO_NOW, make_app, set_up_totp, settle
 from textual.widgets import Input
 
 from usis_tui.services import mfa
