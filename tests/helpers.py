@@ -48,3 +48,112 @@ async def settle(pilot, *, rounds: int = 3, cancelled_ok: bool = False) -> None:
             if not cancelled_ok:
                 raise
         await pilot.pause()
+
+
+def totp_secret(url_or_db, username: str) -> tuple[str | None, str | None, int | None]:
+    """(confirmed secret, pending secret, last accepted time step) of an account."""
+    from sqlalchemy import select
+
+    from usis_tui.db import Database
+    from usis_tui.models import StaffUser, Student
+
+    db = Database(url_or_db) if isinstance(url_or_db, str) else url_or_db
+    model, column = ((Student, Student.student_number) if username[1:].isdigit()
+                     else (StaffUser, StaffUser.username))
+    try:
+        with db.read() as session:
+            account = session.scalar(select(model).where(column == username))
+            assert account is not None, username
+            return account.mfa_secret, account.mfa_pending, account.mfa_last_step
+    finally:
+        if isinstance(url_or_db, str):
+            db.dispose()
+
+
+def next_code(secret: str, now: datetime, last_step: int | None) -> str:
+    """A code of ``secret`` for the clock ``now`` that has not been used yet (this step, else
+    the next one: ±1 step of clock drift is accepted), as an authenticator app would show."""
+    from usis_tui.services import mfa
+
+    base = mfa._timecodes(now)[0]
+    for offset in (0, 1):
+        if last_step is None or base + offset > last_step:
+            return mfa.code_at(secret, now, offset)
+    raise AssertionError("every code of this moment has been used: move the clock")
+
+
+async def second_factor(pilot) -> None:
+    """Past the two-step sign-in screens if they are shown (after the password): the set-up
+    (the key on the screen, its first code, Continue on the recovery codes) or the code (the
+    account's secret from the database), each code computed for the app's frozen clock."""
+    from usis_tui.screens.second_factor import (
+        RecoveryCodesScreen,
+        SecondFactorScreen,
+        SetupScreen,
+    )
+
+    app = pilot.app
+    screen = app.screen
+    if isinstance(screen, SetupScreen):
+        for _ in range(200):
+            if screen.secret:
+                break
+            await pilot.pause(0.02)
+        assert screen.secret, "the set-up shows no key"
+        code = next_code(screen.secret, app.now(), None)
+    elif isinstance(screen, SecondFactorScreen):
+        secret, _pending, last = totp_secret(app.raw_usis.db, screen.pending.username)
+        assert secret is not None
+        code = next_code(secret, app.now(), last)
+    else:
+        return
+    field = screen.query_one("#mfa-code")
+    field.value = code
+    field.focus()
+    await pilot.press("enter")
+    await settle(pilot)
+    if isinstance(app.screen, RecoveryCodesScreen):
+        app.screen.query_one("#mfa-continue").press()
+        await settle(pilot)
+
+
+def set_up_totp(url: str, username: str, now: datetime, password: str = "demo") -> str:
+    """Two-step sign-in set up for ``username`` (services: the password step, the first code
+    of the new secret, a step before ``now`` so that both codes of ``now`` are still unused);
+    returns the secret, as a person would have it in their authenticator app."""
+    from usis_tui.services import Usis, mfa
+    from usis_tui.services.schemas import PendingSignIn
+
+    usis = Usis.open(url, clock=lambda: now)
+    try:
+        pending = usis.auth.login(username, password)
+        assert isinstance(pending, PendingSignIn) and pending.step == "setup", pending
+        secret = usis.mfa.setup_key(pending.ticket).secret
+        done = usis.mfa.confirm_setup(pending.ticket, mfa.code_at(secret, now, -1))
+        _RECOVERY[(url, username)] = list(done.recovery_codes)
+        return secret
+    finally:
+        usis.close()
+
+
+#: the recovery codes of the accounts set up by set_up_totp, by (database URL, user name)
+_RECOVERY: dict[tuple[str, str], list[str]] = {}
+
+
+def otp_for(monkeypatch, args, now: datetime) -> None:
+    """USIS_OTP for a command's ``--user`` (and ``--db``) when that account has a second factor:
+    the next unused code at ``now``, as the person would read it from their app (when both
+    codes of the frozen moment are used, one of its recovery codes)."""
+    monkeypatch.delenv("USIS_OTP", raising=False)
+    args = list(args)
+    if "--user" not in args or "--db" not in args:
+        return
+    user, url = args[args.index("--user") + 1], args[args.index("--db") + 1]
+    secret, _pending, last = totp_secret(url, user)
+    if secret is None:
+        return
+    try:
+        code = next_code(secret, now, last)
+    except AssertionError:  # both codes of this moment used: a recovery code, as people do
+        code = _RECOVERY[(url, user)].pop()
+    monkeypatch.setenv("USIS_OTP", code)

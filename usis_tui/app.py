@@ -449,8 +449,13 @@ class UsisApp(App):
 
     # ------------------------------------------------------------------ session
     async def signed_in(self, identity: Identity) -> None:
-        """Called by the Login screen: show the Main Menu (the bottom of the page stack), in
-        the account's language unless ``--lang``/USIS_LANG chose one for this run."""
+        """Called by the Login screen (or, with two-step sign-in, by the code screen once the
+        code has passed): show the Main Menu (the bottom of the page stack), in the account's
+        language unless ``--lang``/USIS_LANG chose one for this run."""
+        from .services.schemas import Identity
+
+        if not isinstance(identity, Identity):  # e.g. a PendingSignIn: the code is still due
+            raise TypeError("signed_in needs an Identity, after every factor has passed")
         self.identity = identity
         self.acting_for = None
         self._reguard()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from io import StringIO
 
-from helpers import settle
+from helpers import second_factor, settle
 from rich.console import Console
 from textual.content import Content
 from textual.widget import Widget
@@ -23,8 +23,10 @@ async def wait_ready(pilot, timeout: float = 20.0) -> None:
     await settle(pilot)
 
 
-async def sign_in(pilot, username: str, password: str = "demo") -> None:
-    """Type the credentials on the Login screen and press Enter."""
+async def sign_in(pilot, username: str, password: str = "demo", *,
+                  code: bool = True) -> None:
+    """Type the credentials on the Login screen and press Enter; then, unless ``code`` is
+    False, pass the two-step sign-in if it is asked (staff: the set-up or the code)."""
     app = pilot.app
     app.screen.query_one("#username").value = ""
     await pilot.click("#username")
@@ -34,6 +36,8 @@ async def sign_in(pilot, username: str, password: str = "demo") -> None:
     await pilot.press(*password)
     await pilot.press("enter")
     await settle(pilot)
+    if code:
+        await second_factor(pilot)
 
 
 async def signed_in(pilot, username: str = "s1234567") -> None:

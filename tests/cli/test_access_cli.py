@@ -12,6 +12,7 @@ import sys
 import click
 import pytest
 from factories import dump
+from helpers import DEMO_NOW, otp_for, set_up_totp
 
 from usis_tui.cli import cli, main
 from usis_tui.db import Database
@@ -22,7 +23,8 @@ OTHER_STUDENT = "You are not authorised to see or change another student's data.
 
 # Every command, by what protects the data it shows or changes. A new command fails
 # test_every_command_is_classified until it is put in one of these.
-GUARDED = {"timetable", "audit", "user add", "user passwd", "user lock"}  # --user + the guard
+GUARDED = {"timetable", "audit", "user add", "user passwd", "user lock", "user mfa status",
+           "user mfa reset"}  # --user + the guard
 # the local administrator (no student's data is shown; `import` writes the catalogue)
 ADMIN = {"db init", "db reset", "db upgrade", "db current", "import"}
 PUBLIC = {"catalogue"}  # the published class numbers
@@ -51,6 +53,7 @@ def run(capsys, monkeypatch, *args: str, password: str | None = "demo",
     else:
         monkeypatch.setenv("USIS_PASSWORD", password)
     monkeypatch.setattr(sys, "stdin", io.StringIO(stdin))
+    otp_for(monkeypatch, args, DEMO_NOW)  # staff: the code of their authenticator app
     code = 0
     try:
         main([*args, "--now", NOW])
@@ -86,6 +89,8 @@ def test_every_command_is_classified():
 
 @pytest.fixture
 def demo_db(demo_db_url):
+    for staff in ("support", "board", "trainer"):  # staff sign in with two steps
+        set_up_totp(demo_db_url, staff, DEMO_NOW)
     db = Database(demo_db_url)
     yield demo_db_url, db
     db.dispose()
@@ -134,10 +139,10 @@ def test_the_timetable_refusal_reads_as_one_line(demo_db, capsys, monkeypatch):
 @pytest.mark.parametrize("who", ["board", "trainer"])
 def test_staff_without_the_role_are_refused(who, demo_db, tmp_path, capsys, monkeypatch):
     url, db = demo_db
-    before = dump(db)
+    before = dump(db, sign_in=True)
     for args in other_student_cases(tmp_path):
         assert_refused(*run(capsys, monkeypatch, *args, "--db", url, "--user", who))
-    assert dump(db) == before
+    assert dump(db, sign_in=True) == before
 
 
 def test_the_own_student_and_support_get_through(demo_db, tmp_path, capsys, monkeypatch):

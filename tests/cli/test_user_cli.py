@@ -8,6 +8,7 @@ import sys
 
 import pytest
 from factories import dump
+from helpers import DEMO_NOW, otp_for, set_up_totp
 from sqlalchemy import select
 
 from usis_tui.cli import main
@@ -22,6 +23,8 @@ OTHER_SECRET = "another good one"
 
 @pytest.fixture
 def demo(demo_db_url, demo_now):
+    for staff in ("support", "board", "trainer"):  # staff sign in with two steps
+        set_up_totp(demo_db_url, staff, DEMO_NOW)
     usis = Usis.open(demo_db_url, clock=lambda: demo_now)
     yield demo_db_url, usis
     usis.close()
@@ -37,6 +40,7 @@ def run(capsys, monkeypatch, *args: str, stdin: str = "", password: str | None =
     stream = io.StringIO(stdin)
     stream.isatty = lambda: tty  # type: ignore[method-assign]
     monkeypatch.setattr(sys, "stdin", stream)
+    otp_for(monkeypatch, args, DEMO_NOW)  # staff: the code of their authenticator app
     code = 0
     try:
         main([*args, "--now", NOW])
@@ -164,12 +168,12 @@ def test_passwd_by_the_administrator_and_by_oneself(demo, capsys, monkeypatch):
 
 def test_passwd_of_someone_else_is_refused(demo, capsys, monkeypatch):
     url, usis = demo
-    before = dump(usis.db)
+    before = dump(usis.db, sign_in=True)
     for user in (JAN, "support", "board", "trainer"):
         one_line_error(run(capsys, monkeypatch, "user", "passwd", EVA, "--password-stdin",
                            "--user", user, "--db", url, stdin=SECRET, password="demo"),
                        "You can only change your own account.")
-    assert dump(usis.db) == before
+    assert dump(usis.db, sign_in=True) == before
     assert usis.auth.login(EVA, "demo").username == EVA
     one_line_error(run(capsys, monkeypatch, "user", "passwd", "nobody", "--password-stdin",
                        "--db", url, stdin=SECRET), "There is no account 'nobody'")
@@ -204,22 +208,22 @@ def test_lock_and_unlock(demo, capsys, monkeypatch):
 ])
 def test_lock_refusals(demo, capsys, monkeypatch, user, target, needle):
     url, usis = demo
-    before = dump(usis.db)
+    before = dump(usis.db, sign_in=True)
     one_line_error(run(capsys, monkeypatch, "user", "lock", target, "--user", user,
                        "--db", url, password="demo"), needle)
-    assert dump(usis.db) == before
+    assert dump(usis.db, sign_in=True) == before
     assert usis.auth.login(target, "demo")
 
 
 def test_only_the_administrator_adds_accounts(demo, capsys, monkeypatch):
     url, usis = demo
-    before = dump(usis.db)
+    before = dump(usis.db, sign_in=True)
     for user in (EVA, "support", "board", "trainer"):
         one_line_error(run(capsys, monkeypatch, "user", "add", "s1111111", "--role", "student",
                            "--programme", "Computer Science", "--password-stdin",
                            "--user", user, "--db", url, stdin=SECRET, password="demo"),
                        "Only the administrator")
-    assert dump(usis.db) == before
+    assert dump(usis.db, sign_in=True) == before
 
 
 def test_help_lists_the_commands(capsys, monkeypatch):

@@ -17,7 +17,7 @@ name with an OSC sequence changed the support terminal's title.
 from __future__ import annotations
 
 import pytest
-from helpers import settle
+from helpers import second_factor, settle
 from hostile import CLASS, HOSTILE, IDS, OTHER, STUDENT, Hostile, plant, terminal_problems, visible
 
 from usis_tui.app import UsisApp
@@ -44,6 +44,7 @@ async def start(pilot, username: str) -> None:
     app.screen.query_one("#password").value = "demo"
     await pilot.press("enter")
     await settle(pilot)
+    await second_factor(pilot)  # staff: the two-step sign-in
     assert app.identity is not None, f"could not sign in as {username}"
 
 

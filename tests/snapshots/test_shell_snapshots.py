@@ -7,7 +7,7 @@ every changed SVG before accepting it.
 
 from __future__ import annotations
 
-from helpers import make_app, settle
+from helpers import make_app, second_factor, settle
 
 SIZE = (120, 40)
 
@@ -27,6 +27,7 @@ async def type_login(pilot, username: str, password: str) -> None:
     await pilot.pause()
     await pilot.press(*password, "enter")
     await settle(pilot)
+    await second_factor(pilot)  # staff: the two-step sign-in
 
 
 def signed_in(username: str = "s1234567", *keys: str):

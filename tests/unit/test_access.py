@@ -45,6 +45,8 @@ ALLOWED = {
     "TRAINER": {"trainer"},
     "SELF": {"own student"},
     "SUPPORT_STUDENT_ACCOUNT": {"support acting for", "support not acting"},
+    "SELF_OR_SUPPORT": {"own student", "support acting for", "support not acting"},
+    "SUPPORT_STUDENT_MFA": {"support acting for", "support not acting"},
     "OWN_LOG": {"own student", "support acting for"},
     "NOBODY": set(),
 }
@@ -101,7 +103,8 @@ def test_student_data_is_never_public():
             if "staff_username" in params:
                 assert rule == "BOARD", key
             if "username" in params and key != "auth.login":  # login: the password is the proof
-                assert rule in {"SELF", "SUPPORT_STUDENT_ACCOUNT", "NOBODY"}, key
+                assert rule in {"SELF", "SUPPORT_STUDENT_ACCOUNT", "SELF_OR_SUPPORT",
+                                "SUPPORT_STUDENT_MFA", "NOBODY"}, key
             if "acting_for" in params:
                 assert rule in {"OWN_LOG", "NOBODY"}, key
     finally:

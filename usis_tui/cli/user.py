@@ -24,6 +24,7 @@ from ..errors import UsisError
 from .options import Settings, common_options, open_usis, user_option
 
 PASSWORD_ENV = "USIS_PASSWORD"
+OTP_ENV = "USIS_OTP"
 
 
 def sign_in(usis, user: str | None, *, student: str | None = None):
@@ -42,9 +43,52 @@ def sign_in(usis, user: str | None, *, student: str | None = None):
                             "a terminal to type it.")
         password = click.prompt(f"Password for {user}", hide_input=True, err=True)
     identity = usis.auth.login(user, password)
+    from ..services.schemas import PendingSignIn
+
+    if isinstance(identity, PendingSignIn):  # two-step sign-in: the code (or set-up) first
+        identity = second_factor(usis, identity)
     acting_for = (student or "").strip().lower() or None
     return guard(usis, Principal(username=identity.username, role=identity.role,
                                  acting_for=acting_for if identity.role == "support" else None))
+
+
+def second_factor(usis, pending):
+    """The second step of ``--user``'s sign-in: the code from USIS_OTP, else typed in a
+    terminal; an account without a second factor yet sets it up in a terminal (QR code, key,
+    first code, recovery codes). Returns the Identity."""
+    import os
+
+    from ..i18n import _
+
+    user = pending.username
+    if pending.step == "setup":
+        if not sys.stdin.isatty():
+            raise UsisError(_("{user} has to set up two-step sign-in first: sign in to uSis "
+                              "once (in the app, or this command in a terminal).")
+                            .format(user=user))
+        from ..screens.second_factor import key_lines, recovery_text
+        from ..widgets.qr import qr_text
+
+        key = usis.mfa.setup_key(pending.ticket)
+        click.echo(_("Set up two-step sign-in for {user}: scan the QR code with an "
+                     "authenticator app, or type this key in it:").format(user=user), err=True)
+        click.echo(qr_text(key.uri), err=True)
+        click.echo(key_lines(key.grouped), err=True)
+        code = click.prompt(_("The 6-digit code it shows"), err=True)
+        done = usis.mfa.confirm_setup(pending.ticket, code)
+        click.echo(_("Two-step sign-in is on. Your recovery codes (each works once instead of a "
+                     "code; they are not shown again):"), err=True)
+        click.echo(recovery_text(done.recovery_codes), err=True)
+        return done.identity
+    code = os.environ.get(OTP_ENV, "").strip() or None
+    if code is None:
+        if not sys.stdin.isatty():
+            raise UsisError(_("{user} signs in with two steps: set {env} to the code of the "
+                              "authenticator app, or run the command in a terminal to type "
+                              "it.").format(user=user, env=OTP_ENV))
+        code = click.prompt(_("Code for {user} (authenticator app)").format(user=user),
+                            err=True)
+    return usis.mfa.verify(pending.ticket, code).identity
 
 
 def new_password(username: str, from_stdin: bool) -> str:
@@ -127,3 +171,62 @@ def user_lock(settings: Settings, username: str, unlock: bool, user: str | None)
     finally:
         usis.close()
     click.echo(f"Account {username.strip()} {'unlocked' if unlock else 'locked'}.")
+
+
+# ---------------------------------------------------------------------------- two-step sign-in
+@user_group.group("mfa")
+@common_options
+def mfa_group() -> None:
+    """Two-step sign-in of an account: status, reset (support: student accounts)."""
+
+
+def _status_line(status) -> str:
+    from ..i18n import _, ngettext
+
+    if status.enabled:
+        left = ngettext("{n} recovery code left", "{n} recovery codes left",
+                        status.recovery_left).format(n=status.recovery_left)
+        text = (_("{user}: two-step sign-in is on (required); {left}.") if status.required
+                else _("{user}: two-step sign-in is on; {left}.")).format(
+                    user=status.username, left=left)
+    elif status.required:
+        text = _("{user}: two-step sign-in is off; it is set up at the next sign-in "
+                 "(required).").format(user=status.username)
+    else:
+        text = _("{user}: two-step sign-in is off (optional).").format(user=status.username)
+    return text
+
+
+@mfa_group.command("status")
+@common_options
+@click.argument("username")
+@user_option
+@click.pass_obj
+def mfa_status(settings: Settings, username: str, user: str | None) -> None:
+    """Whether USERNAME signs in with a code (the administrator; support; the account)."""
+    usis = open_usis(settings)
+    try:
+        status = sign_in(usis, user).mfa.status(username)
+    finally:
+        usis.close()
+    click.echo(_status_line(status))
+
+
+@mfa_group.command("reset")
+@common_options
+@click.argument("username")
+@user_option
+@click.pass_obj
+def mfa_reset(settings: Settings, username: str, user: str | None) -> None:
+    """Forget USERNAME's second factor: its next sign-in sets it up again (a lost phone).
+    The administrator: any account; support: student accounts. Audited."""
+    from ..i18n import _
+
+    usis = open_usis(settings)
+    try:
+        status = sign_in(usis, user).mfa.reset(username)
+    finally:
+        usis.close()
+    click.echo((_("Two-step sign-in of {user} reset: it is set up again at the next sign-in.")
+                if status.required else
+                _("Two-step sign-in of {user} reset: it is off.")).format(user=status.username))

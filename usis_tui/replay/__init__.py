@@ -4,6 +4,7 @@ A *steps file* is plain text, one step per line; blank lines and ``# comments`` 
 arguments with spaces are "quoted" (shell rules: ``\\"`` inside double quotes)::
 
     login s1234567 demo            sign in (user name, password) on the Login screen
+    code                           the two-step sign-in's code (secret: USIS_OTP_SECRET)
     open "Enrol"                   open a page by its uSis name (as the command palette does)
     enter class 1052               type a class number in "Class number" and Continue
                                    (opens Enrol with the number when no such field is shown)
@@ -34,6 +35,7 @@ from .export import (
 from .parser import (
     STEP,
     SYNTAX,
+    Code,
     EnterClass,
     Expect,
     Key,
@@ -75,6 +77,7 @@ __all__ = [
     "SIZE",
     "STEP",
     "SYNTAX",
+    "Code",
     "EnterClass",
     "Expect",
     "Key",

@@ -116,11 +116,16 @@ def steps_from_audit(entries: Iterable[Any], student_number: str, *,
             comment += f" (by {actor})"
         numbers = _CLASS.findall(detail)
         i += 1
+        if action == "mfa" and detail.startswith("Password accepted"):
+            out.append(comment)  # two-step sign-in: its "login" entry follows the code
+            continue
         if action == "login":
             out.append(comment)
             if outcome == "ok":
                 signed_in = False
                 ensure_login()
+                if "; " in detail:  # "Logged in; with a code": the code step after the login
+                    out.append("code")
             continue
         if action in NAVIGATION_ACTIONS:
             name = _page_of(detail)

@@ -53,6 +53,17 @@ class Login(_Step):
         return "login-" + re.sub(r"[^a-z0-9]+", "-", self.username.lower()).strip("-")
 
 
+class Code(_Step):
+    """The second step of a sign-in: the code of the account's authenticator app, computed for
+    the replay's clock from the secret given to ``usis replay`` (USIS_OTP_SECRET), never from
+    the steps file; at a first set-up, from the key on the screen."""
+
+    kind: Literal["code"] = "code"
+
+    def render(self, *, secret: bool = True) -> str:
+        return "code"
+
+
 class Open(_Step):
     kind: Literal["open"] = "open"
     page: str = Field(min_length=1)
@@ -126,12 +137,13 @@ class Wait(_Step):
         return "wait" if self.ms is None else f"wait {self.ms}"
 
 
-Step = Annotated[Login | Open | EnterClass | TypeText | Press | Key | SelectRow | Expect | Wait,
-                 Field(discriminator="kind")]
+Step = Annotated[Login | Code | Open | EnterClass | TypeText | Press | Key | SelectRow | Expect
+                 | Wait, Field(discriminator="kind")]
 STEP = TypeAdapter(Step)
 
 SYNTAX = {
     "login": "login USERNAME PASSWORD",
+    "code": "code",
     "open": 'open "PAGE NAME"',
     "enter": "enter class NNNN",
     "type": 'type "FIELD LABEL" "TEXT"',
@@ -174,6 +186,11 @@ def _fields(kind: str, args: list[str]) -> dict[str, Any]:
                                       "expects a user name and a password, got {n} values",
                                       len(args)).format(n=len(args)))
         return {"kind": "login", "username": args[0], "password": args[1]}
+    if kind == "code":
+        if args:
+            raise ValueError("takes no value: the code is computed from the secret given to "
+                             "usis replay (USIS_OTP_SECRET), never written in the steps file")
+        return {"kind": "code"}
     if kind == "open":
         return {"kind": "open", "page": one_text()}
     if kind == "enter":

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from ..i18n import _
 from ..navigation import PAGES, canonical_page
 from .parser import (
+    Code,
     EnterClass,
     Expect,
     Key,
@@ -31,6 +32,8 @@ from .parser import (
 )
 
 SIZE = (120, 40)
+#: the TOTP secret(s) for ``code`` steps: "SECRET", or "user=SECRET,user2=SECRET"
+OTP_SECRET_ENV = "USIS_OTP_SECRET"
 EXPECT_TIMEOUT = 5.0
 SETTLE_TIMEOUT = 20.0
 BOX_CHARS = re.compile(r"[\u2500-\u259f\u2800-\u28ff▁▂▃▄▅▆▇█▉▊▋▌▍▎▏▐▔▕]")
@@ -174,6 +177,7 @@ class Replayer:
 
     pilot: Any
     expect_timeout: float = EXPECT_TIMEOUT
+    otp_secret: str | None = None  # for ``code`` steps (OTP_SECRET_ENV)
 
     @property
     def app(self):
@@ -266,12 +270,73 @@ class Replayer:
         await self.type_keys(step.password)
         await self.pilot.press("enter")
         await self.settle()
+        from ..screens.second_factor import SecondFactorScreen, SetupScreen
+
+        if app.identity is None and isinstance(app.screen, SecondFactorScreen | SetupScreen):
+            return  # the password was right: a ``code`` step comes next
         if app.identity is None:
             problems = app.screen.query_one("#login-problems", ProblemList)
             shown = _plain(problems.content).strip()
             first = shown.splitlines()[0].lstrip("✗ ").strip() if shown else _("no message")
             raise StepFailed(_("sign-in as {user} failed: {message}")
                              .format(user=step.username, message=first))
+
+    def _secret_for(self, username: str) -> str:
+        """The TOTP secret given to the replay for ``username`` (never from the steps file)."""
+        given = (self.otp_secret or "").strip()
+        if "=" in given:
+            pairs = dict(part.split("=", 1) for part in given.split(",") if "=" in part)
+            given = next((v for k, v in pairs.items() if k.strip().lower() == username.lower()),
+                         "")
+        secret = "".join(given.split()).upper()
+        if not secret:
+            raise StepFailed(f"{username} signs in with a code: give usis replay the secret of "
+                             f"their authenticator app in {OTP_SECRET_ENV} (SECRET, or "
+                             f"{username}=SECRET)")
+        return secret
+
+    async def do_code(self, step: Code) -> None:
+        from textual.widgets import Button, Input
+
+        from ..screens.second_factor import RecoveryCodesScreen, SecondFactorScreen, SetupScreen
+        from ..services import mfa
+        from ..widgets.problems import ProblemList
+
+        app = self.app
+        screen = app.screen
+        if isinstance(screen, SetupScreen):
+            deadline = time.monotonic() + self.expect_timeout
+            while not screen.secret:  # the key the set-up shows (as a person reads it)
+                if time.monotonic() > deadline:
+                    raise StepFailed("the set-up shows no key")
+                await self.pilot.pause(0.05)
+            secret = screen.secret
+        elif isinstance(screen, SecondFactorScreen):
+            secret = self._secret_for(screen.pending.username)
+        else:
+            raise StepFailed("no code is asked on this screen (the code step comes right after "
+                             "a login step of an account with two-step sign-in)")
+        for offset in (0, 1):  # a code works once: this step's, else the next one's
+            try:
+                code = mfa.code_at(secret, app.now(), offset)
+            except ValueError:
+                raise StepFailed(f"{OTP_SECRET_ENV} is not a base32 TOTP secret") from None
+            field_ = screen.query_one("#mfa-code", Input)
+            field_.value = code
+            field_.focus()
+            await self.pilot.press("enter")
+            await self.settle()
+            if app.screen is not screen:
+                break
+            if getattr(screen, "refusal", None) != "code_used":
+                break
+        if isinstance(app.screen, RecoveryCodesScreen):  # shown once (and in the screenshot)
+            app.screen.query_one("#mfa-continue", Button).press()
+            await self.settle()
+        if app.identity is None:
+            shown = _plain(screen.query_one(ProblemList).content).strip()
+            first = shown.splitlines()[0].lstrip("✗ ").strip() if shown else "no message"
+            raise StepFailed(f"the code was refused: {first}")
 
     async def do_open(self, step: Open) -> None:
         app = self.app
@@ -280,6 +345,11 @@ class Replayer:
             raise StepFailed(_("there is no page called {page} (pages: {pages})")
                              .format(page=repr(step.page), pages=", ".join(PAGES)))
         if app.identity is None:
+            from ..screens.second_factor import SecondFactorScreen, SetupScreen
+
+            if isinstance(app.screen, SecondFactorScreen | SetupScreen):
+                raise StepFailed(_("cannot open {page}: the sign-in waits for its code (add a "
+                                   "code step after the login)").format(page=name))
             raise StepFailed(_("cannot open {page}: nobody is signed in (add a login step)")
                              .format(page=name))
         if not app.may_open(name) or not await app.navigate(name):
@@ -435,10 +505,11 @@ class Replayer:
 async def replay(steps: Sequence[Step], *, database_url: str, now: datetime,
                  out_dir: Path | None = None, size: tuple[int, int] = SIZE,
                  steps_file: str = "", echo: Callable[[str], None] | None = None,
-                 copy_of: str | None = None) -> ReplayReport:
+                 copy_of: str | None = None, otp_secret: str | None = None) -> ReplayReport:
     """Run the steps in a headless UsisApp; one SVG per step in ``out_dir``; stops at the first
     step that fails. ``echo`` gets one line per step as it finishes. ``copy_of``: the database
-    that ``database_url`` is a throwaway copy of (the report names that one)."""
+    that ``database_url`` is a throwaway copy of (the report names that one). ``otp_secret``:
+    for ``code`` steps (default: the USIS_OTP_SECRET environment variable)."""
     from ..app import UsisApp
     from ..config import explicit_language
     from ..db import mask_url
@@ -452,7 +523,10 @@ async def replay(steps: Sequence[Step], *, database_url: str, now: datetime,
     if out_dir is not None:
         out_dir.mkdir(parents=True, exist_ok=True)
     async with app.run_test(size=size) as pilot:
-        runner = Replayer(pilot)
+        import os
+
+        runner = Replayer(pilot, otp_secret=otp_secret if otp_secret is not None
+                          else os.environ.get(OTP_SECRET_ENV))
         try:
             await runner.ready()
         except StepFailed as exc:

@@ -147,6 +147,13 @@ class LoginScreen(Screen):
         finally:
             self.query_one("#sign-in", Button).disabled = False
         problems.clear()
+        from ..services.schemas import PendingSignIn
+
+        if isinstance(identity, PendingSignIn):  # two-step sign-in: the code (or set-up) next
+            from .second_factor import screen_for
+
+            self.usis_app.switch_screen(screen_for(identity))
+            return
         from .queue import admit_or_queue  # the opening queue (USIS_MAX_SESSIONS)
 
         if not await admit_or_queue(self.usis_app, identity):

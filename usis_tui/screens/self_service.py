@@ -52,3 +52,11 @@ class SelfServiceScreen(UsisScreen):
                 for label, description in LINKS:
                     yield LinkRow(label, label, _(description),
                                   link_id="link-" + label.lower().replace(" ", "-"))
+            if identity is not None and identity.kind == "student":
+                from ..widgets.literal import literal
+
+                with Vertical(classes="menu-block") as account:
+                    account.border_title = literal(_("Your account"))
+                    yield LinkRow("Two-step sign-in", "Two-step sign-in",
+                                  _("A code from your phone after your password"),
+                                  link_id="link-two-step-sign-in")

@@ -17,6 +17,7 @@ from .cart import CartService
 from .catalogue import CatalogueService, academic_year_code
 from .enrolment import EnrolmentService
 from .exams import ExamService
+from .mfa import MfaService
 from .minors import MinorService
 from .petitions import PetitionService
 from .preferences import PreferencesService
@@ -44,6 +45,7 @@ class Usis:
         self.minors = MinorService(self.ctx, self.enrolment)
         self.exams = ExamService(self.ctx, self.enrolment)
         self.preferences = PreferencesService(self.ctx)
+        self.mfa = MfaService(self.ctx)
 
     @classmethod
     def open(cls, url: str, clock: Callable[[], datetime] | None = None) -> Usis:

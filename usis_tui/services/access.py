@@ -22,6 +22,8 @@ The rules:
 - ``TRAINER``: trainers (demo reset, the clock).
 - ``SELF``: the call's ``username`` is the principal's own account (change one's password).
 - ``SUPPORT_STUDENT_ACCOUNT``: support staff, on a student account (unlock after failures).
+- ``SELF_OR_SUPPORT``: the own account, or support staff (an account's two-step sign-in status).
+- ``SUPPORT_STUDENT_MFA``: support staff, on a student account (reset its second factor).
 - ``OWN_LOG``: an audit entry about oneself (``acting_for`` is the own student, or none).
 - ``NOBODY``: never through the guard: only the local administrator, who runs the ``usis``
   command without ``--user`` and so talks to the unguarded ``Usis`` (user accounts).
@@ -211,6 +213,20 @@ def _support_student_account(principal: Principal, arguments: dict[str, Any]) ->
                       _("Staff accounts are managed by the administrator (usis user)."))
 
 
+def _self_or_support(principal: Principal, arguments: dict[str, Any]) -> None:
+    if principal.role != "support":
+        _self(principal, arguments)
+
+
+def _support_student_mfa(principal: Principal, arguments: dict[str, Any]) -> None:
+    value = arguments.get("username")
+    if principal.role != "support":
+        raise Refused("Only support staff can reset two-step sign-in.", "Ask the helpdesk.")
+    if not isinstance(value, str) or not _looks_like_student(value):
+        raise Refused("Support staff reset the two-step sign-in of student accounts only.",
+                      "Staff accounts are managed by the administrator (usis user mfa).")
+
+
 def _own_log(principal: Principal, arguments: dict[str, Any]) -> None:
     value = arguments.get("acting_for")
     wanted = value.strip().lower() if isinstance(value, str) else None
@@ -242,6 +258,8 @@ TRAINER = Rule("TRAINER", _trainer)
 SELF = Rule("SELF", _self, ("username",))
 SUPPORT_STUDENT_ACCOUNT = Rule("SUPPORT_STUDENT_ACCOUNT", _support_student_account,
                                ("username",))
+SELF_OR_SUPPORT = Rule("SELF_OR_SUPPORT", _self_or_support, ("username",))
+SUPPORT_STUDENT_MFA = Rule("SUPPORT_STUDENT_MFA", _support_student_mfa, ("username",))
 OWN_LOG = Rule("OWN_LOG", _own_log, ("actor", "acting_for"))
 NOBODY = Rule("NOBODY", _nobody)
 
@@ -255,6 +273,16 @@ POLICY: Mapping[str, Rule] = {
     "preferences.language": SELF,
     "preferences.set_language": SELF,
     "auth.set_locked": SUPPORT_STUDENT_ACCOUNT,
+    # two-step sign-in (services/mfa.py). Before sign-in the ticket of the password step is
+    # the proof (and what it proves is checked by the service); after it, one's own account.
+    "mfa.setup_key": ANYONE,
+    "mfa.confirm_setup": ANYONE,
+    "mfa.verify": ANYONE,
+    "mfa.status": SELF_OR_SUPPORT,
+    "mfa.start": SELF,
+    "mfa.enable": SELF,
+    "mfa.disable": SELF,
+    "mfa.reset": SUPPORT_STUDENT_MFA,
     # the catalogue is public to everyone signed in
     "catalogue.years": ANYONE,
     "catalogue.current_year": ANYONE,
@@ -473,8 +501,10 @@ __all__ = [
     "OWN_STUDENT",
     "POLICY",
     "SELF",
+    "SELF_OR_SUPPORT",
     "SUPPORT",
     "SUPPORT_STUDENT_ACCOUNT",
+    "SUPPORT_STUDENT_MFA",
     "TRAINER",
     "GuardedService",
     "GuardedUsis",

@@ -39,7 +39,16 @@ from ..config import SCRYPT_N_DEFAULT
 from ..models import LoginThrottle, Programme, Setting, StaffUser, Student
 from .audit import problems_text, record
 from .base import Context, ServiceError, bad_text, fail, shown
-from .schemas import Identity, Role
+from .schemas import Identity, PendingSignIn, Role
+from .totp import (
+    _actor_fields,
+    _username,
+    identity_of,
+    make_ticket,
+    new_secret,
+    pending,
+    second_factor_step,
+)
 
 #: consecutive failures after which a user name is refused for a while
 MAX_FAILURES = 5
@@ -167,10 +176,11 @@ class AuthService:
     def __init__(self, ctx: Context) -> None:
         self.ctx = ctx
 
-    def login(self, username: str, password: str) -> Identity:
+    def login(self, username: str, password: str) -> Identity | PendingSignIn:
         """Check credentials. The same message, in the same time, for an unknown name and a
         wrong password; after 5 failures in a row the name is refused for a while (module
-        docstring)."""
+        docstring). An account with two-step sign-in (services/mfa.py) gets a
+        ``PendingSignIn`` (the code or the set-up comes next), never an Identity."""
         username = (username or "").strip()
         now = self.ctx.now()
         if not username or not password:
@@ -219,24 +229,25 @@ class AuthService:
                 if tag is None:
                     tag = name_tag(self._login_key(session), username)
                 raise refuse(self._count_failure(session, tag, now))
-            if row is not None:
-                session.delete(row)  # the right password ends the count
             if account.locked_until and account.locked_until >= LOCKED_FOREVER:
+                if row is not None:
+                    session.delete(row)  # the right password ends the count
                 raise refuse(fail("locked", "Your account is locked.",
                                   "Ask the helpdesk to unlock it."))
-            account.failed_logins = 0
-            account.locked_until = None
             if rehashed is not None:
                 account.password_hash = rehashed
-            record(session, now, actor=actor, acting_for=acting_for, action="login",
-                   detail="Logged in" + ("" if isinstance(account, Student)
-                                         else f" ({account.role})"))
-            if isinstance(account, Student):
-                return Identity(kind="student", username=account.student_number,
-                                name=account.name, role="student",
-                                programme=account.programme.name)
-            return Identity(kind="staff", username=account.username, name=account.name,
-                            role=cast(Role, account.role))  # (a plain string column)
+            step = second_factor_step(account)
+            if step is None:  # the right password ends the count (finish_sign_in)
+                return finish_sign_in(session, account, now)
+            # A second factor is needed: no identity yet, and the failure count goes on until
+            # the code is right (a right password must not reset the count of wrong codes).
+            if step == "setup":
+                account.mfa_pending = new_secret()  # shown at the set-up, once
+            ticket = make_ticket(self._login_key(session), account, step, now, _wall())
+            record(session, now, actor=actor, acting_for=acting_for, action="mfa",
+                   detail="Password accepted; " + ("set-up of two-step sign-in started"
+                                                   if step == "setup" else "code asked"))
+            return pending(account, step, ticket)
 
     def is_demo(self) -> bool:
         """Whether this is the demo database (filled by the demo seed, whose accounts all have
@@ -400,6 +411,24 @@ class AuthService:
             raise fail("bad_programme", f"No programme called {shown(programme)!r}.",
                        f"Programmes: {names}." if names else "")
         return prog
+
+
+def finish_sign_in(session: Session, account: Student | StaffUser, now: datetime,
+                   how: str = "") -> Identity:
+    """Both factors (or the password alone, when no second one is needed) passed, in the
+    caller's writing transaction: the failure count ends and "Logged in" is recorded."""
+    key = _setting(session, KEY_SETTING)
+    if key is not None:
+        row = session.get(LoginThrottle, name_tag(bytes.fromhex(key), _username(account)))
+        if row is not None:
+            session.delete(row)  # a complete sign-in ends the count
+    account.failed_logins = 0
+    account.locked_until = None
+    actor, acting_for = _actor_fields(account)
+    detail = "Logged in" + ("" if isinstance(account, Student) else f" ({account.role})")
+    record(session, now, actor=actor, acting_for=acting_for, action="login",
+           detail=detail + (f"; {how}" if how else ""))
+    return identity_of(account)
 
 
 def _blocked(row: LoginThrottle | None, now: datetime, wall: datetime) -> datetime | None:

@@ -432,4 +432,57 @@ class ExpiredExam(Frozen):
     component: str
     deadline_at: datetime
 
+
+# ---------------------------------------------------------------------------- two-step sign-in
+SecondFactorStep = Literal["setup", "code"]
+
+
+class PendingSignIn(Frozen):
+    """The password was right, but the account needs its second factor (services/mfa.py):
+    NOT a signed-in identity. ``step`` says what comes next ("setup": show the secret and
+    confirm a first code; "code": ask the code); ``ticket`` is the short-lived signed proof of
+    the password step that ``mfa.verify`` / ``mfa.confirm_setup`` take with the code."""
+
+    kind: Literal["student", "staff"]
+    username: str
+    name: str
+    role: Role
+    programme: str | None = None
+    step: SecondFactorStep
+    ticket: str = Field(repr=False)
+
+
+class MfaSetupKey(Frozen):
+    """A TOTP secret to set up: as text for manual entry and as an otpauth:// URI (the QR)."""
+
+    username: str
+    secret: str = Field(repr=False)
+    uri: str = Field(repr=False)
+
+    @property
+    def grouped(self) -> str:
+        """The secret in groups of four, as people type it ("ABCD EFGH ...")."""
+        return " ".join(self.secret[i:i + 4] for i in range(0, len(self.secret), 4))
+
+
+class MfaSignedIn(Frozen):
+    """The second factor passed: who is signed in; after a set-up, the recovery codes to show
+    once (never stored in the clear)."""
+
+    identity: Identity
+    recovery_codes: list[str] = Field(default_factory=list, repr=False)
+    used_recovery_code: bool = False
+    recovery_left: int = 0
+
+
+class MfaStatus(Frozen):
+    """An account's two-step sign-in."""
+
+    username: str
+    kind: Literal["student", "staff"]
+    enabled: bool  # a confirmed secret
+    pending: bool  # a set-up started, not confirmed yet
+    required: bool  # staff always; students when the configuration says mfa = "required"
+    recovery_left: int = 0
+
 __all__ = [name for name in dir() if name[0].isupper() and name != "N_"] + ["COMPONENTS"]
