@@ -168,7 +168,7 @@ class UsisApp(App):
         from .config import start_language
 
         self._lang_arg = lang
-        set_language(lang if lang is not None else start_language())
+        self._use_language(lang if lang is not None else start_language())
         self._demo, self._demo_on_first_start = demo, demo_on_first_start
         self._exit_on_start_error = exit_on_start_error
         self.start_error: str | None = None  # why the app could not start (exit_on_start_error)
@@ -479,7 +479,7 @@ class UsisApp(App):
             log_failure(exc, "account language not read")
             return
         if chosen is not None:
-            set_language(chosen)
+            self._use_language(chosen)
 
     # ------------------------------------------------------------------ language
     async def action_switch_language(self, language: str | None = None) -> None:
@@ -490,12 +490,18 @@ class UsisApp(App):
         chosen = language or ("en" if current == "nl" else "nl")
         if chosen == current:
             return
-        set_language(chosen)
+        self._use_language(chosen)
         self._lang_arg = None  # a choice made now outlasts --lang for this run
         await self._remember_language(chosen)
         await self._rebuild_pages()
         self.notify(_("uSis is now in English.") if chosen == "en" else
                     _("uSis is now in Dutch."), timeout=3)
+
+    def _use_language(self, language: str) -> None:
+        """The process's language, and the app's class for styles that depend on it
+        (``-lang-nl``: Dutch labels are longer)."""
+        chosen = set_language(language)
+        self.set_class(chosen == "nl", "-lang-nl")
 
     async def _remember_language(self, language: str) -> None:
         try:
