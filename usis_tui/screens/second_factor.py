@@ -15,11 +15,11 @@ from textual.binding import Binding
 from textual.containers import Center, Horizontal, Vertical, VerticalScroll
 from textual.events import Resize
 from textual.screen import Screen
-from textual.widgets import Header
 
 from ..errors import ServiceError
 from ..i18n import N_, _, ngettext
 from ..widgets.footer import UsisFooter
+from ..widgets.header import UsisHeader
 from ..widgets.literal import Button, Input, Label, Static
 from ..widgets.problems import ProblemList
 from ..widgets.qr import QrCode
@@ -141,7 +141,7 @@ class SecondFactorScreen(_SecondFactorBase):
     """The code after a right password (or a recovery code)."""
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False)
+        yield UsisHeader()
         with Center(classes="mfa-center"):
             with Vertical(classes="mfa-box", id="mfa-box"):
                 yield Label(_("Two-step sign-in"), classes="mfa-title")
@@ -201,7 +201,7 @@ class SetupScreen(_SecondFactorBase):
         self.secret: str | None = None  # the key shown (once loaded)
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False)
+        yield UsisHeader()
         with VerticalScroll(id="mfa-setup"), Center(), Horizontal(id="mfa-setup-row"):
             yield QrCode(id="mfa-qr")
             with Vertical(id="mfa-setup-form"):
@@ -275,7 +275,7 @@ class RecoveryCodesScreen(Screen):
         self.codes = codes
 
     def compose(self) -> ComposeResult:
-        yield Header(show_clock=False)
+        yield UsisHeader()
         with Center(classes="mfa-center"):
             with Vertical(classes="mfa-box", id="mfa-recovery-box"):
                 yield Label(_("Two-step sign-in is on"), classes="mfa-title")
