@@ -21,7 +21,6 @@ from typing import TYPE_CHECKING, Literal
 from sqlalchemy import inspect, text
 
 from ..errors import ConfigError
-from ..i18n import _
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -88,13 +87,10 @@ def refuse_unknown_revision(db: Database) -> None:
 
     shown = "".join(ch for ch in str(version) if ch.isprintable())[:32]
     mine = newest()
-    if shown.isdigit() and shown > mine:
-        message = _("The database {url} has schema revision {revision}, newer than this uSis "
-                    "({mine}): upgrade uSis; nothing was changed.")
-    else:
-        message = _("The database {url} has schema revision {revision}, which this uSis "
-                    "({mine}) does not know: upgrade uSis; nothing was changed.")
-    raise SchemaTooNewError(message.format(url=mask_url(db.url), revision=shown, mine=mine))
+    how = (f"newer than this uSis ({mine})" if shown.isdigit() and shown > mine
+           else f"which this uSis ({mine}) does not know")
+    raise SchemaTooNewError(f"The database {mask_url(db.url)} has schema revision {shown}, "
+                            f"{how}: upgrade uSis; nothing was changed.")
 
 
 def version_of(db: Database) -> str | None:
