@@ -26,6 +26,7 @@ from sqlalchemy.sql import ClauseElement
 from sqlalchemy.sql.compiler import SQLCompiler
 
 from .errors import ConfigError
+from .i18n import _
 
 BUSY_TIMEOUT_S = 30
 READ_ONLY = "usis_read_only"
@@ -44,8 +45,9 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
     try:
         parsed = make_url(url)
     except ArgumentError:
-        raise ConfigError(f"Not a database URL: {url!r} (expected e.g. sqlite:///usis.db or "
-                          "postgresql+psycopg://user@host/db).") from None
+        raise ConfigError(_("Not a database URL: {url} (expected e.g. sqlite:///usis.db or "
+                            "postgresql+psycopg://user@host/db).").format(url=repr(url))
+                          ) from None
     backend = parsed.get_backend_name()
     if backend == "sqlite":
         database = parsed.database or ""
@@ -55,13 +57,13 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             try:
                 parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise ConfigError(
-                    f"Cannot create the database folder {parent}: {exc.strerror}."
-                ) from None
+                raise ConfigError(_("Cannot create the database folder {folder}: {error}.")
+                                  .format(folder=parent, error=exc.strerror)) from None
             if path.is_dir():
-                raise ConfigError(f"The database path {path} is a folder, not a file.")
+                raise ConfigError(_("The database path {path} is a folder, not a file.")
+                                  .format(path=path))
             if not os.access(parent, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
-                raise ConfigError(f"The database file {path} is not writable.")
+                raise ConfigError(_("The database file {path} is not writable.").format(path=path))
         memory = database in ("", ":memory:")
         engine = create_engine(
             parsed,
@@ -77,13 +79,15 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         try:
             return create_engine(parsed, echo=echo, pool_pre_ping=True)
         except (NoSuchModuleError, ModuleNotFoundError) as exc:
-            raise ConfigError(f"The PostgreSQL driver is not installed ({exc}); "
-                              "install psycopg: pip install 'psycopg[binary]'.") from None
+            raise ConfigError(_("The PostgreSQL driver is not installed ({error}); install "
+                                "psycopg: pip install 'psycopg[binary]'.").format(error=exc)
+                              ) from None
     try:
         return create_engine(parsed, echo=echo)
     except (NoSuchModuleError, ModuleNotFoundError):
-        raise ConfigError(f"Unsupported database URL scheme {parsed.drivername!r}: use sqlite:/// "
-                          "or postgresql+psycopg://.") from None
+        raise ConfigError(_("Unsupported database URL scheme {scheme}: use sqlite:/// or "
+                            "postgresql+psycopg://.").format(scheme=repr(parsed.drivername))
+                          ) from None
 
 
 def _install_sqlite_hooks(engine: Engine, *, memory: bool) -> None:

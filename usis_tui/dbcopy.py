@@ -32,6 +32,7 @@ from pathlib import Path
 
 from .db import mask_url
 from .errors import ConfigError
+from .i18n import _
 
 SQLITE_COPY_NAME = "usis.db"
 MAINTENANCE_DATABASES = ("postgres", "template1")
@@ -46,7 +47,7 @@ class CopyError(ConfigError):
 @dataclass(frozen=True)
 class Copy:
     url: str  # the throwaway database
-    how: str  # e.g. "a backup of the file in a temporary folder", for the report
+    how: str  # e.g. "a backup of the file in a temporary folder", for the report (translated)
 
 
 @contextmanager
@@ -60,8 +61,9 @@ def throwaway_copy(url: str, *, warn: Callable[[str], None] | None = None) -> It
     try:
         backend = make_url(url).get_backend_name()
     except ArgumentError:
-        raise CopyError(f"Not a database URL: {mask_url(url)!r} (expected e.g. "
-                        "sqlite:///usis.db or postgresql+psycopg://user@host/db).") from None
+        raise CopyError(_("Not a database URL: {url} (expected e.g. sqlite:///usis.db or "
+                          "postgresql+psycopg://user@host/db).").format(url=repr(mask_url(url)))
+                        ) from None
     if backend == "sqlite":
         with _sqlite_copy(url, warn) as copy:
             yield copy
@@ -69,8 +71,9 @@ def throwaway_copy(url: str, *, warn: Callable[[str], None] | None = None) -> It
         with _postgresql_copy(url, warn) as copy:
             yield copy
     else:
-        raise CopyError(f"Cannot make a copy of a {backend} database ({mask_url(url)}); "
-                        "replay on the database itself with --write.")
+        raise CopyError(_("Cannot make a copy of a {backend} database ({url}); replay on the "
+                          "database itself with --write.").format(backend=backend,
+                                                                  url=mask_url(url)))
 
 
 # ---------------------------------------------------------------------- SQLite
@@ -79,8 +82,8 @@ def _sqlite_path(url: str) -> Path:
 
     database = make_url(url).database or ""
     if database in ("", ":memory:") or database.startswith("file:"):
-        raise CopyError(f"{mask_url(url)} is not a database file that can be copied; replay on "
-                        "it with --write.")
+        raise CopyError(_("{url} is not a database file that can be copied; replay on it with "
+                          "--write.").format(url=mask_url(url)))
     return Path(database).expanduser()
 
 
@@ -88,8 +91,8 @@ def _sqlite_path(url: str) -> Path:
 def _sqlite_copy(url: str, warn: Callable[[str], None] | None) -> Iterator[Copy]:
     source = _sqlite_path(url)
     if not source.is_file():
-        raise CopyError(f"There is no database at {source} to copy (create it with "
-                        "`usis db init`, or replay with --write).")
+        raise CopyError(_("There is no database at {path} to copy (create it with "
+                          "`usis db init`, or replay with --write).").format(path=source))
     folder = Path(tempfile.mkdtemp(prefix="usis-replay-"))
     try:
         target = folder / SQLITE_COPY_NAME
@@ -100,12 +103,14 @@ def _sqlite_copy(url: str, warn: Callable[[str], None] | None) -> Iterator[Copy]
                     closing(sqlite3.connect(target)) as dst:
                 src.backup(dst)
         except sqlite3.DatabaseError as exc:
-            raise CopyError(f"Cannot copy the database {source}: {exc}.") from None
-        yield Copy(f"sqlite:///{target}", "a backup of the file in a temporary folder")
+            raise CopyError(_("Cannot copy the database {path}: {error}.").format(
+                path=source, error=exc)) from None
+        yield Copy(f"sqlite:///{target}", _("a backup of the file in a temporary folder"))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
         if folder.exists() and warn is not None:
-            warn(f"could not delete the copy in {folder}; delete that folder.")
+            warn(_("could not delete the copy in {folder}; delete that folder.")
+                 .format(folder=folder))
 
 
 # ---------------------------------------------------------------------- PostgreSQL
@@ -149,10 +154,12 @@ def _postgresql_copy(url: str, warn: Callable[[str], None] | None) -> Iterator[C
             how = _make_copy(admin, url, source, name, made)
         except errors as exc:
             if _sqlstate(exc) == INSUFFICIENT_PRIVILEGE:
-                raise CopyError(f"Cannot make a copy of {mask_url(url)}: the PostgreSQL user may "
-                                "not create databases (it needs CREATEDB); replay on the "
-                                "database itself with --write.") from None
-            raise CopyError(f"Cannot make a copy of {mask_url(url)}: {_reason(exc)}") from None
+                raise CopyError(_("Cannot make a copy of {url}: the PostgreSQL user may not "
+                                  "create databases (it needs CREATEDB); replay on the "
+                                  "database itself with --write.").format(url=mask_url(url))
+                                ) from None
+            raise CopyError(_("Cannot make a copy of {url}: {reason}").format(
+                url=mask_url(url), reason=_reason(exc))) from None
         yield Copy(source_url.set(database=name).render_as_string(hide_password=False), how)
     finally:
         try:
@@ -160,8 +167,9 @@ def _postgresql_copy(url: str, warn: Callable[[str], None] | None) -> Iterator[C
                 _drop(admin, name)
         except errors as exc:
             if warn is not None:
-                warn(f"could not drop the copy {name} ({_reason(exc)}); drop it with "
-                     f"DROP DATABASE {quote(name)}.")
+                warn(_("could not drop the copy {name} ({reason}); drop it with {sql}.")
+                     .format(name=name, reason=_reason(exc),
+                             sql=f"DROP DATABASE {quote(name)}"))
         finally:
             admin.dispose()
 
@@ -181,15 +189,15 @@ def _make_copy(admin, url: str, source: str, name: str, made: list[str]) -> str:
             with admin.connect() as conn:
                 conn.exec_driver_sql(f"CREATE DATABASE {quote(name)} TEMPLATE {quote(source)}")
             made.append(name)
-            return "a new database made from it as a template"
+            return _("a new database made from it as a template")
         except SQLAlchemyError as exc:
             if _sqlstate(exc) != OBJECT_IN_USE:  # else someone connected meanwhile: go on
                 raise
     _create_like(admin, source, name)
     made.append(name)
     _copy_tables(url, make_url(url).set(database=name).render_as_string(hide_password=False))
-    return ("a new database filled table by table from a snapshot (other sessions are "
-            "connected to it)")
+    return _("a new database filled table by table from a snapshot (other sessions are "
+             "connected to it)")
 
 
 def _maintenance_engine(source_url, source: str):
@@ -208,9 +216,10 @@ def _maintenance_engine(source_url, source: str):
         except SQLAlchemyError as exc:
             engine.dispose()
             problem = exc
-    raise CopyError(f"Cannot make a copy of {mask_url(source_url.render_as_string())}: cannot "
-                    f"connect to the server's maintenance database "
-                    f"({_reason(problem) if problem else 'none'}); replay with --write.")
+    raise CopyError(_("Cannot make a copy of {url}: cannot connect to the server's "
+                      "maintenance database ({reason}); replay with --write.").format(
+                          url=mask_url(source_url.render_as_string()),
+                          reason=_reason(problem) if problem else _("none")))
 
 
 def _create_like(admin, source: str, name: str) -> None:
@@ -252,15 +261,16 @@ def _copy_tables(source_url: str, copy_url: str) -> None:
                 revision = conn.exec_driver_sql(
                     f"SELECT version_num FROM {migrations.VERSION_TABLE}").scalar()
                 if revision not in migrations.revisions():
-                    raise CopyError(f"its schema revision {revision} is not known to this uSis "
-                                    "(a newer version made it)")
+                    raise CopyError(_("its schema revision {revision} is not known to this "
+                                      "uSis (a newer version made it)").format(
+                                          revision=revision))
             elif not tables & set(Base.metadata.tables):
                 return  # empty: the replay prepares the copy as it would prepare the source
             elif not all(name in tables and {c.name for c in table.columns}
                          <= {c["name"] for c in inspector.get_columns(name)}
                          for name, table in Base.metadata.tables.items()):
-                raise CopyError("its schema predates migrations; run `usis db upgrade` first, "
-                                "or replay with --write")
+                raise CopyError(_("its schema predates migrations; run `usis db upgrade` "
+                                  "first, or replay with --write"))
             target = Database(copy_url)
             try:
                 if revision is None:  # made by this version's create_all, not stamped yet:
@@ -277,7 +287,8 @@ def _copy_tables(source_url: str, copy_url: str) -> None:
             finally:
                 dst.dispose()
     except CopyError as exc:
-        raise CopyError(f"Cannot make a copy of {mask_url(source_url)}: {exc}.") from None
+        raise CopyError(_("Cannot make a copy of {url}: {reason}.").format(
+            url=mask_url(source_url), reason=exc)) from None
     finally:
         src.dispose()
 

@@ -21,10 +21,13 @@ import sys
 import click
 
 from ..errors import UsisError
+from ..i18n import N_, _, ngettext
 from .options import Settings, common_options, open_usis, user_option
 
 PASSWORD_ENV = "USIS_PASSWORD"
 OTP_ENV = "USIS_OTP"
+#: click's second prompt for a new password
+REPEAT = N_("Repeat for confirmation")
 
 
 def sign_in(usis, user: str | None, *, student: str | None = None):
@@ -39,9 +42,10 @@ def sign_in(usis, user: str | None, *, student: str | None = None):
     password = secret.get_secret_value() if secret is not None else None
     if password is None:
         if not sys.stdin.isatty():
-            raise UsisError(f"No password for {user}: set {PASSWORD_ENV} or run the command in "
-                            "a terminal to type it.")
-        password = click.prompt(f"Password for {user}", hide_input=True, err=True)
+            raise UsisError(_("No password for {user}: set {env} or run the command in a "
+                              "terminal to type it.").format(user=user, env=PASSWORD_ENV))
+        password = click.prompt(_("Password for {user}").format(user=user), hide_input=True,
+                                err=True)
     identity = usis.auth.login(user, password)
     from ..services.schemas import PendingSignIn
 
@@ -57,8 +61,6 @@ def second_factor(usis, pending):
     terminal; an account without a second factor yet sets it up in a terminal (QR code, key,
     first code, recovery codes). Returns the Identity."""
     import os
-
-    from ..i18n import _
 
     user = pending.username
     if pending.step == "setup":
@@ -96,9 +98,11 @@ def new_password(username: str, from_stdin: bool) -> str:
         line = sys.stdin.readline()
         return line.removesuffix("\n")
     if not sys.stdin.isatty():
-        raise UsisError("No terminal to type the new password in: pipe it to --password-stdin.")
-    return click.prompt(f"New password for {username}", hide_input=True,
-                        confirmation_prompt=True, err=True)
+        raise UsisError(_("No terminal to type the new password in: pipe it to "
+                          "--password-stdin."))
+    repeat = _(REPEAT)  # click's own words in English (True), else the translation
+    return click.prompt(_("New password for {user}").format(user=username), hide_input=True,
+                        confirmation_prompt=True if repeat == REPEAT else repeat, err=True)
 
 
 password_stdin_option = click.option(
@@ -134,8 +138,13 @@ def user_add(settings: Settings, username: str, role: str, name: str | None,
                                          programme=programme)
     finally:
         usis.close()
-    what = f"student, {identity.programme}" if identity.role == "student" else identity.role
-    click.echo(f"Account {identity.username} ({what}) created for {identity.name}.")
+    if identity.role == "student":
+        text = _("Account {user} (student, {programme}) created for {name}.").format(
+            user=identity.username, programme=identity.programme, name=identity.name)
+    else:
+        text = _("Account {user} ({role}) created for {name}.").format(
+            user=identity.username, role=identity.role, name=identity.name)
+    click.echo(text)
 
 
 @user_group.command("passwd")
@@ -153,7 +162,7 @@ def user_passwd(settings: Settings, username: str, password_stdin: bool,
         service.auth.set_password(username, new_password(username, password_stdin))
     finally:
         usis.close()
-    click.echo(f"Password of {username.strip()} changed.")
+    click.echo(_("Password of {user} changed.").format(user=username.strip()))
 
 
 @user_group.command("lock")
@@ -170,7 +179,8 @@ def user_lock(settings: Settings, username: str, unlock: bool, user: str | None)
         service.auth.set_locked(username, not unlock)
     finally:
         usis.close()
-    click.echo(f"Account {username.strip()} {'unlocked' if unlock else 'locked'}.")
+    click.echo((_("Account {user} unlocked.") if unlock else _("Account {user} locked."))
+               .format(user=username.strip()))
 
 
 # ---------------------------------------------------------------------------- two-step sign-in
@@ -181,8 +191,6 @@ def mfa_group() -> None:
 
 
 def _status_line(status) -> str:
-    from ..i18n import _, ngettext
-
     if status.enabled:
         left = ngettext("{n} recovery code left", "{n} recovery codes left",
                         status.recovery_left).format(n=status.recovery_left)
@@ -220,8 +228,6 @@ def mfa_status(settings: Settings, username: str, user: str | None) -> None:
 def mfa_reset(settings: Settings, username: str, user: str | None) -> None:
     """Forget USERNAME's second factor: its next sign-in sets it up again (a lost phone).
     The administrator: any account; support: student accounts. Audited."""
-    from ..i18n import _
-
     usis = open_usis(settings)
     try:
         status = sign_in(usis, user).mfa.reset(username)

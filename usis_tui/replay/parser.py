@@ -188,8 +188,8 @@ def _fields(kind: str, args: list[str]) -> dict[str, Any]:
         return {"kind": "login", "username": args[0], "password": args[1]}
     if kind == "code":
         if args:
-            raise ValueError("takes no value: the code is computed from the secret given to "
-                             "usis replay (USIS_OTP_SECRET), never written in the steps file")
+            raise ValueError(_("takes no value: the code is computed from the secret given to "
+                               "usis replay (USIS_OTP_SECRET), never written in the steps file"))
         return {"kind": "code"}
     if kind == "open":
         return {"kind": "open", "page": one_text()}

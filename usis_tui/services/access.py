@@ -221,10 +221,10 @@ def _self_or_support(principal: Principal, arguments: dict[str, Any]) -> None:
 def _support_student_mfa(principal: Principal, arguments: dict[str, Any]) -> None:
     value = arguments.get("username")
     if principal.role != "support":
-        raise Refused("Only support staff can reset two-step sign-in.", "Ask the helpdesk.")
+        raise Refused(_("Only support staff can reset two-step sign-in."), _("Ask the helpdesk."))
     if not isinstance(value, str) or not _looks_like_student(value):
-        raise Refused("Support staff reset the two-step sign-in of student accounts only.",
-                      "Staff accounts are managed by the administrator (usis user mfa).")
+        raise Refused(_("Support staff reset the two-step sign-in of student accounts only."),
+                      _("Staff accounts are managed by the administrator (usis user mfa)."))
 
 
 def _own_log(principal: Principal, arguments: dict[str, Any]) -> None:

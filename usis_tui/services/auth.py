@@ -36,6 +36,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from sqlalchemy.orm import Session
 
 from ..config import SCRYPT_N_DEFAULT
+from ..i18n import N_, _, format_time
 from ..models import LoginThrottle, Programme, Setting, StaffUser, Student
 from .audit import problems_text, record
 from .base import Context, ServiceError, bad_text, fail, shown
@@ -164,12 +165,13 @@ def _wall() -> datetime:
     return wall_clock()
 
 
-INVALID = "Your User ID and/or Password are invalid."
+#: The refusal of a wrong password and of an unknown user name alike (translated when shown).
+INVALID = N_("Your User ID and/or Password are invalid.")
 
 
 def throttled(until: datetime) -> ServiceError:
-    return fail("throttled", "Too many failed sign-in attempts for this User ID; try again "
-                             f"after {until:%H:%M}.")
+    return fail("throttled", _("Too many failed sign-in attempts for this User ID; try again "
+                               "after {time}.").format(time=format_time(until)))
 
 
 class AuthService:
@@ -184,8 +186,8 @@ class AuthService:
         username = (username or "").strip()
         now = self.ctx.now()
         if not username or not password:
-            raise fail("missing_credentials", "Enter your student number (e.g. s1234567) and "
-                                              "password.")
+            raise fail("missing_credentials", _("Enter your student number (e.g. s1234567) "
+                                                "and password."))
         # scrypt is slow on purpose: check the password before taking the write lock, so that
         # logins never hold up enrolments.
         with self.ctx.db.read() as session:
@@ -232,8 +234,8 @@ class AuthService:
             if account.locked_until and account.locked_until >= LOCKED_FOREVER:
                 if row is not None:
                     session.delete(row)  # the right password ends the count
-                raise refuse(fail("locked", "Your account is locked.",
-                                  "Ask the helpdesk to unlock it."))
+                raise refuse(fail("locked", _("Your account is locked."),
+                                  _("Ask the helpdesk to unlock it.")))
             if rehashed is not None:
                 account.password_hash = rehashed
             step = second_factor_step(account)
@@ -287,7 +289,7 @@ class AuthService:
         row.last_failure_at = max(now, row.last_failure_at)
         minutes = block_minutes(row.failures)
         if not minutes:
-            return fail("invalid_credentials", INVALID)
+            return fail("invalid_credentials", _(INVALID))
         row.blocked_until = now + timedelta(minutes=minutes)
         row.blocked_until_wall = _wall() + timedelta(minutes=minutes)
         return throttled(row.blocked_until)
@@ -315,27 +317,30 @@ class AuthService:
         username = (username or "").strip()
         role = (role or "").strip().lower()
         if role not in ROLES:
-            raise fail("bad_role", f"Unknown role {role!r}.", f"Choose one of: {', '.join(ROLES)}.")
+            raise fail("bad_role", _("Unknown role {role}.").format(role=repr(role)),
+                       _("Choose one of: {roles}.").format(roles=", ".join(ROLES)))
         if role == "student":
             username = username.lower()
             if not STUDENT_NUMBER.fullmatch(username):
-                raise fail("bad_username", "A student account is a student number: s and 7 "
-                                           "digits, e.g. s1234567.")
+                raise fail("bad_username", _("A student account is a student number: s and 7 "
+                                             "digits, e.g. s1234567."))
         elif not STAFF_USERNAME.fullmatch(username) or STUDENT_NUMBER.fullmatch(username):
-            raise fail("bad_username", "A staff user name is 2-40 lower-case letters, digits, "
-                                       "dots, hyphens or underscores, starting with a letter, "
-                                       "and is not a student number.")
+            raise fail("bad_username", _("A staff user name is 2-40 lower-case letters, digits, "
+                                         "dots, hyphens or underscores, starting with a letter, "
+                                         "and is not a student number."))
         display = (name or "").strip() or username
         problem = _bad_name(display)
         if problem:
-            raise fail("bad_name", f"Name: {problem}.",
-                       "Type the name as it should be shown, on one line.")
+            raise fail("bad_name", _("Name: {why}.").format(why=problem),
+                       _("Type the name as it should be shown, on one line."))
         check_new_password(password)
         hashed = hash_password(password)  # before the write lock: it is slow
         with self.ctx.db.write() as session:
             if self._find(session, username) is not None:
-                raise fail("user_exists", f"An account {username} already exists.",
-                           f"Use `usis user passwd {username}` to set its password.")
+                raise fail("user_exists",
+                           _("An account {user} already exists.").format(user=username),
+                           _("Use `usis user passwd {user}` to set its password.")
+                           .format(user=username))
             if role == "student":
                 prog = self._programme(session, programme)
                 session.add(Student(student_number=username, name=display, programme_id=prog.id,
@@ -347,7 +352,7 @@ class AuthService:
                 return Identity(kind="student", username=username, name=display, role="student",
                                 programme=prog.name)
             if programme:
-                raise fail("bad_programme", "Only a student account has a programme.")
+                raise fail("bad_programme", _("Only a student account has a programme."))
             session.add(StaffUser(username=username, name=display, role=role,
                                   password_hash=hashed, failed_logins=0))
             record(session, self.ctx.now(), actor=actor or LOCAL_ADMIN, acting_for=None,
@@ -394,8 +399,8 @@ class AuthService:
     def _account(self, session: Session, username: str) -> Student | StaffUser:
         account = self._find(session, username)
         if account is None:
-            raise fail("unknown_user", f"There is no account {shown((username or '').strip())!r}.",
-                       "Create it with `usis user add`.")
+            raise fail("unknown_user", _("There is no account {user}.").format(
+                user=repr(shown((username or "").strip()))), _("Create it with `usis user add`."))
         return account
 
     @staticmethod
@@ -403,13 +408,14 @@ class AuthService:
         wanted = (programme or "").strip().lower()
         names = ", ".join(session.scalars(select(Programme.name).order_by(Programme.name)))
         if not wanted:
-            raise fail("bad_programme", "A student account needs a programme (--programme).",
-                       f"Programmes: {names}." if names else "")
+            raise fail("bad_programme", _("A student account needs a programme (--programme)."),
+                       _("Programmes: {names}.").format(names=names) if names else "")
         prog = session.scalar(select(Programme).where(or_(
             func.lower(Programme.name) == wanted, func.lower(Programme.code) == wanted)))
         if prog is None:
-            raise fail("bad_programme", f"No programme called {shown(programme)!r}.",
-                       f"Programmes: {names}." if names else "")
+            raise fail("bad_programme", _("No programme called {name}.").format(
+                name=repr(shown(programme))),
+                _("Programmes: {names}.").format(names=names) if names else "")
         return prog
 
 
@@ -475,21 +481,23 @@ def _bad_name(name: str) -> str | None:
     # A fallback for a bad_text that lets line breaks and bidirectional controls through
     # (before services/base.py checked one-line text itself); drop it when that is certain.
     if any(ch in "\n\t\r" for ch in name):
-        return "one line only: no line breaks or tabs"
+        return _("one line only: no line breaks or tabs")
     if any(ch in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
            for ch in name):
-        return "no bidirectional text controls: they change how the text reads"
+        return _("no bidirectional text controls: they change how the text reads")
     return None
 
 
 def check_new_password(password: str) -> None:
     if not isinstance(password, str) or len(password) < MIN_PASSWORD:
-        raise fail("weak_password", f"A password has at least {MIN_PASSWORD} characters.")
+        raise fail("weak_password", _("A password has at least {n} characters.")
+                   .format(n=MIN_PASSWORD))
     if len(password) > MAX_PASSWORD:
-        raise fail("weak_password", f"A password has at most {MAX_PASSWORD} characters.")
+        raise fail("weak_password", _("A password has at most {n} characters.")
+                   .format(n=MAX_PASSWORD))
     if password != password.strip() or any(ord(c) < 32 for c in password):
-        raise fail("weak_password", "A password cannot start or end with a space or contain "
-                                    "control characters.")
+        raise fail("weak_password", _("A password cannot start or end with a space or "
+                                      "contain control characters."))
 
 
 def _acting_for(account: Student | StaffUser) -> str | None:

@@ -83,7 +83,7 @@ class CatalogueService:
             section = session.scalar(select(ClassSection).where(ClassSection.id == section_id)
                                      .options(*section_options()))
             if section is None:
-                raise fail("unknown_class", "That class no longer exists.")
+                raise fail("unknown_class", _("That class no longer exists."))
             return class_info(section, now)
 
     def warm_search(self, academic_year: str | None = None) -> None:
