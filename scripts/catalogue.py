@@ -27,7 +27,8 @@ LOCALE = PACKAGE / "locale"
 POT = LOCALE / "usis.pot"
 LANGUAGES = ("nl",)
 KEYWORDS = {**DEFAULT_KEYWORDS, "_in": (2,), "ngettext_in": (2, 3)}
-METHOD_MAP = [("**/migrations/**.py", "ignore"), ("**/data/**.py", "ignore"), ("**.py", "python")]
+METHOD_MAP = [("**/migrations/versions/**.py", "ignore"), ("**/data/**.py", "ignore"),
+              ("**.py", "python")]
 
 
 def po_path(language: str) -> Path:

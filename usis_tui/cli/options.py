@@ -15,6 +15,7 @@ from typing import Any
 import click
 
 from ..errors import UsisError
+from ..i18n import _
 
 EXIT_ERROR = 1
 EXIT_USAGE = 2
@@ -124,7 +125,7 @@ def common_options(fn: Callable) -> Callable:
 
             chosen = normalise(value)
             if chosen is None:
-                raise click.BadParameter(f"{value!r}: use nl or en.")
+                raise click.BadParameter(_("\"{value}\": use nl or en.").format(value=value))
             invocation(ctx)  # made first: a new invocation forgets earlier overrides
             config.override(lang=chosen)
             set_language(chosen)
@@ -165,7 +166,8 @@ def open_db(settings: Settings):
 
 
 def no_schema(url: str) -> UsisError:
-    return UsisError(f"The database {url} has no uSis data yet: run `usis db init` first.")
+    return UsisError(_("The database {url} has no uSis data yet: run `usis db init` first.")
+                     .format(url=url))
 
 
 def open_usis(settings: Settings) -> Any:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Literal
 from sqlalchemy import inspect, text
 
 from ..errors import ConfigError
+from ..i18n import _
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -87,10 +88,13 @@ def refuse_unknown_revision(db: Database) -> None:
 
     shown = "".join(ch for ch in str(version) if ch.isprintable())[:32]
     mine = newest()
-    how = (f"newer than this uSis ({mine})" if shown.isdigit() and shown > mine
-           else f"which this uSis ({mine}) does not know")
-    raise SchemaTooNewError(f"The database {mask_url(db.url)} has schema revision {shown}, "
-                            f"{how}: upgrade uSis; nothing was changed.")
+    if shown.isdigit() and shown > mine:
+        message = _("The database {url} has schema revision {revision}, newer than this uSis "
+                    "({mine}): upgrade uSis; nothing was changed.")
+    else:
+        message = _("The database {url} has schema revision {revision}, which this uSis "
+                    "({mine}) does not know: upgrade uSis; nothing was changed.")
+    raise SchemaTooNewError(message.format(url=mask_url(db.url), revision=shown, mine=mine))
 
 
 def version_of(db: Database) -> str | None:
@@ -170,8 +174,9 @@ def _migrating(db: Database) -> Iterator[Connection]:
                     broken = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
                     if broken:
                         raise MigrationError(
-                            f"the migration would break {len(broken)} foreign key reference(s), "
-                            f"first in table {broken[0][0]}; nothing was changed.")
+                            _("the migration would break {n} foreign key reference(s), first "
+                              "in table {table}; nothing was changed.").format(
+                                n=len(broken), table=broken[0][0]))
         finally:
             if raw is not None:
                 raw.execute("PRAGMA foreign_keys=ON")
