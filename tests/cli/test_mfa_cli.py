@@ -151,6 +151,12 @@ def test_replay_signs_in_with_the_code(demo_db_url, tmp_path, capsys, monkeypatc
     assert secret.lower() not in out + err and code_at(secret, DEMO_NOW) not in out + err
     summary = (tmp_path / "with" / "summary.json").read_text(encoding="utf-8")
     assert '"step": "code"' in summary and secret not in summary
+    # or as an option (the environment variable is the safer way)
+    monkeypatch.delenv("USIS_OTP_SECRET")
+    code, out, err = run(capsys, monkeypatch, "replay", str(write(tmp_path, STEPS)), "--db", url,
+                         "--out", str(tmp_path / "option"), "--otp-secret", secret)
+    assert code == 0, err
+    assert secret not in out + err
     # without the code step: the open step says what is missing
     code, _out, err = run(capsys, monkeypatch, "replay", str(write(
         tmp_path, 'login support demo\nopen "Find a student"\n')), "--db", url,

@@ -51,9 +51,14 @@ def _size(value: str) -> tuple[int, int]:
 @click.option("--write", is_flag=True,
               help="Replay on the database itself: its enrolments, drops and audit entries stay. "
                    "Without it the replay works on a throwaway copy and changes nothing.")
+@click.option("--otp-secret", "otp_secret", metavar="SECRET", envvar="USIS_OTP_SECRET",
+              show_envvar=True,
+              help="The two-step sign-in secret for `code` steps (SECRET, or USER=SECRET,... "
+                   "for several accounts); never written in the steps file. Prefer the "
+                   "environment variable: an option is visible to other users of the machine.")
 @click.pass_obj
 def replay_command(settings: Settings, steps_file: str, out_dir: str | None, size: str,
-                   write: bool) -> None:
+                   write: bool, otp_secret: str | None = None) -> None:
     """Replay a steps file headless at a frozen date, with an SVG screenshot after every step.
 
     It works on a throwaway copy of the database (SQLite: a backup of the file; PostgreSQL: a
@@ -115,7 +120,7 @@ def replay_command(settings: Settings, steps_file: str, out_dir: str | None, siz
                      "the database itself is not changed. Screenshots in {out}/")
                    .format(**facts))
     run: dict[str, Any] = {"steps": steps, "now": now, "out_dir": out, "size": dims,
-                           "steps_file": steps_file}
+                           "steps_file": steps_file, "otp_secret": otp_secret}
     if write:
         report = _replay_on(settings, url, shown, **run)
     else:
