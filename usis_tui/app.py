@@ -473,10 +473,10 @@ class UsisApp(App):
         try:
             chosen = await asyncio.to_thread(self.usis.preferences.language,
                                              self.identity.username)
-        except Exception as exc:  # noqa: BLE001 - the language is not worth a failed sign-in
-            from .failures import log_failure
+        except Exception as exc:  # noqa: BLE001 - said once; the sign-in goes on in this language
+            from .screens.calls import report
 
-            log_failure(exc, "account language not read")
+            report(self, exc, title=_("Your language could not be read"))
             return
         if chosen is not None:
             self._use_language(chosen)

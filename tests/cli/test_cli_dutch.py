@@ -144,7 +144,7 @@ def test_bad_steps_file_lists_each_line_in_dutch(capsys, tmp_path):
                         "kreeg 1 waarde (syntaxis: login USERNAME PASSWORD)")
     assert lines[1] == (f"{steps}:3: enter: een studieactiviteitnummer heeft precies 4 cijfers, "
                         "bijv. 1052 (niet '12')")
-    assert lines[2].startswith(f"{steps}:4: onbekende stap 'fly' (stappen: login, open,")
+    assert lines[2].startswith(f"{steps}:4: onbekende stap 'fly' (stappen: login, code, open,")
     assert lines[3].endswith(f"{steps} heeft 3 foute regels (regel 1, 3, 4); er is niets "
                              "afgespeeld. Zie usis replay --help voor de opmaak.")
 

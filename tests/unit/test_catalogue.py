@@ -70,6 +70,18 @@ def test_placeholders_match(dutch):
     assert not wrong, f"placeholders differ between English and Dutch: {wrong[:10]}"
 
 
+def test_no_translation_holds_markup(dutch):
+    """Translations are shown as our own text (the literal lint lets ``_("…")`` through): none
+    may hold Textual/Rich markup or a control character."""
+    import re
+
+    markup = re.compile(r"\[/?[a-z$@#][^\]]*\]")
+    bad = [text for m in dutch if m.id for text in _strings(m.string)
+           if text and (set(markup.findall(text)) - set(markup.findall(" ".join(_strings(m.id))))
+                        or not text.replace("\n", "").isprintable())]
+    assert not bad, bad[:10]
+
+
 def test_every_translation_is_used(extracted, dutch):
     """No stale entries: the catalogue holds what the code asks for (update drops the rest)."""
     used = {(m.id if isinstance(m.id, str) else m.id[0], m.context) for m in extracted if m.id}

@@ -22,6 +22,7 @@ from textual.widgets import Footer
 from textual.widgets._footer import FooterKey  # not exported by textual.widgets
 
 from ..i18n import N_, _, get_language
+from .literal import literal
 
 N_("palette")  # the command palette's key (Textual's description)
 
@@ -46,7 +47,7 @@ class UsisFooter(Footer):
             if isinstance(widget, FooterKey):
                 widget.description = _(widget.description)
                 if isinstance(widget.tooltip, str) and widget.tooltip:
-                    widget.tooltip = _(widget.tooltip)
+                    widget.tooltip = literal(_(widget.tooltip))
                 if not widget.has_class("-command-palette"):
                     widget.set_reactive(FooterKey.compact, self.compact)
             yield widget

@@ -13,6 +13,7 @@ from textual.widgets._header import HeaderIcon, HeaderTitle  # not exported by t
 
 from ..i18n import NAMES, _, get_language
 from ..languages import LANGUAGES
+from .literal import literal
 
 LANGUAGE_KEY = "f2"
 
@@ -35,7 +36,8 @@ class LanguageSwitch(Widget):
     """
 
     def on_mount(self) -> None:
-        self.tooltip = _("Language: Nederlands | English ({key})").format(key=LANGUAGE_KEY.upper())
+        self.tooltip = literal(_("Language: Nederlands | English ({key})").format(
+            key=LANGUAGE_KEY.upper()))
 
     def render(self) -> Content:
         return switch_content(get_language())
