@@ -147,3 +147,47 @@ def test_enrol_by_class_number_in_the_real_terminal(tmux, demo_db_url):
         usis.close()
     assert [(line.cls.class_number, line.status) for line in lines
             if line.cls.class_number == "1052"] == [("1052", "enrolled")]
+
+
+def test_enrol_by_class_number_in_dutch_in_the_real_terminal(tmux, demo_db_url):
+    """The same walk with `usis --lang nl`: Hoofdmenu › Selfservice › Studentencentrum ›
+    Inschrijven, "Inschrijven met het nummer van de studieactiviteit", to "Resultaten
+    bekijken", every label in Dutch."""
+    tmux.start(usis_command() + " --lang nl", {
+        "USIS_DATABASE_URL": demo_db_url,
+        "USIS_NOW": "2026-11-23T09:30",
+        "COLORTERM": "truecolor",
+        "TEXTUAL_ANIMATIONS": "none",
+    })
+    tmux.wait_for("Studentnummer / gebruikersnaam", "Inloggen", "nl | en", timeout=30)
+    tmux.type("s1234567")
+    tmux.keys("Tab")
+    time.sleep(0.5)
+    tmux.type("demo")
+    tmux.keys("Enter")
+    tmux.wait_for("Welkom, Eva de Vries.", "Hoofdmenu")
+    tmux.keys("s")
+    tmux.wait_for("Hoofdmenu › Selfservice", "Studentencentrum")
+    tmux.keys("e")
+    tmux.wait_for("Hoofdmenu › Selfservice › Studentencentrum › Inschrijven",
+                  "Inschrijven met het nummer van de studieactiviteit", "Studiejaar 2026-2027")
+    time.sleep(0.5)
+    tmux.type("1052")
+    tmux.keys("Enter")  # Doorgaan
+    tmux.wait_for("Inschrijfvoorkeuren", "Data Science and Artificial Intelligence",
+                  "Wachtlijst als studieactiviteit vol is")
+    tmux.keys("n")  # Volgende: into the Winkelwagen
+    tmux.wait_for("staat in je winkelwagen")
+    for _ in range(8):
+        try:
+            wait_footer(tmux, "Alles kiezen", timeout=2.0)
+            break
+        except AssertionError:
+            tmux.keys("Tab")
+    wait_footer(tmux, "Alles kiezen", timeout=0.1)
+    tmux.keys("e")
+    tmux.wait_for("Studieactiviteiten bevestigen", "Inschrijving voltooien", "1052")
+    tmux.keys("f")
+    screen = tmux.wait_for("Resultaten bekijken",
+                           "Gelukt: deze studieactiviteit is aan je rooster toegevoegd.")
+    assert "Success" not in screen and "Shopping cart" not in screen
