@@ -23,8 +23,11 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: one clear line on stderr for every error, never a traceback. Everything
     printed passes through usis_tui.text.CleanStream: a name or a title holding terminal
     escapes is shown, not obeyed."""
+    from ..config import start_language
+    from ..i18n import set_language
     from ..text import CleanStream
 
+    set_language(start_language())  # this invocation's: not one an earlier --lang left behind
     out, err = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = CleanStream(out), CleanStream(err)
     try:
