@@ -10,7 +10,6 @@ heartbeat (services/queue.py HEARTBEAT) so the place is kept; a session that sto
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import TYPE_CHECKING
 from weakref import WeakKeyDictionary
 
@@ -32,22 +31,6 @@ if TYPE_CHECKING:
     from ..services.schemas import Identity
 
 POLL_SECONDS = 2.0  # how often the Queue screen asks whether a place is free
-
-
-def wait_text(wait: timedelta | None) -> str:
-    """The estimated wait as services/queue.py's ``format_wait`` words it ("about 3
-    minutes", "about 2 h 05 min"), in the current language."""
-    import math
-
-    if wait is None:
-        return "–"
-    minutes = math.ceil(wait.total_seconds() / 60)
-    if minutes <= 1:
-        return _("about 1 minute")
-    if minutes < 90:
-        return _("about {n} minutes").format(n=minutes)
-    hours, rest = divmod(minutes, 60)
-    return _("about {hours} h {minutes} min").format(hours=hours, minutes=f"{rest:02d}")
 
 
 class _Kept:
@@ -226,8 +209,10 @@ class QueueScreen(Screen):
             + f" {busy}")
         self.query_one("#queue-position", Static).update(
             _("Your position in the queue: {position}").format(position=ticket.position))
+        from ..services.queue import format_wait  # worded in the current language
+
         self.query_one("#queue-wait", Static).update(
-            _("Estimated wait: {wait}").format(wait=wait_text(ticket.estimated_wait)))
+            _("Estimated wait: {wait}").format(wait=format_wait(ticket.estimated_wait)))
         others = ticket.waiting - 1
         self.query_one("#queue-since", Static).update(
             ngettext("In the queue since {time} ({date}); {n} other student waiting.",

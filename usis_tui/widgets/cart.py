@@ -35,24 +35,9 @@ from .class_detail import (
     staff,
     status_text,
 )
-from .class_table import clip, days_times
+from .class_table import SHORT_REASON, clip, days_times
 from .literal import Button, DataTable, Label, Static, literal
 from .problems import ProblemList
-
-SHORT = {
-    "time_conflict": N_("Time clash"),
-    "class_full": N_("Class full"),
-    "class_and_waitlist_full": N_("Full, WL full"),
-    "requisites": N_("Requisites"),
-    "not_yet_open": N_("Not yet open"),
-    "period_closed": N_("Closed period"),
-    "hold": N_("Hold"),
-    "bad_permission": N_("Permission"),
-    "already_enrolled": N_("Enrolled"),
-    "already_waitlisted": N_("Waiting"),
-    "one_minor": N_("One minor"),
-    "ec_cap": N_("EC maximum"),
-}
 
 
 def not_yet_open(line: CartLine) -> bool:
@@ -92,7 +77,7 @@ def flag_text(line: CartLine) -> Text:
                               PLAN))
     ordered = others + [p for p in line.problems if p.code == "not_yet_open"]
     first = ordered[0] if ordered else None
-    label = _(SHORT.get(first.code, N_("Refused")) if first else N_("Refused"))
+    label = _(SHORT_REASON.get(first.code, N_("Refused")) if first else N_("Refused"))
     more = f" +{len(ordered) - 1}" if len(ordered) > 1 else ""
     return Text.assemble(("✗ ", f"bold {BAD}"), (label + more, BAD))
 

@@ -148,6 +148,9 @@ SHORT_REASON = {
     "not_yet_open": N_("Not yet open"),
     "period_closed": N_("Closed period"),
     "hold": N_("Hold"),
+    "bad_permission": N_("Permission"),
+    "already_enrolled": N_("Enrolled"),
+    "already_waitlisted": N_("Waiting"),
     "one_minor": N_("One minor"),
     "ec_cap": N_("EC maximum"),
 }
