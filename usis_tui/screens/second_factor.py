@@ -27,7 +27,7 @@ from .calls import call_service, service_worker
 
 if TYPE_CHECKING:
     from ..app import UsisApp
-    from ..services.schemas import Identity, MfaSetupKey, PendingSignIn
+    from ..services.schemas import Identity, MfaSetupKey, MfaSignedIn, PendingSignIn
 
 #: what a code field accepts: digits (a code), letters and hyphens (a recovery code)
 CODE_CHARACTERS = r"[0-9A-Za-z \-]*"
@@ -136,6 +136,35 @@ class _SecondFactorBase(Screen):
         if exc.code == "mfa_ticket":  # expired: only a new sign-in helps
             self.query_one("#mfa-submit", Button).disabled = True
 
+    def check(self, ticket: str, code: str) -> MfaSignedIn:
+        """The service call that checks ``code`` (the sign-in's code, or a set-up's first)."""
+        raise NotImplementedError
+
+    async def passed(self, done: MfaSignedIn) -> None:
+        """What follows once the code passed."""
+        raise NotImplementedError
+
+    @on(Input.Submitted, "#mfa-code")
+    @on(Button.Pressed, "#mfa-submit")
+    def submit(self) -> None:
+        button = self.query_one("#mfa-submit", Button)
+        if button.disabled:
+            return
+        button.disabled = True
+        self._send(self.code_field().value)
+
+    @service_worker(group="second-factor", exclusive=True, problems="#mfa-problems")
+    async def _send(self, code: str) -> None:
+        try:
+            try:
+                done = await call_service(self, self.check, self.pending.ticket, code)
+            finally:
+                self.query_one("#mfa-submit", Button).disabled = False
+        except ServiceError as exc:
+            self.refused(exc)
+            return
+        await self.passed(done)
+
 
 class SecondFactorScreen(_SecondFactorBase):
     """The code after a right password (or a recovery code)."""
@@ -163,27 +192,11 @@ class SecondFactorScreen(_SecondFactorBase):
         steady_inputs(self)
         self.code_field().focus()
 
-    @on(Input.Submitted, "#mfa-code")
-    @on(Button.Pressed, "#mfa-submit")
-    def submit(self) -> None:
-        button = self.query_one("#mfa-submit", Button)
-        if button.disabled:
-            return
-        button.disabled = True
-        self._verify(self.code_field().value)
+    def check(self, ticket: str, code: str) -> MfaSignedIn:
+        return self.usis_app.raw_usis.mfa.verify(ticket, code)
 
-    @service_worker(group="second-factor", exclusive=True, problems="#mfa-problems")
-    async def _verify(self, code: str) -> None:
+    async def passed(self, done: MfaSignedIn) -> None:
         app = self.usis_app
-        try:
-            try:
-                done = await call_service(self, app.raw_usis.mfa.verify, self.pending.ticket,
-                                          code)
-            finally:
-                self.query_one("#mfa-submit", Button).disabled = False
-        except ServiceError as exc:
-            self.refused(exc)
-            return
         if done.used_recovery_code:
             app.notify(ngettext("You signed in with a recovery code; {n} is left.",
                                 "You signed in with a recovery code; {n} are left.",
@@ -239,28 +252,11 @@ class SetupScreen(_SecondFactorBase):
         self.query_one("#mfa-qr", QrCode).show(key.uri)
         self.query_one("#mfa-key", Static).update(key_lines(key.grouped))
 
-    @on(Input.Submitted, "#mfa-code")
-    @on(Button.Pressed, "#mfa-submit")
-    def submit(self) -> None:
-        button = self.query_one("#mfa-submit", Button)
-        if button.disabled:
-            return
-        button.disabled = True
-        self._confirm(self.code_field().value)
+    def check(self, ticket: str, code: str) -> MfaSignedIn:
+        return self.usis_app.raw_usis.mfa.confirm_setup(ticket, code)
 
-    @service_worker(group="second-factor", exclusive=True, problems="#mfa-problems")
-    async def _confirm(self, code: str) -> None:
-        app = self.usis_app
-        try:
-            try:
-                done = await call_service(self, app.raw_usis.mfa.confirm_setup,
-                                          self.pending.ticket, code)
-            finally:
-                self.query_one("#mfa-submit", Button).disabled = False
-        except ServiceError as exc:
-            self.refused(exc)
-            return
-        app.switch_screen(RecoveryCodesScreen(done.identity, done.recovery_codes))
+    async def passed(self, done: MfaSignedIn) -> None:
+        self.usis_app.switch_screen(RecoveryCodesScreen(done.identity, done.recovery_codes))
 
 
 class RecoveryCodesScreen(Screen):
