@@ -1,5 +1,6 @@
 """The SQLAlchemy ORM: tables only, no rules and no UI."""
 
+from .academics import REQUIREMENT_KINDS, RequirementCourse, RequirementGroup
 from .base import Base
 from .catalogue import (
     COMPONENTS,
@@ -14,6 +15,9 @@ from .catalogue import (
 )
 from .enrolment import (
     ENROLMENT_STATUSES,
+    PASS_GRADE,
+    RESULT_COMPONENTS,
+    RESULT_MARKS,
     CartItem,
     Enrolment,
     ExamResult,
@@ -47,4 +51,6 @@ __all__ = [
     "SESSION_STATUSES", "LoginSession",
     "EXAM_CONFIRMATION_STATUSES", "ExamConfirmation",
     "LoginThrottle", "Setting",
+    "PASS_GRADE", "RESULT_COMPONENTS", "RESULT_MARKS",
+    "REQUIREMENT_KINDS", "RequirementCourse", "RequirementGroup",
 ]

@@ -83,7 +83,20 @@ class PermissionNumber(Base):
     )
 
 
+#: the marks of a course without a numeric grade: "V" (voldaan, passed) / "NV" (not passed)
+RESULT_MARKS = ("V", "NV")
+RESULT_COMPONENTS = ("Exam", "Resit")
+PASS_GRADE = 5.5
+
+
 class ExamResult(Base):
+    """One study result: a grade (1-10) or a mark ("V"/"NV") for a course's exam or resit.
+
+    ``section_id`` is the exam class it was registered for (None for older results);
+    ``attempt`` counts the student's results for the course (1 = first exam). A result with
+    ``hidden_until`` in the future is registered but not released: students do not see it and
+    the rules do not count it yet."""
+
     __tablename__ = "exam_result"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -91,20 +104,41 @@ class ExamResult(Base):
         ForeignKey("student.id", ondelete="CASCADE"), index=True
     )
     course_id: Mapped[int] = mapped_column(ForeignKey("course.id"))
-    grade: Mapped[float]
+    grade: Mapped[float | None]
     exam_date: Mapped[date]
+    mark: Mapped[str | None] = mapped_column(String(2))
+    component: Mapped[str] = mapped_column(String(10), default="Exam", server_default="Exam")
+    attempt: Mapped[int] = mapped_column(default=1, server_default="1")
+    section_id: Mapped[int | None] = mapped_column(
+        ForeignKey("class_section.id", ondelete="SET NULL"))
+    hidden_until: Mapped[datetime | None]
+    registered_at: Mapped[datetime | None]
+    registered_by: Mapped[str | None] = mapped_column(String(40))
 
     course: Mapped[Course] = relationship()
+    section: Mapped[ClassSection | None] = relationship()
 
-    __table_args__ = (CheckConstraint("grade >= 1 AND grade <= 10", name="grade"),)
+    __table_args__ = (
+        CheckConstraint("grade >= 1 AND grade <= 10", name="grade"),
+        CheckConstraint("(grade IS NOT NULL AND mark IS NULL) OR "
+                        "(grade IS NULL AND mark IN ('V', 'NV'))", name="grade_or_mark"),
+        CheckConstraint("component IN ('Exam', 'Resit')", name="component"),
+        CheckConstraint("attempt >= 1", name="attempt"),
+    )
 
     @property
     def passed(self) -> bool:
-        return self.grade >= 5.5
+        if self.grade is None:
+            return self.mark == "V"
+        return self.grade >= PASS_GRADE
+
+    def visible(self, now: datetime) -> bool:
+        """Released: the student sees it and the rules count it."""
+        return self.hidden_until is None or self.hidden_until <= now
 
 
 MINOR_APPLICATION_STATUSES = ("applied", "waitlisted", "waiting_for_placement", "placed",
-                              "cancelled")
+                              "not_placed", "cancelled")
 
 
 class MinorApplication(Base):
@@ -124,7 +158,7 @@ class MinorApplication(Base):
     __table_args__ = (
         UniqueConstraint("student_id", "minor_id", "academic_year_id", name="uq_minor_application"),
         CheckConstraint("status IN ('applied', 'waitlisted', 'waiting_for_placement', 'placed', "
-                        "'cancelled')", name="status"),
+                        "'not_placed', 'cancelled')", name="status"),
     )
 
 

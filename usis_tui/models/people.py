@@ -55,6 +55,9 @@ class Student(AccountSettings, Base):
     password_hash: Mapped[str] = mapped_column(String(300))
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
+    #: the academic year ("2026-2027") the student started the programme: the first year
+    #: counts for the binding study advice (BSA); None: not known
+    cohort: Mapped[str | None] = mapped_column(String(9))
 
     programme: Mapped[Programme] = relationship()
 

@@ -44,7 +44,6 @@ from ..models import (
     ClassSection,
     Course,
     Enrolment,
-    ExamResult,
     Hold,
     Meeting,
     Message,
@@ -57,7 +56,7 @@ from .enrol_messages import (
     waitlisted_message,
     waitlisted_msg,
 )
-from .rules import StudentState, Verdict, evaluate
+from .rules import Grade, StudentState, Verdict, evaluate, grades_by_course, results_stmt
 from .schemas import EnrolRequest, EnrolResult
 
 ACTIVE = ("enrolled", "waitlisted")
@@ -263,11 +262,6 @@ def _holds_stmt():
             .order_by(Hold.id))
 
 
-def _results_stmt():
-    return (select(ExamResult.course_id, ExamResult.grade)
-            .where(ExamResult.student_id == bindparam("st")).order_by(ExamResult.id))
-
-
 def _lock_student_stmt():
     """The student's row, locked first (PostgreSQL; see services/base.get_student): one
     student's sessions enrol one after the other."""
@@ -417,12 +411,11 @@ def enrol_fast(service, student_number: str, requests: Sequence[EnrolRequest], *
                 return None  # unknown class, or a minor (part): the ORM path
         holds = [_Hold(*h) for h in conn.all(db.prepared("fast.holds", _holds_stmt),
                                                {"st": student_id})]
-        results: dict[int, list[float]] = {}
+        results: dict[int, list[Grade]] = {}
         if any(sections[sid].component == "Resit" or sections[sid].requires_course_id
                for sid in ids):
-            for course_id, grade in conn.all(db.prepared("fast.results", _results_stmt),
-                                             {"st": student_id}):
-                results.setdefault(course_id, []).append(grade)
+            results = grades_by_course(conn.all(db.prepared("fast.results", results_stmt),
+                                                {"st": student_id}))
         conn.rollback()
 
         # 2. Write: lock, re-read what others can change, judge, write, commit.

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from ..i18n import N_, _in, format_date, format_ec, format_grade
 from ..models import (
+    PASS_GRADE,
     AcademicYear,
     ClassSection,
     Course,
@@ -28,7 +30,6 @@ from ..models import (
 from .base import fmt_dt, period_state
 from .schemas import Outcome, Problem, days_times
 
-PASS_GRADE = 5.5
 REQUISITES = N_("Requisites not met for Class, not enrolled.")
 
 
@@ -44,13 +45,50 @@ class Verdict:
         return self.outcome != "failed"
 
 
+class Grade(NamedTuple):
+    """One result as the rules see it: a grade or a mark ("V"/"NV"), released or not yet."""
+
+    grade: float | None
+    mark: str | None = None
+    hidden_until: datetime | None = None
+
+    @property
+    def passed(self) -> bool:
+        return self.mark == "V" if self.grade is None else self.grade >= PASS_GRADE
+
+    def visible(self, now: datetime) -> bool:
+        return self.hidden_until is None or self.hidden_until <= now
+
+    def label(self, language: str | None = None) -> str:
+        """"7.5" / "7,5", or the mark as it is ("V")."""
+        if self.grade is None:
+            return self.mark or ""
+        return format_grade(self.grade, language=language)
+
+
+def results_stmt():
+    """(course id, grade, mark, hidden until) of a student's results (bind ``st``)."""
+    from sqlalchemy import bindparam
+
+    return (select(ExamResult.course_id, ExamResult.grade, ExamResult.mark,
+                   ExamResult.hidden_until)
+            .where(ExamResult.student_id == bindparam("st")).order_by(ExamResult.id))
+
+
+def grades_by_course(rows) -> dict[int, list[Grade]]:
+    out: dict[int, list[Grade]] = {}
+    for course_id, grade, mark, hidden_until in rows:
+        out.setdefault(course_id, []).append(Grade(grade, mark, hidden_until))
+    return out
+
+
 @dataclass
 class StudentState:
     """What the rules need to know about one student, loaded once per transaction."""
 
     student: Student
     active: dict[int, Enrolment]  # section_id -> enrolled/waitlisted enrolment
-    results: dict[int, list[float]]  # course_id -> grades
+    results: dict[int, list[Grade]]  # course_id -> results (released or not)
     holds: list[Hold]
     pending: list[Verdict] = field(default_factory=list)  # accepted earlier in this batch
     ignore: set[int] = field(default_factory=set)  # sections treated as dropped (swap)
@@ -66,9 +104,7 @@ class StudentState:
                 joinedload(ClassSection.course).joinedload(Course.minor),
             ))
         ).all()
-        results: dict[int, list[float]] = {}
-        for r in session.scalars(select(ExamResult).where(ExamResult.student_id == student.id)):
-            results.setdefault(r.course_id, []).append(r.grade)
+        results = grades_by_course(session.execute(results_stmt(), {"st": student.id}))
         holds = list(session.scalars(select(Hold).where(Hold.student_id == student.id,
                                                         Hold.blocks_enrolment.is_(True))))
         return cls(student=student, active={e.section_id: e for e in enrolments},
@@ -229,7 +265,7 @@ def evaluate(session: Session | None, state: StudentState, section: ClassSection
 
     # Requisites: resits, required courses, parts of a minor.
     if permission is None:
-        grades = state.results.get(course.id, [])
+        grades = [g for g in state.results.get(course.id, []) if g.visible(now)]
         if section.component == "Resit":
             if not grades:
                 problems.append(Problem(
@@ -239,16 +275,17 @@ def evaluate(session: Session | None, state: StudentState, section: ClassSection
                                    "{pass_grade}). Do not enrol for retakes automatically."
                              ).format(number=n, course=course.catalogue_number,
                                       pass_grade=format_grade(PASS_GRADE, language=lang))))
-            elif max(grades) >= PASS_GRADE:
+            elif any(g.passed for g in grades):
+                best = max((g for g in grades if g.passed),
+                           key=lambda g: -1.0 if g.grade is None else g.grade)
                 problems.append(Problem(
                     code="requisites", message=_in(lang, REQUISITES),
                     hint=_in(lang, "You passed {course} with a {grade}; a resit is only for "
                                    "students who did not pass.").format(
-                        course=course.catalogue_number,
-                        grade=format_grade(max(grades), language=lang))))
+                        course=course.catalogue_number, grade=best.label(lang))))
         if section.requires_course is not None:
             req = section.requires_course
-            if max(state.results.get(req.id, [0.0])) < PASS_GRADE:
+            if not any(g.passed and g.visible(now) for g in state.results.get(req.id, [])):
                 problems.append(Problem(
                     code="requisites", message=_in(lang, REQUISITES),
                     hint=_in(lang, "Class {number} requires that you passed {course} {title}. "

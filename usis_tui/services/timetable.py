@@ -29,9 +29,10 @@ from sqlalchemy import select
 
 from ..clock import in_range, out_of_range
 from ..i18n import N_, _, format_date, ngettext
-from ..models import CartItem, ClassSection, Enrolment, ExamResult, Meeting
+from ..models import CartItem, ClassSection, Enrolment, Meeting
 from .base import Context, class_info, fail, get_student, get_year, section_options, shown
 from .catalogue import academic_year_code
+from .rules import grades_by_course, results_stmt
 from .schemas import ClassInfo, Frozen, MeetingInfo, component_label
 
 Kind = Literal["enrolled", "waitlisted", "planned"]
@@ -41,7 +42,6 @@ KIND_LABELS: dict[str, str] = {"enrolled": N_("Enrolled"), "waitlisted": N_("Wai
                                "planned": N_("Planned (Shopping cart)")}
 EXAM_COMPONENTS = ("Exam", "Resit")
 EXAM_DEADLINE_DAYS = 10  # enrol for an exam at the latest 10 days before it
-PASS_GRADE = 5.5
 TZID = "Europe/Amsterdam"
 UID_DOMAIN = "usis.leidenuniv.nl"
 PRODID = "-//Universiteit Leiden//uSis timetable//EN"
@@ -495,10 +495,10 @@ class TimetableService:
                     if t.cls.component not in EXAM_COMPONENTS}
         with self.ctx.db.read() as session:
             student = get_student(session, student_number)
-            grades: dict[int, list[float]] = {}
-            for r in session.scalars(select(ExamResult).where(ExamResult.student_id == student.id)):
-                grades.setdefault(r.course_id, []).append(r.grade)
-            failed = {cid for cid, g in grades.items() if g and max(g) < PASS_GRADE}
+            grades = grades_by_course(session.execute(results_stmt(), {"st": student.id}))
+            failed = {cid for cid, gs in grades.items()
+                      if (seen := [g for g in gs if g.visible(now)])
+                      and not any(g.passed for g in seen)}
             stmt = (select(ClassSection).where(ClassSection.component.in_(EXAM_COMPONENTS))
                     .options(*section_options()))
             if academic_year:
