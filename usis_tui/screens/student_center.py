@@ -59,7 +59,7 @@ class CenterData:
     holds: list[HoldInfo] = field(default_factory=list)
     dates: list[EnrolmentDate] = field(default_factory=list)
     unread: int = 0
-    results: list[tuple[str, str, float, str]] = field(default_factory=list)
+    results: list[tuple[str, str, float | None, str]] = field(default_factory=list)
     cart: list[CartLine] = field(default_factory=list)
     waitlists: list[ScheduleLine] = field(default_factory=list)  # every year
     exams: list[ExamConfirmationInfo] = field(default_factory=list)  # provisional ones
@@ -178,16 +178,17 @@ def dates_text(dates: list[EnrolmentDate]) -> Text:
     return text
 
 
-def results_renderable(results: list[tuple[str, str, float, str]], limit: int = 5) -> Text:
+def results_renderable(results: list[tuple[str, str, float | None, str]],
+                       limit: int = 5) -> Text:
     if not results:
         return Text(_("No results yet."), style="italic")
     text = Text(no_wrap=True, overflow="ellipsis")
     for i, (_catalogue, title, grade, _when) in enumerate(results[:limit]):
         if i:
             text.append("\n")
-        passed = grade >= 5.5
+        passed = grade is not None and grade >= 5.5
         text.append("✓ " if passed else "✗ ", style="bold green" if passed else "bold red")
-        text.append(f"{format_grade(grade):>4}  ", style="bold")
+        text.append(f"{format_grade(grade) if grade is not None else '':>4}  ", style="bold")
         text.append(title)
         if not passed:
             text.append(" – " + _("not passed"), style="bold red")

@@ -59,7 +59,7 @@ class Grade(NamedTuple):
     def visible(self, now: datetime) -> bool:
         return self.hidden_until is None or self.hidden_until <= now
 
-    def label(self, language: str | None = None) -> str:
+    def label(self, language: object | None = None) -> str:
         """"7.5" / "7,5", or the mark as it is ("V")."""
         if self.grade is None:
             return self.mark or ""

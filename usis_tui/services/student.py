@@ -32,7 +32,7 @@ class StudentService:
                              starts_at=h.starts_at, ends_at=h.ends_at)
                     for h in rows if h.starts_at <= now and (h.ends_at is None or h.ends_at > now)]
 
-    def results(self, student_number: str) -> list[tuple[str, str, float, str]]:
+    def results(self, student_number: str) -> list[tuple[str, str, float | None, str]]:
         """(catalogue number, title, grade, date) of every exam result, newest first."""
         with self.ctx.db.read() as session:
             s = get_student(session, student_number)
