@@ -11,7 +11,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 
 from ..i18n import N_, _, format_ec, ngettext
-from ..services.schemas import ClassInfo, Problem, ScheduleLine, SwapResult
+from ..services.schemas import ClassInfo, Problem, ScheduleLine, SwapResult, counted_ec
 from ..widgets.class_detail import (
     BAD,
     GOOD,
@@ -457,7 +457,7 @@ class SchedulePane(Vertical):
             _("My Class Schedule · {year}").format(year=label))
         enrolled = [line for line in lines if line.status == "enrolled"]
         waiting = [line for line in lines if line.status == "waitlisted"]
-        courses = {line.cls.catalogue_number: line.cls.ec for line in enrolled}
+        courses = counted_ec(line.cls for line in enrolled)  # a minor's parts: in the minor
         positions = (" (" + ", ".join(
             _("{number}: position {position}").format(number=w.cls.class_number,
                                                       position=w.waitlist_position)

@@ -93,7 +93,7 @@ def section_options():
         joinedload(ClassSection.course).joinedload(Course.programme),
         joinedload(ClassSection.course).joinedload(Course.minor),
         joinedload(ClassSection.academic_year),
-        joinedload(ClassSection.parent),
+        joinedload(ClassSection.parent).joinedload(ClassSection.course).joinedload(Course.minor),
         selectinload(ClassSection.meetings),
     )
 
@@ -129,6 +129,7 @@ def class_info(section: ClassSection, now: datetime) -> ClassInfo:
         brightspace_url=course.brightspace_url,
         parent_class_number=section.parent.class_number if section.parent else None,
         minor_type=course.minor.minor_type if course.minor else None,
+        minor_part=section.parent is not None and section.parent.course.minor is not None,
     )
 
 

@@ -49,7 +49,7 @@ from .enrol_messages import (
     waitlisted_message,
     waitlisted_msg,
 )
-from .rules import StudentState, Verdict, clashes, evaluate
+from .rules import StudentState, Verdict, clashes, ec_added, evaluate
 from .schemas import (
     ClassInfo,
     DropResult,
@@ -452,8 +452,8 @@ class EnrolmentService:
                                    ).format(minor=placed[0].class_number,
                                             title=placed[0].course.title))
         if year.max_ec is not None:
-            courses = {s.course_id: s.course.ec for s in state.enrolled_sections(year.id)}
-            if course.id not in courses and sum(courses.values()) + course.ec > year.max_ec:
+            counted, adds = ec_added(state.enrolled_sections(year.id), section)
+            if adds > 0 and counted + adds > year.max_ec:
                 reasons.append(_in(lang, "it would exceed the maximum of {max_ec} for {year}"
                                    ).format(max_ec=format_ec(year.max_ec, language=lang),
                                             year=year.label))

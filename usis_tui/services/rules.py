@@ -7,6 +7,7 @@ against the same snapshot plus the classes already accepted earlier in the same 
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import NamedTuple
@@ -130,6 +131,33 @@ class StudentState:
     def active_holds(self, now: datetime) -> list[Hold]:
         return [h for h in self.holds
                 if h.starts_at <= now and (h.ends_at is None or h.ends_at > now)]
+
+
+def is_minor_part(section: ClassSection) -> bool:
+    """A part of a minor (e.g. 1059 under 1058): its parent is the minor's class."""
+    parent = section.parent
+    return parent is not None and parent.course.minor is not None
+
+
+def course_ec(sections: Iterable[ClassSection]) -> dict[int, float]:
+    """EC per course (course id) of these sections, each course once; a part of a minor adds
+    nothing when its minor is among them (the minor's EC include its parts'). The rule of
+    schemas.counted_ec, on the rows the enrolment checks read."""
+    sections = list(sections)
+    ids = {s.id for s in sections}
+    out: dict[int, float] = {}
+    for s in sections:
+        if is_minor_part(s) and s.parent_id in ids:
+            continue
+        out.setdefault(s.course_id, s.course.ec)
+    return out
+
+
+def ec_added(enrolled: list[ClassSection], section: ClassSection) -> tuple[float, float]:
+    """(EC counted now, EC that ``section`` would add) for the EC cap: a second class of a
+    course, or a part of a minor the student sits in, adds nothing."""
+    now = sum(course_ec(enrolled).values())
+    return now, sum(course_ec([*enrolled, section]).values()) - now
 
 
 def meetings_clash(a: Meeting, b: Meeting) -> bool:
@@ -366,8 +394,8 @@ def evaluate(session: Session | None, state: StudentState, section: ClassSection
 
     # Optional EC cap for the academic year.
     if year.max_ec is not None:
-        courses = {s.course_id: s.course.ec for s in state.enrolled_sections(year.id)}
-        if course.id not in courses and sum(courses.values()) + course.ec > year.max_ec:
+        counted, adds = ec_added(state.enrolled_sections(year.id), section)
+        if adds > 0 and counted + adds > year.max_ec:
             problems.append(Problem(
                 code="ec_cap",
                 message=_in(lang, "Enrolling in class {number} exceeds the maximum of {max_ec} "
@@ -375,8 +403,8 @@ def evaluate(session: Session | None, state: StudentState, section: ClassSection
                     number=n, max_ec=format_ec(year.max_ec, language=lang), year=year.label),
                 hint=_in(lang, "You are enrolled for {enrolled}; {course} adds {ec}. Drop a "
                                "course first.").format(
-                    enrolled=format_ec(sum(courses.values()), language=lang),
-                    course=course.catalogue_number, ec=format_ec(course.ec, language=lang))))
+                    enrolled=format_ec(counted, language=lang),
+                    course=course.catalogue_number, ec=format_ec(adds, language=lang))))
 
     # Seats and wait list.
     outcome: Outcome = "enrolled"

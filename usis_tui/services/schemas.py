@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime, time
 from typing import Literal
 
@@ -104,6 +105,9 @@ class ClassInfo(Frozen):
     brightspace_url: str | None = None
     parent_class_number: str | None = None
     minor_type: str | None = None
+    # A part of a minor (its parent is the minor's class, e.g. 1059 under 1058): its EC are
+    # part of the minor's, never counted on top of them (``counted_ec``).
+    minor_part: bool = False
 
     @property
     def days_times(self) -> str:
@@ -134,6 +138,21 @@ class ClassInfo(Frozen):
     @property
     def seats(self) -> str:
         return f"{self.enrolled}/{self.capacity}"
+
+
+def counted_ec(classes: Iterable[ClassInfo]) -> dict[str, float]:
+    """EC per course (catalogue number) of these classes, each course once. A part of a minor
+    adds nothing when its minor is among them: the minor's EC include its parts' (1058's 30 EC
+    hold 1059 and 1060). The one rule for every EC total shown (rules.course_ec is the same
+    rule for the enrolment checks)."""
+    classes = list(classes)
+    numbers = {(c.academic_year, c.class_number) for c in classes}
+    out: dict[str, float] = {}
+    for c in classes:
+        if c.minor_part and (c.academic_year, c.parent_class_number) in numbers:
+            continue
+        out.setdefault(c.catalogue_number, c.ec)
+    return out
 
 
 MAX_SEARCH_TEXT = 200

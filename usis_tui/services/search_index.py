@@ -57,7 +57,7 @@ class Row:
 STATIC_FIELDS = ("section_id", "academic_year", "class_number", "catalogue_number", "title",
                  "component", "section", "ec", "level", "honours", "programme", "instructor",
                  "enrol_opens_at", "enrol_closes_at", "meetings", "brightspace_url",
-                 "parent_class_number", "minor_type")
+                 "parent_class_number", "minor_type", "minor_part")
 
 
 @dataclass
@@ -237,12 +237,12 @@ class SearchIndex:
         rows = []
         for (sid, class_number, component, section, instructor, opens, closes, catalogue_number,
              title, ec, level, honours, brightspace_url, programme_name, programme_code,
-             minor_type, parent_class_number) in raw.all(
+             minor_type, parent_class_number, parent_minor) in raw.all(
                 db.prepared("search.sections", _sections_stmt), {"y": year_id}):
             static = (sid, code, class_number, catalogue_number, title, component, section, ec,
                       level, honours, programme_name, instructor, opens, closes,
                       tuple(meetings.get(sid, ())), brightspace_url, parent_class_number,
-                      minor_type)
+                      minor_type, parent_minor is not None)
             rows.append(Row(
                 id=sid, catalogue_number=catalogue_number, class_number=class_number,
                 component=component, instructor=instructor.lower() if instructor else None,
@@ -256,15 +256,18 @@ class SearchIndex:
 
 def _sections_stmt():
     parent = aliased(ClassSection)
+    parent_minor = aliased(Minor)
     return (select(ClassSection.id, ClassSection.class_number, ClassSection.component,
                    ClassSection.section, ClassSection.instructor, ClassSection.enrol_opens_at,
                    ClassSection.enrol_closes_at, Course.catalogue_number, Course.title,
                    Course.ec, Course.level, Course.honours, Course.brightspace_url,
-                   Programme.name, Programme.code, Minor.minor_type, parent.class_number)
+                   Programme.name, Programme.code, Minor.minor_type, parent.class_number,
+                   parent_minor.id)
             .join(Course, ClassSection.course_id == Course.id)
             .outerjoin(Programme, Course.programme_id == Programme.id)
             .outerjoin(Minor, Minor.course_id == Course.id)
             .outerjoin(parent, ClassSection.parent_id == parent.id)
+            .outerjoin(parent_minor, parent_minor.course_id == parent.course_id)
             .where(ClassSection.academic_year_id == bindparam("y")))
 
 

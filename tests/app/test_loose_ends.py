@@ -1,0 +1,35 @@
+"""The loose ends of issue 15 through the app (Pilot, 120x40, the demo database): the To Do List
+and the Shopping cart agree, a minor's EC counted once, Edit in the cart and on My Class
+Schedule, the Swap page's wait list box, the class number key, Select all / Select none, All or
+nothing for one Enrol, provisional exam enrolments."""
+
+from __future__ import annotations
+
+import pytest
+from enrol_helpers import SIZE, STUDENT, open_enrol, plain, settle_until_idle
+from helpers import make_app
+
+YEAR = "2026-2027"
+
+
+@pytest.fixture
+def app(demo_db_url, demo_now):
+    return make_app(demo_db_url, now=demo_now)
+
+
+def enrol_now(usis, *numbers: str) -> None:
+    for number in numbers:
+        usis.cart.add(STUDENT, YEAR, number)
+    items = [line.item_id for line in usis.cart.list(STUDENT, YEAR)
+             if line.cls.class_number in numbers]
+    results = usis.cart.enrol(STUDENT, items)
+    assert all(r.outcome == "enrolled" for r in results), [r.message for r in results]
+
+
+# ---------------------------------------------------------------- 2: a minor's EC once
+async def test_my_class_schedule_counts_a_minor_with_its_parts_once(app, demo_usis):
+    enrol_now(demo_usis, "1058", "1059", "1060")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_enrol(pilot, tab="schedule")
+        summary = plain(screen.query_one("#schedule-summary"))
+    assert "7 courses, 66 EC" in summary, summary  # not "9 courses, 96 EC"

@@ -1,0 +1,71 @@
+"""The loose ends of issue 15, through the services (both backends): one rule for "ready to
+enrol" (cart and To Do List), a minor's EC counted once, editing a cart item and a wait-listed
+class, swapping onto a wait list, provisional exam enrolments shown as such."""
+
+from __future__ import annotations
+
+import pytest
+from factories import YEAR, req, status_of
+
+from usis_tui.services import ServiceError
+from usis_tui.services.schemas import SearchCriteria, counted_ec
+
+MO = (0, "09:00", "10:45")
+TU = (1, "09:00", "10:45")
+
+
+def error(fn, *args, **kw) -> ServiceError:
+    with pytest.raises(ServiceError) as err:
+        fn(*args, **kw)
+    return err.value
+
+
+# ---------------------------------------------------------------- 2: a minor's EC once
+def test_minor_parts_do_not_count_on_top_of_their_minor_for_the_ec_cap(sc, usis, db):
+    sc.year(YEAR, max_ec=45)
+    s = sc.student()
+    minor = sc.minor("1058", ec=30)
+    parts = [sc.minor_part(minor, n, ec=15) for n in ("1059", "1060")]
+    course = sc.section("2001", ec=10)
+    small = sc.section("2002", ec=6)
+    results = usis.enrolment.enrol(s.number, [req(minor), *(req(p) for p in parts)])
+    assert [r.outcome for r in results] == ["enrolled"] * 3  # 30 EC, not 60
+    [r] = usis.enrolment.enrol(s.number, [req(course)])
+    assert r.outcome == "enrolled"  # 40 EC
+    [r] = usis.enrolment.enrol(s.number, [req(small)])
+    assert [p.code for p in r.problems] == ["ec_cap"]
+    assert "You are enrolled for 40 EC; " in r.problems[0].hint
+
+
+def test_a_promotion_counts_a_minor_once_for_the_ec_cap(sc, usis, db):
+    sc.year(YEAR, max_ec=45)
+    s, other = sc.student(), sc.student()
+    minor = sc.minor("1058", ec=30)
+    part = sc.minor_part(minor, "1059", ec=15)
+    full = sc.section("2001", ec=10, capacity=1)
+    usis.enrolment.enrol(other.number, [req(full)])
+    [r] = usis.enrolment.enrol(s.number, [req(full, wait=True)])
+    assert r.outcome == "waitlisted"
+    results = usis.enrolment.enrol(s.number, [req(minor), req(part)])
+    assert [r.outcome for r in results] == ["enrolled", "enrolled"]
+    usis.enrolment.drop(other.number, full.id)  # the seat: 30 + 10 EC is within the cap
+    assert status_of(db, s, full) == ("enrolled", None)
+
+
+def test_schedule_ec_total_counts_a_minor_once(demo_usis):
+    for number in ("1058", "1059", "1060"):
+        demo_usis.cart.add("s1234567", YEAR, number)
+    lines = demo_usis.cart.list("s1234567", YEAR)
+    demo_usis.cart.enrol("s1234567", [line.item_id for line in lines])
+    schedule = [line for line in demo_usis.enrolment.schedule("s1234567", YEAR)
+                if line.status == "enrolled"]
+    by_number = {line.cls.class_number: line.cls for line in schedule}
+    assert by_number["1059"].minor_part and by_number["1060"].minor_part
+    assert not by_number["1058"].minor_part
+    courses = counted_ec(line.cls for line in schedule)
+    assert "4000KSBI1N" not in courses and courses["4000MSCBIN"] == 30
+    assert sum(courses.values()) == 66  # six 6-EC courses and the minor: not 96
+    # the search index knows the parts too (the same ClassInfo as the catalogue)
+    [found] = demo_usis.catalogue.search(
+        SearchCriteria(academic_year=YEAR, class_number="1059", open_only=False)).results
+    assert found.minor_part
