@@ -26,6 +26,31 @@ def enrol_now(usis, *numbers: str) -> None:
     assert all(r.outcome == "enrolled" for r in results), [r.message for r in results]
 
 
+# ---------------------------------------------------------------- 1: To Do List = cart
+async def test_todo_list_and_cart_agree_on_what_is_ready_to_enrol(app, demo_usis, demo_summary):
+    from shell_helpers import text_of
+
+    from usis_tui.screens.student_center import StudentCenterScreen
+
+    clash = demo_summary.highlights["clash"]
+    demo_usis.cart.add(STUDENT, YEAR, clash)
+    [line] = demo_usis.cart.list(STUDENT, YEAR)
+    assert not line.ready and [p.code for p in line.problems] == ["time_conflict"]
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_enrol(pilot)
+        check = plain(screen.query_one("#cart-check"))
+        assert "Time Scheduling Conflict" in check
+        assert "0 can be enrolled now" in plain(screen.query_one("#cart-plan"))
+        await pilot.app.navigate("Student Center")
+        await settle_until_idle(pilot)
+        center = pilot.app.screen
+        assert isinstance(center, StudentCenterScreen)
+        todo = text_of(center.query_one("#todo")).replace("\n", " ")
+    assert "ready to enrol" not in todo, todo
+    assert (f"Shopping cart: 1 class cannot be enrolled as it is ({clash}); its Enrol check "
+            "says why.") in todo
+
+
 # ---------------------------------------------------------------- 2: a minor's EC once
 async def test_my_class_schedule_counts_a_minor_with_its_parts_once(app, demo_usis):
     enrol_now(demo_usis, "1058", "1059", "1060")

@@ -20,6 +20,30 @@ def error(fn, *args, **kw) -> ServiceError:
     return err.value
 
 
+# ---------------------------------------------------------------- 1: one "ready to enrol"
+def test_cart_line_is_ready_only_when_the_enrol_check_finds_nothing_in_the_way(sc, usis):
+    from datetime import timedelta
+
+    from factories import NOW
+
+    s = sc.student()
+    mine = sc.section("1000", meets=[MO])
+    usis.enrolment.enrol(s.number, [req(mine)])
+    sc.section("1001", meets=[MO])  # clashes with a class she sits in
+    sc.section("1002", meets=[TU])
+    sc.section("1003", meets=[TU])  # clashes with 1002, in the cart too
+    sc.section("1004", meets=[(2, "09:00", "10:45")])
+    full = sc.section("1005", capacity=1, meets=[(3, "09:00", "10:45")])
+    sc.fill(full)
+    sc.section("1006", opens=NOW + timedelta(days=3), closes=NOW + timedelta(days=9))
+    for number in ("1001", "1002", "1003", "1004", "1006"):
+        usis.cart.add(s.number, YEAR, number)
+    usis.cart.add(s.number, YEAR, "1005", wait_list_ok=True)
+    ready = {line.cls.class_number: line.ready for line in usis.cart.list(s.number, YEAR)}
+    assert ready == {"1001": False, "1002": False, "1003": False, "1004": True, "1005": True,
+                     "1006": False}
+
+
 # ---------------------------------------------------------------- 2: a minor's EC once
 def test_minor_parts_do_not_count_on_top_of_their_minor_for_the_ec_cap(sc, usis, db):
     sc.year(YEAR, max_ec=45)

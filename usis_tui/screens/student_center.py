@@ -112,12 +112,22 @@ def todo_text(data: CenterData, today: datetime) -> Text:
         if h.blocks_enrolment:
             items.append(_("Resolve the hold \"{hold}\": you cannot enrol until it is lifted.")
                          .format(hold=h.kind))
-    ready = [c for c in data.cart if c.cls.period_state == "open"]
+    # The Shopping cart's own check says what is ready (CartLine.ready): one rule for both.
+    ready = [c for c in data.cart if c.ready]
     planned = [c for c in data.cart if c.cls.period_state == "not_yet_open"]
+    blocked = [c for c in data.cart if not c.ready and c.cls.period_state != "not_yet_open"]
     if ready:
         n = len(ready)
         items.append(ngettext("Shopping cart: {n} class ready to enrol.",
                               "Shopping cart: {n} classes ready to enrol.", n).format(n=n))
+    if blocked:
+        n = len(blocked)
+        items.append(ngettext(
+            "Shopping cart: {n} class cannot be enrolled as it is ({numbers}); its Enrol check "
+            "says why.",
+            "Shopping cart: {n} classes cannot be enrolled as they are ({numbers}); their Enrol "
+            "check says why.", n).format(n=n, numbers=", ".join(c.cls.class_number
+                                                               for c in blocked)))
     if planned:
         n = len(planned)
         first = min(c.cls.enrol_opens_at for c in planned)

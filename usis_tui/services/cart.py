@@ -264,5 +264,5 @@ class CartService:
                                   wait_list_ok=it.wait_list_ok,
                                   permission_number=it.permission_number, added_at=it.added_at,
                                   problems=verdict.problems, would=verdict.outcome,
-                                  cart_clashes=in_cart))
+                                  cart_clashes=in_cart, ready=verdict.ok and not in_cart))
         return lines

@@ -221,6 +221,11 @@ class CartLine(Frozen):
     # Other classes in the cart (same academic year) whose meetings overlap this one's: the plan
     # cannot hold both (Enrol refuses the second with a Time Scheduling Conflict).
     cart_clashes: list[str] = Field(default_factory=list)
+    # Ready to enrol: the enrolment period is open and the cart's enrol check finds nothing in
+    # the way (Enrol would give a seat, or the wait list asked for; no clash with another class
+    # in the cart). The one rule of the Shopping cart's check and the Student Center's To Do
+    # List.
+    ready: bool = False
 
 
 class EnrolRequest(BaseModel):

@@ -59,9 +59,9 @@ def flag_text(line: CartLine) -> Text:
     <class> (with another class in the cart), ○ Opens 2 Dec 09:00 (planned, nothing else in the
     way)."""
     clash = line.cart_clashes
-    if line.would == "enrolled" and not clash:
+    if line.ready and line.would == "enrolled":
         return Text.assemble(("✓ ", f"bold {GOOD}"), _("Can enrol"))
-    if line.would == "waitlisted" and not clash:
+    if line.ready:  # the wait list, as asked
         return Text.assemble(("▲ ", f"bold {WARN}"),
                              _("Wait list ({position})").format(position=waitlist_position(line)))
     others = other_problems(line)
@@ -152,7 +152,7 @@ def plan_text(lines: list[CartLine], waiting: list[ScheduleLine]) -> Text:
     the student's wait list positions."""
     text = Text()
     if lines:
-        ready = sum(1 for line in lines if line.would != "failed")
+        ready = sum(1 for line in lines if line.ready)
         planned = [line for line in lines if not_yet_open(line)]
         blocked = sum(1 for line in lines if other_problems(line))
         clashing = sum(1 for line in lines if line.cart_clashes)
