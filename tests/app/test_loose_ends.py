@@ -58,3 +58,34 @@ async def test_my_class_schedule_counts_a_minor_with_its_parts_once(app, demo_us
         screen = await open_enrol(pilot, tab="schedule")
         summary = plain(screen.query_one("#schedule-summary"))
     assert "7 courses, 66 EC" in summary, summary  # not "9 courses, 96 EC"
+
+
+# ---------------------------------------------------------------- 8: provisional exams
+async def test_provisional_exam_enrolments_show_as_provisional_with_their_date(app):
+    from textual.widgets import DataTable
+    from timetable_helpers import open_timetable
+
+    from usis_tui.widgets.class_table import ScheduleTable
+
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_enrol(pilot, tab="schedule")
+        table = screen.query_one("#schedule-table", ScheduleTable)
+        statuses = {line.cls.class_number: str(table.get_row(str(line.enrolment_id))[0])
+                    for line in table.lines.values()}
+        assert statuses["2056"] == statuses["2035"] == "▲ Provisional"
+        assert {s for n, s in statuses.items() if n not in ("2056", "2035")} == {"✓ Enrolled"}
+        table.focus()
+        table.move_cursor(row=table.get_row_index(
+            next(k for k, line in table.lines.items() if line.cls.class_number == "2056")))
+        await pilot.pause()
+        detail = plain(screen.query_one("#schedule-detail"))
+        assert ("Provisional: confirm your enrolment by 8 Jan 2027 23:59 (Student Center › "
+                "To Do List, x), or it is removed.") in detail
+        await pilot.app.pop_screen()
+        timetable = await open_timetable(pilot)
+        await pilot.press("x")
+        await settle_until_idle(pilot)
+        exams = timetable.query_one("#tt-exam-table", DataTable)
+        rows = {str(exams.get_row_at(i)[3]): exams.get_row_at(i) for i in range(exams.row_count)}
+    assert str(rows["2056"][5]) == "Provisional"
+    assert str(rows["2056"][6]) == "Fri 8 Jan · 46 days left"

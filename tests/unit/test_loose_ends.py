@@ -93,3 +93,37 @@ def test_schedule_ec_total_counts_a_minor_once(demo_usis):
     [found] = demo_usis.catalogue.search(
         SearchCriteria(academic_year=YEAR, class_number="1059", open_only=False)).results
     assert found.minor_part
+
+
+# ---------------------------------------------------------------- 8: provisional exams
+def test_provisional_exam_enrolments_carry_their_confirm_by_date(demo_usis):
+    from datetime import datetime
+
+    provisional = {e.class_number: e for e in demo_usis.exams.list("s1234567",
+                                                                  provisional_only=True)}
+    assert set(provisional) == {"2056", "2035"}
+    schedule = {line.cls.class_number: line for line in demo_usis.enrolment.schedule(
+        "s1234567", YEAR)}
+    assert schedule["2056"].provisional
+    assert schedule["2056"].confirm_by == provisional["2056"].deadline_at == datetime(
+        2027, 1, 8, 23, 59)
+    others = [line for n, line in schedule.items() if n not in provisional]
+    assert others and not any(line.provisional for line in others)
+    exams = {e.class_number: e for e in demo_usis.timetable.exams("s1234567")}
+    assert exams["2056"].provisional and exams["2056"].status_label == "Provisional"
+    assert exams["2056"].deadline_label == "Fri 8 Jan 2027 (46 days left)"
+    enrolled_exams = [e for n, e in exams.items() if e.kind == "enrolled" and n not in provisional]
+    assert enrolled_exams and all(e.status_label == "Enrolled" for e in enrolled_exams)
+    [occurrence] = [o for o in demo_usis.timetable.agenda("s1234567")
+                    if o.class_number == "2056"]
+    assert occurrence.kind_label == "Provisional"
+    assert occurrence.status_label == "Provisional: confirm by 8 Jan 2027 23:59"
+    ics = demo_usis.timetable.ics("s1234567").decode()
+    assert "Status: Provisional: confirm by 8 Jan 2027 23:59" in ics.replace("\r\n ", "")
+    # confirmed: binding, no longer provisional anywhere
+    demo_usis.exams.confirm("s1234567", provisional["2056"].enrolment_id)
+    schedule = {line.cls.class_number: line for line in demo_usis.enrolment.schedule(
+        "s1234567", YEAR)}
+    assert not schedule["2056"].provisional and schedule["2035"].provisional
+    exams = {e.class_number: e for e in demo_usis.timetable.exams("s1234567")}
+    assert exams["2056"].status_label == "Enrolled"

@@ -171,7 +171,9 @@ def _print_week(view) -> None:
         click.echo("\n" + heading)
         for o in todays:
             tags = []
-            if o.kind != "enrolled":
+            if o.confirm_by is not None:  # a provisional exam enrolment, with its date
+                tags.append(o.status_label)
+            elif o.kind != "enrolled":
                 tags.append(o.kind_label.lower())
             if o.conflicts:
                 tags.append(_("CONFLICT with {classes}").format(classes=", ".join(o.conflicts)))

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 
-from ..i18n import N_, _, format_ec, ngettext
+from ..i18n import N_, _, format_datetime, format_ec, ngettext
 from ..services.schemas import ClassInfo, Problem, ScheduleLine, SwapResult, counted_ec
 from ..widgets.class_detail import (
     BAD,
@@ -490,6 +490,10 @@ class SchedulePane(Vertical):
             text.append("\n" + _("Wait list position {position}: you are enrolled "
                                  "automatically when a seat frees up.").format(
                                      position=line.waitlist_position), style=WARN)
+        if line.confirm_by is not None:
+            text.append("\n" + _("Provisional: confirm your enrolment by {date} (Student "
+                                 "Center › To Do List, x), or it is removed.").format(
+                                     date=format_datetime(line.confirm_by)), style=WARN)
         if c.brightspace_url:
             text.append("\nBrightspace: ")
             text.append(c.brightspace_url, style=f"underline link {c.brightspace_url}")

@@ -93,6 +93,8 @@ def pattern_text(o: Occurrence) -> str:
 
 def kind_text(o: Occurrence, long: bool = True) -> Text:
     colour = {"enrolled": GOOD, "waitlisted": WARN, "planned": PRIMARY}[o.kind]
+    if o.confirm_by is not None:  # a provisional exam enrolment
+        return Text(o.status_label if long else kind_label(o), style=f"bold {WARN}")
     label = (kind_label(o) if o.kind != "planned" or not long
              else _("Planned (in your Shopping cart)"))
     return Text(label, style=f"bold {colour}")
@@ -154,13 +156,9 @@ def detail_text(o: Occurrence | None, wide: bool, *, empty: str) -> RenderableTy
 
 
 def exam_status(e: ExamLine) -> str:
-    """An exam line's status: "Enrolled", "Wait list #2", "Planned", "Not enrolled"."""
-    if e.kind == "not_enrolled":
-        return _("Not enrolled")
-    if e.kind == "waitlisted":
-        return (_("Wait list #{position}").format(position=e.waitlist_position)
-                if e.waitlist_position else _("Wait list"))
-    return _("Planned") if e.kind == "planned" else _("Enrolled")
+    """An exam line's status: "Enrolled", "Provisional" (to confirm by the date in the next
+    column), "Wait list #2", "Planned", "Not enrolled"."""
+    return e.status_label
 
 
 class DetailScreen(ModalScreen[None]):
@@ -325,7 +323,9 @@ class TimetableScreen(UsisScreen):
                 yield Static(Text.assemble(
                     (_("Exams and resits.") + " ", "bold"),
                     _("Enrol for every exam separately, at the latest 10 days before it; a "
-                      "resit only after not passing the exam.")), id="tt-exam-note")
+                      "resit only after not passing the exam.") + " ",
+                    _("A provisional enrolment must be confirmed by the same date (Student "
+                      "Center › To Do List).")), id="tt-exam-note")
                 yield DataTable(id="tt-exam-table", cursor_type="row", zebra_stripes=True)
 
     def on_mount(self) -> None:
@@ -546,7 +546,7 @@ class TimetableScreen(UsisScreen):
         rows = occurrences_of(self.tt_classes, kinds=tuple(k for k in KINDS if k in self.kinds))
         cursor = None
         for i, o in enumerate(rows):
-            status = Text(kind_label(o))
+            status = Text(kind_label(o), style=WARN if o.confirm_by else "")
             if o.conflicts:
                 status.append(" · " + _("conflict {classes}").format(
                     classes=", ".join(o.conflicts)), style=f"bold {BAD}")
@@ -578,10 +578,10 @@ class TimetableScreen(UsisScreen):
         table = self.query_one("#tt-exam-table", DataTable)
         table.clear()
         for e in self.exam_lines:
-            status = Text(exam_status(e), style=f"bold {GOOD}" if e.kind == "enrolled"
-                          else f"bold {WARN}")
+            status = Text(exam_status(e), style=f"bold {GOOD}"
+                          if e.kind == "enrolled" and not e.provisional else f"bold {WARN}")
             by = Text(format_date(e.deadline, weekday=True, year=False))
-            if e.kind != "enrolled":
+            if e.kind != "enrolled" or e.provisional:  # to enrol or to confirm by then
                 if e.deadline_passed:
                     by.append(" · " + _("passed"), style=f"bold {BAD}")
                 elif e.days_left == 0:

@@ -49,6 +49,7 @@ from .enrol_messages import (
     waitlisted_message,
     waitlisted_msg,
 )
+from .exam_rules import confirm_deadlines
 from .rules import StudentState, Verdict, clashes, ec_added, evaluate
 from .schemas import (
     ClassInfo,
@@ -528,11 +529,14 @@ class EnrolmentService:
             sections = {s.id: s for s in session.scalars(
                 select(ClassSection).where(ClassSection.id.in_([r.section_id for r in rows]))
                 .options(*section_options())).unique()}
+            confirm_by = confirm_deadlines(
+                session, [(r, sections[r.section_id]) for r in rows], now.date())
             # (the statuses selected above; the column is a plain string)
             return [ScheduleLine(enrolment_id=r.id, cls=class_info(sections[r.section_id], now),
                                  status=cast(ScheduleStatus, r.status),
                                  waitlist_position=r.waitlist_position,
-                                 enrolled_at=r.enrolled_at, waitlisted_at=r.waitlisted_at)
+                                 enrolled_at=r.enrolled_at, waitlisted_at=r.waitlisted_at,
+                                 confirm_by=confirm_by.get(r.id))
                     for r in rows]
 
     def brightspace_courses(self, student_number: str) -> list[tuple[str, str, str | None]]:

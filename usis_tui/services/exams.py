@@ -17,7 +17,7 @@ counts only if it is not older than the enrolment (enrolling again needs a new o
 from __future__ import annotations
 
 import builtins
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
@@ -28,28 +28,11 @@ from .audit import audited
 from .base import Context, fail, fmt_dt, get_student
 from .enrol_messages import describe, post_message
 from .enrolment import EnrolmentService, lock_sections
+from .exam_rules import EXAM_COMPONENTS, EXAM_DEADLINE_DAYS, deadline_for, is_confirmed
 from .schemas import ExamConfirmationInfo, ExpiredExam, component_label
-from .timetable import EXAM_COMPONENTS, EXAM_DEADLINE_DAYS
 
 CATEGORY = "exam"
-DEADLINE_TIME = time(23, 59)
 SYSTEM_ACTOR = "usis"  # who removes unconfirmed enrolments (the audit trail's actor)
-
-
-def deadline_for(exam_day: date) -> datetime:
-    """The last moment to confirm: 10 days before the exam, 23:59."""
-    return datetime.combine(exam_day - timedelta(days=EXAM_DEADLINE_DAYS), DEADLINE_TIME)
-
-
-def is_confirmed(enrolment: Enrolment, row: ExamConfirmation | None,
-                 deadline: datetime) -> bool:
-    """Confirmed since the (last) enrolment; or enrolled only after the deadline (a wait list
-    promotion), which is binding at once."""
-    enrolled_at = enrolment.enrolled_at or datetime.min
-    if enrolled_at > deadline:
-        return True
-    return (row is not None and row.status == "confirmed" and row.confirmed_at is not None
-            and row.confirmed_at >= enrolled_at)
 
 
 def _exam_rows(session: Session, *, student_id: int | None = None,

@@ -271,6 +271,13 @@ class ScheduleLine(Frozen):
     waitlist_position: int | None
     enrolled_at: datetime | None
     waitlisted_at: datetime | None
+    # A provisional exam or resit enrolment: confirm it by then (binding), else it is removed
+    # (services/exams.py). None: not an exam, or confirmed.
+    confirm_by: datetime | None = None
+
+    @property
+    def provisional(self) -> bool:
+        return self.confirm_by is not None
 
 
 class DropResult(Frozen):

@@ -28,10 +28,11 @@ from typing import Literal, cast
 from sqlalchemy import select
 
 from ..clock import in_range, out_of_range
-from ..i18n import N_, _, format_date, ngettext
+from ..i18n import N_, _, format_date, format_datetime, ngettext
 from ..models import CartItem, ClassSection, Enrolment, Meeting
 from .base import Context, class_info, fail, get_student, get_year, section_options, shown
 from .catalogue import academic_year_code
+from .exam_rules import EXAM_COMPONENTS, EXAM_DEADLINE_DAYS, confirm_deadlines
 from .rules import grades_by_course, results_stmt
 from .schemas import ClassInfo, Frozen, MeetingInfo, component_label
 
@@ -40,8 +41,6 @@ KINDS: tuple[Kind, ...] = ("enrolled", "waitlisted", "planned")
 # (English; shown as _(KIND_LABELS[kind]))
 KIND_LABELS: dict[str, str] = {"enrolled": N_("Enrolled"), "waitlisted": N_("Wait list"),
                                "planned": N_("Planned (Shopping cart)")}
-EXAM_COMPONENTS = ("Exam", "Resit")
-EXAM_DEADLINE_DAYS = 10  # enrol for an exam at the latest 10 days before it
 TZID = "Europe/Amsterdam"
 UID_DOMAIN = "usis.leidenuniv.nl"
 PRODID = "-//Universiteit Leiden//uSis timetable//EN"
@@ -49,6 +48,11 @@ _KIND_ORDER = {k: i for i, k in enumerate(KINDS)}
 
 
 # ---------------------------------------------------------------------------- results
+def provisional_label(confirm_by: datetime) -> str:
+    """"Provisional: confirm by 8 Jan 2027 23:59"."""
+    return _("Provisional: confirm by {date}").format(date=format_datetime(confirm_by))
+
+
 class TimetableClass(Frozen):
     """One class on the student's timetable, with how the student holds it."""
 
@@ -56,6 +60,7 @@ class TimetableClass(Frozen):
     cls: ClassInfo
     waitlist_position: int | None = None
     colour: int = 0  # the course's colour index, stable for this student's timetable
+    confirm_by: datetime | None = None  # a provisional exam enrolment: confirm it by then
 
 
 class Occurrence(Frozen):
@@ -79,6 +84,7 @@ class Occurrence(Frozen):
     colour: int = 0
     meeting: MeetingInfo
     conflicts: tuple[str, ...] = ()  # class numbers of overlapping occurrences that date
+    confirm_by: datetime | None = None  # a provisional exam enrolment: confirm it by then
 
     @property
     def starts_at(self) -> datetime:
@@ -97,7 +103,16 @@ class Occurrence(Frozen):
         if self.kind == "waitlisted":
             return (_("Wait list #{position}").format(position=self.waitlist_position)
                     if self.waitlist_position else _("Wait list"))
+        if self.confirm_by is not None:
+            return _("Provisional")
         return _("Planned") if self.kind == "planned" else _("Enrolled")
+
+    @property
+    def status_label(self) -> str:
+        """``kind_label``, with the date to confirm a provisional exam enrolment by."""
+        if self.confirm_by is not None:
+            return provisional_label(self.confirm_by)
+        return self.kind_label
 
     @property
     def uid(self) -> str:
@@ -169,6 +184,11 @@ class ExamLine(Frozen):
     deadline: date  # the last day to enrol: EXAM_DEADLINE_DAYS before the exam
     today: date
     waitlist_position: int | None = None
+    confirm_by: datetime | None = None  # a provisional enrolment: confirm it by then
+
+    @property
+    def provisional(self) -> bool:
+        return self.confirm_by is not None
 
     @property
     def deadline_passed(self) -> bool:
@@ -186,12 +206,14 @@ class ExamLine(Frozen):
         if self.kind == "waitlisted":
             return (_("Wait list #{position}").format(position=self.waitlist_position)
                     if self.waitlist_position else _("Wait list"))
+        if self.provisional:
+            return _("Provisional")
         return _("Planned") if self.kind == "planned" else _("Enrolled")
 
     @property
     def deadline_label(self) -> str:
         when = format_date(self.deadline, weekday=True)
-        if self.kind == "enrolled":
+        if self.kind == "enrolled" and not self.provisional:
             return when
         if self.deadline_passed:
             return _("{date} (passed)").format(date=when)
@@ -293,7 +315,8 @@ def occurrences_of(classes: Iterable[TimetableClass], *, first: date | None = No
                     class_number=c.class_number, catalogue_number=c.catalogue_number,
                     title=c.title, component=c.component, section=c.section,
                     instructor=c.instructor, brightspace_url=c.brightspace_url,
-                    waitlist_position=tc.waitlist_position, colour=tc.colour, meeting=meeting))
+                    waitlist_position=tc.waitlist_position, colour=tc.colour, meeting=meeting,
+                    confirm_by=tc.confirm_by))
     out.sort(key=lambda o: (o.day, o.start, o.end, o.class_number, _KIND_ORDER[o.kind]))
     return mark_conflicts(_with_keys(out))
 
@@ -349,7 +372,7 @@ def exam_lines(classes: Sequence[TimetableClass], today: date, *,
     lines: list[ExamLine] = []
 
     def add(kind: Kind | Literal["not_enrolled"], c: ClassInfo,
-            position: int | None = None) -> None:
+            position: int | None = None, confirm_by: datetime | None = None) -> None:
         for meeting in c.meetings:
             for day in meeting_dates(meeting):
                 lines.append(ExamLine(
@@ -357,13 +380,13 @@ def exam_lines(classes: Sequence[TimetableClass], today: date, *,
                     class_number=c.class_number, catalogue_number=c.catalogue_number,
                     title=c.title, day=day, start=meeting.start, end=meeting.end,
                     room=meeting.room, deadline=day - timedelta(days=EXAM_DEADLINE_DAYS),
-                    today=today, waitlist_position=position))
+                    today=today, waitlist_position=position, confirm_by=confirm_by))
 
     mine = set()
     for tc in classes:
         if tc.cls.component in EXAM_COMPONENTS:
             mine.add((tc.cls.academic_year, tc.cls.class_number))
-            add(tc.kind, tc.cls, tc.waitlist_position)
+            add(tc.kind, tc.cls, tc.waitlist_position, tc.confirm_by)
     for c in available:
         if (c.academic_year, c.class_number) not in mine:
             add("not_enrolled", c)
@@ -405,7 +428,7 @@ def calendar_ics(student_number: str, occurrences: Sequence[Occurrence], stamp: 
         ev.add("dtend", datetime.combine(o.day, o.end, tzinfo=tz))
         component = component_label(o.component)
         summary = f"{o.catalogue_number} {o.title} ({component})"
-        if o.kind != "enrolled":
+        if o.kind != "enrolled" or o.confirm_by is not None:
             summary += f" [{o.kind_label}]"
         ev.add("summary", summary)
         if o.room:
@@ -413,7 +436,7 @@ def calendar_ics(student_number: str, occurrences: Sequence[Occurrence], stamp: 
         lines = [_("Class {number} · {component} · section {section} · {year}").format(
                      number=o.class_number, component=component, section=o.section,
                      year=o.academic_year),
-                 _("Status: {status}").format(status=o.kind_label)]
+                 _("Status: {status}").format(status=o.status_label)]
         if o.instructor:
             lines.append(_("Instructor: {name}").format(name=o.instructor))
         if o.brightspace_url:
@@ -422,7 +445,8 @@ def calendar_ics(student_number: str, occurrences: Sequence[Occurrence], stamp: 
         if o.brightspace_url:
             ev.add("url", o.brightspace_url)
         ev.add("categories", [o.component])
-        ev.add("status", "CONFIRMED" if o.kind == "enrolled" else "TENTATIVE")
+        ev.add("status", "CONFIRMED" if o.kind == "enrolled" and o.confirm_by is None
+               else "TENTATIVE")
         ev.add("transp", "OPAQUE")
         cal.add_component(ev)
     return cal.to_ical()
@@ -456,11 +480,14 @@ class TimetableService:
                 stmt = stmt.where(ClassSection.academic_year_id == year_id)
             sections = {s.id: s for s in session.scalars(stmt).unique()}
             held: dict[int, TimetableClass] = {}
+            confirm_by = confirm_deadlines(session, [(e, sections[e.section_id])
+                                                     for e in enrolments
+                                                     if e.section_id in sections], now.date())
             for e in enrolments:  # (enrolled or waitlisted, as selected above)
                 if e.section_id in sections:
                     held[e.section_id] = TimetableClass(
                         kind=cast(Kind, e.status), cls=class_info(sections[e.section_id], now),
-                        waitlist_position=e.waitlist_position)
+                        waitlist_position=e.waitlist_position, confirm_by=confirm_by.get(e.id))
             for item in cart:
                 if item.section_id in sections and item.section_id not in held:
                     held[item.section_id] = TimetableClass(
@@ -538,4 +565,4 @@ class TimetableService:
 __all__ = ["TimetableService", "TimetableClass", "Occurrence", "WeekView", "ExamLine",
            "IcsExport", "KINDS", "KIND_LABELS", "EXAM_DEADLINE_DAYS",
            "build_week", "occurrences_of", "mark_conflicts", "calendar_ics", "parse_week",
-           "date_range", "monday_of", "meeting_dates", "exam_lines"]
+           "date_range", "monday_of", "meeting_dates", "exam_lines", "provisional_label"]

@@ -44,6 +44,8 @@ def days_times(cls: ClassInfo) -> str:
 
 
 def schedule_status(line: ScheduleLine) -> Text:
+    if line.provisional:  # an exam enrolment still to confirm (the detail says by when)
+        return Text.assemble(("▲ ", f"bold {WARN}"), (_("Provisional"), WARN))
     if line.status == "enrolled":
         return Text.assemble(("✓ ", f"bold {GOOD}"), _("Enrolled"))
     if line.status == "waitlisted":

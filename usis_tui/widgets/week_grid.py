@@ -41,11 +41,9 @@ GUTTER = 6  # "08:00 "
 PALETTE = COURSE_COLOURS
 CONFLICT = BAD
 def kind_label(o: Occurrence) -> str:
-    """"Enrolled", "Wait list #3", "Planned" in the current language."""
-    if o.kind == "waitlisted":
-        return (_("Wait list #{position}").format(position=o.waitlist_position)
-                if o.waitlist_position else _("Wait list"))
-    return _("Planned") if o.kind == "planned" else _("Enrolled")
+    """"Enrolled", "Provisional" (an exam enrolment to confirm), "Wait list #3", "Planned" in
+    the current language."""
+    return o.kind_label
 
 
 EDGE = {"enrolled": " ", "waitlisted": "▒", "planned": "┊"}
@@ -209,7 +207,7 @@ def block_lines(o: Occurrence, width: int, height: int) -> list[str]:
     elif height == 3:
         lines = [first, f"{tag}{comp} {format_time(o.start)}", room]
     else:
-        status = kind_label(o) if o.kind != "enrolled" else ""
+        status = kind_label(o) if o.kind != "enrolled" or o.confirm_by else ""
         if o.conflicts:
             conflict = _("Conflict {classes}").format(classes=", ".join(o.conflicts))
             status = (status + " · " if status else "") + conflict
