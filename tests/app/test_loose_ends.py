@@ -89,3 +89,85 @@ async def test_provisional_exam_enrolments_show_as_provisional_with_their_date(a
         rows = {str(exams.get_row_at(i)[3]): exams.get_row_at(i) for i in range(exams.row_count)}
     assert str(rows["2056"][5]) == "Provisional"
     assert str(rows["2056"][6]) == "Fri 8 Jan · 46 days left"
+
+
+# ---------------------------------------------------------------- 5, 6, 7: keys that say it
+def footer_keys(app) -> dict[str, str]:
+    """Key → description of what the Footer shows now."""
+    return {binding.key: binding.description
+            for _node, binding, enabled, _tooltip in app.screen.active_bindings.values()
+            if binding.show and enabled}
+
+
+async def test_n_goes_to_the_class_number_and_the_note_says_so(app, demo_summary):
+    from textual.widgets import Input
+
+    from usis_tui.widgets.cart import CartTable
+
+    number = demo_summary.highlights["minor_open"]
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_enrol(pilot)
+        await pilot.press(*number, "enter")
+        await settle_until_idle(pilot)
+        await pilot.press("n")  # Next: to the Shopping cart
+        await settle_until_idle(pilot)
+        assert isinstance(pilot.app.focused, CartTable)
+        note = plain(screen.query_one("#entry-note"))
+        assert "or add another class (n: the class number)." in note, note
+        assert footer_keys(pilot.app).get("n") == "Class number"
+        await pilot.press("n")
+        field = screen.query_one("#class-number", Input)
+        assert pilot.app.focused is field
+        assert "n" not in footer_keys(pilot.app)  # typing: n is no key here
+        await pilot.press(*"2063")
+        assert field.value == "2063"
+
+
+async def test_a_says_select_all_or_select_none(app, demo_usis, demo_summary):
+    from usis_tui.widgets.cart import CartTable
+
+    for key in ("minor_open", "resit"):
+        demo_usis.cart.add(STUDENT, YEAR, demo_summary.highlights[key])
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_enrol(pilot, tab="cart")
+        table = screen.query_one(CartTable)
+        assert pilot.app.focused is table and not table.selected
+        assert footer_keys(pilot.app)["a"] == "Select all"
+        await pilot.press("a")
+        assert len(table.selected) == 2
+        assert footer_keys(pilot.app)["a"] == "Select none"
+        await pilot.press("a")
+        assert not table.selected
+        await pilot.press("space")  # one ticked: a ticks the other one too
+        assert footer_keys(pilot.app)["a"] == "Select all"
+        await pilot.press("a")
+        assert len(table.selected) == 2
+
+
+async def test_all_or_nothing_is_for_one_enrol(app, demo_usis, demo_summary):
+    from textual.widgets import Checkbox
+
+    from usis_tui.widgets.cart import CartTable
+
+    demo_usis.cart.add(STUDENT, YEAR, demo_summary.highlights["minor_open"])
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_enrol(pilot, tab="cart")
+        pane = screen.add_pane
+        await pilot.press("a", "e")  # Select all, Enrol: step 2
+        await settle_until_idle(pilot)
+        box = screen.query_one("#confirm-all-or-nothing", Checkbox)
+        await pilot.press("o")
+        assert pane.view == "step2" and box.value
+        await pilot.press("f")
+        await settle_until_idle(pilot)
+        assert pane.view == "step3"
+        assert "all or nothing: every class was processed" in plain(
+            screen.query_one("#results-summary"))
+        demo_usis.cart.add(STUDENT, YEAR, demo_summary.highlights["resit"])
+        await pilot.press("a")  # Add another class
+        await screen.load_cart()
+        screen.query_one(CartTable).focus()
+        await pilot.press("a", "e")
+        await settle_until_idle(pilot)
+        assert pane.view == "step2"
+        assert not box.value  # unticked: a choice for one Enrol

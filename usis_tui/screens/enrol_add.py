@@ -65,6 +65,9 @@ class AddPane(Vertical):
                 id="enrol_add.focus-cart"),
         Binding("n", "next", N_("Next"), tooltip=N_("Put the class in the Shopping cart"),
                 id="enrol_add.next"),
+        # The same key on the first view (the Shopping cart, the buttons): back to typing.
+        Binding("n", "class_number", N_("Class number"),
+                tooltip=N_("Type another class number"), id="enrol_add.class-number"),
         Binding("t", "to_cart", N_("To shopping cart"),
                 tooltip=N_("Put the class in the Shopping cart"), id="enrol_add.to-cart"),
         Binding("w", "toggle_waitlist", N_("Wait list if full"), id="enrol_add.toggle-waitlist"),
@@ -223,6 +226,8 @@ class AddPane(Vertical):
             return view in ("entry", "prefs", "search") and not typing and not in_cart
         if action == "next":
             return view == "prefs" and self.prefs_origin == "number" and not typing
+        if action == "class_number":
+            return view == "entry" and not typing
         if action == "to_cart":
             return view == "prefs" and self.prefs_origin == "search" and not typing
         if action == "toggle_waitlist":
@@ -277,6 +282,11 @@ class AddPane(Vertical):
     def action_next(self) -> None:
         if self.view == "prefs":
             self.prefs.submit()
+
+    def action_class_number(self) -> None:
+        """To the class number field (from the Shopping cart: three Shift+Tabs otherwise)."""
+        if self.view == "entry":
+            self.number.focus_number(select=True)
 
     def action_to_cart(self) -> None:
         if self.view == "prefs":
@@ -407,6 +417,7 @@ class AddPane(Vertical):
             await self.enrol.load_cart()
             raise
         self.results = results
+        self.confirm.reset()  # "All or nothing" was for this Enrol only
         await self._results_step.get()
         self.outcome.show_results(results, all_or_nothing)
         # A full class (refused, or wait-listed): offer the other classes of the same course.

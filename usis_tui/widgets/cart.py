@@ -220,7 +220,12 @@ class CartTable(DataTable):
     BINDINGS = [
         Binding("space", "toggle_selected", N_("Select"),
                 tooltip=N_("Tick or untick the highlighted class"), id="cart.toggle-selected"),
-        Binding("a", "select_all", N_("Select all"), id="cart.select-all"),
+        # One key, and the Footer says what it does now: "Select all" until every class is
+        # ticked, then "Select none".
+        Binding("a", "select_all", N_("Select all"), tooltip=N_("Tick every class"),
+                id="cart.select-all"),
+        Binding("a", "select_none", N_("Select none"), tooltip=N_("Untick every class"),
+                id="cart.select-none"),
     ]
 
     class SelectionChanged(Message):
@@ -267,6 +272,7 @@ class CartTable(DataTable):
                          flag_text(line), key=str(line.item_id))
         if current is not None and str(current.item_id) in self.lines:
             self.move_cursor(row=self.get_row_index(str(current.item_id)), animate=False)
+        self.refresh_bindings()
         self.post_message(self.SelectionChanged(self))
 
     @property
@@ -283,6 +289,7 @@ class CartTable(DataTable):
         else:
             self.selected.discard(item_id)
         self.update_cell(str(item_id), "select", self.box(ticked))
+        self.refresh_bindings()  # "Select all" or "Select none"
         self.post_message(self.SelectionChanged(self))
 
     def action_toggle_selected(self) -> None:
@@ -290,11 +297,28 @@ class CartTable(DataTable):
         if line is not None:
             self.set_selected(line.item_id, line.item_id not in self.selected)
 
+    @property
+    def all_selected(self) -> bool:
+        """Every class in the cart is ticked (and there is one)."""
+        return bool(self.lines) and self.selected >= {line.item_id
+                                                      for line in self.lines.values()}
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "select_all":
+            return bool(self.lines) and not self.all_selected
+        if action == "select_none":
+            return self.all_selected
+        return True
+
     def action_select_all(self) -> None:
-        everything = {line.item_id for line in self.lines.values()}
-        tick = self.selected != everything
-        for item_id in everything:
-            self.set_selected(item_id, tick)
+        for line in self.lines.values():
+            if line.item_id not in self.selected:
+                self.set_selected(line.item_id, True)
+
+    def action_select_none(self) -> None:
+        for line in self.lines.values():
+            if line.item_id in self.selected:
+                self.set_selected(line.item_id, False)
 
     def on_click(self, event) -> None:
         # A click in the "Select" column ticks the row, like the checkbox in uSis.

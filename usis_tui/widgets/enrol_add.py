@@ -249,7 +249,7 @@ class NumberStep(Vertical):
             ("✓ ", f"bold {GOOD}"),
             _("Class {number} {catalogue_number} {title} ({component}) has been added to your "
               "Shopping cart and ticked: select Enrol (e) to enrol, or add another class "
-              "(Shift+Tab to the class number).").format(
+              "(n: the class number).").format(
                 number=cls.class_number, catalogue_number=cls.catalogue_number, title=cls.title,
                 component=component_label(cls.component))))
 
@@ -459,6 +459,10 @@ class ConfirmStep(VerticalScroll):
 
     def toggle_all_or_nothing(self) -> None:
         self.query_one("#confirm-all-or-nothing", Checkbox).toggle()
+
+    def reset(self) -> None:
+        """After an enrolment: "All or nothing" is a choice for one Enrol, unticked again."""
+        self.query_one("#confirm-all-or-nothing", Checkbox).value = False
 
     def submit(self) -> None:
         """Finish enrolling (the button or f): posted once per ``show``/``allow_finish``."""
