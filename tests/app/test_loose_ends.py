@@ -171,3 +171,118 @@ async def test_all_or_nothing_is_for_one_enrol(app, demo_usis, demo_summary):
         await settle_until_idle(pilot)
         assert pane.view == "step2"
         assert not box.value  # unticked: a choice for one Enrol
+
+
+# ---------------------------------------------------------------- 3: Edit
+async def open_dialog(pilot, kind):
+    """The Edit dialog, once shown (its page's worker waits for it meanwhile)."""
+    from enrol_helpers import wait_until
+
+    await wait_until(pilot, lambda: isinstance(pilot.app.screen, kind), what="the dialog")
+    await pilot.pause()
+    return pilot.app.screen
+
+
+async def dialog_idle(pilot, dialog) -> None:
+    """The dialog's own service call is done."""
+    from enrol_helpers import wait_until
+    from textual.worker import WorkerState
+
+    await wait_until(pilot, lambda: not any(
+        w.node is dialog and w.state in (WorkerState.PENDING, WorkerState.RUNNING)
+        for w in pilot.app.workers), what="the dialog's service call")
+    await pilot.pause()
+
+
+async def test_edit_corrects_a_wrong_permission_number_in_the_cart(app, demo_usis, demo_summary):
+    from textual.widgets import Checkbox, Input
+
+    from usis_tui.screens.enrol_edit import EditClassScreen
+    from usis_tui.widgets.cart import CartTable
+
+    number, permission = demo_summary.highlights["permission"].split(":")
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_enrol(pilot)
+        await pilot.press(*number, "enter")
+        await settle_until_idle(pilot)
+        screen.query_one("#prefs-permission", Input).focus()
+        await pilot.press(*"PN999", "enter")  # a typing error
+        await settle_until_idle(pilot)
+        table = screen.query_one(CartTable)
+        assert pilot.app.focused is table
+        assert f"Permission number PN999 is not valid for class {number}." in plain(
+            screen.query_one("#cart-check"))
+        # entering the class again does not help, and says what does
+        await pilot.press("n")
+        await pilot.press(*number, "enter")
+        await settle_until_idle(pilot)
+        screen.query_one("#prefs-permission", Input).focus()
+        await pilot.press(*permission, "enter")
+        await settle_until_idle(pilot)
+        refused = plain(screen.query_one("#prefs-problems"))
+        assert f"Class {number} is already in your Shopping cart." in refused
+        assert "select Edit (Enter)" in refused
+        await pilot.press("escape")  # back to the class number and the cart
+        await settle_until_idle(pilot)
+        table.focus()
+        await pilot.pause()
+        assert footer_keys(pilot.app).get("enter") == "Edit"
+        await pilot.press("enter")
+        dialog = await open_dialog(pilot, EditClassScreen)
+        field = dialog.query_one("#edit-permission", Input)
+        assert pilot.app.focused is field and field.value == "PN999"
+        assert not dialog.query_one("#edit-waitlist", Checkbox).value
+        field.value = ""
+        await pilot.press(*permission, "enter")  # Save
+        await settle_until_idle(pilot)
+        assert pilot.app.screen is screen
+        check = plain(screen.query_one("#cart-check"))
+    assert f"permission number {permission}" in check
+    assert "Enrol would add this class to your schedule." in check
+    [line] = demo_usis.cart.list(STUDENT, YEAR)
+    assert (line.permission_number, line.ready) == (permission, True)
+
+
+async def test_edit_a_wait_listed_class_with_a_permission_number(app, demo_usis, demo_summary):
+    from textual.widgets import Input
+
+    from usis_tui.models import PermissionNumber
+    from usis_tui.screens.enrol_edit import EditClassScreen
+    from usis_tui.widgets.class_table import ScheduleTable
+
+    number = demo_summary.highlights["minor_wait_list"]
+    demo_usis.cart.add(STUDENT, YEAR, number, wait_list_ok=True)
+    [line] = demo_usis.cart.list(STUDENT, YEAR)
+    [result] = demo_usis.cart.enrol(STUDENT, [line.item_id])
+    assert result.outcome == "waitlisted"
+    with demo_usis.db.write() as session:
+        session.add(PermissionNumber(section_id=line.cls.section_id, number="LATE1"))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_enrol(pilot, tab="schedule")
+        table = screen.query_one("#schedule-table", ScheduleTable)
+        keys = {line.cls.class_number: key for key, line in table.lines.items()}
+        table.move_cursor(row=table.get_row_index(keys["2056"]))
+        await pilot.pause()
+        assert "enter" not in footer_keys(pilot.app)  # an enrolled class: nothing to edit
+        table.move_cursor(row=table.get_row_index(keys[number]))
+        await pilot.pause()
+        assert footer_keys(pilot.app).get("enter") == "Edit"
+        assert "Edit (Enter)" in plain(screen.query_one("#schedule-detail"))
+        await pilot.press("enter")
+        dialog = await open_dialog(pilot, EditClassScreen)
+        assert not dialog.query("#edit-waitlist")  # a wait-listed class: the number only
+        await pilot.press(*"WRONG1", "enter")
+        await dialog_idle(pilot, dialog)
+        assert pilot.app.screen is dialog  # refused: stays open to correct it
+        assert f"Permission number WRONG1 is not valid for class {number}." in plain(
+            dialog.query_one("#edit-problems"))
+        dialog.query_one("#edit-permission", Input).value = ""
+        await pilot.press(*"LATE1", "enter")
+        await dialog_idle(pilot, dialog)
+        await settle_until_idle(pilot)
+        assert pilot.app.screen is screen
+        done = plain(screen.query_one("#schedule-result"))
+    assert f"Class {number}: Success: This class has been added to your schedule." in done
+    status = {line.cls.class_number: line.status
+              for line in demo_usis.enrolment.schedule(STUDENT, YEAR)}
+    assert status[number] == "enrolled"

@@ -276,6 +276,8 @@ def test_ids_of_another_student_are_refused(demo_usis):
         "enrolment.swap": (lambda: eva.enrolment.swap(OWN, jan_section, jan_section),
                            "same_class"),
         "exams.confirm": (lambda: eva.exams.confirm(OWN, jan_enrolment), "not_enrolled"),
+        "enrolment.edit": (lambda: eva.enrolment.edit(OWN, jan_section, permission_number="PN1"),
+                           "not_enrolled"),
     }
     with unchanged(raw.db):
         for key, (call, code) in refusals.items():

@@ -127,3 +127,55 @@ def test_provisional_exam_enrolments_carry_their_confirm_by_date(demo_usis):
     assert not schedule["2056"].provisional and schedule["2035"].provisional
     exams = {e.class_number: e for e in demo_usis.timetable.exams("s1234567")}
     assert exams["2056"].status_label == "Enrolled"
+
+
+# ---------------------------------------------------------------- 3: Edit
+def test_a_wrong_permission_number_in_the_cart_is_corrected_with_edit(sc, usis, db):
+    s = sc.student()
+    full = sc.section("1234", capacity=1)
+    sc.fill(full)
+    good = sc.permission(full, "PN42")
+    line = usis.cart.add(s.number, YEAR, "1234", permission_number="PN24")
+    assert [p.code for p in line.problems] == ["bad_permission", "class_full"]
+    assert not line.ready
+    again = error(usis.cart.add, s.number, YEAR, "1234", permission_number=good)
+    assert again.code == "already_in_cart"
+    assert "select Edit (Enter)" in again.problems[0].hint  # the way to correct it
+    line = usis.cart.update(s.number, line.item_id, wait_list_ok=False, permission_number=good)
+    assert (line.permission_number, line.problems, line.ready) == ("PN42", [], True)
+    [result] = usis.cart.enrol(s.number, [line.item_id])
+    assert result.outcome == "enrolled"  # above the capacity: the permission number
+    assert status_of(db, s, full) == ("enrolled", None)
+
+
+def test_a_permission_number_obtained_later_enrols_from_the_wait_list(sc, usis, db):
+    from factories import check_invariants, waitlist
+
+    first, me, third = sc.student(), sc.student(), sc.student()
+    full = sc.section("1234", capacity=1, meets=[MO])
+    sc.fill(full)
+    for s in (first, me, third):
+        [r] = usis.enrolment.enrol(s.number, [req(full, wait=True)])
+        assert r.outcome == "waitlisted"
+    number = sc.permission(full, "PN7", student=me)
+    [mine] = [line for line in usis.enrolment.schedule(me.number) if line.cls.section_id == full.id]
+    assert mine.waitlist_position == 2
+    # refused: the number of another student, nothing changes
+    sc.permission(full, "PN8", student=first)
+    refused = error(usis.enrolment.edit, me.number, full.id, permission_number="PN8")
+    assert refused.code == "bad_permission"
+    assert status_of(db, me, full) == ("waitlisted", 2)
+    assert error(usis.enrolment.edit, me.number, full.id,
+                 permission_number=" ").code == "no_permission_number"
+    result = usis.enrolment.edit(me.number, full.id, permission_number=number)
+    assert result.outcome == "enrolled"
+    assert result.message == "Success: This class has been added to your schedule."
+    assert status_of(db, me, full) == ("enrolled", None)
+    assert waitlist(db, full) == [(1, first.id), (2, third.id)]  # the wait list moved up
+    check_invariants(db, allow_over_capacity=True)
+    # enrolled now: nothing to edit; someone else's class: not enrolled
+    assert error(usis.enrolment.edit, me.number, full.id,
+                 permission_number=number).code == "nothing_to_edit"
+    other = sc.section("5678")
+    assert error(usis.enrolment.edit, me.number, other.id,
+                 permission_number=number).code == "not_enrolled"

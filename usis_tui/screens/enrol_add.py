@@ -353,6 +353,27 @@ class AddPane(Vertical):
             results = [r for r in results if r.section_id in shown]
         self.cart.show_validation(results)
 
+    @on(ShoppingCart.Edit)
+    def _cart_edit(self, event: ShoppingCart.Edit) -> None:
+        event.stop()
+        self.enrol.run_task(self._edit(event.line), problems=self.cart.problems)
+
+    async def _edit(self, line: CartLine) -> None:
+        """"Edit": the preferences of a cart class in a dialog that saves them."""
+        from .enrol_edit import EditClassScreen
+
+        usis = self.enrol.usis_app.usis
+        student = self.enrol.student
+
+        def save(wait_list_ok: bool, permission_number: str | None) -> CartLine:
+            return usis.cart.update(student, line.item_id, wait_list_ok=wait_list_ok,
+                                    permission_number=permission_number)
+
+        updated = await self.app.push_screen_wait(EditClassScreen.for_cart(line, save))
+        if updated is not None:
+            await self.enrol.load_cart()  # its Enrol check, judged again, under the table
+        self.focus_cart()
+
     @on(ShoppingCart.Delete)
     def _cart_delete(self, event: ShoppingCart.Delete) -> None:
         event.stop()

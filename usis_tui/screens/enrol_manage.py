@@ -9,6 +9,8 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.coordinate import Coordinate
+from textual.message import Message
 
 from ..i18n import N_, _, format_datetime, format_ec, ngettext
 from ..services.schemas import ClassInfo, Problem, ScheduleLine, SwapResult, counted_ec
@@ -435,6 +437,42 @@ class SwapPane(Vertical):
 
 
 # ---------------------------------------------------------------------- schedule
+class MyScheduleTable(ScheduleTable):
+    """My Class Schedule's table: Enter is "Edit" on a wait-listed class (its permission
+    number); on any other row it does nothing (and the Footer does not offer it)."""
+
+    BINDINGS: ClassVar = [
+        Binding("enter", "edit", N_("Edit"),
+                tooltip=N_("Enter a permission number for this wait-listed class: it enrols "
+                           "you now"), id="enrol_manage.edit"),
+    ]
+
+    class EditLine(Message):
+        def __init__(self, line: ScheduleLine) -> None:
+            super().__init__()
+            self.line = line
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "edit":
+            line = self.current
+            return line is not None and line.status == "waitlisted"
+        return True
+
+    def watch_cursor_coordinate(self, old_coordinate: Coordinate,
+                                new_coordinate: Coordinate) -> None:
+        super().watch_cursor_coordinate(old_coordinate, new_coordinate)
+        self.refresh_bindings()  # Edit: only on a wait-listed class
+
+    def show_lines(self, lines: list[ScheduleLine]) -> None:
+        super().show_lines(lines)
+        self.refresh_bindings()
+
+    def action_edit(self) -> None:
+        line = self.current
+        if line is not None and line.status == "waitlisted":
+            self.post_message(self.EditLine(line))
+
+
 class SchedulePane(Vertical):
     BINDINGS = [
         Binding("o", "open_brightspace", N_("Open in Brightspace"),
@@ -445,8 +483,13 @@ class SchedulePane(Vertical):
     def compose(self) -> ComposeResult:
         yield Label(_("My Class Schedule"), classes="section-title", id="schedule-title")
         yield Static("", id="schedule-summary", classes="hint")
-        yield ScheduleTable(id="schedule-table")
+        yield MyScheduleTable(id="schedule-table")
         yield Static("", id="schedule-detail")
+        yield Static("", id="schedule-result")
+        yield ProblemList(id="schedule-problems")
+
+    def on_mount(self) -> None:
+        self.query_one("#schedule-result").display = False
 
     @property
     def enrol(self) -> EnrolScreen:
@@ -490,6 +533,8 @@ class SchedulePane(Vertical):
             text.append("\n" + _("Wait list position {position}: you are enrolled "
                                  "automatically when a seat frees up.").format(
                                      position=line.waitlist_position), style=WARN)
+            text.append(" " + _("A permission number from the instructor gets you in now: "
+                                "Edit (Enter)."), style=WARN)
         if line.confirm_by is not None:
             text.append("\n" + _("Provisional: confirm your enrolment by {date} (Student "
                                  "Center › To Do List, x), or it is removed.").format(
@@ -509,3 +554,33 @@ class SchedulePane(Vertical):
 
     def action_reload(self) -> None:
         self.enrol.run_task(self.enrol.load_schedule())
+
+    @on(MyScheduleTable.EditLine)
+    def _edit(self, event: MyScheduleTable.EditLine) -> None:
+        event.stop()
+        self.query_one("#schedule-result", Static).display = False
+        problems = self.query_one("#schedule-problems", ProblemList)
+        problems.clear()
+        self.enrol.run_task(self._edit_line(event.line), problems=problems)
+
+    async def _edit_line(self, line: ScheduleLine) -> None:
+        """"Edit" a wait-listed class: a permission number obtained later enrols you."""
+        from .enrol_edit import EditClassScreen
+
+        usis = self.enrol.usis_app.usis
+        student = self.enrol.student
+
+        def save(_wait_list_ok: bool, permission_number: str | None):
+            return usis.enrolment.edit(student, line.cls.section_id,
+                                       permission_number=permission_number)
+
+        result = await self.app.push_screen_wait(EditClassScreen.for_waitlist(line, save))
+        table = self.query_one(ScheduleTable)
+        if result is not None:
+            done = self.query_one("#schedule-result", Static)
+            done.display = True
+            done.update(success_text(
+                _("Class {number}: {message}").format(number=line.cls.class_number,
+                                                      message=result.message)))
+            await self.enrol.load_all()
+        table.focus()

@@ -308,6 +308,7 @@ POLICY: Mapping[str, Rule] = {
     "enrolment.enrol": OWN_STUDENT,
     "enrolment.drop": OWN_STUDENT,
     "enrolment.swap": OWN_STUDENT,
+    "enrolment.edit": OWN_STUDENT,
     "enrolment.schedule": OWN_STUDENT,
     "enrolment.brightspace_courses": OWN_STUDENT,
     "enrolment.promote": NOBODY,  # internal: runs inside a drop's transaction

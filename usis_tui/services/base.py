@@ -133,6 +133,16 @@ def class_info(section: ClassSection, now: datetime) -> ClassInfo:
     )
 
 
+def permission_number_of(value: str | None) -> str | None:
+    """The permission number as typed: letters and digits, at most 12 (e.g. PN1234)."""
+    text = (value or "").strip()
+    if text and not (len(text) <= 12 and text.isascii() and text.isalnum()):
+        raise fail("bad_permission_number",
+                   _("A permission number has at most 12 letters and digits, e.g. PN1234."),
+                   _("Copy it from the e-mail of the lecturer or your study adviser."))
+    return text or None
+
+
 def get_student(session: Session, student_number: str, *, lock: bool = False) -> Student:
     """The student; with ``lock`` the row stays locked until the transaction ends (PostgreSQL
     ``SELECT ... FOR NO KEY UPDATE``; SQLite's writers are serialised already), so that one

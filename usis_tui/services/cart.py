@@ -21,21 +21,12 @@ from .base import (
     find_section,
     get_student,
     get_year,
+    permission_number_of,
     section_options,
 )
 from .enrolment import EnrolmentService
 from .rules import StudentState, clashes, evaluate
 from .schemas import Alternative, CartLine, EnrolRequest, EnrolResult
-
-
-def permission_number_of(value: str | None) -> str | None:
-    """The permission number as typed: letters and digits, at most 12 (e.g. PN1234)."""
-    text = (value or "").strip()
-    if text and not (len(text) <= 12 and text.isascii() and text.isalnum()):
-        raise fail("bad_permission_number",
-                   _("A permission number has at most 12 letters and digits, e.g. PN1234."),
-                   _("Copy it from the e-mail of the lecturer or your study adviser."))
-    return text or None
 
 
 class CartService:
@@ -86,7 +77,8 @@ class CartService:
                                                     CartItem.section_id == section.id)):
             raise fail("already_in_cart",
                        _("Class {number} is already in your Shopping cart.").format(number=n),
-                       _("Select it in the Shopping cart and press Enrol."))
+                       _("To change its permission number or \"Wait list if class is full\", "
+                         "highlight it in the Shopping cart and select Edit (Enter)."))
         item = CartItem(student_id=student.id, section_id=section.id, wait_list_ok=wait_list_ok,
                         permission_number=permission_number_of(permission_number),
                         added_at=self.ctx.now())
@@ -100,6 +92,8 @@ class CartService:
 
     def update(self, student_number: str, item_id: int, *, wait_list_ok: bool,
                permission_number: str | None = None, actor: str | None = None) -> CartLine:
+        """"Edit" a Shopping cart class: its "Wait list if class is full" and permission
+        number, judged again at once (a wrong permission number can be corrected)."""
         with audited(self.ctx, "cart_update", student_number, actor=actor,
                      detail=f"cart item {item_id}") as step:
             session = step.session

@@ -37,6 +37,7 @@ from .base import (
     get_student,
     get_year,
     lock_students,
+    permission_number_of,
     section_options,
 )
 from .enrol_fast import enrol_fast
@@ -57,6 +58,7 @@ from .schemas import (
     EnrolRequest,
     EnrolResult,
     Outcome,
+    Problem,
     ScheduleLine,
     ScheduleStatus,
     SwapResult,
@@ -511,6 +513,60 @@ class EnrolmentService:
                                                          new=new.class_number))
             step.record(f"{step.detail}: {done.message}")
             return done
+
+    # ---------------------------------------------------------------- edit
+    def edit(self, student_number: str, section_id: int, *, permission_number: str | None,
+             actor: str | None = None) -> EnrolResult:
+        """PeopleSoft's "Edit" for a class on the schedule. A wait-listed class takes a
+        permission number obtained later: valid for the class (and the student), it enrols the
+        student now, above the capacity, and the wait list moves up. Refused, changing nothing,
+        when the number is not valid or something else stands in the way (a clash, a hold, the
+        enrolment period); an enrolled class has nothing to edit."""
+        with audited(self.ctx, "enrol_edit", student_number, actor=actor,
+                     detail=f"section {section_id}") as step:
+            number = permission_number_of(permission_number)
+            session = step.session
+            student = get_student(session, student_number, lock=True)  # then the class
+            section = lock_sections(session, [section_id]).get(section_id)
+            now = self.ctx.now()  # after the lock, like enrol
+            if section is None:
+                raise fail("unknown_class", _("That class no longer exists."))
+            n = section.class_number
+            step.detail = f"class {n}: permission number {'given' if number else 'none'}"
+            enrolment = session.scalar(select(Enrolment).where(
+                Enrolment.student_id == student.id, Enrolment.section_id == section.id,
+                Enrolment.status.in_(("enrolled", "waitlisted"))))
+            if enrolment is None:
+                raise fail("not_enrolled", _("You are not enrolled in class {number}, Edit Not "
+                                             "Processed.").format(number=n),
+                           _("See My Class Schedule for the classes you can edit."))
+            if enrolment.status == "enrolled":
+                raise fail("nothing_to_edit",
+                           _("You are enrolled in class {number}: there is nothing to "
+                             "change.").format(number=n),
+                           _("A permission number gets you into a full class; you have a seat "
+                             "already."))
+            if number is None:
+                raise fail("no_permission_number",
+                           _("Enter the permission number for class {number}.").format(
+                               number=n),
+                           _("The instructor gives one to a student who may join the class "
+                             "although it is full."))
+            [verdict] = self._judge(session, student, {section.id: section}, [EnrolRequest(
+                section_id=section.id, permission_number=number)], now, ignore=[section.id])
+            if not verdict.ok or verdict.permission is None:
+                raise ServiceError(verdict.problems or [Problem(
+                    code="bad_permission",
+                    message=_("Permission number {permission} is not valid for class "
+                              "{number}.").format(permission=number, number=n))])
+            self._leave_waitlist(session, section, enrolment)
+            self._apply(session, student, verdict, now, existing={section.id: enrolment})
+            if section.course.minor is not None and section.children:
+                self._enrol_minor_parts(session, student, section, now)
+            session.flush()
+            result = self._result(verdict)
+            step.record(f"{step.detail}: {result.message}")
+            return result
 
     # ---------------------------------------------------------------- schedule
     def schedule(self, student_number: str, academic_year: str | None = None, *,

@@ -5,9 +5,11 @@ The cart is also the plan (student portal): classes whose enrolment has not open
 in it, show when enrolment opens, and are judged for every other rule (clashes, requisites, ...)
 straight away; "Enrol all" submits the whole cart at once when it opens.
 
-The buttons ("Enrol", "Enrol all", "Validate", "Delete"; ids ``cart-enrol``, ``cart-enrol-all``,
-``cart-validate`` and ``cart-delete``) check what is ticked here and post ``ShoppingCart.Enrol``,
-``ShoppingCart.Validate`` or ``ShoppingCart.Delete``; the page that holds the cart handles them.
+The buttons ("Enrol", "Enrol all", "Validate", "Edit", "Delete"; ids ``cart-enrol``,
+``cart-enrol-all``, ``cart-validate``, ``cart-edit`` and ``cart-delete``) check what is ticked
+(or highlighted: Edit, also Enter on a row) here and post ``ShoppingCart.Enrol``,
+``ShoppingCart.Validate``, ``ShoppingCart.Edit`` or ``ShoppingCart.Delete``; the page that holds
+the cart handles them.
 """
 
 from __future__ import annotations
@@ -226,7 +228,17 @@ class CartTable(DataTable):
                 id="cart.select-all"),
         Binding("a", "select_none", N_("Select none"), tooltip=N_("Untick every class"),
                 id="cart.select-none"),
+        Binding("enter", "edit", N_("Edit"),
+                tooltip=N_("Change the permission number or \"Wait list if class is full\" "
+                           "of the highlighted class"), id="cart.edit"),
     ]
+
+    class EditLine(Message):
+        """Edit the highlighted line (Enter)."""
+
+        def __init__(self, line: CartLine) -> None:
+            super().__init__()
+            self.line = line
 
     class SelectionChanged(Message):
         def __init__(self, table: CartTable) -> None:
@@ -308,7 +320,14 @@ class CartTable(DataTable):
             return bool(self.lines) and not self.all_selected
         if action == "select_none":
             return self.all_selected
+        if action == "edit":
+            return bool(self.lines)
         return True
+
+    def action_edit(self) -> None:
+        line = self.current
+        if line is not None:
+            self.post_message(self.EditLine(line))
 
     def action_select_all(self) -> None:
         for line in self.lines.values():
@@ -356,6 +375,13 @@ class ShoppingCart(Vertical):
             super().__init__()
             self.lines = lines
 
+    class Edit(Message):
+        """"Edit" this line: its permission number and "Wait list if class is full"."""
+
+        def __init__(self, line: CartLine) -> None:
+            super().__init__()
+            self.line = line
+
     BINDINGS = [
         Binding("e", "press('cart-enrol')", N_("Enrol"), tooltip=N_("Enrol in the ticked classes"),
                 id="cart.press-cart-enrol"),
@@ -402,6 +428,7 @@ class ShoppingCart(Vertical):
             yield Button(_("Enrol"), id="cart-enrol", variant="primary", compact=True)
             yield Button(_("Enrol all"), id="cart-enrol-all", variant="primary", compact=True)
             yield Button(_("Validate"), id="cart-validate", compact=True)
+            yield Button(_("Edit"), id="cart-edit", compact=True)
             yield Button(_("Delete"), id="cart-delete", variant="error", compact=True)
 
     @property
@@ -528,6 +555,24 @@ class ShoppingCart(Vertical):
                                                "the course first."))])
             return
         self.post_message(self.Validate(ids))
+
+    @on(CartTable.EditLine)
+    def _edit_line(self, event: CartTable.EditLine) -> None:
+        event.stop()
+        self.clear_messages()
+        self.post_message(self.Edit(event.line))
+
+    @on(Button.Pressed, "#cart-edit")
+    def _edit(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.clear_messages()
+        line = self.table.current
+        if line is None:
+            self.show_problems([Problem(code="nothing_selected",
+                                        message=_("Highlight the class to edit."),
+                                        hint=_("Add a class to your Shopping cart first."))])
+            return
+        self.post_message(self.Edit(line))
 
     @on(Button.Pressed, "#cart-delete")
     def _delete(self, event: Button.Pressed) -> None:
