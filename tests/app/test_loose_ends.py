@@ -286,3 +286,50 @@ async def test_edit_a_wait_listed_class_with_a_permission_number(app, demo_usis,
     status = {line.cls.class_number: line.status
               for line in demo_usis.enrolment.schedule(STUDENT, YEAR)}
     assert status[number] == "enrolled"
+
+
+# ---------------------------------------------------------------- 4: Swap's wait list box
+async def choose_swap_from(pilot, number: str) -> None:
+    screen = pilot.app.screen
+    select = screen.query_one("#swap-from")
+    select.value = next(sid for sid, line in screen.query_one("#swap-pane").lines.items()
+                        if line.cls.class_number == number)
+    await settle_until_idle(pilot)
+
+
+async def test_swap_has_the_wait_list_box_its_refusal_names(app, demo_usis, demo_summary):
+    from textual.widgets import Checkbox, Input
+
+    old, full = "2054", demo_summary.highlights["wait_list"]  # AI tutorial 1 → 2 (full)
+    before = demo_usis.catalogue.lookup(YEAR, full)
+    assert before.enrolled >= before.capacity and before.waitlisted < before.waitlist_capacity
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_enrol(pilot, tab="swap")
+        await choose_swap_from(pilot, old)
+        screen.query_one("#swap-number", Input).focus()
+        await pilot.press(*full, "enter")
+        await settle_until_idle(pilot)
+        box = screen.query_one("#swap-waitlist", Checkbox)
+        assert box.display and not box.value and not box.disabled
+        await pilot.press("f")
+        await settle_until_idle(pilot)
+        problems = plain(screen.query_one("#swap-problems"))
+        assert f"Not Enrolled, Class {full} Full." in problems
+        assert 'Tick "Wait list if class is full"' in problems  # ... a box this page has
+        number = screen.query_one("#swap-number", Input)
+        number.value = ""
+        number.focus()
+        await pilot.press(*full, "enter")
+        await settle_until_idle(pilot)
+        assert footer_keys(pilot.app).get("w") == "Wait list if full"
+        await pilot.press("w", "f")
+        await settle_until_idle(pilot)
+        result = plain(screen.query_one("#swap-result"))
+    position = before.waitlisted + 1
+    assert (f"Class {full} has been added to your wait list (position {position}). You stay "
+            f"enrolled in class {old} until you get a seat in class {full}; then class {old} "
+            "is dropped.") in result
+    status = {line.cls.class_number: (line.status, line.swap_from)
+              for line in demo_usis.enrolment.schedule(STUDENT, YEAR)}
+    assert status[old] == ("enrolled", None)
+    assert status[full] == ("waitlisted", old)

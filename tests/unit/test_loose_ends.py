@@ -179,3 +179,81 @@ def test_a_permission_number_obtained_later_enrols_from_the_wait_list(sc, usis, 
     other = sc.section("5678")
     assert error(usis.enrolment.edit, me.number, other.id,
                  permission_number=number).code == "not_enrolled"
+
+
+# ---------------------------------------------------------------- 4: Swap onto a wait list
+def test_swap_onto_a_wait_list_drops_the_old_class_when_the_seat_comes(sc, usis, db):
+    from factories import check_invariants
+    from sqlalchemy import select
+
+    from usis_tui.models import Enrolment, Message
+
+    me, seated, hopeful = sc.student(), sc.student(), sc.student()
+    old = sc.section("1111", meets=[MO], capacity=1)
+    new = sc.section("2222", meets=[MO], capacity=1)  # the same hours: only one of them
+    usis.enrolment.enrol(me.number, [req(old)])
+    usis.enrolment.enrol(seated.number, [req(new)])
+    usis.enrolment.enrol(hopeful.number, [req(old, wait=True)])
+    refused = usis.enrolment.swap(me.number, old.id, new.id)
+    assert not refused.ok and [p.code for p in refused.problems] == ["class_full"]
+    assert 'Tick "Wait list if class is full"' in refused.problems[0].hint  # the Swap page's box
+    result = usis.enrolment.swap(me.number, old.id, new.id, wait_list_ok=True)
+    assert (result.ok, result.waitlist_position) == (True, 1)
+    assert result.message == ("Class 2222 has been added to your wait list (position 1). You "
+                              "stay enrolled in class 1111 until you get a seat in class 2222; "
+                              "then class 1111 is dropped.")
+    assert status_of(db, me, old) == ("enrolled", None)
+    assert status_of(db, me, new) == ("waitlisted", 1)
+    [line] = [line for line in usis.enrolment.schedule(me.number) if line.status == "waitlisted"]
+    assert line.swap_from == "1111"
+    usis.enrolment.drop(seated.number, new.id)  # the seat comes
+    assert status_of(db, me, new) == ("enrolled", None)
+    assert status_of(db, me, old) == ("dropped", None)
+    assert status_of(db, hopeful, old) == ("enrolled", None)  # the old seat moved on
+    with db.read() as session:
+        row = session.scalar(select(Enrolment).where(Enrolment.student_id == me.id,
+                                                     Enrolment.section_id == old.id))
+        assert row.drop_reason == "Swapped for class 2222"
+        body = session.scalars(select(Message.body).where(Message.student_id == me.id)
+                               .order_by(Message.id.desc())).first()
+    assert body == ("A seat became free in class 2222: you have been enrolled from the wait "
+                    "list, and class 1111 has been dropped, as you asked when you swapped.")
+    check_invariants(db)
+
+
+def test_a_swap_wait_list_place_after_the_old_class_was_dropped_is_a_plain_one(sc, usis, db):
+    from sqlalchemy import select
+
+    from usis_tui.models import Enrolment
+
+    me, seated = sc.student(), sc.student()
+    old = sc.section("1111", meets=[MO])
+    new = sc.section("2222", meets=[TU], capacity=1)
+    other = sc.section("3333", meets=[(2, "09:00", "10:45")], capacity=1)
+    usis.enrolment.enrol(me.number, [req(old)])
+    usis.enrolment.enrol(seated.number, [req(new), req(other)])
+    for target in (new, other):
+        swapped = usis.enrolment.swap(me.number, old.id, target.id, wait_list_ok=True)
+        assert swapped.waitlist_position == 1
+    usis.enrolment.drop(me.number, other.id)  # leaving a wait list forgets its swap
+    usis.enrolment.drop(me.number, old.id, reason="Changed my study plan")
+    usis.enrolment.drop(seated.number, new.id)
+    assert status_of(db, me, new) == ("enrolled", None)
+    with db.read() as session:
+        swaps = session.scalars(select(Enrolment.swap_from_id).where(
+            Enrolment.student_id == me.id)).all()
+    assert set(swaps) == {None}
+
+
+def test_a_permission_number_for_a_swap_wait_list_place_completes_the_swap(sc, usis, db):
+    me, seated = sc.student(), sc.student()
+    old = sc.section("1111", meets=[MO])
+    new = sc.section("2222", meets=[MO], capacity=1)
+    usis.enrolment.enrol(me.number, [req(old)])
+    usis.enrolment.enrol(seated.number, [req(new)])
+    assert usis.enrolment.swap(me.number, old.id, new.id, wait_list_ok=True).ok
+    number = sc.permission(new, "PN5")
+    result = usis.enrolment.edit(me.number, new.id, permission_number=number)
+    assert result.outcome == "enrolled"  # no clash with 1111: it goes
+    assert status_of(db, me, new) == ("enrolled", None)
+    assert status_of(db, me, old) == ("dropped", None)

@@ -53,8 +53,12 @@ class Enrolment(Base):
     waitlisted_at: Mapped[datetime | None]
     dropped_at: Mapped[datetime | None]
     drop_reason: Mapped[str | None] = mapped_column(String(500))
+    # A Swap onto the wait list (PeopleSoft's "drop if enrolled"): the class this wait list
+    # place replaces. When a seat comes, the student is enrolled here and that class dropped.
+    swap_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("class_section.id", ondelete="SET NULL"))
 
-    section: Mapped[ClassSection] = relationship()
+    section: Mapped[ClassSection] = relationship(foreign_keys=[section_id])
     student: Mapped[Student] = relationship()
 
     __table_args__ = (

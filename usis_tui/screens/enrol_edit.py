@@ -8,7 +8,8 @@
   number obtained later, which enrols the student now (``enrolment.edit``). A refusal (not valid,
   a clash, ...) is shown in the form, to correct or cancel.
 
-The dialog makes the service call itself (``save``, in a service worker) and dismisses with its
+Its styles are in styles/enrol.tcss (the Enrol page opens it). The dialog makes the service
+call itself (``save``, in a service worker) and dismisses with its
 result, or None (Cancel, Escape).
 """
 
@@ -51,25 +52,6 @@ class EditClassScreen(ModalScreen[Any]):
         Binding("escape", "cancel", N_("Cancel"), tooltip=N_("Keep the class as it was"),
                 id="enrol_edit.cancel"),
     ]
-    DEFAULT_CSS = """
-    EditClassScreen { align: center middle; background: $background 60%; }
-    EditClassScreen #edit-box {
-        width: 84; max-width: 95%; height: auto; border: thick $primary; background: $surface;
-        padding: 0 2 1 2;
-    }
-    EditClassScreen #edit-title { text-style: bold; margin-top: 1; }
-    EditClassScreen #edit-class { margin: 1 0 0 0; }
-    EditClassScreen #edit-note { color: $text-muted; margin-bottom: 1; }
-    EditClassScreen .field-row { height: auto; }
-    EditClassScreen .field-label { width: 20; padding: 0 1 0 0; margin: 0; color: $text-muted; }
-    EditClassScreen #edit-permission { width: 16; }
-    EditClassScreen Input.-textual-compact { border: none !important; height: 1; }
-    EditClassScreen Input.-textual-compact:focus {
-        border: none !important; background-tint: $accent 15%;
-    }
-    EditClassScreen .button-row { height: auto; margin-top: 1; }
-    EditClassScreen .button-row Button { margin-right: 1; }
-    """
 
     def __init__(self, cls: ClassInfo, note: str, save: Save, *, wait_list: bool | None,
                  permission_number: str | None) -> None:

@@ -27,7 +27,7 @@ from ..widgets.class_detail import (
 from ..widgets.class_table import ScheduleTable
 from ..widgets.confirm import ConfirmDialog
 from ..widgets.enrol_add import CLASS_NUMBER_ERROR, ClassNumberInput
-from ..widgets.literal import Button, DataTable, Input, Label, Select, Static
+from ..widgets.literal import Button, Checkbox, DataTable, Input, Label, Select, Static
 from ..widgets.problems import ProblemList
 from .enrol_search import ClassSearchScreen
 
@@ -244,6 +244,9 @@ class SwapPane(Vertical):
 
     BINDINGS = [
         Binding("s", "search", N_("Search for class"), id="enrol_manage.search"),
+        Binding("w", "toggle_waitlist", N_("Wait list if full"),
+                tooltip=N_("Join the wait list of a full class; your class is dropped when you "
+                           "get a seat"), id="enrol_manage.toggle-waitlist"),
         Binding("f", "finish", N_("Finish swapping"), id="enrol_manage.finish"),
         Binding("x", "cancel", N_("Cancel"), id="enrol_manage.cancel"),
     ]
@@ -273,6 +276,10 @@ class SwapPane(Vertical):
                 yield Label(_("Confirm swap"), classes="section-title")
                 yield Static("", id="swap-question")
                 yield ClassDetail(id="swap-detail")
+                with Horizontal(classes="field-row"):
+                    yield Label("", classes="field-label")
+                    yield Checkbox(_("Wait list if class is full"), id="swap-waitlist",
+                                   compact=True)
                 with Horizontal(classes="field-row"):
                     yield Label(_("Permission number"), classes="field-label")
                     yield Input(placeholder=_("optional"), id="swap-permission", max_length=10,
@@ -310,7 +317,14 @@ class SwapPane(Vertical):
             return not typing and not confirming
         if action in ("finish", "cancel"):
             return bool(confirming)
+        if action == "toggle_waitlist":
+            return bool(confirming) and not typing
         return True
+
+    def action_toggle_waitlist(self) -> None:
+        box = self.query_one("#swap-waitlist", Checkbox)
+        if not box.disabled:
+            box.toggle()
 
     def _error(self, message: str) -> None:
         error = self.query_one("#swap-number-error", Static)
@@ -388,6 +402,9 @@ class SwapPane(Vertical):
         self.query_one("#swap-question", Static).update(Text.assemble(*parts))
         self.query_one(ClassDetail).show(cls)
         self.query_one("#swap-permission", Input).value = ""
+        waitlist = self.query_one("#swap-waitlist", Checkbox)
+        waitlist.value = False
+        waitlist.disabled = cls.waitlist_capacity == 0
         self.query_one("#swap-confirm").display = True
         self.query_one("#swap-finish").focus()
         self.refresh_bindings()
@@ -414,17 +431,24 @@ class SwapPane(Vertical):
             return
         self._clear()
         permission = self.query_one("#swap-permission", Input).value.strip() or None
-        self.enrol.run_task(self._swap(line, target, permission),
+        wait_list_ok = self.query_one("#swap-waitlist", Checkbox).value
+        self.enrol.run_task(self._swap(line, target, permission, wait_list_ok),
                             problems=self.query_one("#swap-problems", ProblemList))
 
-    async def _swap(self, line: ScheduleLine, target: ClassInfo, permission: str | None) -> None:
+    async def _swap(self, line: ScheduleLine, target: ClassInfo, permission: str | None,
+                    wait_list_ok: bool = False) -> None:
         usis = self.enrol.usis_app.usis
         result: SwapResult = await self.enrol.call(
             usis.enrolment.swap, self.enrol.student, line.cls.section_id, target.section_id,
-            permission_number=permission, loading=self.query_one("#swap-scroll"))
+            permission_number=permission, wait_list_ok=wait_list_ok,
+            loading=self.query_one("#swap-scroll"))
         self.query_one("#swap-confirm").display = False
         self.target = None
-        if result.ok:
+        if result.ok and result.waitlist_position is not None:  # on the new class's wait list
+            self.query_one("#swap-result", Static).update(Text.assemble(
+                ("▲ ", f"bold {WARN}"), (result.message, "bold")))
+            self.query_one("#swap-number", Input).value = ""
+        elif result.ok:
             self.query_one("#swap-result", Static).update(success_text(result.message))
             self.query_one("#swap-number", Input).value = ""
         else:
@@ -535,6 +559,9 @@ class SchedulePane(Vertical):
                                      position=line.waitlist_position), style=WARN)
             text.append(" " + _("A permission number from the instructor gets you in now: "
                                 "Edit (Enter)."), style=WARN)
+            if line.swap_from:
+                text.append("\n" + _("Swap: when you get a seat, class {old} is dropped.").format(
+                    old=line.swap_from), style=WARN)
         if line.confirm_by is not None:
             text.append("\n" + _("Provisional: confirm your enrolment by {date} (Student "
                                  "Center › To Do List, x), or it is removed.").format(

@@ -344,6 +344,7 @@ class EnrolmentService:
         position = enrolment.waitlist_position
         enrolment.waitlist_position = None
         enrolment.status = "dropped"
+        enrolment.swap_from_id = None  # a Swap onto the wait list ends with the place
         session.flush()
         session.execute(update(Enrolment).where(
             Enrolment.section_id == section.id, Enrolment.status == "waitlisted",
@@ -365,6 +366,7 @@ class EnrolmentService:
                 Enrolment.section_id == section.id, Enrolment.status == "waitlisted",
             ).order_by(Enrolment.waitlist_position)).all()
             chosen = None
+            chosen_replaces: Enrolment | None = None
             for enrolment in waiting:
                 if enrolment.id in skipped:
                     continue
@@ -373,6 +375,13 @@ class EnrolmentService:
                 lock_students(session, [enrolment.student_id])
                 student = enrolment.student
                 state = StudentState.load(session, student)
+                # A Swap onto this wait list: the class it replaces is dropped with the seat,
+                # so it neither clashes nor counts (if the student still sits in it).
+                replaced = state.active.get(enrolment.swap_from_id or 0)
+                if replaced is not None and replaced.status == "enrolled":
+                    state.ignore.add(replaced.section_id)
+                else:
+                    replaced = None
                 lang = account_language(student.language)  # the messages: theirs
                 reasons = [_in(lang, "it clashes with class {number} ({days_times})").format(
                                number=other.class_number,
@@ -396,6 +405,7 @@ class EnrolmentService:
                                      position=enrolment.waitlist_position), now)
                     continue
                 chosen = enrolment
+                chosen_replaces = replaced
                 break
             if chosen is None:
                 break
@@ -407,12 +417,22 @@ class EnrolmentService:
                 self._record_minor(session, chosen.student, section, "enrolled", now)
             session.flush()
             lang = account_language(chosen.student.language)
+            if chosen_replaces is not None:  # the Swap completes: the old class goes
+                old = lock_sections(session, [chosen_replaces.section_id])[
+                    chosen_replaces.section_id]
+                promoted += self._drop(session, chosen.student, old, now, notify=False,
+                                       reason=_in(lang, "Swapped for class {number}").format(
+                                           number=section.class_number))
+                body = _in(lang, "A seat became free in class {number}: you have been enrolled "
+                                 "from the wait list, and class {old} has been dropped, as you "
+                                 "asked when you swapped.").format(
+                    number=section.class_number, old=old.class_number)
+            else:
+                body = _in(lang, "A seat became free in class {number}: you have been enrolled "
+                                 "from the wait list.").format(number=section.class_number)
             post_message(session, chosen.student_id, "waitlist",
                          _in(lang, "Enrolled from the wait list: {name}").format(
-                             name=describe(section, lang)),
-                         _in(lang, "A seat became free in class {number}: you have been enrolled "
-                                   "from the wait list.").format(number=section.class_number),
-                         now)
+                             name=describe(section, lang)), body, now)
             if section.course.minor is not None and section.children:
                 self._enrol_minor_parts(session, chosen.student, section, now)
             promoted += 1
@@ -464,9 +484,13 @@ class EnrolmentService:
 
     # ---------------------------------------------------------------- swap
     def swap(self, student_number: str, from_section_id: int, to_section_id: int, *,
-             permission_number: str | None = None, actor: str | None = None) -> SwapResult:
+             permission_number: str | None = None, wait_list_ok: bool = False,
+             actor: str | None = None) -> SwapResult:
         """Replace one enrolled class by another, atomically: the old class stays unless the new
-        one can be enrolled (a seat, not a wait list place)."""
+        one can be enrolled. With ``wait_list_ok`` ("Wait list if class is full") a full new
+        class gives a place on its wait list instead, and the old class stays until a seat comes
+        (PeopleSoft's "drop if enrolled"): then the student is enrolled in the new class and the
+        old one is dropped, in the promotion's transaction."""
         with audited(self.ctx, "swap", student_number, actor=actor,
                      detail=f"section {from_section_id} for section {to_section_id}") as step:
             session = step.session
@@ -491,8 +515,9 @@ class EnrolmentService:
                            _("Swap replaces a class on your schedule; pick one from My Class "
                              "Schedule."))
             [verdict] = self._judge(session, student, sections, [EnrolRequest(
-                section_id=new.id, permission_number=permission_number)], now, ignore=[old.id])
-            if not verdict.ok or verdict.outcome != "enrolled":
+                section_id=new.id, wait_list_ok=wait_list_ok,
+                permission_number=permission_number)], now, ignore=[old.id])
+            if not verdict.ok:
                 refused = SwapResult(ok=False, dropped=old_info, added=new_info,
                                      problems=verdict.problems,
                                      message=_("Swap not processed: you stay enrolled in class "
@@ -500,6 +525,24 @@ class EnrolmentService:
                 step.record(f"{step.detail}: {refused.message} "
                             + " ".join(p.message for p in verdict.problems), "refused")
                 return refused
+            if verdict.outcome == "waitlisted":  # the old class stays until a seat comes
+                position = self._apply(session, student, verdict, now)
+                placed = session.scalar(select(Enrolment).where(
+                    Enrolment.student_id == student.id, Enrolment.section_id == new.id))
+                assert placed is not None
+                placed.swap_from_id = old.id
+                session.execute(delete(CartItem).where(CartItem.student_id == student.id,
+                                                       CartItem.section_id == new.id))
+                session.flush()
+                waiting = SwapResult(
+                    ok=True, dropped=old_info, added=class_info(new, now),
+                    waitlist_position=position,
+                    message=_("Class {new} has been added to your wait list (position "
+                              "{position}). You stay enrolled in class {old} until you get a "
+                              "seat in class {new}; then class {old} is dropped.").format(
+                        new=new.class_number, old=old.class_number, position=position))
+                step.record(f"{step.detail}: {waiting.message}")
+                return waiting
             self._drop(session, student, old, now, notify=False,
                        reason=_in(account_language(student.language),
                                   "Swapped for class {number}").format(number=new.class_number))
@@ -552,8 +595,14 @@ class EnrolmentService:
                                number=n),
                            _("The instructor gives one to a student who may join the class "
                              "although it is full."))
+            # A Swap onto this wait list: the class it replaces goes when the seat comes.
+            replaced = session.scalar(select(Enrolment).where(
+                Enrolment.student_id == student.id,
+                Enrolment.section_id == enrolment.swap_from_id,
+                Enrolment.status == "enrolled")) if enrolment.swap_from_id else None
+            ignore = [section.id] + ([replaced.section_id] if replaced is not None else [])
             [verdict] = self._judge(session, student, {section.id: section}, [EnrolRequest(
-                section_id=section.id, permission_number=number)], now, ignore=[section.id])
+                section_id=section.id, permission_number=number)], now, ignore=ignore)
             if not verdict.ok or verdict.permission is None:
                 raise ServiceError(verdict.problems or [Problem(
                     code="bad_permission",
@@ -561,6 +610,11 @@ class EnrolmentService:
                               "{number}.").format(permission=number, number=n))])
             self._leave_waitlist(session, section, enrolment)
             self._apply(session, student, verdict, now, existing={section.id: enrolment})
+            if replaced is not None:
+                old = lock_sections(session, [replaced.section_id])[replaced.section_id]
+                self._drop(session, student, old, now, notify=False,
+                           reason=_in(account_language(student.language),
+                                      "Swapped for class {number}").format(number=n))
             if section.course.minor is not None and section.children:
                 self._enrol_minor_parts(session, student, section, now)
             session.flush()
@@ -587,12 +641,17 @@ class EnrolmentService:
                 .options(*section_options())).unique()}
             confirm_by = confirm_deadlines(
                 session, [(r, sections[r.section_id]) for r in rows], now.date())
+            swapped = {r.swap_from_id for r in rows if r.swap_from_id is not None}
+            swap_numbers = dict(session.execute(
+                select(ClassSection.id, ClassSection.class_number)
+                .where(ClassSection.id.in_(swapped))).tuples().all()) if swapped else {}
             # (the statuses selected above; the column is a plain string)
             return [ScheduleLine(enrolment_id=r.id, cls=class_info(sections[r.section_id], now),
                                  status=cast(ScheduleStatus, r.status),
                                  waitlist_position=r.waitlist_position,
                                  enrolled_at=r.enrolled_at, waitlisted_at=r.waitlisted_at,
-                                 confirm_by=confirm_by.get(r.id))
+                                 confirm_by=confirm_by.get(r.id),
+                                 swap_from=swap_numbers.get(r.swap_from_id or 0))
                     for r in rows]
 
     def brightspace_courses(self, student_number: str) -> list[tuple[str, str, str | None]]:

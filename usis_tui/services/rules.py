@@ -417,7 +417,7 @@ def evaluate(session: Session | None, state: StudentState, section: ClassSection
                 hint=(_in(lang, "Tick \"Wait list if class is full\" to join the wait list "
                                 "({waiting} waiting), ask the instructor for a permission number, "
                                 "or choose another class of {course}.") if waitlist_room else
-                      _in(lang, "ask the instructor for a permission number, or choose another "
+                      _in(lang, "Ask the instructor for a permission number, or choose another "
                                 "class of {course}.")).format(
                     waiting=section.waitlist_count, course=course.catalogue_number)))
         elif section.waitlist_count >= section.waitlist_capacity:

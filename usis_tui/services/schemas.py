@@ -274,6 +274,8 @@ class ScheduleLine(Frozen):
     # A provisional exam or resit enrolment: confirm it by then (binding), else it is removed
     # (services/exams.py). None: not an exam, or confirmed.
     confirm_by: datetime | None = None
+    # A Swap onto this wait list: the class number of the class dropped when a seat comes.
+    swap_from: str | None = None
 
     @property
     def provisional(self) -> bool:
@@ -294,6 +296,9 @@ class SwapResult(Frozen):
     dropped: ClassInfo
     added: ClassInfo
     problems: list[Problem] = Field(default_factory=list)
+    # Swapped onto the wait list of ``added`` ("Wait list if class is full"): ``dropped`` stays
+    # on the schedule until a seat comes.
+    waitlist_position: int | None = None
 
 
 class MessageInfo(Frozen):

@@ -411,7 +411,7 @@ class ShoppingCart(Vertical):
     }
     ShoppingCart > #cart-validate-results.-shown { display: block; }
     ShoppingCart > #cart-buttons { height: auto; margin-top: 1; }
-    ShoppingCart > #cart-buttons Button { margin-right: 1; }
+    ShoppingCart > #cart-buttons Button { margin-right: 1; min-width: 12; }
     """
 
     def compose(self) -> ComposeResult:
