@@ -257,3 +257,41 @@ def test_a_permission_number_for_a_swap_wait_list_place_completes_the_swap(sc, u
     assert result.outcome == "enrolled"  # no clash with 1111: it goes
     assert status_of(db, me, new) == ("enrolled", None)
     assert status_of(db, me, old) == ("dropped", None)
+
+
+# ---------------------------------------------------------------- 11: the README's demo table
+@pytest.mark.sqlite_only  # the README against the demo, not the database
+def test_the_readme_trainer_table_says_what_the_app_says(demo_usis, demo_summary):
+    import re
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    rows = dict(re.findall(r"^\| (\d{4}) \| (.+) \|$", readme, re.M))
+    expected = {"1052": [], "1053": ["class_full"], "1051": ["class_full"],
+                "1048": ["period_closed", "selection_minor"], "1061": ["not_yet_open"],
+                "2001": ["time_conflict"], "2063": [], "2010": ["requisites"],
+                "2055": ["class_full"], "2076": ["class_full"]}
+    assert set(rows) == set(expected)
+    for number, codes in expected.items():
+        line = demo_usis.cart.add("s1234567", YEAR, number)
+        assert [p.code for p in line.problems] == codes, number
+        said = " ".join(f"{p.message} {p.hint}" for p in line.problems)
+        for quoted in re.findall(r'"([^"]+)"', rows[number]):
+            assert quoted in said, (number, quoted)
+    # 2010: the resit of a course she passed (not "an exam she never took"), as the app says
+    line = next(x for x in demo_usis.cart.list("s1234567", YEAR) if x.cls.class_number == "2010")
+    assert line.problems[0].hint == ("You passed 4031IPROY with a 6.5; a resit is only for "
+                                     "students who did not pass.")
+    assert f'"{line.problems[0].hint}"' in rows["2010"] and "never took" not in rows["2010"]
+    assert demo_summary.highlights["resit_without_failed_exam"] == "2010"
+    # 2076 with its permission number, 2055 as a Swap onto the wait list
+    number, permission = demo_summary.highlights["permission"].split(":")
+    assert number == "2076" and f"`{permission}`" in rows["2076"]
+    full = next(x for x in demo_usis.cart.list("s1234567", YEAR) if x.cls.class_number == "2076")
+    assert demo_usis.cart.update("s1234567", full.item_id, wait_list_ok=False,
+                                 permission_number=permission).ready
+    assert demo_summary.highlights["wait_list"] == "2055"
+    old = demo_usis.catalogue.lookup(YEAR, "2054")
+    new = demo_usis.catalogue.lookup(YEAR, "2055")
+    assert demo_usis.enrolment.swap("s1234567", old.section_id, new.section_id,
+                                    wait_list_ok=True).waitlist_position
