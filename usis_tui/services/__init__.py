@@ -22,6 +22,7 @@ from .minors import MinorService
 from .petitions import PetitionService
 from .preferences import PreferencesService
 from .queue import QueueService
+from .results import ResultsService
 from .schemas import Problem
 from .student import StudentService
 from .timetable import TimetableService
@@ -46,6 +47,7 @@ class Usis:
         self.exams = ExamService(self.ctx, self.enrolment)
         self.preferences = PreferencesService(self.ctx)
         self.mfa = MfaService(self.ctx)
+        self.results = ResultsService(self.ctx)
 
     @classmethod
     def open(cls, url: str, clock: Callable[[], datetime] | None = None) -> Usis:
