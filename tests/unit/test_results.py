@@ -330,3 +330,47 @@ def test_a_student_or_support_cannot_register_results(usis, exam, db, sc):
     with pytest.raises(ServiceError) as err:  # not in somebody else's name
         board.register(YEAR, "2035", {exam.eva.number: "9"}, actor="someone")
     assert err.value.code == "not_authorised"
+
+
+# ---------------------------------------------------------------------------- the demo
+@pytest.fixture
+def demo(demo_db_url, demo_now):
+    usis = Usis.open(demo_db_url, clock=lambda: demo_now)
+    yield usis
+    usis.close()
+
+
+def test_in_the_demo_failing_2014_opens_its_resit_2015(demo):
+    """README: with the clock at 2026-11-23T09:30, s1234567 fails exam 2014 (Computer
+    Architecture) and can then enrol in its resit 2015; a classmate who passes cannot."""
+    eva, luca = "s1234567", "s2000003"
+
+    def would(student: str) -> str:
+        line = demo.cart.add(student, YEAR, "2015")
+        demo.cart.remove(student, line.item_id)
+        return line.would
+
+    assert (would(eva), would(luca)) == ("failed", "failed")
+    classes = {c.class_number: c for c in demo.results.exam_classes()}
+    assert (classes["2014"].enrolled, classes["2014"].registered) == (70, 0)
+    done = demo.results.register(YEAR, "2014", {eva: "4,5", luca: "7,5"}, actor=BOARD)
+    assert [(r.student_number, r.passed, r.resit_class) for r in done.results] == [
+        (eva, False, "2015"), (luca, True, None)]
+    assert demo.student.messages(eva)[0].body.endswith(
+        "You can enrol in the resit, class 2015, until 21 Feb 2027 23:59.")
+    assert (would(eva), would(luca)) == ("enrolled", "failed")
+    assert demo.results.exam_classes()[0].registered == 0  # (another class: 18 Jan)
+    assert {c.class_number: c for c in demo.results.exam_classes()}["2014"].registered == 2
+
+
+def test_the_file_format_is_in_the_readme():
+    from pathlib import Path
+
+    from usis_tui.services.results import OPTIONAL, REQUIRED
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    section = readme.split("## Registering results", 1)[1].split("\n## ", 1)[0]
+    for column in REQUIRED + OPTIONAL:
+        assert f"| `{column}` |" in section, column
+    example = (Path(__file__).resolve().parents[2] / "examples" / "results.csv").read_text()
+    assert example.splitlines()[0] == ",".join(REQUIRED + OPTIONAL)
