@@ -26,6 +26,7 @@ from .. import i18n
 from ..i18n import N_, _, ngettext, pgettext
 from ..services import ServiceError
 from ..services.results import (
+    GRADE_HINT,
     ExamClass,
     GradeError,
     GradeProblem,
@@ -151,32 +152,41 @@ class RegisterResultsScreen(_Steady, UsisScreen):
                       if all(w in f"{c.class_number} {c.catalogue_number} {c.title}".lower()
                              for w in words)]
         narrow = self.size.width < NARROW
-        kinds = [component_label(c) for c in ("Exam", "Resit")]
-        kind_w = max(len(k) for k in kinds)
-        day_w = max([len(_("Exam day"))] + [len(exam_day_text(c.exam_day, narrow=narrow))
-                                           for c in self.listed[:50]] + [6])
-        count_w = max(len(_("Enrolled")), len(_("Results")), 5)
-        fixed = 5 + kind_w + day_w + 2 * count_w + (0 if narrow else 11)
-        columns = 7 if not narrow else 6
-        title_w = max(12, self.size.width - fixed - 2 * columns - 6)
+        kind_w = max(len(component_label(c)) for c in ("Exam", "Resit"))
+        days = [exam_day_text(c.exam_day, narrow=narrow) for c in self.listed[:50]]
+        day_head = _("Date") if narrow else _("Exam day")
+        day_w = max([len(day_head), 6] + [len(d) for d in days])
+        if narrow:  # one column "registered/enrolled": 4/70
+            counts = [(_("Results"), "results", max(len(_("Results")), 7))]
+        else:
+            counts = [(_("Enrolled"), "enrolled", max(len(_("Enrolled")), 5)),
+                      (_("Results"), "results", max(len(_("Results")), 5))]
+        widths = [5, kind_w, day_w, *(w for _l, _k, w in counts)] + ([] if narrow else [11])
+        # the table's inside: the page's padding (2 + 2) and the scrollbar (2) off; every
+        # column has one cell of padding on each side
+        title_w = max(12, self.size.width - 6 - sum(widths) - 2 * (len(widths) + 1))
         table.clear(columns=True)
         table.add_column(pgettext("column", "Class"), key="class", width=5)
         if not narrow:
             table.add_column(_("Course"), key="course", width=11)
         table.add_column(_("Title"), key="title", width=title_w)
         table.add_column(_("Type"), key="type", width=kind_w)
-        table.add_column(_("Exam day"), key="day", width=day_w)
-        table.add_column(_("Enrolled"), key="enrolled", width=count_w)
-        table.add_column(_("Results"), key="results", width=count_w)
+        table.add_column(day_head, key="day", width=day_w)
+        for label, key, width in counts:
+            table.add_column(label, key=key, width=width)
         for c in self.listed:
-            done = Text(str(c.registered), style="bold green" if c.enrolled and
-                        c.registered >= c.enrolled else "bold" if c.registered else "dim")
+            style = ("bold green" if c.enrolled and c.registered >= c.enrolled else
+                     "bold" if c.registered else "dim")
             cells: list[str | Text] = [c.class_number]
             if not narrow:
                 cells.append(c.catalogue_number)
             cells += [c.title, component_label(c.component),
-                      exam_day_text(c.exam_day, narrow=narrow),
-                      Text(str(c.enrolled), justify="right"), done]
+                      exam_day_text(c.exam_day, narrow=narrow)]
+            if narrow:
+                cells.append(Text.assemble((str(c.registered), style), f"/{c.enrolled}"))
+            else:
+                cells += [Text(str(c.enrolled), justify="right"),
+                          Text(str(c.registered), style=style, justify="right")]
             table.add_row(*cells, key=c.class_number)
         numbers = [c.class_number for c in self.listed]
         if current is not None and current.class_number in numbers:
@@ -370,7 +380,7 @@ class ResultSheetScreen(_Steady, UsisScreen):
         row_before = table.cursor_row
         narrow = self.size.width < NARROW
         facts = [component_label(c.component), exam_day_text(c.exam_day),
-                 ngettext("{n} enrolled", "{n} enrolled", c.enrolled).format(n=c.enrolled),
+                 _("{n} enrolled").format(n=c.enrolled),
                  ngettext("{n} result registered", "{n} results registered",
                           c.registered).format(n=c.registered)]
         self.query_one("#sheet-facts", Static).update(" · ".join(facts))
@@ -459,8 +469,7 @@ class ResultSheetScreen(_Steady, UsisScreen):
                 problems.show([GradeProblem(
                     code="bad_grade", message=_("{student}: {problem}").format(
                         student=number, problem=str(exc)),
-                    hint=_("Type a grade from 1 to 10 with at most one decimal (7.5 or 7,5), "
-                           "or V / NV."), student_number=number)])
+                    hint=_(GRADE_HINT), student_number=number)])
                 return
             self.grades[number] = text
         problems.clear()

@@ -201,8 +201,8 @@ def parse_grade(text: str) -> Parsed:
         return Parsed(None, value.upper())
     m = _GRADE.fullmatch(value)
     if m is None:
-        raise GradeError(_("{value} is not a grade: type 1 to 10 with at most one decimal (7.5 "
-                           "or 7,5), or V / NV").format(value=repr(shown(value, 20))))
+        raise GradeError(_("{value} is not a grade (1 to 10, or V / NV)").format(
+            value=repr(shown(value, 20))))
     try:
         number = Decimal(f"{m.group(1)}.{m.group(2) or '0'}")
     except InvalidOperation:  # pragma: no cover - the pattern admits digits only
