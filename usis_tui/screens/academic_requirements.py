@@ -21,6 +21,7 @@ from ..services.academics import (
     BsaReport,
     GroupReport,
     ProgrammeInfo,
+    RequirementLine,
     RequirementsReport,
     group_title,
 )
@@ -28,7 +29,7 @@ from ..theme import WARN
 from ..widgets.footer import UsisFooter
 from ..widgets.literal import DataTable, Label, Static
 from ..widgets.problems import ProblemList
-from .academics_common import ec, satisfied_text, state_text
+from .academics_common import Column, ec, fit_columns, satisfied_text, state_text
 from .base import UsisScreen
 from .calls import service_worker
 
@@ -37,26 +38,22 @@ DEGREES = {"bachelor": N_("bachelor"), "master": N_("master")}
 
 def bsa_text(bsa: BsaReport) -> Text:
     text = Text()
-    text.append(_("Binding study advice (BSA) {year}").format(year=bsa.academic_year) + ": ",
-                style="bold")
-    text.append(_("at least {norm} of the {total} first-year EC by {deadline}.").format(
-        norm=format_ec(bsa.norm), total=format_ec(bsa.first_year_ec),
+    text.append(_("BSA {year}").format(year=bsa.academic_year) + ": ", style="bold")
+    text.append(_("at least {norm} of the {total} EC of your first year by {deadline}.").format(
+        norm=format_number(bsa.norm), total=format_number(bsa.first_year_ec),
         deadline=format_date(bsa.deadline)))
     text.append("\n")
-    text.append(_("Earned: {earned}   In progress: {progress}").format(
-        earned=ec(bsa.earned), progress=ec(bsa.in_progress)), style="bold")
-    text.append("   ")
+    text.append(_("Earned {earned} · in progress {progress}").format(
+        earned=ec(bsa.earned), progress=ec(bsa.in_progress)) + " · ", style="bold")
+    to_go = format_number(bsa.norm - bsa.earned)
     if bsa.met:
         text.append("✓ " + _("Norm reached"), style="bold green")
     elif bsa.reachable:
-        text.append("◐ " + _("{n} EC to go: within reach with the courses you follow").format(
-            n=format_number(bsa.norm - bsa.earned)), style=f"bold {WARN}")
+        text.append("◐ " + _("{n} EC to go, within reach").format(n=to_go),
+                    style=f"bold {WARN}")
     else:
-        text.append("✗ " + _("{n} EC to go: talk to your study adviser").format(
-            n=format_number(bsa.norm - bsa.earned)), style="bold red")
-    if bsa.counted:
-        text.append("\n" + _("Counts: {courses}").format(
-            courses=", ".join(f"{c.catalogue_number} ({c.grade})" for c in bsa.counted)))
+        text.append("✗ " + _("{n} EC to go: talk to your study adviser").format(n=to_go),
+                    style="bold red")
     missing = [c for c in bsa.missing if c.state != "in_progress"]
     if missing:
         text.append("\n" + _("Missing: {courses}").format(
@@ -128,21 +125,27 @@ class AcademicRequirementsScreen(UsisScreen):
             yield Label(_("Academic requirements"), classes="page-title")
             yield Static("", id="requirements-whatif", classes="-hidden")
             yield Static(_("Loading…"), id="requirements-summary", classes="academics-summary")
-            yield Static("", id="requirements-bsa", classes="-hidden")
+            bsa = Static("", id="requirements-bsa", classes="-hidden")
+            bsa.tooltip = _("Binding study advice (BSA): in your first year you need at least "
+                            "45 of its 60 EC to continue the programme.")
+            yield bsa
             yield ProblemList(id="requirements-problems")
-            table: DataTable = DataTable(id="requirements-list", cursor_type="row",
-                                         classes="academics-table")
-            table.add_column(_("Requirement"), key="title")
-            for label, key in ((_("Required"), "required"), (_("Earned"), "earned"),
-                               (_("In progress"), "progress"), (_("Planned"), "planned"),
-                               (_("Needed"), "needed")):
-                table.add_column(label, key=key, width=max(8, len(label)))
-            table.add_column(_("Status"), key="status", width=16)
-            yield table
+            yield DataTable(id="requirements-list", cursor_type="row",
+                            classes="academics-table")
+            yield Static("", id="requirements-detail", classes="academics-detail")
 
     def on_mount(self) -> None:
         self.query_one(DataTable).focus()
         self.load()
+
+    def on_resize(self) -> None:
+        if self.report is not None:
+            self.show(self.report)
+
+    @property
+    def narrow(self) -> bool:
+        """Below 100 columns "In progress" and "Planned" move to the line under the table."""
+        return self.size.width < 100
 
     @service_worker(exclusive=True, group="requirements", problems="#requirements-problems")
     async def load(self) -> None:
@@ -186,18 +189,58 @@ class AcademicRequirementsScreen(UsisScreen):
         if report.bsa is not None:
             bsa.update(bsa_text(report.bsa))
         table = self.query_one(DataTable)
-        table.clear()
+        row = table.cursor_row
+        columns: list[Column] = [(_("Requirement"), "title", None),
+                                 (_("Required"), "required", 8), (_("Earned"), "earned", 7)]
+        if not self.narrow:
+            columns += [(_("In progress"), "progress", 11), (_("Planned"), "planned", 7)]
+        columns += [(_("Needed"), "needed", 6), (_("Status"), "status", 15)]
+        fit_columns(table, columns, self.size.width - 2)
+        self.rows: list[tuple[GroupReport, RequirementLine | None]] = []
         for group in report.groups:
-            table.add_row(*group_row(group), key=f"group-{group.position}")
+            cells = group_row(group)
+            if self.narrow:
+                cells = (*cells[:3], *cells[5:])
+            table.add_row(*cells, key=f"group-{group.position}")
+            self.rows.append((group, None))
             for i, line in enumerate(group.lines):
                 title = Text("  ")
                 title.append(f"{line.catalogue_number} ", style="bold")
                 title.append(line.title)
                 if not line.counted:
                     title.append(" " + _("(not counted)"), style="italic")
-                table.add_row(title, ec(line.ec), "", "", "", "",
-                              state_text(line.state, line.grade),
+                blanks = ("",) * (2 if self.narrow else 4)
+                table.add_row(title, ec(line.ec), *blanks, state_text(line.state, line.grade),
                               key=f"group-{group.position}-{i}")
+                self.rows.append((group, line))
+        if self.rows:
+            table.move_cursor(row=min(max(row, 0), len(self.rows) - 1))
+        self._detail()
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self._detail()
+
+    def _detail(self) -> None:
+        """The highlighted group's numbers in full, or the highlighted course's state."""
+        detail = self.query_one("#requirements-detail", Static)
+        row = self.query_one(DataTable).cursor_row
+        if not 0 <= row < len(getattr(self, "rows", [])):
+            detail.update("")
+            return
+        group, line = self.rows[row]
+        text = Text(group_title(group.title) + ": ", style="bold")
+        if line is None:
+            text.append(_("required {required}, earned {earned}, in progress {progress}, "
+                          "planned {planned}, still needed {needed}").format(
+                required=ec(group.required), earned=ec(group.earned),
+                progress=ec(group.in_progress), planned=ec(group.planned),
+                needed=ec(group.needed)))
+        else:
+            text.append(f"{line.catalogue_number} {line.title} ({ec(line.ec)}) ")
+            text.append_text(state_text(line.state, line.grade))
+        detail.update(text)
 
     def action_what_if(self) -> None:
         if self.programme is not None:

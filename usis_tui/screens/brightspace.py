@@ -38,10 +38,10 @@ class BrightspaceScreen(UsisScreen):
             yield ProblemList(id="brightspace-problems")
             table: DataTable = DataTable(id="brightspace-list", cursor_type="row",
                                          zebra_stripes=True, classes="academics-table")
-            table.add_column(_("Course"), key="course", width=11)
+            table.add_column(_("Course"), key="course", width=10)
             table.add_column(_("Title"), key="title")
-            table.add_column(_("Brightspace"), key="link")
             yield table
+            yield Static("", id="brightspace-detail", classes="academics-detail")
 
     def on_mount(self) -> None:
         self.query_one(DataTable).focus()
@@ -73,10 +73,29 @@ class BrightspaceScreen(UsisScreen):
         self.query_one("#brightspace-summary", Static).update(summary)
         table.clear()
         for c in courses:
-            table.add_row(c.catalogue_number, c.title, Text(c.url or _("no Brightspace course"),
-                                                            style="underline" if c.url else
-                                                            "italic"),
-                          key=c.catalogue_number)
+            table.add_row(c.catalogue_number, c.title, key=c.catalogue_number)
+        self._detail()
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self._detail()
+
+    def _detail(self) -> None:
+        """The highlighted course's link, in full."""
+        detail = self.query_one("#brightspace-detail", Static)
+        row = self.query_one(DataTable).cursor_row
+        if not 0 <= row < len(self.courses):
+            detail.update("")
+            return
+        course = self.courses[row]
+        if not course.url:
+            detail.update(Text(_("no Brightspace course"), style="italic"))
+            return
+        text = Text()
+        text.append(course.url, style="underline")
+        text.append("  " + _("(Enter or o opens it)"))
+        detail.update(text)
 
     @on(DataTable.RowSelected)
     def _selected(self, event: DataTable.RowSelected) -> None:

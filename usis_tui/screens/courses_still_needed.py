@@ -6,6 +6,7 @@ coming semester's courses in the Shopping cart (the MyStudymap plan, ready for E
 from __future__ import annotations
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -16,16 +17,20 @@ from ..services.schemas import component_label
 from ..widgets.literal import DataTable, Label, Static
 from ..widgets.problems import ProblemList
 from ..widgets.status_badge import status_text
-from .academics_common import ec, semester_label
+from .academics_common import Column, ec, fit_columns, semester_label, year_semester
 from .base import UsisScreen
 from .calls import service_worker
 
 
 def taught_text(course: NeededCourse) -> str:
+    """"2026-27 S2", or "–" when the course is not scheduled yet."""
     if course.next is None:
-        return _("not scheduled yet")
-    return _("{year}, {semester}").format(year=course.next.academic_year,
-                                           semester=semester_label(course.next.semester))
+        return "–"
+    return year_semester(course.next.academic_year, course.next.semester)
+
+
+def requirement_text(course: NeededCourse) -> str:
+    return group_title(course.group) + (" " + _("(a choice)") if course.choice else "")
 
 
 def classes_text(course: NeededCourse) -> str:
@@ -39,10 +44,10 @@ class CoursesStillNeededScreen(UsisScreen):
     PAGE = "Courses still needed"
     CSS_PATH = "../styles/academics.tcss"
     BINDINGS = [
-        Binding("p", "plan", N_("Plan into cart"),
+        Binding("p", "plan", N_("Plan"),
                 tooltip=N_("Put the classes of the coming semester's courses in the Shopping "
                            "cart"), id="courses_still_needed.plan"),
-        Binding("c", "app.navigate('Shopping cart')", N_("Shopping cart"),
+        Binding("c", "app.navigate('Shopping cart')", N_("Cart"),
                 id="courses_still_needed.navigate-shopping-cart"),
         Binding("q", "app.navigate('Academic requirements')", N_("Requirements"),
                 id="courses_still_needed.navigate-academic-requirements"),
@@ -57,20 +62,17 @@ class CoursesStillNeededScreen(UsisScreen):
             yield Label(_("Which courses do I still need to follow?"), classes="page-title")
             yield Static(_("Loading…"), id="needed-summary", classes="academics-summary")
             yield ProblemList(id="needed-problems")
-            table: DataTable = DataTable(id="needed-list", cursor_type="row", zebra_stripes=True,
-                                         classes="academics-table")
-            for label, key, width in ((_("Plan"), "plan", 4), (_("Course"), "course", 11),
-                                      (_("Title"), "title", None), (_("EC"), "ec", 5),
-                                      (_("Taught next"), "next", 23),
-                                      (_("Enrolment"), "enrolment", 14),
-                                      (_("Classes"), "classes", None),
-                                      (_("Requirement"), "group", None)):
-                table.add_column(label, key=key, width=width)
-            yield table
+            yield DataTable(id="needed-list", cursor_type="row", zebra_stripes=True,
+                            classes="academics-table")
+            yield Static("", id="needed-detail", classes="academics-detail")
 
     def on_mount(self) -> None:
         self.query_one(DataTable).focus()
         self.load()
+
+    def on_resize(self) -> None:
+        if self.data is not None:
+            self.show(self.data)
 
     @service_worker(exclusive=True, group="needed", problems="#needed-problems")
     async def load(self) -> None:
@@ -113,17 +115,48 @@ class CoursesStillNeededScreen(UsisScreen):
                                     "Minors).").format(group=group_title(group), ec=ec(needed)))
         self.query_one("#needed-summary", Static).update(summary)
         table = self.query_one(DataTable)
-        table.clear()
+        row = table.cursor_row
+        wide = self.size.width >= 110
+        columns: list[Column] = [(_("Plan"), "plan", 4), (_("Course"), "course", 10),
+                                 (_("Title"), "title", None), (_("EC"), "ec", 5),
+                                 (_("Taught next"), "next", 11), (_("Enrolment"), "enrolment", 14)]
+        if wide:
+            columns.append((_("Requirement"), "group", None))
+        fit_columns(table, columns, self.size.width - 2)
         for c in data.courses:
             plan = Text("✓", style="bold green") if c.plan else Text("")
-            enrolment = Text("")
-            if c.next is not None:
-                enrolment = status_text(c.next.enrolment)
-                if c.next.enrolment == "not_yet_open":
-                    enrolment.append(" " + format_datetime(c.next.enrol_opens_at))
-            requirement = group_title(c.group) + (" " + _("(a choice)") if c.choice else "")
-            table.add_row(plan, c.catalogue_number, c.title, ec(c.ec), taught_text(c),
-                          enrolment, classes_text(c), requirement, key=c.catalogue_number)
+            enrolment = status_text(c.next.enrolment) if c.next is not None else Text("")
+            cells = [plan, c.catalogue_number, c.title, ec(c.ec), taught_text(c), enrolment]
+            if wide:
+                cells.append(requirement_text(c))
+            table.add_row(*cells, key=c.catalogue_number)
+        if data.courses:
+            table.move_cursor(row=min(max(row, 0), len(data.courses) - 1))
+        self._detail()
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self._detail()
+
+    def _detail(self) -> None:
+        """The highlighted course: its requirement, classes and when enrolment opens."""
+        detail = self.query_one("#needed-detail", Static)
+        row = self.query_one(DataTable).cursor_row
+        if self.data is None or not 0 <= row < len(self.data.courses):
+            detail.update("")
+            return
+        c = self.data.courses[row]
+        text = Text(f"{c.catalogue_number} {c.title}", style="bold")
+        text.append(" · " + requirement_text(c))
+        if c.next is None:
+            text.append(" · " + _("not scheduled yet: ask your study adviser"))
+        else:
+            text.append(" · " + _("classes {classes}").format(classes=classes_text(c)))
+            if c.next.enrolment == "not_yet_open":
+                text.append(" · " + _("enrolment opens {when}").format(
+                    when=format_datetime(c.next.enrol_opens_at)))
+        detail.update(text)
 
     def action_plan(self) -> None:
         self.plan()

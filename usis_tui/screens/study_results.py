@@ -6,7 +6,10 @@ Shopping cart."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -16,7 +19,7 @@ from ..services.academics import ResultLine, StudyResults
 from ..services.schemas import component_label
 from ..widgets.literal import DataTable, Label, Static
 from ..widgets.problems import ProblemList
-from .academics_common import ec, grade_label, semester_label
+from .academics_common import ec, fit_columns, grade_label, year_semester
 from .base import UsisScreen
 from .calls import service_worker
 
@@ -46,10 +49,10 @@ class StudyResultsScreen(UsisScreen):
     PAGE = "Study results"
     CSS_PATH = "../styles/academics.tcss"
     BINDINGS = [
-        Binding("h", "history", N_("Course history"),
-                tooltip=N_("One line per course: attempts and the result that counts"),
-                id="study_results.history"),
-        Binding("r", "resit", N_("Resit to cart"),
+        Binding("h", "history", N_("History"),
+                tooltip=N_("Course history: one line per course, its attempts and the result "
+                           "that counts"), id="study_results.history"),
+        Binding("r", "resit", N_("Resit"),
                 tooltip=N_("Put the resit of the selected failed exam in the Shopping cart"),
                 id="study_results.resit"),
         Binding("q", "app.navigate('Academic requirements')", N_("Requirements"),
@@ -65,26 +68,19 @@ class StudyResultsScreen(UsisScreen):
             yield Label(_("Study results"), classes="page-title")
             yield Static(_("Loading…"), id="results-summary", classes="academics-summary")
             yield ProblemList(id="results-problems")
-            table: DataTable = DataTable(id="results-list", cursor_type="row",
-                                         zebra_stripes=True, classes="academics-table")
-            for label, key, width in ((_("Year"), "year", 11), (_("Course"), "course", 11),
-                                      (_("Title"), "title", None), (_("Type"), "type", 9),
-                                      (_("EC"), "ec", 6), (_("Grade"), "grade", 7),
-                                      (_("Date"), "date", 12), (_("Attempt"), "attempt", 7),
-                                      (_("Resit"), "resit", None)):
-                table.add_column(label, key=key, width=width)
-            yield table
-            history: DataTable = DataTable(id="results-history", cursor_type="row",
-                                           zebra_stripes=True, classes="academics-table")
-            for label, key, width in ((_("Course"), "course", 11), (_("Title"), "title", None),
-                                      (_("EC"), "ec", 6), (_("Attempts"), "attempts", 8),
-                                      (_("Result"), "grade", 7), (_("Date"), "date", 12)):
-                history.add_column(label, key=key, width=width)
-            yield history
+            yield DataTable(id="results-list", cursor_type="row", zebra_stripes=True,
+                            classes="academics-table")
+            yield DataTable(id="results-history", cursor_type="row", zebra_stripes=True,
+                            classes="academics-table")
+            yield Static("", id="results-detail", classes="academics-detail")
 
     def on_mount(self) -> None:
         self.query_one("#results-list", DataTable).focus()
         self.load()
+
+    def on_resize(self) -> None:
+        if self.data is not None:
+            self.show(self.data)
 
     @service_worker(exclusive=True, group="results", problems="#results-problems")
     async def load(self) -> None:
@@ -115,22 +111,56 @@ class StudyResultsScreen(UsisScreen):
         if not data.lines:
             summary.append("\n" + _("No study results yet."), style="italic")
         self.query_one("#results-summary", Static).update(summary)
+        width = self.size.width - 2
+        when = len(format_date(date(2026, 11, 26)))
         table = self.query_one("#results-list", DataTable)
-        table.clear()
+        row = table.cursor_row
+        fit_columns(table, [(_("Year"), "year", 10), (_("Course"), "course", 10),
+                            (_("Title"), "title", None), (_("EC"), "ec", 5),
+                            (_("Grade"), "grade", 5), (_("Date"), "date", when)], width)
         for line in data.lines:
-            table.add_row(f"{line.academic_year[:4]}-{line.academic_year[7:]} S{line.semester}",
-                          line.catalogue_number, line.title,
-                          component_label(line.component), ec(line.ec), grade_text(line),
-                          format_date(line.exam_date), str(line.attempt), resit_text(line),
-                          key=str(line.id))
+            table.add_row(year_semester(line.academic_year, line.semester),
+                          line.catalogue_number, line.title, ec(line.ec), grade_text(line),
+                          format_date(line.exam_date), key=str(line.id))
+        if data.lines:
+            table.move_cursor(row=min(max(row, 0), len(data.lines) - 1))
         history = self.query_one("#results-history", DataTable)
-        history.clear()
+        fit_columns(history, [(_("Course"), "course", 10), (_("Title"), "title", None),
+                              (_("EC"), "ec", 5), (_("Attempts"), "attempts", 8),
+                              (_("Result"), "grade", 6), (_("Date"), "date", when)], width)
         for course in data.history:
             history.add_row(course.catalogue_number, course.title, ec(course.ec),
                             str(course.attempts), grade_text(course.best),
                             format_date(course.best.exam_date), key=course.catalogue_number)
-        table.tooltip = _("Years and semesters, newest first ({semester} = {label}).").format(
-            semester="S1", label=semester_label(1))
+        self._detail()
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self._detail()
+
+    def _detail(self) -> None:
+        """The highlighted result in full: exam or resit, attempt, and the resit it opens."""
+        detail = self.query_one("#results-detail", Static)
+        if self.query_one("#results-history", DataTable).has_class("-shown"):
+            detail.update(_("Course history: every course once, with the result that counts. "
+                            "h: back to all results."))
+            return
+        line = self._current()
+        if line is None:
+            detail.update("")
+            return
+        text = Text()
+        text.append(f"{line.catalogue_number} {line.title}", style="bold")
+        text.append(" · " + _("{component}, attempt {attempt}").format(
+            component=component_label(line.component), attempt=line.attempt))
+        text.append(" · ")
+        text.append_text(grade_text(line))
+        resit = resit_text(line)
+        if resit.plain:
+            text.append(" · ")
+            text.append_text(resit)
+        detail.update(text)
 
     def action_history(self) -> None:
         history = self.query_one("#results-history", DataTable)
@@ -138,6 +168,7 @@ class StudyResultsScreen(UsisScreen):
         history.set_class(shown, "-shown")
         self.query_one("#results-list", DataTable).set_class(shown, "-hidden")
         (history if shown else self.query_one("#results-list", DataTable)).focus()
+        self._detail()
 
     def _current(self) -> ResultLine | None:
         table = self.query_one("#results-list", DataTable)
