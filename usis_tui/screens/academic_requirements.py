@@ -13,7 +13,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from ..i18n import N_, _, format_date, format_ec, format_number
@@ -27,7 +26,7 @@ from ..services.academics import (
 )
 from ..theme import WARN
 from ..widgets.footer import UsisFooter
-from ..widgets.literal import DataTable, Label, Static
+from ..widgets.literal import DataTable, Label, OptionList, Static
 from ..widgets.problems import ProblemList
 from .academics_common import Column, ec, fit_columns, satisfied_text, state_text
 from .base import UsisScreen
