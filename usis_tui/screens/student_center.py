@@ -256,8 +256,9 @@ class StudentCenterScreen(UsisScreen):
                             yield MenuLink("Study results", id="link-study-results")
                             yield MenuLink("Academic requirements",
                                            id="link-academic-requirements")
-                            yield MenuLink(N_("Which courses do I still need to follow?"),
-                                           "Courses still needed", id="link-courses-still-needed")
+                            yield MenuLink("Courses still needed",
+                                           id="link-courses-still-needed",
+                                           note=_("Which courses do I still need to follow?"))
                             yield MenuLink("My courses in Brightspace", id="link-brightspace")
                             yield MenuLink("Petitions", id="link-petitions")
                     with Vertical(id="block-week", classes="block") as b:
