@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from ..db import Database
+from .academics import AcademicsService
 from .audit import AuditService
 from .auth import AuthService
 from .base import Context, ServiceError
@@ -47,6 +48,7 @@ class Usis:
         self.exams = ExamService(self.ctx, self.enrolment)
         self.preferences = PreferencesService(self.ctx)
         self.mfa = MfaService(self.ctx)
+        self.academics = AcademicsService(self.ctx)
         self.results = ResultsService(self.ctx)
 
     @classmethod
