@@ -374,3 +374,20 @@ def test_the_file_format_is_in_the_readme():
         assert f"| `{column}` |" in section, column
     example = (Path(__file__).resolve().parents[2] / "examples" / "results.csv").read_text()
     assert example.splitlines()[0] == ",".join(REQUIRED + OPTIONAL)
+
+
+def test_in_the_demo_a_pass_is_done_in_the_requirements_and_in_the_study_results(demo):
+    """The other side (services/academics.py) reads what is registered: Computer Architecture
+    goes from in progress to done with its grade."""
+    def line():
+        report = demo.academics.requirements("s1234567")
+        [found] = [x for g in report.groups for x in g.lines
+                   if x.catalogue_number == "4031CARCY"]
+        return found.state, found.grade
+
+    assert line() == ("in_progress", None)
+    demo.results.register(YEAR, "2014", {"s1234567": "7,5"}, actor=BOARD)
+    assert line() == ("done", "7.5")
+    results = demo.academics.results("s1234567")
+    assert [(r.grade, r.attempt, r.component) for r in results.lines
+            if r.catalogue_number == "4031CARCY"] == [(7.5, 1, "Exam")]
