@@ -22,6 +22,9 @@ class MainMenuScreen(UsisScreen):
         Binding("s", "app.navigate('Self Service')", N_("Self Service"),
                 id="main_menu.navigate-self-service"),
         Binding("p", "board", N_("Petitions to handle"), id="main_menu.board"),
+        Binding("g", "results", N_("Results"),
+                tooltip=N_("Register results: the grades of an exam or resit class"),
+                id="main_menu.results"),
         Binding("f", "find", N_("Find a student"),
                 tooltip=N_("Support: look a student up and act as them"), id="main_menu.find"),
         Binding("a", "audit", N_("Audit trail"),
@@ -51,6 +54,9 @@ class MainMenuScreen(UsisScreen):
                     yield LinkRow("Petitions to handle", "Petitions to handle",
                                   _("Board of Examiners: advise, decide and register grades"),
                                   link_id="link-board")
+                    yield LinkRow("Register results", "Register results",
+                                  _("Type or import the grades of an exam or resit class"),
+                                  link_id="link-register-results")
                 if identity is not None and identity.role == "support":
                     yield LinkRow("Find a student", "Find a student",
                                   _("Look a student up by number or name and act as them"),
@@ -71,6 +77,8 @@ class MainMenuScreen(UsisScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "board":  # only the Board of Examiners sees (and has) this key
             return self.usis_app.may_open("Petitions to handle")
+        if action == "results":
+            return self.usis_app.may_open("Register results")
         if action == "find":  # support's pages: only support has these keys
             return self.usis_app.may_open("Find a student")
         if action == "audit":
@@ -90,6 +98,9 @@ class MainMenuScreen(UsisScreen):
 
     async def action_clock(self) -> None:
         await self.usis_app.action_set_clock()
+
+    async def action_results(self) -> None:
+        await self.usis_app.navigate("Register results")
 
     async def action_board(self) -> None:
         await self.usis_app.navigate("Petitions to handle")

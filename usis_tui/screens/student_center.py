@@ -30,6 +30,7 @@ from ..i18n import (
     ngettext,
     pgettext,
 )
+from ..services.academics import ResultLine
 from ..services.schemas import (
     CartLine,
     EnrolmentDate,
@@ -59,7 +60,7 @@ class CenterData:
     holds: list[HoldInfo] = field(default_factory=list)
     dates: list[EnrolmentDate] = field(default_factory=list)
     unread: int = 0
-    results: list[tuple[str, str, float | None, str]] = field(default_factory=list)
+    results: list[ResultLine] = field(default_factory=list)  # newest first
     cart: list[CartLine] = field(default_factory=list)
     waitlists: list[ScheduleLine] = field(default_factory=list)  # every year
     exams: list[ExamConfirmationInfo] = field(default_factory=list)  # provisional ones
@@ -188,19 +189,20 @@ def dates_text(dates: list[EnrolmentDate]) -> Text:
     return text
 
 
-def results_renderable(results: list[tuple[str, str, float | None, str]],
-                       limit: int = 5) -> Text:
+def results_renderable(results: list[ResultLine], limit: int = 4) -> Text:
+    """The newest results: "✓  7.5  Programming and Data Structures"."""
     if not results:
         return Text(_("No results yet."), style="italic")
     text = Text(no_wrap=True, overflow="ellipsis")
-    for i, (_catalogue, title, grade, _when) in enumerate(results[:limit]):
+    for i, line in enumerate(results[:limit]):
         if i:
             text.append("\n")
-        passed = grade is not None and grade >= 5.5
-        text.append("✓ " if passed else "✗ ", style="bold green" if passed else "bold red")
-        text.append(f"{format_grade(grade) if grade is not None else '':>4}  ", style="bold")
-        text.append(title)
-        if not passed:
+        grade = line.mark or "" if line.grade is None else format_grade(line.grade)
+        text.append("✓ " if line.passed else "✗ ",
+                    style="bold green" if line.passed else "bold red")
+        text.append(f"{grade:>4}  ", style="bold")
+        text.append(line.title)
+        if not line.passed:
             text.append(" – " + _("not passed"), style="bold red")
     if len(results) > limit:
         text.append("\n" + _("… and {n} more").format(n=len(results) - limit), style="italic")
@@ -261,9 +263,14 @@ class StudentCenterScreen(UsisScreen):
                         with Vertical(id="block-academics", classes="block") as b:
                             b.border_title = _("My Academics")
                             yield Static(_("Loading…"), id="results")
+                            yield MenuLink("Study results", id="link-study-results")
+                            yield MenuLink("Academic requirements",
+                                           id="link-academic-requirements")
+                            yield MenuLink("Courses still needed",
+                                           id="link-courses-still-needed",
+                                           note=_("Which courses do I still need to follow?"))
+                            yield MenuLink("My courses in Brightspace", id="link-brightspace")
                             yield MenuLink("Petitions", id="link-petitions")
-                            yield Static(_("Academic requirements: coming in a later release."),
-                                         id="academics-later", classes="muted")
                     with Vertical(id="block-week", classes="block") as b:
                         b.border_title = _("This week's classes")
                         yield WeekList(_("Loading…"), id="week")
@@ -291,7 +298,17 @@ class StudentCenterScreen(UsisScreen):
             _("Week of {date}").format(date=format_date(monday)))
 
     def on_resize(self, event: Resize) -> None:
-        self.set_class(event.size.width < NARROW, "-narrow")
+        narrow = event.size.width < NARROW
+        self.set_class(narrow, "-narrow")
+        # Narrow (80 columns): what a student decides on — holds, the To Do List, the
+        # enrolment dates — comes first, the blocks of links under it (their keys are in the
+        # Footer); wide: the sidebar on the right.
+        columns = self.query_one("#center-columns")
+        side, main = self.query_one("#center-side"), self.query_one("#center-main")
+        if narrow and columns.children[0] is main:
+            columns.move_child(side, before=main)
+        elif not narrow and columns.children[0] is side:
+            columns.move_child(side, after=main)
 
     def on_screen_resume(self) -> None:
         self.load()
@@ -330,7 +347,7 @@ class StudentCenterScreen(UsisScreen):
             holds=usis.student.holds(student),
             dates=usis.catalogue.enrolment_dates(year),
             unread=usis.student.unread_count(student),
-            results=usis.student.results(student),
+            results=usis.academics.results(student).lines,
             cart=usis.cart.list(student, year),
             waitlists=[line for line in usis.enrolment.schedule(student)
                        if line.status == "waitlisted"],

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from ..db import Database
+from .academics import AcademicsService
 from .audit import AuditService
 from .auth import AuthService
 from .base import Context, ServiceError
@@ -22,6 +23,7 @@ from .minors import MinorService
 from .petitions import PetitionService
 from .preferences import PreferencesService
 from .queue import QueueService
+from .results import ResultsService
 from .schemas import Problem
 from .student import StudentService
 from .timetable import TimetableService
@@ -46,6 +48,8 @@ class Usis:
         self.exams = ExamService(self.ctx, self.enrolment)
         self.preferences = PreferencesService(self.ctx)
         self.mfa = MfaService(self.ctx)
+        self.academics = AcademicsService(self.ctx)
+        self.results = ResultsService(self.ctx)
 
     @classmethod
     def open(cls, url: str, clock: Callable[[], datetime] | None = None) -> Usis:

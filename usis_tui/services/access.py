@@ -18,7 +18,8 @@ The rules:
 - ``SUPPORT``: support staff only (student look-up, the audit trail), for any student.
 - ``OWN_OR_SUPPORT``: ``OWN_STUDENT`` or support staff (a student's profile).
 - ``BOARD``: the Board of Examiners, as themselves (``staff_username`` is their own name).
-- ``BOARD_ROLE``: the Board of Examiners, for any student (selection minor placement).
+- ``BOARD_ROLE``: the Board of Examiners, for any student (selection minor placement,
+  registering results).
 - ``TRAINER``: trainers (demo reset, the clock).
 - ``SELF``: the call's ``username`` is the principal's own account (change one's password).
 - ``SUPPORT_STUDENT_ACCOUNT``: support staff, on a student account (unlock after failures).
@@ -293,6 +294,7 @@ POLICY: Mapping[str, Rule] = {
     "catalogue.warm_search": ANYONE,  # builds the search index; returns nothing
     "catalogue.class_list": ANYONE,
     "catalogue.enrolment_dates": ANYONE,
+    "academics.programmes": ANYONE,  # the what-if report's choices
     "enrolment.lookup_class": ANYONE,
     "petitions.course_facts": ANYONE,
     "timetable.today": ANYONE,
@@ -336,6 +338,11 @@ POLICY: Mapping[str, Rule] = {
     "exams.list": OWN_STUDENT,
     "exams.confirm": OWN_STUDENT,
     "exams.expire": OWN_STUDENT,  # the student's own only; everyone's is a system job
+    "academics.results": OWN_STUDENT,
+    "academics.requirements": OWN_STUDENT,
+    "academics.still_needed": OWN_STUDENT,
+    "academics.plan": OWN_STUDENT,
+    "academics.brightspace": OWN_STUDENT,
     # the opening-minute queue: one's own sign-in; a ticket's token is its own proof
     "queue.enter": SELF,
     "queue.poll": ANYONE,
@@ -344,6 +351,12 @@ POLICY: Mapping[str, Rule] = {
     "queue.status": ANYONE,
     # the Board of Examiners
     "minors.place": BOARD_ROLE,
+    # results of exam classes (services/results.py): any student's, by the board
+    "results.exam_classes": BOARD_ROLE,
+    "results.sheet": BOARD_ROLE,
+    "results.register": BOARD_ROLE,
+    "results.import_bytes": BOARD_ROLE,
+    "results.import_file": BOARD_ROLE,
     "petitions.queue": BOARD,
     "petitions.board_petition": BOARD,
     "petitions.advise": BOARD,
