@@ -123,15 +123,15 @@ def test_enrol_by_class_number_in_the_real_terminal(tmux, demo_db_url):
     tmux.keys("n")  # Next: into the Shopping cart, ticked
     tmux.wait_for("has been added to your Shopping cart")
 
-    # Next lands on the Shopping cart, whose keys ("Select all") show in the footer once it
-    # has the focus; should the focus be elsewhere, Tab on to it.
+    # Next lands on the Shopping cart, whose keys show in the footer once it has the focus
+    # ("Select none": its one class is ticked); should the focus be elsewhere, Tab on to it.
     for _ in range(8):
         try:
-            wait_footer(tmux, "Select all", timeout=2.0)
+            wait_footer(tmux, "Select none", timeout=2.0)
             break
         except AssertionError:
             tmux.keys("Tab")
-    wait_footer(tmux, "Select all", timeout=0.1)
+    wait_footer(tmux, "Select none", timeout=0.1)
     tmux.keys("e")  # Enrol → step 2
     tmux.wait_for("Confirm classes", "Finish enrolling", "1052")
     tmux.keys("f")  # Finish enrolling → step 3
@@ -178,13 +178,13 @@ def test_enrol_by_class_number_in_dutch_in_the_real_terminal(tmux, demo_db_url):
                   "Wachtlijst als studieactiviteit vol is")
     tmux.keys("n")  # Volgende: into the Winkelwagen
     tmux.wait_for("staat in je winkelwagen")
-    for _ in range(8):
+    for _ in range(8):  # "spatie Kiezen" (Select): the Winkelwagen has the focus
         try:
-            wait_footer(tmux, "Alles kiezen", timeout=2.0)
+            wait_footer(tmux, "Kiezen", timeout=2.0)
             break
         except AssertionError:
             tmux.keys("Tab")
-    wait_footer(tmux, "Alles kiezen", timeout=0.1)
+    wait_footer(tmux, "Kiezen", timeout=0.1)
     tmux.keys("e")
     tmux.wait_for("Studieactiviteiten bevestigen", "Inschrijving voltooien", "1052")
     tmux.keys("f")
