@@ -342,7 +342,10 @@ POLICY: Mapping[str, Rule] = {
     "queue.ticket": ANYONE,
     "queue.status": ANYONE,
     # the Board of Examiners
+    "minors.placement": BOARD_ROLE,
     "minors.place": BOARD_ROLE,
+    "minors.reject": BOARD_ROLE,
+    "minors.place_all": BOARD_ROLE,
     "petitions.queue": BOARD,
     "petitions.board_petition": BOARD,
     "petitions.advise": BOARD,
