@@ -22,6 +22,9 @@ class MainMenuScreen(UsisScreen):
         Binding("s", "app.navigate('Self Service')", N_("Self Service"),
                 id="main_menu.navigate-self-service"),
         Binding("p", "board", N_("Petitions to handle"), id="main_menu.board"),
+        Binding("m", "placement", N_("Minor placement"),
+                tooltip=N_("Board: place or reject the applicants of a selection minor"),
+                id="main_menu.placement"),
         Binding("f", "find", N_("Find a student"),
                 tooltip=N_("Support: look a student up and act as them"), id="main_menu.find"),
         Binding("a", "audit", N_("Audit trail"),
@@ -51,6 +54,9 @@ class MainMenuScreen(UsisScreen):
                     yield LinkRow("Petitions to handle", "Petitions to handle",
                                   _("Board of Examiners: advise, decide and register grades"),
                                   link_id="link-board")
+                    yield LinkRow("Minor placement", "Minor placement",
+                                  _("Place or reject the applicants of a selection minor"),
+                                  link_id="link-placement")
                 if identity is not None and identity.role == "support":
                     yield LinkRow("Find a student", "Find a student",
                                   _("Look a student up by number or name and act as them"),
@@ -71,6 +77,8 @@ class MainMenuScreen(UsisScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "board":  # only the Board of Examiners sees (and has) this key
             return self.usis_app.may_open("Petitions to handle")
+        if action == "placement":
+            return self.usis_app.may_open("Minor placement")
         if action == "find":  # support's pages: only support has these keys
             return self.usis_app.may_open("Find a student")
         if action == "audit":
@@ -93,6 +101,9 @@ class MainMenuScreen(UsisScreen):
 
     async def action_board(self) -> None:
         await self.usis_app.navigate("Petitions to handle")
+
+    async def action_placement(self) -> None:
+        await self.usis_app.navigate("Minor placement")
 
     def action_back(self) -> None:
         """Main Menu is the start: Escape stays here."""
