@@ -144,17 +144,22 @@ class MinorPlacementScreen(UsisScreen):
             return
         at = p.years.index(p.academic_year) if p.academic_year in p.years else -1
         self.academic_year = p.years[(at + 1) % len(p.years)]
-        self.class_number = self.class_number if any(
-            m.class_number == self.class_number for m in p.minors) else None
-        self._clear_messages()
+        self._clear_messages()  # (the same minor stays chosen if offered that year)
         self.load()
 
     @service_worker(exclusive=True, group="placement", problems="#placement-problems")
     async def load(self) -> None:
         table = self.query_one("#placement-table", DataTable)
+        placement = self.usis_app.usis.minors.placement
         try:
-            p = await self.call(self.usis_app.usis.minors.placement, self.class_number,
-                                self.academic_year, loading=table)
+            try:
+                p = await self.call(placement, self.class_number, self.academic_year,
+                                    loading=table)
+            except ServiceError as exc:
+                if exc.code != "unknown_class" or self.class_number is None:
+                    raise
+                # the chosen minor is not offered in this year: the year's first one
+                p = await self.call(placement, None, self.academic_year, loading=table)
         except ServiceError as exc:
             if self.is_attached:
                 self.query_one(ProblemList).show(exc.problems)
