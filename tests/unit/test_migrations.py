@@ -95,6 +95,11 @@ def _columns(conn: sqlite3.Connection, table: str, schema: str = "main") -> list
     return [r[1] for r in conn.execute(f"PRAGMA {schema}.table_info({table})")]
 
 
+#: rows that revision 0001 cannot hold (values a later revision allowed)
+OLD_ROWS_ONLY = {"exam_result": " WHERE grade IS NOT NULL",
+                 "minor_application": " WHERE status <> 'not_placed'"}
+
+
 def filled_base_database(path: Path, demo: Path) -> dict[str, list[tuple]]:
     """A database at revision 0001 holding the demo data (copied table by table with plain SQL,
     only the columns that revision 0001 has). Returns every row of every table."""
@@ -107,7 +112,8 @@ def filled_base_database(path: Path, demo: Path) -> dict[str, list[tuple]]:
     for table in BASE_TABLES:
         cols = [c for c in _columns(conn, table) if c in _columns(conn, table, "demo")]
         names = ", ".join(cols)
-        conn.execute(f"INSERT INTO main.{table} ({names}) SELECT {names} FROM demo.{table}")
+        conn.execute(f"INSERT INTO main.{table} ({names}) SELECT {names} FROM demo.{table}"
+                     + OLD_ROWS_ONLY.get(table, ""))
     conn.commit()
     conn.execute("DETACH DATABASE demo")
     assert conn.execute("PRAGMA foreign_key_check").fetchall() == []

@@ -74,7 +74,8 @@ def at(day: date, hhmm: str) -> datetime:
 class _Builder:
     """Accumulates rows with explicit ids, then bulk-inserts them in foreign-key order."""
 
-    ORDER = [m.AcademicYear, m.Programme, m.Course, m.Minor, m.ClassSection, m.Meeting,
+    ORDER = [m.AcademicYear, m.Programme, m.Course, m.RequirementGroup, m.RequirementCourse,
+             m.Minor, m.ClassSection, m.Meeting,
              m.Student, m.StaffUser, m.Enrolment, m.ExamConfirmation, m.CartItem,
              m.PermissionNumber, m.ExamResult, m.Hold, m.Message, m.MinorApplication,
              m.Petition, m.PetitionDocument, m.PetitionEvent]
@@ -247,10 +248,15 @@ class DemoGenerator:
                     end_time=time.fromisoformat(end), room=room, start_date=day, end_date=day,
                     weeks=None, keys=keys)
 
-    def student(self, number: str, name: str, programme_id: int, degree: str, pw: str) -> int:
+    def student(self, number: str, name: str, programme_id: int, degree: str, pw: str,
+                cohort: int | None = None) -> int:
+        """A student; ``cohort``: how many years ago they started (0: first-year)."""
+        code = None if cohort is None else (
+            f"{self.start_year - cohort}-{self.start_year - cohort + 1}")
         sid = self.b.add(m.Student, student_number=number, name=name,
                          email=f"{number}@vuw.leidenuniv.nl", programme_id=programme_id,
-                         degree=degree, password_hash=pw, failed_logins=0, locked_until=None)
+                         degree=degree, password_hash=pw, failed_logins=0, locked_until=None,
+                         cohort=code)
         self.occupied[sid] = set()
         return sid
 
@@ -345,11 +351,11 @@ class DemoGenerator:
         # password is public, and a sign-in must cost what an unknown name costs.
         demo_hash = hash_password(DEMO_PASSWORD)
         cs = prog_ids["BSC-CS"]
-        me = self.student(DEMO_STUDENT, "Eva de Vries", cs, "bachelor", demo_hash)
+        me = self.student(DEMO_STUDENT, "Eva de Vries", cs, "bachelor", demo_hash, cohort=0)
         master = self.student(DEMO_MASTER, "Jan Jansen", prog_ids["MSC-ICTIB"], "master",
-                              demo_hash)
+                              demo_hash, cohort=1)
         held = self.student(DEMO_HOLD_STUDENT, "Ada Visser", prog_ids["BSC-MATH"], "bachelor",
-                            demo_hash)
+                            demo_hash, cohort=1)
         for username, name, role in STAFF:
             self.b.add(m.StaffUser, username=username, name=name, role=role,
                        password_hash=demo_hash, failed_logins=0, locked_until=None)
@@ -362,6 +368,8 @@ class DemoGenerator:
         self.demo_student(me, year_id, programme_courses["BSC-CS"], numbers)
         self.demo_master(master, year_id, programme_courses["MSC-ICTIB"], numbers)
         self.demo_petitions(master)
+        self.requirements(prog_ids, programme_courses)
+        self.demo_results(me, master, held, programme_courses)
         self.fill(year_id, prog_ids, programme_courses, numbers, demo_hash)
         self.confirm_exams(me)
         # (after everything else, so that no id or random draw above changes)
@@ -460,8 +468,9 @@ class DemoGenerator:
         return [self.by_number[(yid, n)] for n in numbers[(yid, cat)]]
 
     def demo_student(self, me: int, yid: int, courses: list, numbers: dict) -> None:
-        """s1234567: second-year Computer Science, a week filled in both semesters, one failed
-        exam (so its resit may be enrolled), a clash to demonstrate."""
+        """s1234567: first-year Computer Science (the binding study advice applies), a week
+        filled in both semesters, block-1 results with one failed exam (so its resit may be
+        enrolled), a clash to demonstrate."""
         h = self.summary.highlights
         when = self.now - timedelta(days=14)
         by_cat = {cat: (cid, c_i) for cid, c_i, cat, _lvl in courses}
@@ -492,14 +501,13 @@ class DemoGenerator:
                         and me not in self.enrolled_in.get(sec.id, set())
                         and set(sec.occupancy) & mine):
                     h.setdefault("clash", sec.class_number)
-        # First-year results: passed, and one failed exam whose resit is open now.
-        first_year = self.now.date() - timedelta(days=300)
+        # First-year results (block 1, four weeks ago): passed, and one failed exam whose resit
+        # is open now. More results (a mark, one not yet released) in demo_results.
+        block1 = self.now.date() - timedelta(days=28)
         for cat, grade in ((cats[0], 7.5), (cats[3], 8.0), (cats[2 - 1], 6.5)):
-            self.b.add(m.ExamResult, student_id=me, course_id=by_cat[cat][0], grade=grade,
-                       exam_date=first_year)
+            self.result(me, by_cat[cat][0], block1, grade=grade)
         failed_cat = cats[11]  # an advanced course taken early: exam failed three weeks ago
-        self.b.add(m.ExamResult, student_id=me, course_id=by_cat[failed_cat][0], grade=4.8,
-                   exam_date=self.now.date() - timedelta(days=21))
+        self.result(me, by_cat[failed_cat][0], self.now.date() - timedelta(days=21), grade=4.8)
         resit = next(s for s in self._sections_of(yid, numbers, failed_cat)
                      if s.component == "Resit")
         row = self.b.rows[m.ClassSection][resit.id - 1]
@@ -526,6 +534,91 @@ class DemoGenerator:
             lecture = self._sections_of(yid, numbers, cat)[0]
             if self.can_sit(master, lecture):
                 self.enrol(master, lecture, "enrolled", when)
+
+    # ------------------------------------------------------------------ My Academics
+    def result(self, student_id: int, course_id: int, day: date, *, grade: float | None = None,
+               mark: str | None = None, component: str = "Exam", attempt: int = 1,
+               hidden_until: datetime | None = None) -> None:
+        self.b.add(m.ExamResult, student_id=student_id, course_id=course_id, grade=grade,
+                   mark=mark, exam_date=day, component=component, attempt=attempt,
+                   section_id=None, hidden_until=hidden_until,
+                   registered_at=at(day + timedelta(days=7), "12:00"), registered_by="board")
+
+    def requirements(self, prog_ids: dict[str, int], programme_courses: dict) -> None:
+        """The academic requirements of every programme (models/academics.py), built from its
+        course list with Leiden's totals: a bachelor of 180 EC (the first year of 60 EC with
+        the binding study advice, compulsory courses, advanced courses at level 300, a minor
+        or free electives of 30 EC, free electives, the bachelor project), a master of 120 EC
+        (core courses, electives from the programme, free electives, the thesis of 30 EC).
+        Computer Science's first year also has Academic and Professional Skills (pass/fail)."""
+        skills = self.add_course("4031APSKY", "Academic and Professional Skills", 6, 100,
+                                 prog_ids["BSC-CS"])
+        for code, _name, degree, _prefix, titles in PROGRAMMES:
+            rows = programme_courses[code]
+            ec = {cid: titles[c_i][1] for cid, c_i, _cat, _lvl in rows}
+            project = [cid for cid, c_i, _cat, _lvl in rows
+                       if any(w in titles[c_i][0] for w in ("Project", "Thesis", "Research"))
+                       and titles[c_i][1] >= 12]
+            taught = [(cid, lvl) for cid, _c_i, _cat, lvl in rows if cid not in project]
+            groups: list[tuple[str, str, float, int | None, list[int]]] = []
+            if degree == "bachelor":
+                first: list[int] = [skills] if code == "BSC-CS" else []
+                total = sum(ec.get(c, 6) for c in first)
+                for cid, lvl in taught:
+                    if lvl <= 200 and total < 60 and (total + ec[cid] <= 60 or not first):
+                        first.append(cid)
+                        total += ec.get(cid, 6)
+                rest = [cid for cid, lvl in taught if cid not in first and lvl < 300]
+                advanced = [cid for cid, lvl in taught if lvl >= 300]
+                groups.append(("First year (propaedeutic phase)", "compulsory", total, None,
+                               first))
+                if rest:
+                    groups.append(("Compulsory courses", "compulsory",
+                                   sum(ec[c] for c in rest), None, rest))
+                groups.append(("Advanced courses (level 300)", "level",
+                               min(18.0, sum(ec[c] for c in advanced)), 300, advanced))
+                groups.append(("Minor or free electives", "minor_or_electives", 30, None, []))
+                project_ec = sum(ec[c] for c in project)
+                used = sum(g[2] for g in groups) + project_ec
+                groups.append(("Free electives", "electives", 180 - used, None, []))
+                groups.append(("Bachelor project", "final_project", project_ec, None, project))
+            else:
+                core, options = [c for c, _l in taught[:8]], [c for c, _l in taught[8:]]
+                groups.append(("Core courses", "compulsory", sum(ec[c] for c in core), None,
+                               core))
+                groups.append(("Specialisation electives", "choice", 24, None, options))
+                project_ec = sum(ec[c] for c in project)
+                used = sum(g[2] for g in groups) + project_ec
+                groups.append(("Free electives", "electives", 120 - used, None, []))
+                groups.append(("Master thesis", "final_project", project_ec, None, project))
+            for position, (title, kind, min_ec, min_level, courses) in enumerate(groups, 1):
+                gid = self.b.add(m.RequirementGroup, programme_id=prog_ids[code],
+                                 position=position, kind=kind, title=title,
+                                 min_ec=float(min_ec), min_level=min_level)
+                for i, cid in enumerate(courses, 1):
+                    self.b.add(m.RequirementCourse, group_id=gid, course_id=cid, position=i)
+
+    def demo_results(self, me: int, master: int, held: int, programme_courses: dict) -> None:
+        """Results besides s1234567's block-1 exams: her Academic and Professional Skills ("V",
+        no number), a grade registered but not released yet (she does not see it until
+        then), the master student's first year, and the Mathematics student's first exams."""
+        cs = {c_i: cid for cid, c_i, _cat, _lvl in programme_courses["BSC-CS"]}
+        self.result(me, self.course_ids["4031APSKY"], self.now.date() - timedelta(days=14),
+                    mark="V")
+        self.result(me, cs[8], self.now.date() - timedelta(days=5), grade=7.0,
+                    hidden_until=at(self.now.date() + timedelta(days=4), "09:00"))
+        last_year = self.calendar(self.start_year - 1)
+        ict = {c_i: cid for cid, c_i, _cat, _lvl in programme_courses["MSC-ICTIB"]}
+        for c_i, grade in ((4, 7.0), (5, 8.5), (6, 6.0), (7, 7.5), (8, 5.0), (9, 6.5)):
+            term = "sem1_exam" if c_i % 2 == 0 else "sem2_exam"
+            self.result(master, ict[c_i], last_year[term] + timedelta(days=c_i % 5),
+                        grade=grade)
+        self.result(master, ict[8], last_year["sem2_exam"] + timedelta(weeks=5, days=3),
+                    grade=6.0, component="Resit", attempt=2)
+        maths = {c_i: cid for cid, c_i, _cat, _lvl in programme_courses["BSC-MATH"]}
+        for c_i, grade in ((0, 6.5), (1, 7.0), (2, 5.5), (3, 4.0)):
+            self.result(held, maths[c_i], last_year["sem1_exam"] + timedelta(days=c_i),
+                        grade=grade)
 
     # ------------------------------------------------------------------ petitions
     def demo_petitions(self, student_id: int) -> None:

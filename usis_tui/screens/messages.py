@@ -22,7 +22,7 @@ UNREAD_MARK = "●"
 #: The stored categories (codes) as shown.
 CATEGORIES = {"enrolment": N_("Enrolment"), "drop": N_("Drop"), "waitlist": N_("Waitlist"),
               "petition": N_("Petition"), "minor": N_("Minor"), "exam": N_("Exam"),
-              "info": N_("Info")}
+              "result": N_("Result"), "info": N_("Info")}
 
 
 def category_label(category: str) -> str:

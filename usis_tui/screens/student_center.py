@@ -30,6 +30,7 @@ from ..i18n import (
     ngettext,
     pgettext,
 )
+from ..services.academics import ResultLine
 from ..services.schemas import (
     CartLine,
     EnrolmentDate,
@@ -59,7 +60,7 @@ class CenterData:
     holds: list[HoldInfo] = field(default_factory=list)
     dates: list[EnrolmentDate] = field(default_factory=list)
     unread: int = 0
-    results: list[tuple[str, str, float | None, str]] = field(default_factory=list)
+    results: list[ResultLine] = field(default_factory=list)  # newest first
     cart: list[CartLine] = field(default_factory=list)
     waitlists: list[ScheduleLine] = field(default_factory=list)  # every year
     exams: list[ExamConfirmationInfo] = field(default_factory=list)  # provisional ones
@@ -181,19 +182,20 @@ def dates_text(dates: list[EnrolmentDate]) -> Text:
     return text
 
 
-def results_renderable(results: list[tuple[str, str, float | None, str]],
-                       limit: int = 5) -> Text:
+def results_renderable(results: list[ResultLine], limit: int = 4) -> Text:
+    """The newest results: "✓  7.5  Programming and Data Structures"."""
     if not results:
         return Text(_("No results yet."), style="italic")
     text = Text(no_wrap=True, overflow="ellipsis")
-    for i, (_catalogue, title, grade, _when) in enumerate(results[:limit]):
+    for i, line in enumerate(results[:limit]):
         if i:
             text.append("\n")
-        passed = grade is not None and grade >= 5.5
-        text.append("✓ " if passed else "✗ ", style="bold green" if passed else "bold red")
-        text.append(f"{format_grade(grade) if grade is not None else '':>4}  ", style="bold")
-        text.append(title)
-        if not passed:
+        grade = line.mark or "" if line.grade is None else format_grade(line.grade)
+        text.append("✓ " if line.passed else "✗ ",
+                    style="bold green" if line.passed else "bold red")
+        text.append(f"{grade:>4}  ", style="bold")
+        text.append(line.title)
+        if not line.passed:
             text.append(" – " + _("not passed"), style="bold red")
     if len(results) > limit:
         text.append("\n" + _("… and {n} more").format(n=len(results) - limit), style="italic")
@@ -254,9 +256,14 @@ class StudentCenterScreen(UsisScreen):
                         with Vertical(id="block-academics", classes="block") as b:
                             b.border_title = _("My Academics")
                             yield Static(_("Loading…"), id="results")
+                            yield MenuLink("Study results", id="link-study-results")
+                            yield MenuLink("Academic requirements",
+                                           id="link-academic-requirements")
+                            yield MenuLink("Courses still needed",
+                                           id="link-courses-still-needed",
+                                           note=_("Which courses do I still need to follow?"))
+                            yield MenuLink("My courses in Brightspace", id="link-brightspace")
                             yield MenuLink("Petitions", id="link-petitions")
-                            yield Static(_("Academic requirements: coming in a later release."),
-                                         id="academics-later", classes="muted")
                     with Vertical(id="block-week", classes="block") as b:
                         b.border_title = _("This week's classes")
                         yield WeekList(_("Loading…"), id="week")
@@ -323,7 +330,7 @@ class StudentCenterScreen(UsisScreen):
             holds=usis.student.holds(student),
             dates=usis.catalogue.enrolment_dates(year),
             unread=usis.student.unread_count(student),
-            results=usis.student.results(student),
+            results=usis.academics.results(student).lines,
             cart=usis.cart.list(student, year),
             waitlists=[line for line in usis.enrolment.schedule(student)
                        if line.status == "waitlisted"],

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from ..db import Database
+from .academics import AcademicsService
 from .audit import AuditService
 from .auth import AuthService
 from .base import Context, ServiceError
@@ -46,6 +47,7 @@ class Usis:
         self.exams = ExamService(self.ctx, self.enrolment)
         self.preferences = PreferencesService(self.ctx)
         self.mfa = MfaService(self.ctx)
+        self.academics = AcademicsService(self.ctx)
 
     @classmethod
     def open(cls, url: str, clock: Callable[[], datetime] | None = None) -> Usis:

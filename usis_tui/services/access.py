@@ -293,6 +293,7 @@ POLICY: Mapping[str, Rule] = {
     "catalogue.warm_search": ANYONE,  # builds the search index; returns nothing
     "catalogue.class_list": ANYONE,
     "catalogue.enrolment_dates": ANYONE,
+    "academics.programmes": ANYONE,  # the what-if report's choices
     "enrolment.lookup_class": ANYONE,
     "petitions.course_facts": ANYONE,
     "timetable.today": ANYONE,
@@ -335,6 +336,11 @@ POLICY: Mapping[str, Rule] = {
     "exams.list": OWN_STUDENT,
     "exams.confirm": OWN_STUDENT,
     "exams.expire": OWN_STUDENT,  # the student's own only; everyone's is a system job
+    "academics.results": OWN_STUDENT,
+    "academics.requirements": OWN_STUDENT,
+    "academics.still_needed": OWN_STUDENT,
+    "academics.plan": OWN_STUDENT,
+    "academics.brightspace": OWN_STUDENT,
     # the opening-minute queue: one's own sign-in; a ticket's token is its own proof
     "queue.enter": SELF,
     "queue.poll": ANYONE,

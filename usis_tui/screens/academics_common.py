@@ -1,0 +1,63 @@
+"""What the My Academics pages share: state marks, EC and grade texts, a loading pattern."""
+
+from __future__ import annotations
+
+from rich.text import Text
+
+from ..i18n import N_, _, format_ec, format_grade, pgettext
+from ..theme import WARN
+
+#: a course's state in a requirement group, as shown
+STATE_LABELS = {"done": N_("Done"), "in_progress": N_("In progress"), "planned": N_("Planned"),
+                "missing": N_("Missing")}
+STATE_MARKS = {"done": ("✓", "bold green"), "in_progress": ("◐", f"bold {WARN}"),
+               "planned": ("○", "bold"), "missing": ("✗", "bold red")}
+
+
+def state_text(state: str, grade: str | None = None) -> Text:
+    """"✓ Done 7.5", "◐ In progress", "○ Planned", "✗ Missing"."""
+    mark, style = STATE_MARKS[state]
+    text = Text(f"{mark} ", style=style)
+    text.append(_(STATE_LABELS[state]), style=style)
+    if grade:
+        text.append(f" {grade}", style="bold")
+    return text
+
+
+def satisfied_text(satisfied: bool) -> Text:
+    if satisfied:
+        return Text("✓ " + pgettext("requirement", "Satisfied"), style="bold green")
+    return Text("✗ " + pgettext("requirement", "Not satisfied"), style="bold red")
+
+
+def ec(value: float) -> str:
+    """"6 EC" / "7.5 EC" ("7,5 EC" in Dutch)."""
+    return format_ec(value)
+
+
+def grade_label(grade: float | None, mark: str | None) -> str:
+    return mark or "" if grade is None else format_grade(grade)
+
+
+def semester_label(semester: int) -> str:
+    return _("Semester {n}").format(n=semester)
+
+
+Column = tuple[str, str, "int | None"]  # (label, key, width; None: shares what is left)
+
+
+def fit_columns(table, columns: list[Column], width: int) -> None:
+    """(Re)build ``table``'s columns to fill ``width`` cells: the columns without a width share
+    what the others leave (each column has one cell of padding on both sides; one more cell
+    for the scroll bar)."""
+    fixed = sum(w for _label, _key, w in columns if w) + 2 * len(columns) + 1
+    flexible = [c for c in columns if c[2] is None] or [columns[-1]]
+    room = max(8, (width - fixed) // len(flexible))
+    table.clear(columns=True)
+    for label, key, w in columns:
+        table.add_column(label, key=key, width=w if w else room)
+
+
+def year_semester(academic_year: str, semester: int) -> str:
+    """"2026-27 S1": an academic year and a semester in ten cells."""
+    return f"{academic_year[:4]}-{academic_year[7:]} S{semester}"
