@@ -135,6 +135,15 @@ def test_malformed_csv(demo_usis, data, needle):
     assert dump(demo_usis.db, audit=True) == before
 
 
+def test_a_bad_header_is_no_count_of_rows(demo_usis):
+    """Only the header was read: the summary says the file is no catalogue (it said "1 of 0
+    rows has problems")."""
+    with pytest.raises(ServiceError) as err:
+        importer(demo_usis).import_bytes(b"class,title\n1234,Foo\n")
+    assert err.value.problems[-1].message == ("Nothing was imported: the file cannot be read as "
+                                              "a catalogue.")
+
+
 def test_bom_and_semicolons_excel_style(demo_usis):
     text = "\ufeff" + HEADER.replace(",", ";") + "\n" + ";".join(row("5101").split(",")) + "\n"
     result = importer(demo_usis).import_bytes(text.encode("utf-8"))

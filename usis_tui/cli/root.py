@@ -43,6 +43,7 @@ COMMANDS = {
     "db": "database:db",
     "import": "importer:import_command",
     "replay": "replay:replay_command",
+    "results": "results:results_group",
     "serve": "serve:serve_command",
     "timetable": "timetable:timetable",
     "user": "user:user_group",

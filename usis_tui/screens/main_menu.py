@@ -25,6 +25,9 @@ class MainMenuScreen(UsisScreen):
         Binding("m", "placement", N_("Minor placement"),
                 tooltip=N_("Board: place or reject the applicants of a selection minor"),
                 id="main_menu.placement"),
+        Binding("g", "results", N_("Results"),
+                tooltip=N_("Register results: the grades of an exam or resit class"),
+                id="main_menu.results"),
         Binding("f", "find", N_("Find a student"),
                 tooltip=N_("Support: look a student up and act as them"), id="main_menu.find"),
         Binding("a", "audit", N_("Audit trail"),
@@ -57,6 +60,9 @@ class MainMenuScreen(UsisScreen):
                     yield LinkRow("Minor placement", "Minor placement",
                                   _("Place or reject the applicants of a selection minor"),
                                   link_id="link-placement")
+                    yield LinkRow("Register results", "Register results",
+                                  _("Type or import the grades of an exam or resit class"),
+                                  link_id="link-register-results")
                 if identity is not None and identity.role == "support":
                     yield LinkRow("Find a student", "Find a student",
                                   _("Look a student up by number or name and act as them"),
@@ -79,6 +85,8 @@ class MainMenuScreen(UsisScreen):
             return self.usis_app.may_open("Petitions to handle")
         if action == "placement":
             return self.usis_app.may_open("Minor placement")
+        if action == "results":
+            return self.usis_app.may_open("Register results")
         if action == "find":  # support's pages: only support has these keys
             return self.usis_app.may_open("Find a student")
         if action == "audit":
@@ -98,6 +106,9 @@ class MainMenuScreen(UsisScreen):
 
     async def action_clock(self) -> None:
         await self.usis_app.action_set_clock()
+
+    async def action_results(self) -> None:
+        await self.usis_app.navigate("Register results")
 
     async def action_board(self) -> None:
         await self.usis_app.navigate("Petitions to handle")

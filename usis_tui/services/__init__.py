@@ -23,6 +23,7 @@ from .minors import MinorService
 from .petitions import PetitionService
 from .preferences import PreferencesService
 from .queue import QueueService
+from .results import ResultsService
 from .schemas import Problem
 from .student import StudentService
 from .timetable import TimetableService
@@ -48,6 +49,7 @@ class Usis:
         self.preferences = PreferencesService(self.ctx)
         self.mfa = MfaService(self.ctx)
         self.academics = AcademicsService(self.ctx)
+        self.results = ResultsService(self.ctx)
 
     @classmethod
     def open(cls, url: str, clock: Callable[[], datetime] | None = None) -> Usis:

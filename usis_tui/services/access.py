@@ -18,7 +18,8 @@ The rules:
 - ``SUPPORT``: support staff only (student look-up, the audit trail), for any student.
 - ``OWN_OR_SUPPORT``: ``OWN_STUDENT`` or support staff (a student's profile).
 - ``BOARD``: the Board of Examiners, as themselves (``staff_username`` is their own name).
-- ``BOARD_ROLE``: the Board of Examiners, for any student (selection minor placement).
+- ``BOARD_ROLE``: the Board of Examiners, for any student (selection minor placement,
+  registering results).
 - ``TRAINER``: trainers (demo reset, the clock).
 - ``SELF``: the call's ``username`` is the principal's own account (change one's password).
 - ``SUPPORT_STUDENT_ACCOUNT``: support staff, on a student account (unlock after failures).
@@ -352,6 +353,12 @@ POLICY: Mapping[str, Rule] = {
     "minors.place": BOARD_ROLE,
     "minors.reject": BOARD_ROLE,
     "minors.place_all": BOARD_ROLE,
+    # results of exam classes (services/results.py): any student's, by the board
+    "results.exam_classes": BOARD_ROLE,
+    "results.sheet": BOARD_ROLE,
+    "results.register": BOARD_ROLE,
+    "results.import_bytes": BOARD_ROLE,
+    "results.import_file": BOARD_ROLE,
     "petitions.queue": BOARD,
     "petitions.board_petition": BOARD,
     "petitions.advise": BOARD,

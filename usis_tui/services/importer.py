@@ -265,14 +265,17 @@ class _Problems:
                                                           problem=message)))
             self.order.append(line or 0)
 
-    def raise_if_any(self, rows: int) -> None:
+    def raise_if_any(self, rows: int, *, unreadable: str | None = None) -> None:
+        """Raise every problem at once, with a summary; ``unreadable``: the summary when no
+        row could be read (default: the catalogue's)."""
         if self.items:
             ordered = sorted(zip(self.order, self.items, strict=True), key=lambda p: p[0])
             self.order = [line for line, _p in ordered]
             self.items = [problem for _l, problem in ordered]
             bad = len(self.lines)
-            if not self.lines:
-                message = _("Nothing was imported: the file cannot be read as a catalogue.")
+            if not self.lines or not rows:  # (a bad header: no row was read)
+                message = unreadable or _("Nothing was imported: the file cannot be read as a "
+                                          "catalogue.")
             elif rows == 1:
                 message = _("Nothing was imported: {n} of {rows} row has problems.")
             else:
@@ -315,8 +318,12 @@ def _pydantic_message(err: ErrorDetails) -> tuple[str | None, str]:
     return column, str(err.get("msg", "is not valid")).removeprefix("Value error, ")
 
 
-def read_rows(data: bytes, problems: _Problems) -> tuple[list[tuple[int, dict[str, str]]], int]:
-    """(line number, raw row) for every data row; file-level problems go to ``problems``."""
+def read_rows(data: bytes, problems: _Problems, *, required: tuple[str, ...] = REQUIRED,
+              optional: tuple[str, ...] = OPTIONAL
+              ) -> tuple[list[tuple[int, dict[str, str]]], int]:
+    """(line number, raw row) for every data row; file-level problems go to ``problems``.
+    ``required``/``optional``: the columns of the format (default: the catalogue's)."""
+    columns = required + optional
     if b"\x00" in data:  # binary, or UTF-16 ("Unicode text"): first, before the decoding
         problems.add(None, None, _("this is not a CSV text file (it contains NUL bytes); save "
                                    "it as \"CSV UTF-8\""))
@@ -331,7 +338,7 @@ def read_rows(data: bytes, problems: _Problems) -> tuple[list[tuple[int, dict[st
         return [], 0
     if not text.strip():
         problems.add(None, None, _("the file is empty; the first line must name the columns: "
-                                   "{columns}").format(columns=",".join(COLUMNS)))
+                                   "{columns}").format(columns=",".join(columns)))
         return [], 0
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
@@ -342,15 +349,15 @@ def read_rows(data: bytes, problems: _Problems) -> tuple[list[tuple[int, dict[st
         problems.add(1, None, _("the header line cannot be read as CSV ({error})")
                      .format(error=exc))
         return [], 0
-    missing = [c for c in REQUIRED if c not in header]
-    unknown = [h for h in header if h not in COLUMNS]
+    missing = [c for c in required if c not in header]
+    unknown = [h for h in header if h not in columns]
     doubled = sorted({h for h in header if header.count(h) > 1})
     if missing:
         problems.add(1, None, _("missing column(s) {columns}")
                      .format(columns=", ".join(missing)))
     if unknown:
         problems.add(1, None, _("unknown column(s) {unknown}; the columns are {columns}").format(
-            unknown=", ".join(repr(u[:30]) for u in unknown), columns=",".join(COLUMNS)))
+            unknown=", ".join(repr(u[:30]) for u in unknown), columns=",".join(columns)))
     if doubled:
         problems.add(1, None, _("column(s) named twice: {columns}")
                      .format(columns=", ".join(doubled)))
