@@ -22,7 +22,7 @@ class MainMenuScreen(UsisScreen):
         Binding("s", "app.navigate('Self Service')", N_("Self Service"),
                 id="main_menu.navigate-self-service"),
         Binding("p", "board", N_("Petitions to handle"), id="main_menu.board"),
-        Binding("m", "placement", N_("Minor placement"),
+        Binding("m", "placement", N_("Placement"),
                 tooltip=N_("Board: place or reject the applicants of a selection minor"),
                 id="main_menu.placement"),
         Binding("g", "results", N_("Results"),
