@@ -100,7 +100,7 @@ REGISTRY: tuple[Page, ...] = (
          ("placement", "selection minors", "place minors")),
     Page(N_("Register results"), MAIN_MENU, "register_results:RegisterResultsScreen", "board",
          N_("Board of Examiners: type or import the grades of an exam or resit class"),
-         ("results", "grades")),
+         ("register grades", "enter grades", "grade entry")),
     Page(N_("Find a student"), MAIN_MENU, "support:FindStudentScreen", "support",
          N_("Support: look a student up by number or name and act as them"),
          ("find student", "act as")),

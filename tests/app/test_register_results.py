@@ -118,4 +118,4 @@ async def test_the_main_menu_offers_it_to_the_board_only(demo_db_url):
         await settle(pilot)
         assert isinstance(app.screen, MainMenuScreen)
         assert await app.navigate("Register results") is False
-        assert await app.navigate("grades") is False
+        assert await app.navigate("register grades") is False

@@ -144,7 +144,7 @@ def test_a_step_that_cannot_be_done_stops_the_replay_and_names_its_line(demo_db_
 
 @pytest.mark.parametrize(("step", "reason"), [
     ('expect "Class 1052 is closed"', "'Class 1052 is closed' is not on the screen"),
-    ('open "Grades"', "there is no page called 'Grades'"),
+    ('open "Transcript of records"', "there is no page called 'Transcript of records'"),
     ('type "Favourite colour" blue', "no field labelled 'Favourite colour' on this screen"),
     ('select "9999"', "no row containing '9999'"),
 ])

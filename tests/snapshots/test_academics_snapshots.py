@@ -1,14 +1,11 @@
-"""Snapshots of My Academics for s1234567 in the demo at 80x24 and 120x40: Study results (and
-the course history), Academic requirements with her BSA (and a what-if against Mathematics),
-"Which courses do I still need to follow?" and My courses in Brightspace."""
+"""Snapshots of My Academics for s1234567 in the demo beyond the pages themselves (those are in
+test_every_page_snapshots.py at 80x24 and 120x40): the course history and a what-if against
+Mathematics."""
 
 from __future__ import annotations
 
-import pytest
 from helpers import make_app, settle
 from shell_helpers import signed_in
-
-SIZES = [(80, 24), (120, 40)]
 
 
 def opened(page: str, *keys: str):
@@ -22,21 +19,9 @@ def opened(page: str, *keys: str):
     return run_before
 
 
-@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
-def test_study_results(snap_compare, demo_db_url, size):
-    assert snap_compare(make_app(demo_db_url), terminal_size=size,
-                        run_before=opened("Study results"))
-
-
 def test_course_history_120x40(snap_compare, demo_db_url):
     assert snap_compare(make_app(demo_db_url), terminal_size=(120, 40),
                         run_before=opened("Study results", "h"))
-
-
-@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
-def test_academic_requirements(snap_compare, demo_db_url, size):
-    assert snap_compare(make_app(demo_db_url), terminal_size=size,
-                        run_before=opened("Academic requirements"))
 
 
 def test_what_if_mathematics_120x40(snap_compare, demo_db_url):
@@ -48,15 +33,3 @@ def test_what_if_mathematics_120x40(snap_compare, demo_db_url):
         await pilot.press("enter")
         await settle(pilot)
     assert snap_compare(make_app(demo_db_url), terminal_size=(120, 40), run_before=run_before)
-
-
-@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
-def test_courses_still_needed(snap_compare, demo_db_url, size):
-    assert snap_compare(make_app(demo_db_url), terminal_size=size,
-                        run_before=opened("Courses still needed"))
-
-
-@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
-def test_brightspace(snap_compare, demo_db_url, size):
-    assert snap_compare(make_app(demo_db_url), terminal_size=size,
-                        run_before=opened("My courses in Brightspace"))

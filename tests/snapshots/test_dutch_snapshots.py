@@ -76,7 +76,9 @@ def test_login(app, snap_compare):
 
 
 @pytest.mark.parametrize("name", ["Main Menu", "Self Service", "Student Center", "Enrol",
-                                  "My Class Schedule", "Timetable", "Message centre"])
+                                  "My Class Schedule", "Timetable", "Message centre",
+                                  "Study results", "Academic requirements",
+                                  "Courses still needed"])
 def test_page(app, snap_compare, name):
     assert snap_compare(app, terminal_size=SIZE, run_before=page(name))
 

@@ -28,7 +28,14 @@ from ..theme import WARN
 from ..widgets.footer import UsisFooter
 from ..widgets.literal import DataTable, Label, OptionList, Static
 from ..widgets.problems import ProblemList
-from .academics_common import Column, ec, fit_columns, satisfied_text, state_text
+from .academics_common import (
+    STATE_LABELS,
+    Column,
+    ec,
+    fit_columns,
+    satisfied_text,
+    state_text,
+)
 from .base import UsisScreen
 from .calls import service_worker
 
@@ -193,7 +200,9 @@ class AcademicRequirementsScreen(UsisScreen):
                                  (_("Required"), "required", 8), (_("Earned"), "earned", 7)]
         if not self.narrow:
             columns += [(_("In progress"), "progress", 11), (_("Planned"), "planned", 7)]
-        columns += [(_("Needed"), "needed", 6), (_("Status"), "status", 15)]
+        status = max(len(state_text(state, "7.5").plain) for state in STATE_LABELS)
+        status = max(status, len(satisfied_text(False).plain), len(_("Status")))
+        columns += [(_("Needed"), "needed", 6), (_("Status"), "status", status)]
         fit_columns(table, columns, self.size.width - 2)
         self.rows: list[tuple[GroupReport, RequirementLine | None]] = []
         for group in report.groups:

@@ -119,7 +119,11 @@ class CoursesStillNeededScreen(UsisScreen):
         wide = self.size.width >= 110
         columns: list[Column] = [(_("Plan"), "plan", 4), (_("Course"), "course", 10),
                                  (_("Title"), "title", None), (_("EC"), "ec", 5),
-                                 (_("Taught next"), "next", 11), (_("Enrolment"), "enrolment", 14)]
+                                 (_("Taught next"), "next", max(10, len(_("Taught next")))),
+                                 (_("Enrolment"), "enrolment", max(
+                                     len(_("Enrolment")), *(len(status_text(state).plain) for state
+                                                            in ("open", "not_yet_open",
+                                                                "closed"))))]
         if wide:
             columns.append((_("Requirement"), "group", None))
         fit_columns(table, columns, self.size.width - 2)

@@ -291,7 +291,17 @@ class StudentCenterScreen(UsisScreen):
             _("Week of {date}").format(date=format_date(monday)))
 
     def on_resize(self, event: Resize) -> None:
-        self.set_class(event.size.width < NARROW, "-narrow")
+        narrow = event.size.width < NARROW
+        self.set_class(narrow, "-narrow")
+        # Narrow (80 columns): what a student decides on — holds, the To Do List, the
+        # enrolment dates — comes first, the blocks of links under it (their keys are in the
+        # Footer); wide: the sidebar on the right.
+        columns = self.query_one("#center-columns")
+        side, main = self.query_one("#center-side"), self.query_one("#center-main")
+        if narrow and columns.children[0] is main:
+            columns.move_child(side, before=main)
+        elif not narrow and columns.children[0] is side:
+            columns.move_child(side, after=main)
 
     def on_screen_resume(self) -> None:
         self.load()

@@ -1,0 +1,34 @@
+"""Every page of the registry (navigation.py) at 80x24 and 120x40, opened as the user it is
+for (s1234567 for a student's pages, board and support for their own), on the demo database
+with the clock at DEMO_NOW: at 80x24 every page must show what a student decides on. A page
+added to the registry gets its two snapshots here without another line of test."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import make_app, settle
+from shell_helpers import signed_in
+
+from usis_tui import navigation
+
+SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
+USERS = {"student": "s1234567", "everyone": "s1234567", "board": "board",
+         "support": "support"}
+PAGES = [name for name in navigation.PAGES if name != navigation.MAIN_MENU]
+
+
+@pytest.mark.parametrize("size", list(SIZES))
+@pytest.mark.parametrize("page", PAGES)
+def test_page(snap_compare, demo_db_url, page, size):
+    user = USERS[navigation.page(page).audience]
+
+    async def run_before(pilot) -> None:
+        await signed_in(pilot, user)
+        assert await pilot.app.navigate(page)
+        await settle(pilot)
+        for field in pilot.app.screen.query("Input"):
+            field.cursor_blink = False
+        await settle(pilot)
+
+    assert snap_compare(make_app(demo_db_url), terminal_size=SIZES[size],
+                        run_before=run_before)
