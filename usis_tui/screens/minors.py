@@ -19,12 +19,15 @@ from .. import i18n
 from ..i18n import N_, _, pgettext
 from ..services.schemas import MinorInfo, MinorResult
 from ..theme import PRIMARY, WARN
+from ..widgets.columns import Column, fit_columns
 from ..widgets.confirm import ConfirmDialog
 from ..widgets.literal import DataTable, Label, Static, literal
 from ..widgets.problems import ProblemList
 from ..widgets.status_badge import STYLES
 from .base import UsisScreen
 from .calls import service_worker
+
+NARROW = 100  # below this many columns the table drops Type and Wait list
 
 RULES = N_("Every minor has a limited number of places, allocated first come, first served "
            "(selection minors: by selection). You may follow one minor; while you are on the "
@@ -86,8 +89,19 @@ def status_label(m: MinorInfo) -> str:
     return _(STATUS_LABELS.get(m.my_status, m.my_status))
 
 
-def my_status_text(m: MinorInfo) -> Text:
+def my_status_label(status: str, narrow: bool = False) -> str:
+    if narrow and status == "waiting_for_placement":
+        return _("Awaiting placement")
+    label = STATUS_LABELS.get(status)
+    return _(label) if label else ""
+
+
+def my_status_text(m: MinorInfo, narrow: bool = False) -> Text:
     label = status_label(m)
+    if narrow and m.my_status == "waiting_for_placement":
+        label = my_status_label("waiting_for_placement", narrow=True)
+    elif narrow and m.my_status == "waitlisted" and m.my_position:
+        label = _("On wait list ({position})").format(position=m.my_position)
     if not label:
         return Text("")
     style = {"enrolled": "bold green", "placed": "bold green", "waitlisted": f"bold {WARN}",
@@ -97,7 +111,10 @@ def my_status_text(m: MinorInfo) -> Text:
     return text
 
 
-def minor_row(m: MinorInfo) -> tuple:
+def minor_row(m: MinorInfo, narrow: bool = False) -> tuple:
+    if narrow:
+        return (m.class_number, m.title, window_text(m), places_text(m),
+                my_status_text(m, narrow=True))
     return (m.class_number, m.title, _(SHORT_TYPES.get(m.minor_type, m.minor_type)),
             window_text(m), places_text(m), waitlist_text(m), my_status_text(m))
 
@@ -212,16 +229,7 @@ class MinorsScreen(UsisScreen):
             yield Static(_(RULES), id="minor-rules", classes="muted")
             yield ProblemList(id="minor-problems")
             yield Static("", id="minor-result")
-            table: DataTable = DataTable(id="minor-list", cursor_type="row", zebra_stripes=True)
-            # Narrow columns: short headers ("Nr.", "Vrij") in Dutch.
-            for label, key, width in ((pgettext("column", "Class"), "class", 5),
-                                      (_("Minor"), "title", 27), (_("Type"), "type", 9),
-                                      (_("Registration"), "window", window_width()),
-                                      (pgettext("column", "Places"), "places", 6),
-                                      (_("Wait list"), "wait", 10),
-                                      (_("My application"), "mine", 29)):
-                table.add_column(label, key=key, width=width)
-            yield table
+            yield DataTable(id="minor-list", cursor_type="row", zebra_stripes=True)
             with Vertical(id="minor-detail", classes="block") as block:
                 block.border_title = literal(_("Minor"))
                 yield Static(_("Loading…"), id="minor-detail-text")
@@ -229,6 +237,40 @@ class MinorsScreen(UsisScreen):
     def on_mount(self) -> None:
         self.query_one(DataTable).focus(scroll_visible=False)  # the page stays at its top
         self.load()
+
+    @property
+    def narrow(self) -> bool:
+        """Below 100 columns Type and Wait list move to the detail box, so that the title and
+        "My application" stay on screen."""
+        return self.size.width < NARROW
+
+    def _fill(self) -> None:
+        """The table's columns for this width (the title takes what is left) and its rows."""
+        table = self.query_one(DataTable)
+        narrow = self.narrow
+        mine = max(len(my_status_label(status, narrow)) for status in STATUS_LABELS)
+        mine = max(mine, len((_("On wait list ({position})") if narrow else
+                              _("On wait list (position {position})")).format(position=10)))
+        # Narrow columns: short headers ("Nr.", "Vrij") in Dutch.
+        columns: list[Column] = [(pgettext("column", "Class"), "class", 5),
+                                 (_("Minor"), "title", None)]
+        if not narrow:
+            columns.append((_("Type"), "type", 9))
+        columns += [(_("Registration"), "window", window_width()),
+                    (pgettext("column", "Places"), "places", 6)]
+        if not narrow:
+            columns.append((_("Wait list"), "wait", 10))
+        columns.append((_("My application"), "mine", max(mine, len(_("My application")))))
+        fit_columns(table, columns, self.size.width - 4)
+        for m in self.minors:
+            cells = minor_row(m, narrow)
+            table.add_row(*cells, key=m.class_number)
+
+    def on_resize(self) -> None:
+        if self.minors:
+            row = self.query_one(DataTable).cursor_row
+            self._fill()
+            self.query_one(DataTable).move_cursor(row=row)
 
     def action_refresh(self) -> None:
         self.load()
@@ -263,9 +305,7 @@ class MinorsScreen(UsisScreen):
                 _("Minors {year}").format(year=minors[0].academic_year))
         shown = self._current()
         current = keep or (shown.class_number if shown else None)
-        table.clear()
-        for m in minors:
-            table.add_row(*minor_row(m), key=m.class_number)
+        self._fill()
         self.query_one("#minor-list").border_subtitle = literal(self.year or "")
         numbers = [m.class_number for m in minors]
         if current in numbers:
