@@ -59,12 +59,8 @@ def decided(url: str) -> None:
         usis.close()
 
 
-def test_placement(snap_compare, demo_db_url):
-    assert snap_compare(make_app(demo_db_url), terminal_size=SIZE, run_before=board_page())
 
 
-def test_placement_80x24(snap_compare, demo_db_url):
-    assert snap_compare(make_app(demo_db_url), terminal_size=NARROW, run_before=board_page())
 
 
 def test_placement_after_placing(snap_compare, demo_db_url):
