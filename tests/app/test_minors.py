@@ -135,3 +135,31 @@ async def test_the_minors_page_in_dutch(demo_db_url, dutch):
         detail = text_of(screen.query_one("#minor-detail-text"))
         assert "Selectieminor" in detail and "Aanmelding gesloten: 4 sep. 2026" in detail
         assert "1049 Part 1 of Computational" in detail
+
+
+async def test_next_years_minors_with_the_seeds_registration_dates(demo_db_url):
+    """y shows the next academic year: its minors register on the seed's dates (selection
+    1-15 April, Leiden 3-15 May, LDE 3-31 May), with the LDE minors the seed lists as coming;
+    with the clock in April a selection minor's window is open there."""
+    from datetime import datetime
+
+    app = make_app(demo_db_url, now=datetime(2027, 4, 5, 10, 0))
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_minors(pilot)
+        assert text_of(screen.query_one("#minors-title")) == "Minors 2026-2027"
+        await pilot.press("y")
+        await settle(pilot)
+        assert text_of(screen.query_one("#minors-title")) == "Minors 2027-2028"
+        assert [m.class_number for m in screen.minors][:2] == ["1046", "1047"]
+        assert row_text(screen, "1046")[1:4] == ["Responsible Innovation", "LDE",
+                                                  "○ 3 May–31 May"]
+        assert row_text(screen, "1047")[2:4] == ["Leiden", "○ 3 May–15 May"]
+        assert row_text(screen, "1048")[2:4] == ["Selection", "● 1 Apr–15 Apr"]
+        await select(pilot, screen, "1048")
+        await pilot.press("a")
+        await settle(pilot)
+        assert row_text(screen, "1048")[-1] == "Waiting for placement outcome"
+        await pilot.press("y")  # and back
+        await settle(pilot)
+        assert text_of(screen.query_one("#minors-title")) == "Minors 2026-2027"
+        assert row_text(screen, "1048")[-1] == ""

@@ -264,16 +264,20 @@ async def test_student_center_blocks_and_sidebar(demo_db_url):
         assert text_of(screen.query_one("#holds")) == "No holds."
         assert screen.query_one("#hold-alert").display is False
         dates = text_of(screen.query_one("#dates"))
-        assert "Open – Courses (295 classes)" in dates
+        # a selection minor's parts (1049, 1050) are enrolled in the open course period once
+        # placed (data/demo.py), not in their minor's closed registration period
+        assert "Open – Courses (297 classes)" in dates
         assert "closes 21 Dec 2026 23:59" in dates
         assert "Not yet open – Courses (44 classes)" in dates and "opens  2 Dec 2026 09:00" in (
             dates.replace("\u00a0", " "))
-        assert "Closed – Courses (45 classes)" in dates
+        assert "Closed – Courses (43 classes)" in dates
         assert "1 unread message" in text_of(screen.query_one("#unread"))
         assert "Read your 1 unread message." in text_of(screen.query_one("#todo"))
         results = text_of(screen.query_one("#results"))
         assert "4.8  Computer Networks – not passed" in results
-        assert "7.5  Programming and Data Structures" in results
+        # the newest four, a mark too; the rest under Study results
+        assert "   V  Academic and Professional Skills" in results
+        assert "… and 1 more" in results
         week = text_of(screen.query_one("#week"))
         # Semester 1 classes meet this week; semester 2 (February) and exams do not.
         assert "Mon 23 Nov" in week and "Fri 27 Nov" in week
@@ -298,6 +302,9 @@ async def test_student_with_a_hold_sees_it(demo_db_url):
 
 
 async def test_student_center_narrow_terminal_stacks_the_sidebar(demo_db_url):
+    """At 80x24 what a student decides on comes first: Holds and the To Do List on screen,
+    the blocks of links under the sidebar (not squeezed beside it); wide, the sidebar is on
+    the right again."""
     app = make_app(demo_db_url)
     async with app.run_test(size=(80, 24)) as pilot:
         await signed_in(pilot)
@@ -306,7 +313,15 @@ async def test_student_center_narrow_terminal_stacks_the_sidebar(demo_db_url):
         assert app.screen.has_class("-narrow")
         side = app.screen.query_one("#center-side").region
         main = app.screen.query_one("#center-main").region
-        assert side.y >= main.bottom  # under the blocks, not squeezed beside them
+        assert main.y >= side.bottom and side.width == main.width
+        for block in ("#block-holds", "#block-todo"):
+            assert app.screen.query_one(block).region.bottom <= 23  # above the Footer
+        assert app.screen.query_one("#block-dates").region.y < 23
+        await pilot.resize_terminal(120, 40)
+        await settle(pilot)
+        side = app.screen.query_one("#center-side").region
+        main = app.screen.query_one("#center-main").region
+        assert not app.screen.has_class("-narrow") and side.x >= main.right
 
 
 # ---------------------------------------------------------------- Message centre

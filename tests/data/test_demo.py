@@ -8,11 +8,11 @@ from datetime import datetime
 import pytest
 from sqlalchemy import func, select
 
-from usis_tui.data.catalogue_data import MINORS
+from usis_tui.data.catalogue_data import LDE_MINORS, MINORS
 from usis_tui.data.demo import seed_demo
 from usis_tui.db import Database
 from usis_tui.models import ClassSection, Course, Enrolment, Minor, Programme, StaffUser, Student
-from usis_tui.services import Usis
+from usis_tui.services import ServiceError, Usis
 from usis_tui.services.rules import first_clash
 
 SEED_MINORS = {  # class number -> catalogue number, exactly as on the seed page
@@ -141,6 +141,79 @@ def _dump(db: Database) -> list[tuple]:
             .order_by(ClassSection.id))]
 
 
+# (clock, expected registration state of next year's selection, Leiden and LDE minors)
+REGISTRATION_AT = [
+    (datetime(2027, 3, 31, 12, 0), ("not_yet_open", "not_yet_open", "not_yet_open")),
+    (datetime(2027, 4, 5, 10, 0), ("open", "not_yet_open", "not_yet_open")),
+    (datetime(2027, 5, 4, 10, 0), ("closed", "open", "open")),
+    (datetime(2027, 5, 20, 10, 0), ("closed", "closed", "open")),
+    (datetime(2027, 6, 1, 10, 0), ("closed", "closed", "closed")),
+]
+
+
+def test_next_years_minors_follow_the_seeds_registration_dates(demo_db_url):
+    """The seed: 1-15 April selection minors, 3-31 May LDE (+ EUR/TUD) minors, 3-15 May Leiden
+    minors, for the next academic year; setting the clock there shows each window open."""
+    for now, (selection, leiden, lde) in REGISTRATION_AT:
+        usis = Usis.open(demo_db_url, clock=lambda now=now: now)
+        try:
+            minors = {m.class_number: m for m in usis.minors.list("s7654321", "2027-2028")}
+        finally:
+            usis.close()
+        states = {kind: {m.period_state for m in minors.values() if m.minor_type == kind}
+                  for kind in ("selection", "leiden", "lde")}
+        assert states == {"selection": {selection}, "leiden": {leiden}, "lde": {lde}}, now
+    m = minors
+    assert (m["1048"].opens_at, m["1048"].closes_at) == (datetime(2027, 4, 1, 9, 0),
+                                                         datetime(2027, 4, 15, 23, 59))
+    assert (m["1052"].opens_at, m["1052"].closes_at) == (datetime(2027, 5, 3, 9, 0),
+                                                         datetime(2027, 5, 15, 23, 59))
+    assert (m["1046"].opens_at, m["1046"].closes_at) == (datetime(2027, 5, 3, 9, 0),
+                                                         datetime(2027, 5, 31, 23, 59))
+    # the LDE minors the seed lists as coming: next year only
+    assert [(x.class_number, x.catalogue_number, x.title) for x in m.values()
+            if x.minor_type == "lde"] == [
+        ("1046", "5000MREIN", "Responsible Innovation"), ("1062", "5000MAFDYN", "African Dynamics"),
+        ("1063", "5000MFRUGN", "Frugal Innovation for Sustainable Global Development")]
+    # a selection minor's parts are enrolled after the placement, in the course period
+    parts = Usis.open(demo_db_url, clock=lambda: datetime(2027, 4, 5, 10, 0))
+    try:
+        part = parts.catalogue.lookup("2027-2028", "1049")
+        assert (part.enrol_opens_at, part.period_state) == (datetime(2027, 6, 15, 9, 0),
+                                                            "not_yet_open")
+        assert parts.minors.apply("s7654321", "1048", "2027-2028").status == (
+            "waiting_for_placement")
+        assert parts.catalogue.current_year() == "2026-2027"  # (the year is chosen on the page)
+    finally:
+        parts.close()
+
+
+def test_this_years_minors_and_the_applications_waiting_for_placement(demo_usis):
+    """This year's selection minors are closed and placed; 1048 has five applications waiting,
+    ranked (one the demo student s3456789's), and three places left; its parts can be enrolled
+    now, once placed. The LDE minors are not offered this year."""
+    year = demo_usis.catalogue.current_year()
+    p = demo_usis.minors.placement("1048")
+    assert (p.minor.period_state, p.minor.places_left, p.minor.waiting) == ("closed", 3, 5)
+    waiting = [a for a in p.applicants if a.rank is not None]
+    assert [(a.rank, a.choice) for a in waiting] == [(1, 1), (2, 1), (3, 1), (4, 1), (5, 2)]
+    assert waiting[1].student_number == "s3456789" and waiting[1].name == "Lotte Smit"
+    assert len({a.programme for a in waiting}) >= 3
+    assert {a.status for a in p.applicants if a.rank is None} == {"placed"}
+    assert len(p.applicants) == 5 + p.minor.placed
+    assert all(m.placed == 0 or m.waiting == 0 for m in p.minors if m.class_number != "1048")
+    assert demo_usis.catalogue.lookup(year, "1049").period_state == "open"
+    [mine] = [m for m in demo_usis.minors.list("s3456789") if m.my_status is not None]
+    assert (mine.class_number, mine.status_label) == ("1048", "Waiting for placement outcome")
+    # the other demo students wait for nothing: s1234567 still enrols in 1052 (README)
+    for number in ("s1234567", "s7654321", "s2345678"):
+        assert all(m.my_status is None for m in demo_usis.minors.list(number))
+    for number in ("1046", "1062", "1063"):
+        with pytest.raises(ServiceError):
+            demo_usis.catalogue.lookup(year, number)
+    assert demo_usis.auth.login("s3456789", "demo").username == "s3456789"
+
+
 def test_deterministic_and_relative_to_the_clock(tmp_path):
     now = datetime(2026, 11, 23, 9, 30)
     a, b = Database(f"sqlite:///{tmp_path}/a.db"), Database(f"sqlite:///{tmp_path}/b.db")
@@ -163,5 +236,5 @@ def test_size_scales_past_the_four_digit_class_numbers(tmp_path):
     assert calls and calls[-1][0] == calls[-1][1]
     with db.read() as s:
         assert s.scalar(select(func.count(ClassSection.id))) == summary.sections
-        assert s.scalar(select(func.count(Minor.id))) == len(MINORS)
+        assert s.scalar(select(func.count(Minor.id))) == len(MINORS) + len(LDE_MINORS)
     assert len(summary.years) >= 3  # 9,000 four-digit numbers per academic year

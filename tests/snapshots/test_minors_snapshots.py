@@ -58,9 +58,6 @@ def test_minors_with_applications(snap_compare, demo_db_url):
                         run_before=at_page("Minors", *["down"] * 5))
 
 
-def test_minors_80x24(snap_compare, demo_db_url):
-    assert snap_compare(make_app(demo_db_url), terminal_size=(80, 24),
-                        run_before=at_page("Minors"))
 
 
 def test_student_center_todo_list(snap_compare, demo_db_url):

@@ -120,12 +120,8 @@ def test_detail_with_explanation(snap_compare, demo_db_url):
                         run_before=run(petitions, approved_detail))
 
 
-def test_board_queue(snap_compare, demo_db_url):
-    assert snap_compare(make_app(demo_db_url), terminal_size=SIZE, run_before=run(queue))
 
 
-def test_board_queue_80x24(snap_compare, demo_db_url):
-    assert snap_compare(make_app(demo_db_url), terminal_size=NARROW, run_before=run(queue))
 
 
 def test_board_decision(snap_compare, demo_db_url):

@@ -33,13 +33,8 @@ async def grid(pilot) -> None:
     await type_grades(pilot, "4,5", "7.5", "v")
 
 
-def test_register_results_classes(snap_compare, demo_db_url):
-    assert snap_compare(make_app(demo_db_url), terminal_size=SIZE, run_before=run(open_classes))
 
 
-def test_register_results_classes_80x24(snap_compare, demo_db_url):
-    assert snap_compare(make_app(demo_db_url), terminal_size=NARROW,
-                        run_before=run(open_classes))
 
 
 def test_register_results_grid(snap_compare, demo_db_url):

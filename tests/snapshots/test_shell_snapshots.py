@@ -64,9 +64,6 @@ def test_main_menu(snap_compare, demo_db_url):
     assert snap_compare(make_app(demo_db_url), terminal_size=SIZE, run_before=signed_in())
 
 
-def test_self_service(snap_compare, demo_db_url):
-    assert snap_compare(make_app(demo_db_url), terminal_size=SIZE,
-                        run_before=signed_in("s1234567", "s"))
 
 
 def test_self_service_staff(snap_compare, demo_db_url):
@@ -74,9 +71,6 @@ def test_self_service_staff(snap_compare, demo_db_url):
                         run_before=signed_in("support", "s"))
 
 
-def test_student_center(snap_compare, demo_db_url):
-    assert snap_compare(make_app(demo_db_url), terminal_size=SIZE,
-                        run_before=signed_in("s1234567", "s", "c"))
 
 
 def test_student_center_with_hold(snap_compare, demo_db_url):
@@ -84,9 +78,6 @@ def test_student_center_with_hold(snap_compare, demo_db_url):
                         run_before=signed_in("s2345678", "s", "c"))
 
 
-def test_student_center_80x24(snap_compare, demo_db_url):
-    assert snap_compare(make_app(demo_db_url), terminal_size=(80, 24),
-                        run_before=signed_in("s1234567", "s", "c"))
 
 
 def test_message_centre(snap_compare, demo_db_url):

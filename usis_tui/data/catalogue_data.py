@@ -30,6 +30,20 @@ MINORS: list[tuple[str, str, str, str, float, list[tuple[str, str, str, float]]]
     ("1078", "4000MSCHBN", "Sustainable Chemistry and Biotechnology", "selection", 30, []),
 ]
 
+# LDE minors (type "lde"): the seed lists them as coming ("LDE minors are a cooperation between
+# Leiden, Delft en Rotterdam. <more information follows>"), without titles, so the demo offers
+# them from the next academic year (registration 3-31 May, with the EUR/TUD minors). The titles
+# are joint Leiden-Delft-Erasmus minors as their universities publish them: Responsible
+# Innovation with its Leiden prospectus number and study activity (5000MREIN, 1046); African
+# Dynamics and Frugal Innovation for Sustainable Global Development have demo numbers (5000M…,
+# 1062-1063, free in the demo).
+LDE_MINORS: list[tuple[str, str, str, str, float, list[tuple[str, str, str, float]]]] = [
+    ("1046", "5000MREIN", "Responsible Innovation", "lde", 30, []),
+    ("1062", "5000MAFDYN", "African Dynamics", "lde", 30, []),
+    ("1063", "5000MFRUGN", "Frugal Innovation for Sustainable Global Development", "lde", 30,
+     []),
+]
+
 # code, name, degree, catalogue prefix, course titles (title, EC, level)
 PROGRAMMES: list[tuple[str, str, str, str, list[tuple[str, float, int]]]] = [
     ("BSC-CS", "Computer Science", "bachelor", "4031", [

@@ -30,6 +30,7 @@ from .catalogue_data import (
     FIRST_NAMES,
     INSTRUCTORS,
     LAST_NAMES,
+    LDE_MINORS,
     MINORS,
     PROGRAMMES,
     ROOMS,
@@ -40,6 +41,7 @@ DEMO_PASSWORD = "demo"
 DEMO_STUDENT = "s1234567"
 DEMO_MASTER = "s7654321"
 DEMO_HOLD_STUDENT = "s2345678"
+DEMO_APPLICANT = "s3456789"  # waiting for the placement outcome of selection minor 1048
 STAFF = [("support", "Sanne Visser (uSis helpdesk)", "support"),
          ("board", "Prof.dr. M. de Rijke (Board of Examiners)", "board"),
          ("trainer", "Tom Bakker (uSis trainer)", "trainer")]
@@ -167,6 +169,23 @@ class DemoGenerator:
             return at(today - timedelta(days=80), "09:00"), at(today - timedelta(days=4), "23:59")
         return at(today - timedelta(days=21), "09:00"), at(today + timedelta(days=28), "23:59")
 
+    #: The seed's registration dates for minors ("Registration dates for minors in 2021-2022":
+    #: 1-15 April 2021 selection minors, 3-31 May LDE + EUR/TUD minors, 3-15 May Leiden minors).
+    MINOR_REGISTRATION = {"selection": ((4, 1), (4, 15)), "lde": ((5, 3), (5, 31)),
+                          "leiden": ((5, 3), (5, 15))}
+
+    def minor_registration(self, minor_type: str) -> tuple[datetime, datetime]:
+        """The registration period of a minor of the next academic year: the seed's dates, in
+        the spring of the clock's academic year (registration for 2027-2028 is in April and
+        May 2027), so setting the clock there shows each window open."""
+        (m1, d1), (m2, d2) = self.MINOR_REGISTRATION[minor_type]
+        spring = self.start_year + 1
+        return datetime(spring, m1, d1, 9, 0), datetime(spring, m2, d2, 23, 59)
+
+    def period_of(self, window: tuple[datetime, datetime]) -> str:
+        return ("not_yet_open" if self.now < window[0] else
+                "closed" if self.now > window[1] else "open")
+
     # ------------------------------------------------------------------ building blocks
     def add_year(self, start_year: int) -> int:
         code = f"{start_year}-{start_year + 1}"
@@ -277,12 +296,23 @@ class DemoGenerator:
             minor_course[number] = cid
             for pnum, pcat, ptitle, pec in parts:
                 minor_course[pnum] = self.add_course(pcat, ptitle, pec, 300, minors_prog)
+        # Registration: this year's minors show every state at the clock (1052 open, 1061 not
+        # yet open, the selection minors closed: what the trainer's table in the README and the
+        # enrolment demonstrations use); next year's follow the seed's dates (1-15 April, 3-15
+        # May) in the spring of this one. A selection minor's parts are enrolled after the
+        # placement, in the ordinary course enrolment period; a Leiden minor's with the minor.
         for yid, offset in ((year_id, 0), (next_year_id, 1)):
             cal = self.calendar(self.start_year + offset)
             for i, (number, _cat, _title, mtype, _ec, parts) in enumerate(MINORS):
-                period = ("closed" if mtype == "selection" else
-                          "not_yet_open" if number == "1061" else "open")
-                win = self.window(period, offset)
+                if offset == 0:
+                    period = ("closed" if mtype == "selection" else
+                              "not_yet_open" if number == "1061" else "open")
+                    win = self.window(period, offset)
+                else:
+                    win = self.minor_registration(mtype)
+                    period = self.period_of(win)
+                part_win, part_period = ((self.window("open", offset), "open")
+                                         if mtype == "selection" else (win, period))
                 room = ROOMS[i % len(ROOMS)]
                 meetings = [self.weekly("sem1", d, 2, cal["sem1"], cal["sem1_end"], room)
                             for d in (0, 2)] if offset == 0 else []
@@ -293,7 +323,7 @@ class DemoGenerator:
                                          meetings=meetings)
                 for pnum, _pcat, _ptitle, _pec in parts:
                     self.add_section(yid, pnum, minor_course[pnum], "Lecture", capacity=cap,
-                                     waitlist_capacity=10, window=win, period=period,
+                                     waitlist_capacity=10, window=part_win, period=part_period,
                                      parent_id=minor.id, instructor=INSTRUCTORS[i])
 
         # Programmes: sixteen courses each; class numbers from 2001 upwards.
@@ -342,6 +372,9 @@ class DemoGenerator:
         self.demo_results(me, master, held, programme_courses)
         self.fill(year_id, prog_ids, programme_courses, numbers, demo_hash)
         self.confirm_exams(me)
+        # (after everything else, so that no id or random draw above changes)
+        self.minor_applications(year_id, prog_ids, demo_hash)
+        self.lde_minors(next_year_id, minors_prog)
         if self.size:
             self.scale(year_id, prog_ids, self.size)
         self.summary.courses = len(self.b.rows[m.Course])
@@ -740,6 +773,85 @@ class DemoGenerator:
         h.setdefault("minor_closed", "1051")
         h.setdefault("minor_not_yet_open", "1061")
         h.setdefault("minor_period_closed", "1048")
+
+    # ------------------------------------------------------------------ minors: placement
+    def minor_applications(self, yid: int, prog_ids: dict, pw: str) -> None:
+        """The selection minors' applications this year. The classmates seated in a selection
+        minor were placed; selection minor 1048 has three places left and five applications
+        waiting for the placement outcome, in ranked order (services/minors.py: first choices
+        in the order of applying, then second choices), so the Board can place them: the
+        demo student s3456789 (ranked second) among them."""
+        h = self.summary.highlights
+        for number, _cat, _title, mtype, _ec, _parts in MINORS:
+            if mtype != "selection":
+                continue
+            sec = self.by_number[(yid, number)]
+            row = self.b.rows[m.ClassSection][sec.id - 1]
+            minor_id = self.minor_id(sec)
+            for k, sid in enumerate(sorted(self.enrolled_in.get(sec.id, set()))):
+                applied = row["enrol_opens_at"] + timedelta(hours=2 + k)
+                self.b.add(m.MinorApplication, student_id=sid, minor_id=minor_id,
+                           academic_year_id=yid, status="placed", choice=1,
+                           applied_at=applied, updated_at=row["enrol_closes_at"])
+        sec = self.by_number[(yid, "1048")]
+        row = self.b.rows[m.ClassSection][sec.id - 1]
+        row["capacity"] = row["enrolled_count"] + 3  # three places left for five waiting
+        minor_id = self.minor_id(sec)
+        minor_sections = {self.by_number[(yid, number)].id for number, *_ in MINORS}
+        in_a_minor = {e["student_id"] for e in self.b.rows[m.Enrolment]
+                      if e["section_id"] in minor_sections and e["status"] == "enrolled"}
+        students = self.b.rows[m.Student]
+
+        def free(sid: int) -> bool:
+            return sid not in in_a_minor and self.can_sit(sid, sec)
+
+        def first_of(programme: str) -> int:
+            return next(r["id"] for r in students if 3 < r["id"] < me and free(r["id"])
+                        and r["programme_id"] == prog_ids[programme])
+
+        me = self.student(DEMO_APPLICANT, "Lotte Smit", prog_ids["BSC-BIO"], "bachelor", pw)
+        # wait-listed for Human Evolution (1053), then applied for 1048 as a second choice
+        wait_listed = self.by_number[(yid, "1053")]
+        second = next(e["student_id"] for e in self.b.rows[m.Enrolment]
+                      if e["section_id"] == wait_listed.id and e["status"] == "waitlisted"
+                      and free(e["student_id"]))
+        human_evolution = self.minor_id(wait_listed)
+        ranked = [(first_of("BSC-BIO"), 76, 1), (me, 71, 1), (first_of("BSC-CS"), 63, 1),
+                  (first_of("BSC-PHYS"), 40, 1), (second, 10, 2)]
+        for sid, days_ago, choice in ranked:
+            applied = at(self.now.date() - timedelta(days=days_ago), "10:15")
+            if choice == 2:
+                self.b.add(m.MinorApplication, student_id=sid, minor_id=human_evolution,
+                           academic_year_id=yid, status="waitlisted", choice=1,
+                           applied_at=applied - timedelta(days=5),
+                           updated_at=applied - timedelta(days=5))
+            self.b.add(m.MinorApplication, student_id=sid, minor_id=minor_id,
+                       academic_year_id=yid, status="waiting_for_placement", choice=choice,
+                       applied_at=applied, updated_at=applied)
+        applied = at(self.now.date() - timedelta(days=71), "10:15")
+        self.b.add(m.Message, student_id=me, category="minor",
+                   subject="Minor application: 4000MCOADN Computational approach to Disease, "
+                           "Signalling and Drug Targets (Lecture, class 1048)",
+                   body="Your application for selection minor 1048 Computational approach to "
+                        "Disease, Signalling and Drug Targets has been received: Waiting for "
+                        "placement outcome. Places are allocated by selection, not by order; "
+                        "you are told the outcome here.",
+                   created_at=applied, read_at=applied + timedelta(hours=1))
+        h.setdefault("minor_placement", "1048")
+
+    def minor_id(self, sec: _Section) -> int:
+        return next(r["id"] for r in self.b.rows[m.Minor] if r["course_id"] == sec.course_idx)
+
+    def lde_minors(self, yid: int, programme_id: int | None) -> None:
+        """The LDE minors the seed lists as coming: offered next academic year, registration
+        3-31 May (the seed's dates for LDE + EUR/TUD minors)."""
+        win = self.minor_registration("lde")
+        for i, (number, cat, title, mtype, ec, _parts) in enumerate(LDE_MINORS):
+            cid = self.add_course(cat, title, ec, 300, programme_id)
+            self.b.add(m.Minor, course_id=cid, minor_type=mtype)
+            self.add_section(yid, number, cid, "Lecture", capacity=90, waitlist_capacity=25,
+                             window=win, period=self.period_of(win),
+                             instructor=INSTRUCTORS[(i + 11) % len(INSTRUCTORS)])
 
     def confirm_exams(self, me: int, provisional: int = 2) -> None:
         """Exam enrolments are provisional until confirmed (services/exams.py): everyone's are

@@ -6,6 +6,7 @@ from rich.text import Text
 
 from ..i18n import N_, _, format_ec, format_grade, pgettext
 from ..theme import WARN
+from ..widgets.columns import Column, fit_columns
 
 #: a course's state in a requirement group, as shown
 STATE_LABELS = {"done": N_("Done"), "in_progress": N_("In progress"), "planned": N_("Planned"),
@@ -43,21 +44,10 @@ def semester_label(semester: int) -> str:
     return _("Semester {n}").format(n=semester)
 
 
-Column = tuple[str, str, "int | None"]  # (label, key, width; None: shares what is left)
-
-
-def fit_columns(table, columns: list[Column], width: int) -> None:
-    """(Re)build ``table``'s columns to fill ``width`` cells: the columns without a width share
-    what the others leave (each column has one cell of padding on both sides; one more cell
-    for the scroll bar)."""
-    fixed = sum(w for _label, _key, w in columns if w) + 2 * len(columns) + 1
-    flexible = [c for c in columns if c[2] is None] or [columns[-1]]
-    room = max(8, (width - fixed) // len(flexible))
-    table.clear(columns=True)
-    for label, key, w in columns:
-        table.add_column(label, key=key, width=w if w else room)
-
-
 def year_semester(academic_year: str, semester: int) -> str:
     """"2026-27 S1": an academic year and a semester in ten cells."""
     return f"{academic_year[:4]}-{academic_year[7:]} S{semester}"
+
+
+__all__ = ["Column", "fit_columns", "grade_label", "satisfied_text", "semester_label",
+           "state_text", "year_semester"]

@@ -22,6 +22,9 @@ class MainMenuScreen(UsisScreen):
         Binding("s", "app.navigate('Self Service')", N_("Self Service"),
                 id="main_menu.navigate-self-service"),
         Binding("p", "board", N_("Petitions to handle"), id="main_menu.board"),
+        Binding("m", "placement", N_("Placement"),
+                tooltip=N_("Board: place or reject the applicants of a selection minor"),
+                id="main_menu.placement"),
         Binding("g", "results", N_("Results"),
                 tooltip=N_("Register results: the grades of an exam or resit class"),
                 id="main_menu.results"),
@@ -54,6 +57,9 @@ class MainMenuScreen(UsisScreen):
                     yield LinkRow("Petitions to handle", "Petitions to handle",
                                   _("Board of Examiners: advise, decide and register grades"),
                                   link_id="link-board")
+                    yield LinkRow("Minor placement", "Minor placement",
+                                  _("Place or reject the applicants of a selection minor"),
+                                  link_id="link-placement")
                     yield LinkRow("Register results", "Register results",
                                   _("Type or import the grades of an exam or resit class"),
                                   link_id="link-register-results")
@@ -77,6 +83,8 @@ class MainMenuScreen(UsisScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "board":  # only the Board of Examiners sees (and has) this key
             return self.usis_app.may_open("Petitions to handle")
+        if action == "placement":
+            return self.usis_app.may_open("Minor placement")
         if action == "results":
             return self.usis_app.may_open("Register results")
         if action == "find":  # support's pages: only support has these keys
@@ -104,6 +112,9 @@ class MainMenuScreen(UsisScreen):
 
     async def action_board(self) -> None:
         await self.usis_app.navigate("Petitions to handle")
+
+    async def action_placement(self) -> None:
+        await self.usis_app.navigate("Minor placement")
 
     def action_back(self) -> None:
         """Main Menu is the start: Escape stays here."""

@@ -1,6 +1,8 @@
 """Minors: every minor of the academic year with its class number, type (selection, Leiden,
 LDE), registration window, places left and wait list; apply, change or cancel the application
-until the window closes (rules: services/minors.py)."""
+until the window closes (rules: services/minors.py); a selection minor's placement outcome
+(Placed, with the parts still to enrol, or Not placed); ``y`` shows another academic year (next
+year's minors register in April and May of this one)."""
 
 from __future__ import annotations
 
@@ -17,12 +19,15 @@ from .. import i18n
 from ..i18n import N_, _, pgettext
 from ..services.schemas import MinorInfo, MinorResult
 from ..theme import PRIMARY, WARN
+from ..widgets.columns import Column, fit_columns
 from ..widgets.confirm import ConfirmDialog
 from ..widgets.literal import DataTable, Label, Static, literal
 from ..widgets.problems import ProblemList
 from ..widgets.status_badge import STYLES
 from .base import UsisScreen
 from .calls import service_worker
+
+NARROW = 100  # below this many columns the table drops Type and Wait list
 
 RULES = N_("Every minor has a limited number of places, allocated first come, first served "
            "(selection minors: by selection). You may follow one minor; while you are on the "
@@ -36,9 +41,10 @@ PERIOD_MARKS = {"open": "●", "not_yet_open": "○", "closed": "■"}
 # The labels of services/schemas.py (MINOR_TYPE_LABELS, MINOR_STATUS_LABELS), shown with _().
 TYPE_LABELS = {"selection": N_("Selection minor"), "leiden": N_("Leiden minor"),
                "lde": N_("LDE minor")}
-STATUS_LABELS = {"enrolled": N_("Enrolled"), "placed": N_("Enrolled"),
+STATUS_LABELS = {"enrolled": N_("Enrolled"), "placed": N_("Placed"),
                  "waitlisted": N_("On wait list"),
                  "waiting_for_placement": N_("Waiting for placement outcome"),
+                 "not_placed": N_("Not placed"),
                  "cancelled": N_("Cancelled"), "applied": N_("Applied")}
 REGISTRATION = {  # the registration period by its state
     "open": N_("Registration open: {opens} – {closes}"),
@@ -83,18 +89,32 @@ def status_label(m: MinorInfo) -> str:
     return _(STATUS_LABELS.get(m.my_status, m.my_status))
 
 
-def my_status_text(m: MinorInfo) -> Text:
+def my_status_label(status: str, narrow: bool = False) -> str:
+    if narrow and status == "waiting_for_placement":
+        return _("Awaiting placement")
+    label = STATUS_LABELS.get(status)
+    return _(label) if label else ""
+
+
+def my_status_text(m: MinorInfo, narrow: bool = False) -> Text:
     label = status_label(m)
+    if narrow and m.my_status == "waiting_for_placement":
+        label = my_status_label("waiting_for_placement", narrow=True)
+    elif narrow and m.my_status == "waitlisted" and m.my_position:
+        label = _("On wait list ({position})").format(position=m.my_position)
     if not label:
         return Text("")
-    style = {"enrolled": "bold green", "waitlisted": f"bold {WARN}",
-             "waiting_for_placement": f"bold {PRIMARY}", "cancelled": "italic"}.get(
-                 m.my_status or "", "")
+    style = {"enrolled": "bold green", "placed": "bold green", "waitlisted": f"bold {WARN}",
+             "waiting_for_placement": f"bold {PRIMARY}", "not_placed": "bold red",
+             "cancelled": "italic"}.get(m.my_status or "", "")
     text = Text(label, style=style)
     return text
 
 
-def minor_row(m: MinorInfo) -> tuple:
+def minor_row(m: MinorInfo, narrow: bool = False) -> tuple:
+    if narrow:
+        return (m.class_number, m.title, window_text(m), places_text(m),
+                my_status_text(m, narrow=True))
     return (m.class_number, m.title, _(SHORT_TYPES.get(m.minor_type, m.minor_type)),
             window_text(m), places_text(m), waitlist_text(m), my_status_text(m))
 
@@ -116,16 +136,27 @@ def detail_text(m: MinorInfo) -> Text:
             enrolled=m.enrolled, capacity=m.capacity, left=m.places_left,
             waitlisted=m.waitlisted, waitlist_capacity=m.waitlist_capacity) + "\n")
     if m.parts:
-        text.append(_("Parts, enrolled with the minor:") + " ")
+        text.append((_("Parts, enrolled once you are placed:") if m.minor_type == "selection"
+                     else _("Parts, enrolled with the minor:")) + " ")
         text.append(", ".join(f"{p.class_number} {p.title} ({i18n.format_ec(p.ec)})"
                               + (" ✓" if p.enrolled else "") for p in m.parts))
         text.append("\n")
-    if m.active:
+    if m.my_status == "not_placed":
+        text.append(_("Your application:") + " ", style="bold")
+        text.append_text(my_status_text(m))
+        text.append("  " + _("You may apply for another minor while its registration period "
+                             "is open."), style="italic")
+    elif m.active:
         text.append(_("Your application:") + " ", style="bold")
         text.append_text(my_status_text(m))
         if m.my_choice == 2:
             text.append(" " + _("(second choice)"), style="italic")
-        if m.period_state == "open":
+        if m.parts_to_enrol:
+            text.append("\n")
+            text.append(_("Do not forget to enrol in its parts {parts} (Student Center › "
+                          "Enrol).").format(parts=_(" and ").join(m.parts_to_enrol)),
+                        style=f"bold {WARN}")
+        elif m.period_state == "open":
             text.append("  " + _("(x cancels it until the registration period ends)"),
                         style="italic")
     elif m.period_state == "open":
@@ -180,29 +211,25 @@ class MinorsScreen(UsisScreen):
         Binding("x", "cancel_application", N_("Cancel application"),
                 tooltip=N_("Cancel your application for the selected minor"),
                 id="minors.cancel-application"),
+        Binding("y", "other_year", N_("Year"),
+                tooltip=N_("Show the minors of the next academic year (and back)"),
+                id="minors.other-year"),
         Binding("r", "refresh", N_("Refresh"), show=False, id="minors.refresh"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.minors: list[MinorInfo] = []
+        self.academic_year: str | None = None  # None: the current one
+        self.years: list[str] = []
 
     def compose_body(self) -> ComposeResult:
         with VerticalScroll(id="page", classes="minors-page"):
-            yield Label(_("Minors"), classes="page-title")
+            yield Label(_("Minors"), classes="page-title", id="minors-title")
             yield Static(_(RULES), id="minor-rules", classes="muted")
             yield ProblemList(id="minor-problems")
             yield Static("", id="minor-result")
-            table: DataTable = DataTable(id="minor-list", cursor_type="row", zebra_stripes=True)
-            # Narrow columns: short headers ("Nr.", "Vrij") in Dutch.
-            for label, key, width in ((pgettext("column", "Class"), "class", 5),
-                                      (_("Minor"), "title", 27), (_("Type"), "type", 9),
-                                      (_("Registration"), "window", window_width()),
-                                      (pgettext("column", "Places"), "places", 6),
-                                      (_("Wait list"), "wait", 10),
-                                      (_("My application"), "mine", 29)):
-                table.add_column(label, key=key, width=width)
-            yield table
+            yield DataTable(id="minor-list", cursor_type="row", zebra_stripes=True)
             with Vertical(id="minor-detail", classes="block") as block:
                 block.border_title = literal(_("Minor"))
                 yield Static(_("Loading…"), id="minor-detail-text")
@@ -210,6 +237,40 @@ class MinorsScreen(UsisScreen):
     def on_mount(self) -> None:
         self.query_one(DataTable).focus(scroll_visible=False)  # the page stays at its top
         self.load()
+
+    @property
+    def narrow(self) -> bool:
+        """Below 100 columns Type and Wait list move to the detail box, so that the title and
+        "My application" stay on screen."""
+        return self.size.width < NARROW
+
+    def _fill(self) -> None:
+        """The table's columns for this width (the title takes what is left) and its rows."""
+        table = self.query_one(DataTable)
+        narrow = self.narrow
+        mine = max(len(my_status_label(status, narrow)) for status in STATUS_LABELS)
+        mine = max(mine, len((_("On wait list ({position})") if narrow else
+                              _("On wait list (position {position})")).format(position=10)))
+        # Narrow columns: short headers ("Nr.", "Vrij") in Dutch.
+        columns: list[Column] = [(pgettext("column", "Class"), "class", 5),
+                                 (_("Minor"), "title", None)]
+        if not narrow:
+            columns.append((_("Type"), "type", 9))
+        columns += [(_("Registration"), "window", window_width()),
+                    (pgettext("column", "Places"), "places", 6)]
+        if not narrow:
+            columns.append((_("Wait list"), "wait", 10))
+        columns.append((_("My application"), "mine", max(mine, len(_("My application")))))
+        fit_columns(table, columns, self.size.width - 4)
+        for m in self.minors:
+            cells = minor_row(m, narrow)
+            table.add_row(*cells, key=m.class_number)
+
+    def on_resize(self) -> None:
+        if self.minors:
+            row = self.query_one(DataTable).cursor_row
+            self._fill()
+            self.query_one(DataTable).move_cursor(row=row)
 
     def action_refresh(self) -> None:
         self.load()
@@ -226,8 +287,12 @@ class MinorsScreen(UsisScreen):
         if student is None:
             return
         table = self.query_one(DataTable)
+        usis = self.usis_app.usis
         try:
-            minors = await self.call(self.usis_app.usis.minors.list, student, loading=table)
+            minors = await self.call(usis.minors.list, student, self.academic_year,
+                                     loading=table)
+            if not self.years:
+                self.years = [y.code for y in await self.call(usis.catalogue.years)]
         except ServiceError as exc:
             if self.is_attached:
                 self.query_one(ProblemList).show(exc.problems)
@@ -235,11 +300,12 @@ class MinorsScreen(UsisScreen):
         if not self.is_attached:
             return
         self.minors = minors
+        if minors:
+            self.query_one("#minors-title", Label).update(
+                _("Minors {year}").format(year=minors[0].academic_year))
         shown = self._current()
         current = keep or (shown.class_number if shown else None)
-        table.clear()
-        for m in minors:
-            table.add_row(*minor_row(m), key=m.class_number)
+        self._fill()
         self.query_one("#minor-list").border_subtitle = literal(self.year or "")
         numbers = [m.class_number for m in minors]
         if current in numbers:
@@ -247,6 +313,17 @@ class MinorsScreen(UsisScreen):
         if self.focused is None or self.focused.id == "page":
             table.focus(scroll_visible=False)  # focus lost to the loading indicator
         self._show_detail()
+
+    def action_other_year(self) -> None:
+        """The next academic year offered (after the last: the first again)."""
+        if not self.years:
+            return
+        shown = self.year or self.years[0]
+        at = self.years.index(shown) if shown in self.years else -1
+        self.academic_year = self.years[(at + 1) % len(self.years)]
+        self.query_one(ProblemList).clear()
+        self.query_one("#minor-result", Static).remove_class("-shown")
+        self.load()  # (the same minor stays selected, if offered that year)
 
     def _current(self) -> MinorInfo | None:
         table = self.query_one(DataTable)

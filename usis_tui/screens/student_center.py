@@ -143,6 +143,9 @@ def todo_text(data: CenterData, today: datetime) -> Text:
         if m.my_status == "waiting_for_placement":
             items.append(_("Minor {number} {title}: Waiting for placement outcome.").format(
                 number=m.class_number, title=m.title))
+        elif m.parts_to_enrol:  # placed in a selection minor: its parts are the student's
+            items.append(_("Minor {number} {title}: placed. Enrol in its parts {parts}.").format(
+                number=m.class_number, title=m.title, parts=_(" and ").join(m.parts_to_enrol)))
     for e in data.exams:
         items.append(_("Confirm {component} {number} {title} ({day}) by {deadline}.").format(
             component=component_label(e.component).lower(), number=e.class_number,

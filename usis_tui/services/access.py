@@ -350,7 +350,10 @@ POLICY: Mapping[str, Rule] = {
     "queue.ticket": ANYONE,
     "queue.status": ANYONE,
     # the Board of Examiners
+    "minors.placement": BOARD_ROLE,
     "minors.place": BOARD_ROLE,
+    "minors.reject": BOARD_ROLE,
+    "minors.place_all": BOARD_ROLE,
     # results of exam classes (services/results.py): any student's, by the board
     "results.exam_classes": BOARD_ROLE,
     "results.sheet": BOARD_ROLE,

@@ -243,7 +243,7 @@ class EnrolmentService:
             MinorApplication.student_id == student.id,
             MinorApplication.academic_year_id == section.academic_year_id,
             MinorApplication.minor_id != minor.id,
-            MinorApplication.status != "cancelled").limit(1))
+            MinorApplication.status.notin_(("cancelled", "not_placed"))).limit(1))
         status = "placed" if outcome == "enrolled" else "waitlisted"
         if app is None:
             session.add(MinorApplication(

@@ -5,7 +5,13 @@ Rules (seed: leiden-science-course-and-exam-enrolment.txt, "Registration dates f
 - Every minor has a limited number of places, allocated first come, first served; a full
   Leiden or LDE minor puts the student on its wait list.
 - Selection minors (e.g. 1048) are allocated by selection, not by order: an application gets the
-  status "Waiting for placement outcome" instead of a seat; the placement (``place``) enrols.
+  status "Waiting for placement outcome" instead of a seat. The Board of Examiners places
+  (``place``: a seat in the minor's class, status "placed") or rejects (``reject``: "not
+  placed") each applicant, or places the waiting ones in ranked order up to the minor's capacity
+  (``place_all``); the student gets a message either way. A placed student then enrols in the
+  minor's parts (1049 and 1050 under 1048) under Enrol, by the ordinary rules (rules.py: a part
+  needs its minor) — the seed: "If you are accepted in a minor, please do not forget to enroll
+  for the courses that are part of this minor".
 - One minor per student; a second minor may be requested only while wait-listed for the first
   (the rule itself lives in ``rules.evaluate``, so Enrol › Add follows it too).
 - Applications can be changed or cancelled until the end of the registration window.
@@ -18,6 +24,10 @@ unchanged (apart from its "refused" audit entry).
     usis.minors.apply("s1234567", "1052")
     usis.minors.change("s1234567", "1052", "1047")
     usis.minors.cancel("s1234567", "1047")
+    usis.minors.placement("1048")                      # the Board: ranked applications
+    usis.minors.place("s3456789", "1048", actor="board")
+    usis.minors.reject("s2000005", "1048", actor="board")
+    usis.minors.place_all("1048", actor="board")      # ranked order, up to the capacity
 """
 
 from __future__ import annotations
@@ -48,6 +58,7 @@ from .base import (
     find_section,
     get_student,
     get_year,
+    lock_students,
     period_state,
     section_options,
 )
@@ -55,9 +66,26 @@ from .catalogue import CatalogueService
 from .enrol_messages import post_message
 from .enrolment import EnrolmentService, lock_sections
 from .rules import Verdict
-from .schemas import EnrolRequest, MinorInfo, MinorPart, MinorResult, Problem
+from .schemas import (
+    EnrolRequest,
+    MinorInfo,
+    MinorPart,
+    MinorResult,
+    Placement,
+    PlacementApplicant,
+    PlacementBatch,
+    PlacementMinor,
+    PlacementSkip,
+    Problem,
+)
 
 SEAT_CODES = {"class_full", "class_and_waitlist_full"}
+#: What a placement does not ask of the student: the Board places after the registration period,
+#: and placing is what the "selection minor" refusal waits for. The seats, holds, clashes and
+#: the one-minor rule still apply.
+NOT_FOR_PLACEMENT = {"period_closed", "not_yet_open", "selection_minor"}
+#: Application statuses that no longer count as a request for a minor.
+ENDED = ("cancelled", "not_placed")
 CATEGORY = "minor"
 HELP_DESK = N_("Contact your education administration office (usis-fwn@science.leidenuniv.nl) "
                 "with your student number and the class number.")  # shown with _()
@@ -124,6 +152,9 @@ class MinorService:
                 status = enrolment.status if enrolment else app.status if app else None
                 if status == "placed":  # placed, then dropped elsewhere: nothing held
                     status = None
+                if (status == "enrolled" and minor.minor_type == "selection"
+                        and app is not None and app.status == "placed"):
+                    status = "placed"  # a place given by the Board
                 out.append(MinorInfo(
                     section_id=s.id, academic_year=year.code, class_number=s.class_number,
                     catalogue_number=s.course.catalogue_number, title=s.course.title,
@@ -201,10 +232,63 @@ class MinorService:
             step.record(f"class {old.class_number} for class {new.class_number}: {message}")
             return result.model_copy(update={"message": message})
 
+    # ------------------------------------------------------------------ placement (the Board)
+    def placement(self, class_number: str | None = None,
+                  academic_year: str | None = None) -> Placement:
+        """The selection minors of a year with their seats, and for one of them (``class_number``;
+        default: the first with applications waiting, else the first) every application, the
+        waiting ones first in ranked order, then the placed and the not placed.
+
+        The ranked order: the seed says places in a selection minor are not allocated first come,
+        first served but by selection, and what the selection weighs (motivation, grades) is not
+        in uSis. So the list is the order the Board works through: first-choice applications
+        before second choices (a second choice is made while on the wait list of the first, and
+        that student may still get their first choice), and within each the order in which they
+        applied. ``place_all`` places in this order; the Board may place or reject any
+        applicant on its own instead."""
+        now = self.ctx.now()
+        catalogue = CatalogueService(self.ctx)
+        years = [y.code for y in catalogue.years()]
+        code = academic_year or catalogue.current_year()
+        with self.ctx.db.read() as session:
+            year = get_year(session, code)
+            sections = session.scalars(
+                select(ClassSection).join(ClassSection.course).join(Course.minor)
+                .where(ClassSection.academic_year_id == year.id,
+                       ClassSection.parent_id.is_(None), Minor.minor_type == "selection")
+                .options(*section_options(), selectinload(ClassSection.children))
+                .order_by(ClassSection.class_number)).unique().all()
+            counts: dict[tuple[int, str], int] = {
+                (minor_id, status): n for minor_id, status, n in session.execute(
+                    select(MinorApplication.minor_id, MinorApplication.status,
+                           func.count(MinorApplication.id))
+                    .where(MinorApplication.academic_year_id == year.id)
+                    .group_by(MinorApplication.minor_id, MinorApplication.status)).tuples()}
+            minors = [self._placement_minor(s, code, now, counts) for s in sections]
+            chosen: ClassSection | None = None
+            if class_number is not None:
+                chosen = self._minor(session, year, class_number)
+                if _minor_of(chosen).minor_type != "selection":
+                    raise fail("not_selection",
+                               _("Minor {number} is not a selection minor: its places are "
+                                 "allocated first come, first served.").format(
+                                   number=chosen.class_number),
+                               _("Choose a selection minor."))
+            elif sections:
+                chosen = next((s for s in sections
+                               if counts.get((_minor_of(s).id, "waiting_for_placement"))),
+                              sections[0])
+            if chosen is None:
+                return Placement(academic_year=code, years=years, minors=minors)
+            minor = next(m for m in minors if m.section_id == chosen.id)
+            return Placement(academic_year=code, years=years, minors=minors, minor=minor,
+                             applicants=self._applicants(session, chosen))
+
     def place(self, student_number: str, class_number: str, academic_year: str | None = None,
               *, placed: bool = True, actor: str | None = None) -> MinorResult:
-        """The placement outcome of a selection minor (staff): placed students are enrolled in
-        the minor and its parts; the others' application ends. The student gets a message."""
+        """The placement outcome of one application for a selection minor (the Board): placed
+        (a seat in the minor's class, while seats are left; the student then enrols in its
+        parts) or, with ``placed=False``, not placed. The student gets a message."""
         code = academic_year or CatalogueService(self.ctx).current_year()
         with audited(self.ctx, "minor_placement", student_number, actor=actor,
                      detail=f"class {(class_number or '').strip()} ({code}): "
@@ -219,50 +303,201 @@ class MinorService:
                 raise fail("no_application",
                            _("{student} is not waiting for the placement outcome of minor "
                              "{number}.").format(student=student.student_number,
-                                                 number=section.class_number))
-            lang = i18n.account_language(student.language)  # the student's messages
-            if not placed:
-                app.status, app.updated_at = "cancelled", now
-                not_placed = N_("You have not been placed in minor {number} {title}.")
-                message = _(not_placed).format(number=section.class_number,
-                                               title=section.course.title)
-                post_message(session, student.id, CATEGORY,
-                             _in(lang, "Not placed: {minor}").format(
-                                 minor=_describe(section, lang)),
-                             _in(lang, not_placed).format(number=section.class_number,
-                                                          title=section.course.title)
-                             + " " + _in(lang, "You may apply for another minor while its "
-                                               "window is open."),
-                             now)
-                result = MinorResult(class_number=section.class_number,
-                                     title=section.course.title, status="cancelled",
-                                     message=message)
-            else:
-                app.status, app.updated_at = "placed", now
-                session.flush()
-                parts = self._enrol(session, student, section, now, wait_list_ok=False)
-
-                def placed_text(language: object | None) -> str:
-                    if parts:
-                        return _in(language, "You have been placed in minor {number} {title} "
-                                             "and enrolled, with its parts {parts}.").format(
-                            number=section.class_number, title=section.course.title,
-                            parts=_parts_text(parts, language))
-                    return _in(language, "You have been placed in minor {number} {title} and "
-                                         "enrolled.").format(number=section.class_number,
-                                                             title=section.course.title)
-
-                message = placed_text(None)
-                post_message(session, student.id, CATEGORY,
-                             _in(lang, "Placed: {minor}").format(minor=_describe(section, lang)),
-                             placed_text(lang), now)
-                result = MinorResult(class_number=section.class_number,
-                                     title=section.course.title, status="enrolled",
-                                     message=message, parts=parts)
+                                                 number=section.class_number),
+                           _("The list shows the status of every application."))
+            result = (self._place(session, student, section, app, now) if placed else
+                      self._reject(session, student, section, app, now))
             step.record(f"class {section.class_number}: {result.message}")
             return result
 
+    def reject(self, student_number: str, class_number: str, academic_year: str | None = None,
+               *, actor: str | None = None) -> MinorResult:
+        """Not placed (the Board): the application ends as "Not placed" and the student is
+        told, so they can apply for another minor while its registration is open."""
+        return self.place(student_number, class_number, academic_year, placed=False,
+                          actor=actor)
+
+    def place_all(self, class_number: str, academic_year: str | None = None, *,
+                  actor: str | None = None) -> PlacementBatch:
+        """Place the waiting applicants of a selection minor in ranked order (see
+        ``placement``) until its seats are taken, in one transaction. An applicant who cannot
+        be placed (a hold, a clash, a place in another minor) is passed over and stays
+        waiting; the rest stay waiting too once the minor is full."""
+        code = academic_year or CatalogueService(self.ctx).current_year()
+        with audited(self.ctx, "minor_placement", "", actor=actor,
+                     detail=f"class {(class_number or '').strip()} ({code}): place all up to "
+                            f"capacity") as step:
+            session = step.session
+            year = get_year(session, code)
+            section = self._minor(session, year, class_number)
+            minor = _minor_of(section)
+            if minor.minor_type != "selection":
+                raise fail("not_selection",
+                           _("Minor {number} is not a selection minor: its places are "
+                             "allocated first come, first served.").format(
+                               number=section.class_number),
+                           _("Choose a selection minor."))
+            # One lock order for every writer: the students, then the classes.
+            waiting = self._ranked(session, section, waiting_only=True)
+            lock_students(session, [a.student_id for a in waiting])
+            section = lock_sections(session, [section.id, *(c.id for c in section.children)]
+                                    )[section.id]
+            now = self.ctx.now()
+            # Read again under the locks: an application may have been decided or cancelled.
+            locked = {a.student_id for a in waiting}
+            waiting = [a for a in self._ranked(session, section, waiting_only=True,
+                                               populate=True) if a.student_id in locked]
+            placed: list[str] = []
+            skipped: list[PlacementSkip] = []
+            for app in waiting:
+                if section.enrolled_count >= section.capacity:
+                    break
+                student = session.get(Student, app.student_id)
+                assert student is not None  # (an application's student)
+                step.acting_for = student.student_number
+                try:
+                    with session.begin_nested():
+                        result = self._place(session, student, section, app, now)
+                except ServiceError as exc:
+                    skipped.append(PlacementSkip(student_number=student.student_number,
+                                                 problems=exc.problems))
+                    step.record(f"class {section.class_number}: not placed yet: "
+                                + " ".join(p.message for p in exc.problems), "refused")
+                    continue
+                placed.append(student.student_number)
+                step.record(f"class {section.class_number}: {result.message}")
+            step.acting_for = ""
+            left = max(0, section.capacity - section.enrolled_count)
+            still = len(waiting) - len(placed)
+            message = ngettext("{n} student placed in minor {number}.",
+                               "{n} students placed in minor {number}.", len(placed)).format(
+                n=len(placed), number=section.class_number)
+            message += " " + ngettext("{n} place left", "{n} places left", left).format(n=left)
+            message += ", " + ngettext("{n} application still waiting.",
+                                       "{n} applications still waiting.", still).format(n=still)
+            if not step.entries:
+                step.record(f"class {section.class_number}: {message}")
+            return PlacementBatch(class_number=section.class_number, title=section.course.title,
+                                  placed=placed, skipped=skipped, places_left=left,
+                                  waiting=still, message=message)
+
     # ------------------------------------------------------------------ internals
+    @staticmethod
+    def _placement_minor(section: ClassSection, code: str, now: datetime,
+                         counts: dict[tuple[int, str], int]) -> PlacementMinor:
+        minor = _minor_of(section)
+        return PlacementMinor(
+            section_id=section.id, academic_year=code, class_number=section.class_number,
+            catalogue_number=section.course.catalogue_number, title=section.course.title,
+            capacity=section.capacity, placed=section.enrolled_count,
+            waiting=counts.get((minor.id, "waiting_for_placement"), 0),
+            not_placed=counts.get((minor.id, "not_placed"), 0),
+            opens_at=section.enrol_opens_at, closes_at=section.enrol_closes_at,
+            period_state=period_state(section, now),
+            parts=sorted(c.class_number for c in section.children))
+
+    @staticmethod
+    def _ranked(session: Session, section: ClassSection, *, waiting_only: bool = False,
+                populate: bool = False) -> builtins.list[MinorApplication]:
+        """The applications for a minor in ranked order (see ``placement``): waiting ones
+        first, then placed, then not placed; within each, first choices first, then by the
+        moment of applying (the student number breaks a tie)."""
+        statuses = (("waiting_for_placement",) if waiting_only else
+                    ("waiting_for_placement", "placed", "not_placed"))
+        stmt = (select(MinorApplication).join(Student, Student.id == MinorApplication.student_id)
+                .where(MinorApplication.minor_id == _minor_of(section).id,
+                       MinorApplication.academic_year_id == section.academic_year_id,
+                       MinorApplication.status.in_(statuses))
+                .order_by(MinorApplication.choice, MinorApplication.applied_at,
+                          Student.student_number))
+        if populate:
+            stmt = stmt.execution_options(populate_existing=True)
+        apps = session.scalars(stmt).all()
+        order = {status: i for i, status in enumerate(statuses)}
+        return sorted(apps, key=lambda a: order[a.status])  # stable: ranked within a status
+
+    def _applicants(self, session: Session,
+                    section: ClassSection) -> builtins.list[PlacementApplicant]:
+        apps = self._ranked(session, section)
+        students = {s.id: s for s in session.scalars(
+            select(Student).where(Student.id.in_([a.student_id for a in apps]))
+            .options(selectinload(Student.programme)))} if apps else {}
+        out = []
+        rank = 0
+        for app in apps:
+            student = students[app.student_id]
+            waiting = app.status == "waiting_for_placement"
+            rank += waiting
+            out.append(PlacementApplicant(
+                student_number=student.student_number, name=student.name,
+                programme=student.programme.name, choice=app.choice, applied_at=app.applied_at,
+                status=app.status, rank=rank if waiting else None))
+        return out
+
+    def _place(self, session: Session, student: Student, section: ClassSection,
+               app: MinorApplication, now: datetime) -> MinorResult:
+        """A seat in the minor's class for a waiting applicant, by the enrolment rules minus
+        what a placement does not ask (NOT_FOR_PLACEMENT); raise, worded for the Board, when
+        the minor is full or the student cannot be placed."""
+        n, title = section.class_number, section.course.title
+        [verdict] = self.enrolment._judge(session, student, {section.id: section},
+                                          [EnrolRequest(section_id=section.id)], now)
+        problems = [p for p in verdict.problems if p.code not in NOT_FOR_PLACEMENT]
+        if any(p.code in SEAT_CODES for p in problems):
+            raise fail("minor_full",
+                       _("Minor {number} is full: all {capacity} places have been "
+                         "given.").format(number=n, capacity=section.capacity),
+                       _("Reject the applications that are still waiting, so that those "
+                         "students can apply for another minor."))
+        if problems:
+            raise ServiceError([Problem(
+                code=p.code,
+                message=_("{student} cannot be placed in minor {number}: {problem}").format(
+                    student=student.student_number, number=n, problem=p.message),
+                hint=_("Reject the application, or place the student once this is "
+                       "resolved.")) for p in problems])
+        app.status, app.updated_at = "placed", now
+        self.enrolment._apply(session, student, Verdict(section=section, outcome="enrolled",
+                                                        problems=[]), now)
+        session.execute(delete(CartItem).where(
+            CartItem.student_id == student.id, CartItem.section_id == section.id)
+            .execution_options(synchronize_session=False))
+        parts = sorted(c.class_number for c in section.children)
+        lang = i18n.account_language(student.language)  # the student's message
+        body = _in(lang, "You have been placed in minor {number} {title}.").format(
+            number=n, title=title)
+        if parts:
+            body += " " + _in(lang, "Do not forget to enrol in its parts {parts} (Student "
+                                    "Center › Enrol): they are not enrolled with the "
+                                    "placement.").format(parts=_parts_text(parts, lang))
+        post_message(session, student.id, CATEGORY,
+                     _in(lang, "Placed: {minor}").format(minor=_describe(section, lang)),
+                     body, now)
+        return MinorResult(  # (``parts`` stays empty: none is enrolled with the placement)
+            class_number=n, title=title, status="placed",
+            message=_("{student} ({name}) has been placed in minor {number} and has been sent "
+                      "a message.").format(student=student.student_number, name=student.name,
+                                           number=n))
+
+    @staticmethod
+    def _reject(session: Session, student: Student, section: ClassSection,
+                app: MinorApplication, now: datetime) -> MinorResult:
+        n, title = section.class_number, section.course.title
+        app.status, app.updated_at = "not_placed", now
+        lang = i18n.account_language(student.language)  # the student's message
+        post_message(session, student.id, CATEGORY,
+                     _in(lang, "Not placed: {minor}").format(minor=_describe(section, lang)),
+                     _in(lang, "You have not been placed in minor {number} {title}.").format(
+                         number=n, title=title)
+                     + " " + _in(lang, "You may apply for another minor while its "
+                                       "window is open."),
+                     now)
+        return MinorResult(
+            class_number=n, title=title, status="not_placed",
+            message=_("{student} ({name}) has not been placed in minor {number} and has been "
+                      "sent a message.").format(student=student.student_number,
+                                                name=student.name, number=n))
+
     @staticmethod
     def _minor(session: Session, year: AcademicYear, class_number: str) -> ClassSection:
         section = find_section(session, year, class_number)
@@ -361,7 +596,7 @@ class MinorService:
             MinorApplication.student_id == student.id,
             MinorApplication.academic_year_id == section.academic_year_id,
             MinorApplication.minor_id != minor.id,
-            MinorApplication.status != "cancelled")) or 0
+            MinorApplication.status.notin_(ENDED))) or 0
         if app is None:
             app = MinorApplication(student_id=student.id, minor_id=minor.id,
                                    academic_year_id=section.academic_year_id, applied_at=now)

@@ -201,7 +201,8 @@ def find_permission(session: Session, section: ClassSection, student: Student,
 def minor_applications(session: Session, student: Student,
                        year_id: int) -> list[tuple[ClassSection, str]]:
     """(minor class, application status) of the student's minor applications in a year that
-    are not cancelled. Only read when a minor is judged."""
+    have not ended (cancelled, or not placed in a selection minor). Only read when a minor is
+    judged."""
     from ..models import Minor, MinorApplication
 
     return [(sec, st) for sec, st in session.execute(
@@ -210,7 +211,7 @@ def minor_applications(session: Session, student: Student,
         .join(MinorApplication, MinorApplication.minor_id == Minor.id)
         .where(MinorApplication.student_id == student.id,
                MinorApplication.academic_year_id == year_id,
-               MinorApplication.status != "cancelled",
+               MinorApplication.status.notin_(("cancelled", "not_placed")),
                ClassSection.academic_year_id == year_id,
                ClassSection.parent_id.is_(None)))]
 

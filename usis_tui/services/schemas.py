@@ -350,9 +350,10 @@ class EnrolmentDate(Frozen):
 # (the English labels; type_label and status_label translate them)
 MINOR_TYPE_LABELS = {"selection": N_("Selection minor"), "leiden": N_("Leiden minor"),
                      "lde": N_("LDE minor")}
-MINOR_STATUS_LABELS = {"enrolled": N_("Enrolled"), "placed": N_("Enrolled"),
+MINOR_STATUS_LABELS = {"enrolled": N_("Enrolled"), "placed": N_("Placed"),
                        "waitlisted": N_("On wait list"),
                        "waiting_for_placement": N_("Waiting for placement outcome"),
+                       "not_placed": N_("Not placed"),
                        "cancelled": N_("Cancelled"), "applied": N_("Applied")}
 
 
@@ -366,7 +367,8 @@ class MinorPart(Frozen):
 
 class MinorInfo(Frozen):
     """A row of the Minors page: the minor, its registration window and seats, and where the
-    student stands (``my_status``: enrolled, waitlisted, waiting_for_placement, cancelled)."""
+    student stands (``my_status``: enrolled, waitlisted, waiting_for_placement, placed (a
+    selection minor's place), not_placed, cancelled)."""
 
     section_id: int
     academic_year: str
@@ -399,8 +401,17 @@ class MinorInfo(Frozen):
 
     @property
     def active(self) -> bool:
-        """The student holds or requested a place (not cancelled)."""
-        return self.my_status not in (None, "cancelled")
+        """The student holds or requested a place (not cancelled, not turned down)."""
+        return self.my_status not in (None, "cancelled", "not_placed")
+
+    @property
+    def parts_to_enrol(self) -> list[str]:
+        """A placed selection minor's parts the student has not enrolled in yet (the seed: "If
+        you are accepted in a minor, please do not forget to enroll for the courses that are
+        part of this minor")."""
+        if self.my_status != "placed":
+            return []
+        return [p.class_number for p in self.parts if not p.enrolled]
 
     @property
     def status_label(self) -> str:
@@ -413,14 +424,86 @@ class MinorInfo(Frozen):
 
 
 class MinorResult(Frozen):
-    """What applying for, changing or cancelling a minor did."""
+    """What applying for, changing or cancelling a minor did, or a placement outcome."""
 
     class_number: str
     title: str
-    status: str  # enrolled | waitlisted | waiting_for_placement | cancelled
+    status: str  # enrolled | waitlisted | waiting_for_placement | cancelled | placed | not_placed
     message: str
     waitlist_position: int | None = None
     parts: list[str] = Field(default_factory=list)  # class numbers enrolled (or dropped) with it
+
+
+# ---------------------------------------------------------------- minor placement (the Board)
+class PlacementMinor(Frozen):
+    """A selection minor as the Board places it: its seats and its applications by status."""
+
+    section_id: int
+    academic_year: str
+    class_number: str
+    catalogue_number: str
+    title: str
+    capacity: int
+    placed: int  # seats taken in the minor's class
+    waiting: int  # applications waiting for the placement outcome
+    not_placed: int
+    opens_at: datetime
+    closes_at: datetime
+    period_state: PeriodState
+    parts: list[str] = Field(default_factory=list)  # class numbers the placed enrol in
+
+    @property
+    def places_left(self) -> int:
+        return max(0, self.capacity - self.placed)
+
+
+class PlacementApplicant(Frozen):
+    """One application for a selection minor. ``rank``: its place in the order in which the
+    waiting applications are placed (1, 2, …); None once decided."""
+
+    student_number: str
+    name: str
+    programme: str
+    choice: int  # 1: first choice; 2: applied while on the wait list of a first choice
+    applied_at: datetime
+    status: str  # waiting_for_placement | placed | not_placed
+    rank: int | None = None
+
+    @property
+    def status_label(self) -> str:
+        label = MINOR_STATUS_LABELS.get(self.status)
+        return _(label) if label else self.status
+
+
+class Placement(Frozen):
+    """The Minor placement page: the selection minors of a year and one of them with its
+    applications, the waiting ones first in ranked order."""
+
+    academic_year: str
+    years: list[str]
+    minors: list[PlacementMinor]
+    minor: PlacementMinor | None = None
+    applicants: list[PlacementApplicant] = Field(default_factory=list)
+
+
+class PlacementSkip(Frozen):
+    """A waiting applicant "Place all up to capacity" could not place, and why."""
+
+    student_number: str
+    problems: list[Problem]
+
+
+class PlacementBatch(Frozen):
+    """What "Place all up to capacity" did: who was placed (in ranked order), who was passed
+    over (still waiting), and the places left."""
+
+    class_number: str
+    title: str
+    placed: list[str] = Field(default_factory=list)
+    skipped: list[PlacementSkip] = Field(default_factory=list)
+    places_left: int
+    waiting: int  # applications still waiting
+    message: str
 
 
 # ---------------------------------------------------------------- exam confirmation
