@@ -175,7 +175,7 @@ async def test_list_view_and_exam_schedule(app, demo_usis):
         lines = demo_usis.timetable.exams(STUDENT)
         assert screen.view_name == "exams" and exams.row_count == len(lines)
         first = exams.get_row_at(0)
-        assert str(first[6]).startswith(
+        assert str(first[exams.get_column_index("by")]).startswith(
             format_date(lines[0].deadline, weekday=True, year=False))
         assert lines[0].deadline == lines[0].day - timedelta(days=10)
         await pilot.press("escape")  # back to the week, not out of the screen

@@ -69,3 +69,9 @@ def test_export_dialog_80x24(snap_compare, demo_db_url, monkeypatch):
     monkeypatch.setenv("XDG_DOWNLOAD_DIR", "/home/eva/Downloads")  # shown in the dialog
     app = make_app(demo_db_url)
     assert snap_compare(app, terminal_size=(80, 24), run_before=keys("e"))
+
+
+def test_exam_schedule_120x40(snap_compare, demo_db_url):
+    """The Title column takes the width that is left (it shrank to one letter before)."""
+    app = make_app(demo_db_url)
+    assert snap_compare(app, terminal_size=(120, 40), run_before=keys("x"))

@@ -44,6 +44,7 @@ from ..services.timetable import (
 )
 from ..text import clean
 from ..theme import BAD, GOOD, PRIMARY, WARN
+from ..widgets.columns import Column, fit_columns
 from ..widgets.footer import UsisFooter
 from ..widgets.literal import Button, DataTable, Label, Static, literal
 from ..widgets.problems import ProblemList
@@ -333,10 +334,6 @@ class TimetableScreen(UsisScreen):
         lst = self.query_one("#tt-list", DataTable)
         lst.add_columns(*(_(c) for c in (N_("Date"), N_("Time"), N_("Class"), N_("Course"),
                                           N_("Type"), N_("Status"), N_("Room"), N_("Title"))))
-        exams = self.query_one("#tt-exam-table", DataTable)
-        exams.add_columns(*(_(c) for c in (N_("Date"), N_("Time"), N_("Type"), N_("Class"),
-                                            N_("Course"), N_("Status"), N_("Enrol by"),
-                                            N_("Room"), N_("Title"))))
         self._refresh_bar()
         self.query_one(WeekGrid).focus()
 
@@ -476,6 +473,8 @@ class TimetableScreen(UsisScreen):
     def on_resize(self, event: Resize) -> None:
         self._show_detail(self.query_one(WeekGrid).selected)
         self._refresh_bar()
+        if self.exam_lines:
+            self._fill_exams()
         # Every key must show at 80 columns: the compact footer saves a column per key.
         for footer in self.query(UsisFooter):
             footer.compact = not self.wide
@@ -575,8 +574,11 @@ class TimetableScreen(UsisScreen):
             except UsisError as exc:
                 report(self, exc, title=_("Exam schedule"))
                 return
-        table = self.query_one("#tt-exam-table", DataTable)
-        table.clear()
+        self._fill_exams()
+
+    def _fill_exams(self) -> None:
+        """The exam table, its columns fitted to the width (again after a resize)."""
+        rows = []
         for e in self.exam_lines:
             status = Text(exam_status(e), style=f"bold {GOOD}"
                           if e.kind == "enrolled" and not e.provisional else f"bold {WARN}")
@@ -589,13 +591,33 @@ class TimetableScreen(UsisScreen):
                 else:
                     by.append(" · " + ngettext("{n} day left", "{n} days left",
                                                e.days_left).format(n=e.days_left), style=WARN)
-            table.add_row(format_date(e.day, weekday=True, year=False),
+            rows.append(((format_date(e.day, weekday=True, year=False),
                           f"{format_time(e.start)}–{format_time(e.end)}",
                           component_label(e.component), e.class_number, e.catalogue_number,
-                          status, by, e.room or _("TBA"),
-                          e.title, key=f"{e.academic_year}-{e.class_number}-{e.day:%Y%m%d}")
+                          e.title, status, by, e.room or _("TBA")),
+                         f"{e.academic_year}-{e.class_number}-{e.day:%Y%m%d}"))
+        # Every column as wide as what it shows (the room at most 16); the title takes the
+        # rest of the width, so that it stays on screen at any width. Below 140 columns the
+        # catalogue number makes room for it (the class number names the exam too).
+        labels = (_("Date"), _("Time"), _("Type"), _("Class"), _("Course"), _("Title"),
+                  _("Status"), _("Enrol by"), _("Room"))
+        keys = ("date", "time", "type", "class", "course", "title", "status", "by", "room")
+        shown = [i for i, key in enumerate(keys) if key != "course" or self.size.width >= 140]
+        columns: list[Column] = []
+        for i in shown:
+            if keys[i] == "title":
+                columns.append((labels[i], keys[i], None))
+                continue
+            longest = max([len(labels[i])] + [len(str(getattr(r[0][i], "plain", r[0][i])))
+                                              for r in rows])
+            columns.append((labels[i], keys[i], min(longest, 16) if keys[i] == "room"
+                            else longest))
+        table = self.query_one("#tt-exam-table", DataTable)
+        fit_columns(table, columns, self.size.width - 2)
+        for cells, key in rows:
+            table.add_row(*(cells[i] for i in shown), key=key)
         if not self.exam_lines:
-            table.add_row(_("No exams on your timetable."), "", "", "", "", "", "", "", "")
+            table.add_row(_("No exams on your timetable."), *([""] * (len(shown) - 1)))
 
     # ------------------------------------------------------------------ export
     def action_export(self) -> None:
