@@ -119,6 +119,20 @@ def test_cart_with_clash_flagged(app, snap_compare, demo_summary):
     assert snap_compare(app, run_before=run_before, terminal_size=SIZE)
 
 
+def test_cart_with_clash_flagged_80x24(app, snap_compare, demo_summary):
+    """At 80x24 the cart still shows each class's Status and Enrol check."""
+    clash = demo_summary.highlights["clash"]
+
+    async def run_before(pilot):
+        await open_enrol(pilot)
+        await add(pilot, "1052")
+        await add(pilot, clash)
+        await to_cart(pilot)
+        await finish(pilot)
+
+    assert snap_compare(app, run_before=run_before, terminal_size=(80, 24))
+
+
 def test_wizard_step2_confirm(app, snap_compare, demo_summary):
     async def run_before(pilot):
         await open_enrol(pilot)

@@ -254,16 +254,36 @@ class CartTable(DataTable):
         self.lines: dict[str, CartLine] = {}
         self.selected: set[int] = set()
 
+    #: below this many columns Days & Times, Room and Instructor make room for Status and
+    #: the Enrol check (the highlighted class's detail under the table names them)
+    NARROW = 100
+
     def on_mount(self) -> None:
+        self._narrow: bool | None = None
+        self._columns()
+
+    def _columns(self) -> bool:
+        """(Re)make the columns for the screen's width; True when they changed."""
+        narrow = self.screen.size.width < self.NARROW
+        if narrow == self._narrow:
+            return False
+        self._narrow = narrow
+        self.clear(columns=True)
         self.add_column(_("Select"), key="select")
         self.add_column(_("Class"), key="class")
         self.add_column(_("Description"), key="title")
-        self.add_column(_("Days & Times"), key="days")
-        self.add_column(_("Room"), key="room")
-        self.add_column(_("Instructor"), key="instructor")
+        if not narrow:
+            self.add_column(_("Days & Times"), key="days")
+            self.add_column(_("Room"), key="room")
+            self.add_column(_("Instructor"), key="instructor")
         self.add_column(Text("EC", justify="right"), key="ec")
         self.add_column(_("Status"), key="status")
         self.add_column(_("Enrol check"), key="check")
+        return True
+
+    def on_resize(self) -> None:
+        if self._columns():
+            self.show_lines(list(self.lines.values()))
 
     @staticmethod
     def box(ticked: bool) -> Text:
@@ -274,12 +294,13 @@ class CartTable(DataTable):
         self.clear()
         self.lines = {str(line.item_id): line for line in lines}
         self.selected &= {line.item_id for line in lines}
+        self._columns()
         for line in lines:
             c = line.cls
+            where = () if self._narrow else (clip(days_times(c), 17), clip(class_rooms(c), 11),
+                                             clip(staff(c.instructor), 13))
             self.add_row(self.box(line.item_id in self.selected), c.class_number,
-                         clip(f"{c.catalogue_number} {c.title}", 20),
-                         clip(days_times(c), 17), clip(class_rooms(c), 11),
-                         clip(staff(c.instructor), 13),
+                         clip(f"{c.catalogue_number} {c.title}", 20), *where,
                          Text(ec_text(c.ec), justify="right"), status_text(c.status),
                          flag_text(line), key=str(line.item_id))
         if current is not None and str(current.item_id) in self.lines:
