@@ -92,6 +92,9 @@ async def test_plan_the_courses_still_needed_into_the_cart(demo_db_url):
         await pilot.press("p")
         await settle(pilot)
         assert not any(c.plan for c in app.screen.data.courses)
+        await pilot.press("p")  # again: refused on the page, the app stays up
+        await settle(pilot)
+        assert "There is nothing to plan" in text_of(app.screen.query_one("#needed-problems"))
     usis = Usis.open(demo_db_url, clock=lambda: DEMO_NOW)
     try:
         cart = {ln.cls.catalogue_number for ln in usis.cart.list("s1234567", "2026-2027")}

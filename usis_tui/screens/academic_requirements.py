@@ -155,22 +155,14 @@ class AcademicRequirementsScreen(UsisScreen):
 
     @service_worker(exclusive=True, group="requirements", problems="#requirements-problems")
     async def load(self) -> None:
-        from ..services import ServiceError
-
         student = self.usis_app.student_number
         if student is None:
             return
         table = self.query_one(DataTable)
-        try:
-            report = await self.call(self.usis_app.usis.academics.requirements, student,
+        report = await self.fetch(self.usis_app.usis.academics.requirements, student,
                                      self.programme, loading=table)
-        except ServiceError as exc:
-            if self.is_attached:
-                self.query_one(ProblemList).show(exc.problems)
+        if report is None:
             return
-        if not self.is_attached:
-            return
-        self.query_one(ProblemList).clear()
         self.show(report)
 
     def show(self, report: RequirementsReport) -> None:
@@ -259,13 +251,8 @@ class AcademicRequirementsScreen(UsisScreen):
 
     @service_worker(group="what-if", problems="#requirements-problems")
     async def choose_programme(self) -> None:
-        from ..services import ServiceError
-
-        try:
-            programmes = await self.call(self.usis_app.usis.academics.programmes)
-        except ServiceError as exc:
-            if self.is_attached:
-                self.query_one(ProblemList).show(exc.problems)
+        programmes = await self.fetch(self.usis_app.usis.academics.programmes)
+        if programmes is None:
             return
         own = self.report.own_programme if self.report else ""
         others = [p for p in programmes if p.code != own]

@@ -68,6 +68,24 @@ class UsisScreen(Screen):
         with one sentence fit for a student."""
         return await call_service(self, fn, *args, loading=loading, **kwargs)
 
+    async def fetch(self, fn: Callable[..., T], *args, loading: Widget | None = None,
+                    **kwargs) -> T | None:
+        """``call`` for a page with one ProblemList: a refusal is shown there and gives None,
+        as does a page closed meanwhile; success clears the list and gives the result."""
+        from ..errors import ServiceError
+        from ..widgets.problems import ProblemList
+
+        try:
+            result = await self.call(fn, *args, loading=loading, **kwargs)
+        except ServiceError as exc:
+            if self.is_attached:
+                self.query_one(ProblemList).show(exc.problems)
+            return None
+        if not self.is_attached:
+            return None
+        self.query_one(ProblemList).clear()
+        return result
+
 
 class PendingPage(Screen):
     """A page of the breadcrumb underneath the one that was opened, not built yet.

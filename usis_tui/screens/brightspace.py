@@ -49,20 +49,13 @@ class BrightspaceScreen(UsisScreen):
 
     @service_worker(exclusive=True, group="brightspace", problems="#brightspace-problems")
     async def load(self) -> None:
-        from ..services import ServiceError
-
         student = self.usis_app.student_number
         if student is None:
             return
         table = self.query_one(DataTable)
-        try:
-            courses = await self.call(self.usis_app.usis.academics.brightspace, student,
+        courses = await self.fetch(self.usis_app.usis.academics.brightspace, student,
                                       loading=table)
-        except ServiceError as exc:
-            if self.is_attached:
-                self.query_one(ProblemList).show(exc.problems)
-            return
-        if not self.is_attached:
+        if courses is None:
             return
         self.courses = courses
         summary = (ngettext("Your enrolments give you access to {n} Brightspace course.",

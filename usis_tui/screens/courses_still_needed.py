@@ -76,20 +76,13 @@ class CoursesStillNeededScreen(UsisScreen):
 
     @service_worker(exclusive=True, group="needed", problems="#needed-problems")
     async def load(self) -> None:
-        from ..services import ServiceError
-
         student = self.usis_app.student_number
         if student is None:
             return
         table = self.query_one(DataTable)
-        try:
-            data = await self.call(self.usis_app.usis.academics.still_needed, student,
+        data = await self.fetch(self.usis_app.usis.academics.still_needed, student,
                                    loading=table)
-        except ServiceError as exc:
-            if self.is_attached:
-                self.query_one(ProblemList).show(exc.problems)
-            return
-        if not self.is_attached:
+        if data is None:
             return
         self.show(data)
 
@@ -167,18 +160,10 @@ class CoursesStillNeededScreen(UsisScreen):
 
     @service_worker(group="plan", problems="#needed-problems")
     async def plan(self) -> None:
-        from ..services import ServiceError
-
-        try:
-            outcome = await self.call(self.usis_app.usis.academics.plan,
+        outcome = await self.fetch(self.usis_app.usis.academics.plan,
                                       self.usis_app.student_number)
-        except ServiceError as exc:
-            if self.is_attached:
-                self.query_one(ProblemList).show(exc.problems)
+        if outcome is None:
             return
-        if not self.is_attached:
-            return
-        self.query_one(ProblemList).clear()
         message = ngettext("{n} class put in your Shopping cart: {classes}.",
                            "{n} classes put in your Shopping cart: {classes}.",
                            len(outcome.added)).format(n=len(outcome.added),

@@ -84,19 +84,12 @@ class StudyResultsScreen(UsisScreen):
 
     @service_worker(exclusive=True, group="results", problems="#results-problems")
     async def load(self) -> None:
-        from ..services import ServiceError
-
         student = self.usis_app.student_number
         if student is None:
             return
         table = self.query_one("#results-list", DataTable)
-        try:
-            data = await self.call(self.usis_app.usis.academics.results, student, loading=table)
-        except ServiceError as exc:
-            if self.is_attached:
-                self.query_one(ProblemList).show(exc.problems)
-            return
-        if not self.is_attached:
+        data = await self.fetch(self.usis_app.usis.academics.results, student, loading=table)
+        if data is None:
             return
         self.show(data)
 
@@ -185,18 +178,9 @@ class StudyResultsScreen(UsisScreen):
 
     @service_worker(group="resit", problems="#results-problems")
     async def add_resit(self, line: ResultLine) -> None:
-        from ..services import ServiceError
-
         usis = self.usis_app.usis
-        try:
-            await self.call(usis.cart.add, self.usis_app.student_number, line.academic_year,
-                            line.resit_class)
-        except ServiceError as exc:
-            if self.is_attached:
-                self.query_one(ProblemList).show(exc.problems)
-            return
-        if self.is_attached:
-            self.query_one(ProblemList).clear()
+        if await self.fetch(usis.cart.add, self.usis_app.student_number, line.academic_year,
+                            line.resit_class) is not None:
             self.notify(_("Resit {number} is in your Shopping cart: enrol it there.").format(
                 number=line.resit_class), timeout=5)
 
