@@ -277,3 +277,25 @@ def test_demo_student_acceptance(demo_db_url):
         assert {p.total for p in usis.academics.programmes()} == {180, 120}
     finally:
         usis.close()
+
+
+def test_plan_refuses_when_the_cart_changed_meanwhile(sc, usis, db, programme, monkeypatch):
+    """A class put in the cart by another terminal while the plan runs: one clear refusal,
+    nothing planned (not a failure of the app)."""
+    from usis_tui.services.academics import AcademicsService
+
+    _pid, c = programme
+    s = sc.student()
+    lecture = sc.section("2101", course=c["MATH"], meets=[(0, "09:00", "10:45", *SEMESTER_2)])
+    choose = AcademicsService._choose
+
+    def racing(self, session, need, mine):
+        chosen, why = choose(self, session, need, mine)
+        session.add(CartItem(student_id=s.id, section_id=lecture.id, wait_list_ok=False,
+                             added_at=NOW))  # the other terminal's row, as the flush finds it
+        return chosen, why
+
+    monkeypatch.setattr(AcademicsService, "_choose", racing)
+    with unchanged(db), pytest.raises(ServiceError) as err:
+        usis.academics.plan(s.number)
+    assert err.value.code == "cart_changed"

@@ -30,6 +30,7 @@ from typing import Literal
 
 from pydantic import Field
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from ..i18n import N_, _
@@ -726,7 +727,12 @@ class AcademicsService:
                     added.append(section.class_number)
                     step.record(f"class {section.class_number}: planned in the Shopping cart")
                 mine += chosen
-            session.flush()
+            try:
+                session.flush()
+            except IntegrityError:  # another terminal put one of them in the cart just now
+                raise fail("cart_changed",
+                           _("Your Shopping cart changed meanwhile; nothing was planned."),
+                           _("Press p again to plan what is still missing.")) from None
             if not added:
                 step.record("nothing added")
             return PlanOutcome(coming=needed.coming, added=added, skipped=skipped)
