@@ -406,7 +406,10 @@ class SwapPane(Vertical):
         waitlist.value = False
         waitlist.disabled = cls.waitlist_capacity == 0
         self.query_one("#swap-confirm").display = True
-        self.query_one("#swap-finish").focus()
+        finish = self.query_one("#swap-finish")
+        finish.focus(scroll_visible=False)
+        # once the confirmation is laid out: scrolling before would use its old, empty region
+        self.call_after_refresh(finish.scroll_visible, animate=False)
         self.refresh_bindings()
 
     def action_cancel(self) -> None:
