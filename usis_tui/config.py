@@ -8,6 +8,9 @@
     max_sessions = 200
     lang = "nl"                    # the language before sign-in and for accounts that chose none
     mfa = "required"               # students need a second factor too (staff always do)
+    smtp_host = "smtp.example.org" # the Course Portal's e-mail (none: kept in mail_outbox)
+    mail_outbox = "/srv/usis/outbox"
+    payment_provider = "mollie"    # "test" (the default: the provider's test mode) or "mollie"
 
     [keymap]                       # binding id = keys (Textual's App.set_keymap)
     quit = "ctrl+x"
@@ -48,14 +51,17 @@ CONFIG_ENV = "USIS_CONFIG"  # names the config file instead of the platformdirs 
 APP_NAME = "usis"
 CONFIG_FILE = "config.toml"
 #: settings that never come from the config file (a file is copied, backed up, shared)
-ENV_ONLY = frozenset({"password"})
+ENV_ONLY = frozenset({"password", "smtp_password", "mollie_api_key"})
 
 Origin = Literal["default", "file", "environment", "option"]
 
 
 #: The settings, in order (config_model.Settings has one field for each: a unit test checks it).
 FIELDS: tuple[str, ...] = ("database_url", "now", "max_sessions", "log_dir", "scrypt_n", "user",
-                           "password", "theme", "keymap", "lang", "mfa")
+                           "password", "theme", "keymap", "lang", "mfa", "smtp_host",
+                           "smtp_port", "smtp_user", "smtp_password", "smtp_starttls",
+                           "mail_from", "mail_outbox", "payment_provider", "mollie_api_key",
+                           "mollie_api_url")
 
 if TYPE_CHECKING:
     from .config_model import Settings

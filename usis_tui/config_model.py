@@ -43,6 +43,23 @@ class Settings(BaseSettings):
     #: "optional": students may set up a second factor; "required": they must (staff always)
     mfa: Literal["optional", "required"] = "optional"
 
+    #: the Course Portal's outgoing mail server; None: mail is kept in ``mail_outbox`` only
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_user: str | None = None
+    #: (environment only)
+    smtp_password: SecretStr | None = None
+    smtp_starttls: bool = False
+    mail_from: str = "Course Portal Leiden University <courseportal@leidenuniv.nl>"
+    #: the folder where every mail sent is also kept (.eml); None: the platformdirs data folder
+    mail_outbox: Path | None = None
+    #: "test": the built-in provider in test mode (the payer picks the outcome); "mollie"
+    payment_provider: Literal["test", "mollie"] = "test"
+    #: (environment only) the Mollie API key, e.g. test_...
+    mollie_api_key: SecretStr | None = None
+    #: the Mollie API's address (a local stub in tests); None: Mollie's own
+    mollie_api_url: str | None = None
+
     @field_validator("lang", mode="before")
     @classmethod
     def _language(cls, value: Any) -> Any:

@@ -190,6 +190,13 @@ def format_grade(value: float | Decimal, *, language: object | None = None) -> s
     return format_decimal(value, format="0.0", locale=_locale(language))
 
 
+def format_money(cents: int, *, language: object | None = None) -> str:
+    """An amount in euro cents as people write it: 49500 → "€ 495,00" / "€495.00"."""
+    from babel.numbers import format_currency
+
+    return format_currency(Decimal(cents) / 100, "EUR", locale=_locale(language))
+
+
 def _no_configuration() -> object:
     return DEFAULT
 

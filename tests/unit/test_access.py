@@ -31,7 +31,14 @@ PRINCIPALS = {
     "support not acting": Principal(username=SUPPORT, role="support"),
     "board": Principal(username=BOARD, role="board"),
     "trainer": Principal(username=TRAINER, role="trainer"),
+    # the Course Portal: an e-mail account's learner (account 7), another learner, its
+    # administration, and somebody browsing the offering without signing in
+    "learner": Principal(username="portal:7", role="learner", portal_account=7),
+    "other learner": Principal(username="portal:8", role="learner", portal_account=8),
+    "portal admin": Principal(username="courseadmin", role="portal"),
+    "guest": Principal(username="(guest)", role="guest"),
 }
+ACCOUNT = 7
 EVERYONE = set(PRINCIPALS)
 # Who gets through, per rule. Written out here (not derived from the rules' code) so that a
 # rule that lets too much through fails.
@@ -48,6 +55,8 @@ ALLOWED = {
     "SELF_OR_SUPPORT": {"own student", "support acting for", "support not acting"},
     "SUPPORT_STUDENT_MFA": {"support acting for", "support not acting"},
     "OWN_LOG": {"own student", "support acting for"},
+    "OWN_ACCOUNT": {"learner"},
+    "PORTAL_ADMIN": {"portal admin"},
     "NOBODY": set(),
 }
 
@@ -107,6 +116,8 @@ def test_student_data_is_never_public():
                                 "SUPPORT_STUDENT_MFA", "NOBODY"}, key
             if "acting_for" in params:
                 assert rule in {"OWN_LOG", "NOBODY"}, key
+            if "account_id" in params:
+                assert rule in {"OWN_ACCOUNT", "NOBODY"}, key
     finally:
         usis.close()
 
@@ -127,6 +138,8 @@ def example_arguments(signature: inspect.Signature) -> dict:
             args[name] = OWN
         elif name == "staff_username":
             args[name] = BOARD
+        elif name == "account_id":
+            args[name] = ACCOUNT
         elif name == "actor":
             if p.default is p.empty:
                 args[name] = None  # the guard fills it in

@@ -37,6 +37,27 @@ from .petitions import (
     PetitionDocument,
     PetitionEvent,
 )
+from .portal import (
+    PAYMENT_METHODS,
+    PAYMENT_STATUSES,
+    PORTAL_ENROLMENT_STATUSES,
+    PORTAL_LOGINS,
+    RECORD_KINDS,
+    WITHDRAWAL_STATUSES,
+    CancellationPolicy,
+    EvaluationResponse,
+    Invoice,
+    Offering,
+    OutgoingMail,
+    Payment,
+    PaymentEvent,
+    PolicyRule,
+    PortalAccount,
+    PortalEnrolment,
+    PortalMessage,
+    PortalRecord,
+    Withdrawal,
+)
 from .security import LoginThrottle, Setting
 from .sessions import SESSION_STATUSES, LoginSession
 
@@ -53,4 +74,8 @@ __all__ = [
     "LoginThrottle", "Setting",
     "PASS_GRADE", "RESULT_COMPONENTS", "RESULT_MARKS",
     "REQUIREMENT_KINDS", "RequirementCourse", "RequirementGroup",
+    "PAYMENT_METHODS", "PAYMENT_STATUSES", "PORTAL_ENROLMENT_STATUSES", "PORTAL_LOGINS",
+    "RECORD_KINDS", "WITHDRAWAL_STATUSES", "CancellationPolicy", "EvaluationResponse", "Invoice",
+    "Offering", "OutgoingMail", "Payment", "PaymentEvent", "PolicyRule", "PortalAccount",
+    "PortalEnrolment", "PortalMessage", "PortalRecord", "Withdrawal",
 ]

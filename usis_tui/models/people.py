@@ -74,9 +74,11 @@ class StaffUser(AccountSettings, Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     username: Mapped[str] = mapped_column(String(40), unique=True)
     name: Mapped[str] = mapped_column(String(120))
-    role: Mapped[str] = mapped_column(String(10))  # "support" | "board" | "trainer"
+    role: Mapped[str] = mapped_column(String(10))  # "support" | "board" | "trainer" | "portal"
     password_hash: Mapped[str] = mapped_column(String(300))
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None]
 
-    __table_args__ = (CheckConstraint("role IN ('support', 'board', 'trainer')", name="role"),)
+    __table_args__ = (
+        CheckConstraint("role IN ('support', 'board', 'trainer', 'portal')", name="role"),
+    )

@@ -20,7 +20,9 @@ from .enrolment import EnrolmentService
 from .exams import ExamService
 from .mfa import MfaService
 from .minors import MinorService
+from .notify import MailService
 from .petitions import PetitionService
+from .portal import PortalAccountService, PortalAdminService, PortalJobs, PortalService
 from .preferences import PreferencesService
 from .queue import QueueService
 from .results import ResultsService
@@ -50,6 +52,12 @@ class Usis:
         self.mfa = MfaService(self.ctx)
         self.academics = AcademicsService(self.ctx)
         self.results = ResultsService(self.ctx)
+        # the Course Portal (services/portal/) and its e-mail (services/notify.py)
+        self.mail = MailService(self.ctx)
+        self.portal = PortalService(self.ctx, self.mail)
+        self.portal_accounts = PortalAccountService(self.ctx, self.mail)
+        self.portal_admin = PortalAdminService(self.ctx, self.mail)
+        self.portal_jobs = PortalJobs(self.ctx, self.mail)
 
     @classmethod
     def open(cls, url: str, clock: Callable[[], datetime] | None = None) -> Usis:

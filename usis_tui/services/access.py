@@ -26,6 +26,8 @@ The rules:
 - ``SELF_OR_SUPPORT``: the own account, or support staff (an account's two-step sign-in status).
 - ``SUPPORT_STUDENT_MFA``: support staff, on a student account (reset its second factor).
 - ``OWN_LOG``: an audit entry about oneself (``acting_for`` is the own student, or none).
+- ``OWN_ACCOUNT``: the call's ``account_id`` is the principal's own Course Portal account.
+- ``PORTAL_ADMIN``: the Course Portal's administration (staff role "portal").
 - ``NOBODY``: never through the guard: only the local administrator, who runs the ``usis``
   command without ``--user`` and so talks to the unguarded ``Usis`` (user accounts).
 
@@ -58,7 +60,7 @@ if TYPE_CHECKING:
     from . import Usis
 
 log = logging.getLogger(__name__)
-Role = Literal["student", "support", "board", "trainer"]
+Role = Literal["student", "support", "board", "trainer", "portal", "learner", "guest"]
 ACCESS_ACTION = "access"
 NOT_AUTHORISED = "not_authorised"
 OTHER_STUDENT = N_("You are not authorised to see or change another student's data.")
@@ -74,6 +76,8 @@ class Principal(pydantic.BaseModel):
     username: str
     role: Role
     acting_for: str | None = None  # a student number when support acts as a student
+    #: the Course Portal account signed in (a learner's, or a ULCN user's), if any
+    portal_account: int | None = None
 
     @pydantic.model_validator(mode="before")
     @classmethod
@@ -244,6 +248,21 @@ def _anyone(principal: Principal, arguments: dict[str, Any]) -> None:
     return None
 
 
+def _own_account(principal: Principal, arguments: dict[str, Any]) -> None:
+    wanted = arguments.get("account_id")
+    if principal.portal_account is None:
+        raise Refused(_("Log in to the Course Portal first."),
+                      _("Log in with your ULCN account, eduID or \"Other login\"."))
+    if wanted != principal.portal_account:
+        raise Refused(_("You can only see and change your own Course Portal data."))
+
+
+def _portal_admin(principal: Principal, arguments: dict[str, Any]) -> None:
+    if principal.role != "portal":
+        raise Refused(_("Only the Course Portal's administration can do this."),
+                      _("Sign in with a Course Portal administration account."))
+
+
 def _looks_like_student(value: str) -> bool:
     v = value.strip().lower()
     return len(v) == 8 and v[0] == "s" and v[1:].isdigit()
@@ -263,6 +282,8 @@ SELF_OR_SUPPORT = Rule("SELF_OR_SUPPORT", _self_or_support, ("username",))
 SUPPORT_STUDENT_MFA = Rule("SUPPORT_STUDENT_MFA", _support_student_mfa, ("username",))
 OWN_LOG = Rule("OWN_LOG", _own_log, ("actor", "acting_for"))
 NOBODY = Rule("NOBODY", _nobody)
+OWN_ACCOUNT = Rule("OWN_ACCOUNT", _own_account, ("account_id",))
+PORTAL_ADMIN = Rule("PORTAL_ADMIN", _portal_admin)
 
 #: "service.method" → rule. A public service method missing here is refused.
 POLICY: Mapping[str, Rule] = {
@@ -371,6 +392,47 @@ POLICY: Mapping[str, Rule] = {
     "audit.find_students": SUPPORT,
     "audit.log": OWN_LOG,
     "audit.navigation": OWN_LOG,
+    # the Course Portal (services/portal/): its offering and certificate check are public
+    "portal.offerings": ANYONE,
+    "portal.offering": ANYONE,
+    "portal.banks": ANYONE,
+    "portal.verify": ANYONE,
+    "portal_accounts.create": ANYONE,
+    "portal_accounts.resend": ANYONE,
+    "portal_accounts.confirm": ANYONE,
+    "portal_accounts.login": ANYONE,
+    "portal_accounts.ulcn": SELF,  # a signed-in uSis user's own portal account
+    "portal.enrol": OWN_ACCOUNT,
+    "portal.pay": OWN_ACCOUNT,
+    "portal.checkout": OWN_ACCOUNT,
+    "portal.refresh": OWN_ACCOUNT,
+    "portal.cancel_pending": OWN_ACCOUNT,
+    "portal.my_courses": OWN_ACCOUNT,
+    "portal.course": OWN_ACCOUNT,
+    "portal.withdraw_quote": OWN_ACCOUNT,
+    "portal.withdraw": OWN_ACCOUNT,
+    "portal.records": OWN_ACCOUNT,
+    "portal.record_pdf": OWN_ACCOUNT,
+    "portal.invoice_pdf": OWN_ACCOUNT,
+    "portal.evaluation_form": OWN_ACCOUNT,
+    "portal.evaluate": OWN_ACCOUNT,
+    "portal.messages": OWN_ACCOUNT,
+    "portal.unread_count": OWN_ACCOUNT,
+    "portal.mark_read": OWN_ACCOUNT,
+    "portal_admin.offerings": PORTAL_ADMIN,
+    "portal_admin.policies": PORTAL_ADMIN,
+    "portal_admin.save_offering": PORTAL_ADMIN,
+    "portal_admin.enrolments": PORTAL_ADMIN,
+    "portal_admin.register_payment": PORTAL_ADMIN,
+    "portal_admin.withdrawals": PORTAL_ADMIN,
+    "portal_admin.decide_withdrawal": PORTAL_ADMIN,
+    "portal_admin.complete": PORTAL_ADMIN,
+    "portal_admin.evaluation": PORTAL_ADMIN,
+    "portal_jobs.remind": NOBODY,  # `usis portal remind` (cron)
+    "portal_jobs.expire": NOBODY,
+    # e-mail: sending what is queued is harmless; the outbox shows codes, for the trainer
+    "mail.flush": ANYONE,
+    "mail.outbox": TRAINER,
 }
 
 
@@ -515,8 +577,10 @@ __all__ = [
     "OTHER_STUDENT",
     "OWN_LOG",
     "OWN_OR_SUPPORT",
+    "OWN_ACCOUNT",
     "OWN_STUDENT",
     "POLICY",
+    "PORTAL_ADMIN",
     "SELF",
     "SELF_OR_SUPPORT",
     "SUPPORT",

@@ -68,7 +68,7 @@ LOCKED_FOREVER = datetime(9999, 12, 31)
 MIN_PASSWORD = 8
 MAX_PASSWORD = 1024
 MAX_NAME = 100
-ROLES = ("student", "support", "board", "trainer")
+ROLES = ("student", "support", "board", "trainer", "portal")
 STUDENT_NUMBER = re.compile(r"s[0-9]{7}")
 STAFF_USERNAME = re.compile(r"[a-z][a-z0-9._-]{1,39}")
 #: The actor recorded for changes made by the local administrator (``usis`` without --user).

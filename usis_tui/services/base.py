@@ -7,9 +7,9 @@ import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
-from sqlalchemy import select
+from sqlalchemy import CursorResult, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 
 from ..db import Database
@@ -19,6 +19,13 @@ from ..models import AcademicYear, ClassSection, Course, Student
 from .schemas import ClassInfo, ClassStatus, Component, MeetingInfo, PeriodState, Problem
 
 CLASS_NUMBER = re.compile(r"[0-9]{4}")  # ASCII: \d would accept "１２３４"
+
+
+def rows_changed(session: Session, statement: Any) -> int:
+    """Run an UPDATE/DELETE: how many rows it changed (a conditional UPDATE's "did I win")."""
+    result = cast(CursorResult[Any], session.execute(
+        statement.execution_options(synchronize_session=False)))
+    return result.rowcount
 
 
 def fail(code: str, message: str, hint: str = "") -> ServiceError:

@@ -16,7 +16,7 @@ ClassStatus = Literal["Open", "Wait List", "Closed"]
 PeriodState = Literal["open", "not_yet_open", "closed"]
 Outcome = Literal["enrolled", "waitlisted", "failed"]
 ScheduleStatus = Literal["enrolled", "waitlisted", "dropped"]
-Role = Literal["student", "support", "board", "trainer"]
+Role = Literal["student", "support", "board", "trainer", "portal"]
 
 # Display labels: the values above stay English (stored, compared, in tests); what a person
 # reads is the label, translated where it is shown.

@@ -1,0 +1,155 @@
+"""The Course Portal's PDF documents (fpdf2): an employer's invoice, a certificate or proof of
+attendance. Made in memory; the app hands them over with Textual's delivery (a download under
+``usis serve``), never to a path somebody typed.
+
+The PDF core fonts know Latin-1 (é, ü, ß, …); other characters are written without their accents,
+or as "?" when they have no Latin-1 form."""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import datetime
+
+from ...i18n import _in, account_language, format_date, format_money, format_number
+from ...models import Invoice, PortalRecord
+
+UNIVERSITY = "Leiden University"
+ADDRESS = "Rapenburg 70, 2311 EZ Leiden, The Netherlands"
+VAT_NUMBER = "NL002785449B01"
+IBAN = "NL16 ABNA 0241 4054 32"
+
+
+def latin1(text: str) -> str:
+    """``text`` as the PDF core fonts can write it."""
+    out = []
+    for ch in text:
+        if ch in "\n\t" or (ch.isprintable() and ord(ch) < 256):
+            out.append(ch)
+            continue
+        if not ch.isprintable():
+            continue
+        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if ord(c) < 256
+                       and not unicodedata.combining(c))
+        out.append(base or {"\u2013": "-", "\u2014": "-", "\u2019": "'", "\u201c": '"',
+                            "\u201d": '"', "\u20ac": "EUR"}.get(ch, "?"))
+    return "".join(out)
+
+
+def _pdf(title: str, moment: datetime):
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.set_title(latin1(title))
+    pdf.set_author(UNIVERSITY)
+    pdf.set_creator("uSis Course Portal")
+    pdf.set_creation_date(moment.astimezone())  # the same document gives the same bytes
+    pdf.set_auto_page_break(auto=True, margin=20)
+    pdf.add_page()
+    return pdf
+
+
+def _line(pdf, text: str, *, size: float = 11, style: str = "", height: float = 6,
+          align: str = "L") -> None:
+    from fpdf.enums import XPos, YPos
+
+    pdf.set_font("Helvetica", style, size)
+    pdf.multi_cell(0, height, latin1(text), align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def _money(cents: int, language: str) -> str:
+    """"EUR 103.95" / "EUR 103,95" (the core fonts have no euro sign)."""
+    return latin1(format_money(cents, language=language).replace("€", "EUR ").replace(
+        "  ", " ").replace("\xa0", " "))
+
+
+def invoice_pdf(invoice: Invoice) -> tuple[str, bytes]:
+    """(file name, PDF) of an employer's invoice: number, dates, billing address, reference,
+    the course, the amount, the VAT line, the total and the due date."""
+    enrolment = invoice.enrolment
+    offering = enrolment.offering
+    language = account_language(enrolment.account.language)
+    t = lambda message: _in(language, message)  # noqa: E731 - short and local
+    pdf = _pdf(f"{t('Invoice')} {invoice.number}", datetime.combine(invoice.issued_on,
+                                                                    datetime.min.time()))
+    _line(pdf, UNIVERSITY, size=16, style="B")
+    _line(pdf, f"Course Portal · {ADDRESS}".replace("·", "-"), size=9)
+    _line(pdf, t("VAT number: {number}").format(number=VAT_NUMBER), size=9)
+    pdf.ln(8)
+    _line(pdf, t("Invoice"), size=20, style="B")
+    pdf.ln(2)
+    for label, value in ((t("Invoice number"), invoice.number),
+                         (t("Invoice date"), format_date(invoice.issued_on, language=language)),
+                         (t("Due date"), format_date(invoice.due_on, language=language)),
+                         (t("Your reference"), invoice.reference or "-")):
+        _line(pdf, f"{label}: {value}")
+    pdf.ln(6)
+    _line(pdf, t("Bill to"), style="B")
+    _line(pdf, invoice.organisation)
+    _line(pdf, invoice.address)
+    _line(pdf, t("Attn. {name} ({email})").format(name=invoice.contact_name,
+                                                   email=invoice.contact_email))
+    pdf.ln(6)
+    _line(pdf, t("Description"), style="B")
+    _line(pdf, f"{offering.code} {offering.title}")
+    _line(pdf, t("Participant: {name}").format(name=enrolment.account.name))
+    _line(pdf, t("Dates: {start} – {end}").format(
+        start=format_date(offering.starts_on, language=language),
+        end=format_date(offering.ends_on, language=language)))
+    pdf.ln(6)
+    _line(pdf, f"{t('Amount excluding VAT')}: {_money(invoice.net_cents, language)}")
+    _line(pdf, f"{t('VAT {percent}%').format(percent=invoice.vat_percent)}: "
+               f"{_money(invoice.vat_cents, language)}")
+    _line(pdf, f"{t('Total')}: {_money(invoice.total_cents, language)}", style="B")
+    pdf.ln(6)
+    _line(pdf, t("Please pay {amount} before {date} to {iban}, stating invoice number "
+                 "{number}.").format(amount=_money(invoice.total_cents, language),
+                                     date=format_date(invoice.due_on, language=language),
+                                     iban=IBAN, number=invoice.number), size=10)
+    _line(pdf, t("The enrolment is only final once payment has been received."), size=10)
+    return f"invoice-{invoice.number}.pdf", bytes(pdf.output())
+
+
+def record_pdf(row: PortalRecord) -> tuple[str, bytes]:
+    """(file name, PDF) of a certificate or proof of attendance: name, course, dates,
+    hours / EC and the verification code (``usis portal verify CODE``)."""
+    enrolment = row.enrolment
+    offering = enrolment.offering
+    language = account_language(enrolment.account.language)
+    t = lambda message: _in(language, message)  # noqa: E731
+    title = t("Certificate") if row.kind == "certificate" else t("Proof of attendance")
+    pdf = _pdf(f"{title} {offering.title}", row.issued_at)
+    pdf.ln(20)
+    _line(pdf, UNIVERSITY, size=18, style="B", align="C")
+    pdf.ln(10)
+    _line(pdf, title, size=28, style="B", align="C", height=12)
+    pdf.ln(10)
+    _line(pdf, t("This is to certify that") if row.kind == "certificate" else
+          t("This is to confirm that"), align="C")
+    pdf.ln(2)
+    _line(pdf, enrolment.account.name, size=20, style="B", align="C", height=10)
+    pdf.ln(2)
+    _line(pdf, t("has successfully completed the course") if row.kind == "certificate" else
+          t("has attended the course"), align="C")
+    pdf.ln(2)
+    _line(pdf, offering.title, size=16, style="B", align="C", height=8)
+    pdf.ln(4)
+    _line(pdf, t("Dates: {start} – {end}").format(
+        start=format_date(offering.starts_on, language=language),
+        end=format_date(offering.ends_on, language=language)), align="C")
+    load = t("Study load: {hours} hours").format(hours=offering.hours)
+    if offering.ec:
+        load += f" ({format_number(offering.ec, language=language)} EC)"
+    _line(pdf, load, align="C")
+    _line(pdf, t("Lecturer: {lecturer}").format(lecturer=offering.lecturer), align="C")
+    pdf.ln(16)
+    _line(pdf, t("Issued on {date}").format(date=format_date(row.issued_at, language=language)),
+          align="C", size=10)
+    _line(pdf, t("Verification code: {code}").format(code=row.code), align="C", size=10,
+          style="B")
+    _line(pdf, t("Check it with: usis portal verify {code}").format(code=row.code), align="C",
+          size=9)
+    kind = "certificate" if row.kind == "certificate" else "attendance"
+    return f"{kind}-{offering.code}-{row.code}.pdf", bytes(pdf.output())
+
+
+__all__ = ["invoice_pdf", "latin1", "record_pdf"]
