@@ -42,10 +42,15 @@ from .widgets.literal import clean, literal
 
 if TYPE_CHECKING:
     from .services import Usis
+    from .services.portal.schemas import PortalIdentity
     from .services.schemas import Identity
 
 
 # A student page asked for while no student is chosen: support acts as one first.
+STAFF_PAGE_MESSAGES = {"board": N_("{page} is for the Board of Examiners."),
+                       "support": N_("{page} is for support staff."),
+                       "trainer": N_("{page} is for uSis trainers."),
+                       "portal": N_("{page} is for the Course Portal's administration.")}
 SUPPORT_MESSAGE = N_("{page} shows a student's own data. Find the student first and act as them "
                      "(Main Menu › Find a student).")
 STAFF_MESSAGE = N_("{page} shows a student's own data. Only support staff can open it, by "
@@ -183,6 +188,9 @@ class UsisApp(App):
         self._guard_key: tuple[str, str, str | None] | None = None
         self.identity: Identity | None = None
         self.acting_for: Identity | None = None  # the student support acts as
+        #: who is signed in to the Course Portal (an e-mail account, or a ULCN user's)
+        self.portal_identity: PortalIdentity | None = None
+        self._portal_guarded: tuple[tuple, Usis] | None = None
         self.ready = False  # the database is prepared (the Login is shown at once)
         self._prepared = asyncio.Event()  # set when preparing ends, ready or not
         self.register_theme(USIS_THEME)
@@ -280,6 +288,51 @@ class UsisApp(App):
 
     def _reguard(self) -> None:
         self._guarded = None
+        self._portal_guarded = None
+
+    @property
+    def portal(self) -> Usis:
+        """What the Course Portal's pages call: always through the guard — as the uSis user
+        (with their portal account), as the portal learner, or as a guest browsing the
+        offering."""
+        from .services.access import Principal, guard
+
+        account = self.portal_identity.account_id if self.portal_identity else None
+        if self.identity is not None:
+            acting = self.acting_for.username if self.acting_for is not None else None
+            principal = Principal(username=self.identity.username, role=self.identity.role,
+                                  acting_for=acting, portal_account=account)
+        elif self.portal_identity is not None:
+            principal = Principal(username=self.portal_identity.actor, role="learner",
+                                  portal_account=account)
+        else:
+            principal = Principal(username="(guest)", role="guest")
+        key = tuple(principal.model_dump().values())
+        cached = self._portal_guarded
+        if cached is None or cached[0] != key:
+            guarded: Usis = guard(self.raw_usis, principal)  # type: ignore[assignment]
+            cached = self._portal_guarded = (key, guarded)
+        return cached[1]
+
+    async def portal_signed_in(self, identity: PortalIdentity, then: str | None = None,
+                               **options: Any) -> None:
+        """Signed in to the Course Portal (by the portal's Log in page): open ``then`` (the page
+        that asked for it, e.g. My courses), else the course offering."""
+        self.portal_identity = identity
+        self._portal_guarded = None
+        if identity.language and self._lang_arg is None:
+            from .config import explicit_language
+
+            if not explicit_language() and identity.language != get_language():
+                self._use_language(identity.language)
+                await self._rebuild_pages()
+        await self.navigate(then or navigation.COURSE_PORTAL, **options)
+
+    async def portal_sign_out(self) -> None:
+        """Leave the Course Portal's account (a uSis sign-in stays)."""
+        self.portal_identity = None
+        self._portal_guarded = None
+        await self.navigate(navigation.COURSE_PORTAL)
 
     def now(self) -> datetime:
         return self.clock()
@@ -545,6 +598,7 @@ class UsisApp(App):
             await self._audit_log("act_as", self.acting_for.username, "stop (sign out)")
         self.identity = None
         self.acting_for = None
+        self.portal_identity = None  # a ULCN sign-in to the Course Portal ends with it
         self._reguard()
         self.show_login()
 
@@ -790,19 +844,21 @@ class UsisApp(App):
             self.notify(_("There is no page called \"{page}\".").format(page=page),
                         severity="error")
             return False
-        if self.identity is None:
+        audience = navigation.page(name).audience
+        if audience == "learner" and self.portal_identity is None:
+            # the Course Portal's own pages ask for its Log in, then open the page
+            return await self.navigate("Log in to the Course Portal", then=name)
+        if self.identity is None and not navigation.in_portal(name):
             self.notify(_("Sign in first."), severity="warning")
             return False
-        audience = navigation.page(name).audience
         if audience == "student" and self.student_number is None:
             message = SUPPORT_MESSAGE if self.role == "support" else STAFF_MESSAGE
             self.notify(_(message).format(page=navigation.title(name)), title=_("Student pages"),
                         severity="warning", timeout=8)
             return False
         if not self.may_open(name):
-            self.notify((_("{page} is for the Board of Examiners.") if audience == "board" else
-                         _("{page} is for support staff.")).format(page=navigation.title(name)),
-                        severity="warning")
+            self.notify(_(STAFF_PAGE_MESSAGES.get(audience, STAFF_PAGE_MESSAGES["support"]))
+                        .format(page=navigation.title(name)), severity="warning")
             return False
         steps = navigation.path(name)
         current = [getattr(s, "usis_page", None) for s in self.screen_stack[2:]]
@@ -832,7 +888,8 @@ class UsisApp(App):
     def may_open(self, page: str) -> bool:
         """Whether the signed-in user may open ``page`` (navigation.may_open: student pages for
         the student or support acting as one, the board its queue, support its own pages)."""
-        return navigation.may_open(page, self.role, self.student_number is not None)
+        return navigation.may_open(page, self.role, self.student_number is not None,
+                                   self.portal_identity is not None)
 
     async def action_navigate(self, page: str) -> None:
         await self.navigate(page)

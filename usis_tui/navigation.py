@@ -23,10 +23,16 @@ if TYPE_CHECKING:
     from textual.screen import Screen
 
 #: Who may open a page. "everyone": any signed-in user; "student": the student's own data (the
-#: student, or support acting as them); "board" / "support": that role only.
-Audience = Literal["everyone", "student", "board", "support"]
+#: student, or support acting as them); "board" / "support" / "trainer" / "portal" (the Course
+#: Portal's administration): that role only. The Course Portal's own pages: "public" (anybody,
+#: signed in or not: the course offering) and "learner" (signed in to the Course Portal).
+Audience = Literal["everyone", "student", "board", "support", "trainer", "portal", "public",
+                   "learner"]
+STAFF_AUDIENCES = ("board", "support", "trainer", "portal")
 
 MAIN_MENU = N_("Main Menu")
+#: the root of the Course Portal's pages (a second system: its breadcrumb starts here)
+COURSE_PORTAL = N_("Course Portal")
 
 
 @dataclass(frozen=True)
@@ -107,6 +113,38 @@ REGISTRY: tuple[Page, ...] = (
     Page(N_("Audit trail"), MAIN_MENU, "audit:AuditTrailScreen", "support",
          N_("Support: a student's steps (who, for whom, when, outcome); export for replay"),
          ("audit",)),
+    # ------------------------------------------------------------------ the Course Portal
+    Page(COURSE_PORTAL, None, "portal.home:PortalHomeScreen", "public",
+         N_("Courses for everyone: pick a course, enrol and pay"),
+         ("portal", "course portal", "course offering", "courses")),
+    Page(N_("Log in to the Course Portal"), COURSE_PORTAL, "portal.login:PortalLoginScreen",
+         "public", N_("Log in with ULCN, eduID or \"Other login\", or create an account"),
+         ("portal login", "create an account")),
+    Page(N_("My courses"), COURSE_PORTAL, "portal.my_courses:MyCoursesScreen", "learner",
+         N_("Your Course Portal courses: pay, Manage Course, Withdraw, Evaluation"),
+         ("manage course", "withdraw")),
+    Page(N_("My Records"), COURSE_PORTAL, "portal.records:MyRecordsScreen", "learner",
+         N_("Download your certificates and proofs of attendance"),
+         ("records", "certificates", "proof of attendance")),
+    Page(N_("Portal messages"), COURSE_PORTAL, "portal.messages:PortalMessagesScreen",
+         "learner", N_("Confirmations, reminders and reviews from the Course Portal"),
+         ("portal inbox",)),
+    Page(N_("Verify a certificate"), COURSE_PORTAL, "portal.verify:VerifyScreen", "public",
+         N_("Check a certificate's verification code"), ("verify",)),
+    Page(N_("Portal administration"), MAIN_MENU, "portal.admin:PortalAdminScreen", "portal",
+         N_("Course Portal: the offering, enrolments and payments, invoices, completion"),
+         ("course portal administration", "offerings")),
+    Page(N_("Withdrawal reviews"), "Portal administration",
+         "portal.admin_withdrawals:WithdrawalReviewsScreen", "portal",
+         N_("Course Portal: approve or reject withdrawals under the cancellation policy"),
+         ("withdrawals",)),
+    Page(N_("Evaluation results"), "Portal administration",
+         "portal.admin_evaluation:EvaluationResultsScreen", "portal",
+         N_("Course Portal: the evaluations of a course, per question, with a chart"),
+         ("evaluations",)),
+    Page(N_("Outbox"), MAIN_MENU, "outbox:OutboxScreen", "trainer",
+         N_("Trainer: every e-mail the demo sent (confirmation codes, confirmations)"),
+         ("mail", "sent mail")),
     _enrol(N_("Enrol"), "add",
            N_("Add classes: enrol by class number or by searching the course")),
     _enrol(N_("Class Search"), "search", N_("Enrol by searching the course"), "search"),
@@ -167,7 +205,8 @@ def breadcrumb_titles(trail: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def path(name: str) -> tuple[str, ...]:
-    """The steps below the Main Menu that lead to ``name`` ("Main Menu" itself: ())."""
+    """The steps below the Main Menu that lead to ``name`` ("Main Menu" itself: ()); a Course
+    Portal page's steps start at the "Course Portal"."""
     steps: list[str] = []
     current: str | None = name
     while current is not None and current != MAIN_MENU:
@@ -178,24 +217,39 @@ def path(name: str) -> tuple[str, ...]:
 
 def breadcrumb(name: str, *more: str) -> tuple[str, ...]:
     """What the page's breadcrumb shows: Main Menu › ... › the page (› ``more``, e.g. a
-    petition opened on it)."""
-    return (MAIN_MENU, *path(name), *more)
+    petition opened on it); Course Portal › ... for the Course Portal's pages."""
+    steps = path(name)
+    if steps and steps[0] == COURSE_PORTAL:
+        return (*steps, *more)
+    return (MAIN_MENU, *steps, *more)
 
 
-def may_open(name: str, role: str | None, has_student: bool) -> bool:
+def in_portal(name: str) -> bool:
+    """Whether ``name`` is one of the Course Portal's own pages (under "Course Portal")."""
+    steps = path(name)
+    return bool(steps) and steps[0] == COURSE_PORTAL
+
+
+def may_open(name: str, role: str | None, has_student: bool,
+             has_portal_account: bool = False) -> bool:
     """Whether a user with ``role`` may open the page; ``has_student``: a student's data is
-    shown (the student signed in, or support acting as one)."""
+    shown (the student signed in, or support acting as one); ``has_portal_account``: signed in
+    to the Course Portal."""
     audience = _BY_NAME[name].audience
+    if audience == "public":
+        return True
+    if audience == "learner":
+        return has_portal_account
     if role is None:
         return False
-    if audience in ("board", "support"):
+    if audience in STAFF_AUDIENCES:
         return role == audience
     return audience == "everyone" or has_student
 
 
 def is_staff_page(name: str) -> bool:
-    """Support's and the board's own pages: not steps of a student's session in the audit."""
-    return _BY_NAME[name].audience in ("board", "support")
+    """Staff's own pages: not steps of a student's session in the audit."""
+    return _BY_NAME[name].audience in STAFF_AUDIENCES
 
 
 # The names, in order, for code that lists them ("open" in a steps file, the palette).

@@ -54,7 +54,7 @@ def test_programmes_and_courses(demo_usis):
 
 
 def test_accounts(demo_usis):
-    for account in ("s1234567", "s7654321", "support", "board", "trainer"):
+    for account in ("s1234567", "s7654321", "support", "board", "trainer", "courseadmin"):
         assert demo_usis.auth.login(account, "demo").username == account
     me = demo_usis.student.profile("s1234567")
     assert me.programme == "Computer Science"
@@ -63,7 +63,8 @@ def test_accounts(demo_usis):
     with demo_usis.db.read() as s:
         degree = s.scalar(select(Student.degree).where(Student.student_number == "s7654321"))
         assert degree == "master"
-        assert set(s.scalars(select(StaffUser.role))) == {"support", "board", "trainer"}
+        assert set(s.scalars(select(StaffUser.role))) == {"support", "board", "trainer",
+                                                          "portal"}
 
 
 def test_status_mix_at_the_clock(demo_usis, demo_now):
@@ -238,3 +239,20 @@ def test_size_scales_past_the_four_digit_class_numbers(tmp_path):
         assert s.scalar(select(func.count(ClassSection.id))) == summary.sections
         assert s.scalar(select(func.count(Minor.id))) == len(MINORS) + len(LDE_MINORS)
     assert len(summary.years) >= 3  # 9,000 four-digit numbers per academic year
+
+
+def test_the_course_portal_demo(demo_usis):
+    """Every state of an offering, the demo learners' courses, a withdrawal under review."""
+    states = {o.code: o.state for o in demo_usis.portal.offerings()}
+    assert set(states.values()) == {"open", "nearly_full", "full", "started", "finished",
+                                    "cancelled"}
+    sanne = demo_usis.portal_accounts.login("sanne.devries@example.com", "demo")
+    courses = demo_usis.portal.my_courses(sanne.account_id)
+    assert [(c.offering.code, c.status) for c in courses] == [("LCP-MUS", "enrolled"),
+                                                              ("LCP-NEG", "enrolled")]
+    [record] = demo_usis.portal.records(sanne.account_id)
+    assert demo_usis.portal.verify(record.code).name == "Sanne de Vries"
+    pieter = demo_usis.portal_accounts.login("pieter.bakker@example.com", "demo")
+    mine = {c.offering.code: c for c in demo_usis.portal.my_courses(pieter.account_id)}
+    assert mine["LCP-DSP"].status == "pending" and mine["LCP-DSP"].invoice is not None
+    assert mine["LCP-LPS"].withdrawal.status == "under_review"

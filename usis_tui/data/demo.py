@@ -44,7 +44,8 @@ DEMO_HOLD_STUDENT = "s2345678"
 DEMO_APPLICANT = "s3456789"  # waiting for the placement outcome of selection minor 1048
 STAFF = [("support", "Sanne Visser (uSis helpdesk)", "support"),
          ("board", "Prof.dr. M. de Rijke (Board of Examiners)", "board"),
-         ("trainer", "Tom Bakker (uSis trainer)", "trainer")]
+         ("trainer", "Tom Bakker (uSis trainer)", "trainer"),
+         ("courseadmin", "Course Portal Administration (Leiden)", "portal")]
 TEACHING_WEEKS = 14
 FILLERS_PER_PROGRAMME = 260
 Progress = Callable[[int, int], None]
@@ -78,7 +79,11 @@ class _Builder:
              m.Minor, m.ClassSection, m.Meeting,
              m.Student, m.StaffUser, m.Enrolment, m.ExamConfirmation, m.CartItem,
              m.PermissionNumber, m.ExamResult, m.Hold, m.Message, m.MinorApplication,
-             m.Petition, m.PetitionDocument, m.PetitionEvent]
+             m.Petition, m.PetitionDocument, m.PetitionEvent,
+             # the Course Portal (data/portal_demo.py)
+             m.CancellationPolicy, m.PolicyRule, m.Offering, m.PortalAccount, m.PortalEnrolment,
+             m.Payment, m.PaymentEvent, m.Invoice, m.Withdrawal, m.PortalRecord,
+             m.EvaluationResponse, m.PortalMessage]
 
     def __init__(self) -> None:
         self.rows: dict[type, list[dict]] = {t: [] for t in self.ORDER}
@@ -110,6 +115,8 @@ class _Builder:
             if session.get_bind().dialect.name == "postgresql":
                 # Explicit ids do not advance PostgreSQL's sequences: move them past our rows.
                 for model in self.ORDER:
+                    if model is m.EvaluationResponse:  # random text ids: no sequence
+                        continue
                     table = model.__tablename__
                     session.execute(text(
                         f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
@@ -370,6 +377,9 @@ class DemoGenerator:
         self.demo_petitions(master)
         self.requirements(prog_ids, programme_courses)
         self.demo_results(me, master, held, programme_courses)
+        from .portal_demo import seed_portal
+
+        self.summary.highlights.update(seed_portal(self.b.add, self.now, demo_hash))
         self.fill(year_id, prog_ids, programme_courses, numbers, demo_hash)
         self.confirm_exams(me)
         # (after everything else, so that no id or random draw above changes)
