@@ -17,7 +17,7 @@ import smtplib
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime as mail_date
-from email.utils import make_msgid
+from email.utils import make_msgid, parseaddr
 from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict
@@ -85,9 +85,64 @@ def _message(mail: OutgoingMail, sender: str) -> EmailMessage:
     message["To"] = mail.to_address
     message["Subject"] = mail.subject
     message["Date"] = mail_date(mail.created_at.astimezone())
-    message["Message-ID"] = make_msgid(idstring=f"usis-{mail.id}")
+    # the sender's domain, not socket.getfqdn() (a DNS lookup that can take seconds)
+    domain = parseaddr(sender)[1].rpartition("@")[2] or None
+    message["Message-ID"] = make_msgid(idstring=f"usis-{mail.id}", domain=domain)
     message.set_content(mail.body)
     return message
+
+
+#: refusals of one mail (its sender, a recipient, its data): the next mail may still go
+_MAIL_REFUSED = (smtplib.SMTPRecipientsRefused, smtplib.SMTPSenderRefused,
+                 smtplib.SMTPDataError)
+
+
+def _error_text(exc: BaseException) -> str:
+    return f"{type(exc).__name__}: {exc}"[:300]
+
+
+class _Sender:
+    """The SMTP connection of one flush, opened at the first mail (none when ``smtp_host`` is
+    not set: the mail is then only kept in the outbox folder)."""
+
+    def __init__(self, settings) -> None:
+        self.settings = settings
+        self.smtp: smtplib.SMTP | None = None
+
+    def __enter__(self) -> _Sender:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.smtp is not None:
+            try:
+                self.smtp.quit()
+            except (OSError, smtplib.SMTPException):
+                self.smtp.close()
+            self.smtp = None
+
+    def send(self, message: EmailMessage) -> None:
+        settings = self.settings
+        if not settings.smtp_host:
+            return
+        if self.smtp is None:
+            smtp = smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT)
+            try:
+                if settings.smtp_starttls:
+                    smtp.starttls()
+                if settings.smtp_user and settings.smtp_password is not None:
+                    smtp.login(settings.smtp_user, settings.smtp_password.get_secret_value())
+            except BaseException:
+                smtp.close()
+                raise
+            self.smtp = smtp
+        try:
+            self.smtp.send_message(message)  # a refused mail is reset by smtplib itself
+        except _MAIL_REFUSED:
+            raise
+        except BaseException:
+            self.smtp.close()
+            self.smtp = None
+            raise
 
 
 def _wall() -> datetime:
@@ -104,7 +159,9 @@ class MailService:
 
     def flush(self, limit: int = 200) -> int:
         """Send unsent mail (oldest first, at most ``limit``): the number sent. Never raises
-        for a mail server that is down: the mail stays queued with its error."""
+        for a mail server that is down: the mail stays queued with its error, and the rest
+        is left for the next flush (one wait for a server that does not answer, not one per
+        mail). One connection to the server for the whole flush."""
         from .. import config
 
         settings = config.settings()
@@ -113,27 +170,34 @@ class MailService:
                                        .where(OutgoingMail.sent_at.is_(None))
                                        .order_by(OutgoingMail.id).limit(limit)))
         sent = 0
-        for mail_id in ids:
-            mail = self._claim(mail_id)
-            if mail is None:
-                continue  # sent or being sent by another process
-            message = _message(mail, settings.mail_from)
-            error = None
-            try:
-                self._keep(mail, message)
-                if settings.smtp_host:
-                    self._smtp(message, settings)
-            except (OSError, smtplib.SMTPException) as exc:
-                error = f"{type(exc).__name__}: {exc}"[:300]
-                log.warning("mail %s to %s not sent: %s", mail.id, mail.to_address, error)
-            with self.ctx.db.write() as session:
-                row = session.get(OutgoingMail, mail_id)
-                if row is not None:
-                    row.claimed_at = None
-                    row.last_error = error
-                    if error is None:
-                        row.sent_at = self.ctx.now()
-                        sent += 1
+        with _Sender(settings) as sender:
+            for mail_id in ids:
+                mail = self._claim(mail_id)
+                if mail is None:
+                    continue  # sent or being sent by another process
+                message = _message(mail, settings.mail_from)
+                error = None
+                server_down = False
+                try:
+                    self._keep(mail, message)
+                    sender.send(message)
+                except _MAIL_REFUSED as exc:  # this mail only (an address refused...)
+                    error = _error_text(exc)
+                except (OSError, smtplib.SMTPException) as exc:  # the server: try later
+                    error = _error_text(exc)
+                    server_down = True
+                if error is not None:
+                    log.warning("mail %s to %s not sent: %s", mail.id, mail.to_address, error)
+                with self.ctx.db.write() as session:
+                    row = session.get(OutgoingMail, mail_id)
+                    if row is not None:
+                        row.claimed_at = None
+                        row.last_error = error
+                        if error is None:
+                            row.sent_at = self.ctx.now()
+                            sent += 1
+                if server_down:
+                    break
         return sent
 
     def outbox(self, limit: int = 100) -> list[MailInfo]:
@@ -167,15 +231,5 @@ class MailService:
         folder.mkdir(parents=True, exist_ok=True)
         stamp = mail.created_at.strftime("%Y%m%d-%H%M%S")
         (folder / f"{stamp}-{mail.id:06d}.eml").write_bytes(bytes(message))
-
-    @staticmethod
-    def _smtp(message: EmailMessage, settings) -> None:
-        with smtplib.SMTP(settings.smtp_host, settings.smtp_port, timeout=SMTP_TIMEOUT) as smtp:
-            if settings.smtp_starttls:
-                smtp.starttls()
-            if settings.smtp_user and settings.smtp_password is not None:
-                smtp.login(settings.smtp_user, settings.smtp_password.get_secret_value())
-            smtp.send_message(message)
-
 
 __all__ = ["MailInfo", "MailService", "outbox_folder", "queue_mail", "tell"]

@@ -84,9 +84,9 @@ class MollieProvider:
     name = "mollie"
 
     def __init__(self, api_key: str, api_url: str | None = None) -> None:
-        self.api_key = api_key
-        self.api_url = api_url
-        self.test_mode = api_key.startswith("test_")
+        self.api_key = api_key.strip()
+        self.api_url = _endpoint(api_url)
+        self.test_mode = self.api_key.startswith("test_")
 
     def _client(self):
         try:
@@ -118,9 +118,19 @@ class MollieProvider:
 
     def status(self, reference: str) -> str | None:
         try:
-            return str(self._client().payments.get(reference).status)
+            status = self._client().payments.get(reference).status
         except Exception as exc:
             raise ProviderError(str(exc)) from exc
+        return str(status) if status else None
+
+
+def _endpoint(url: str | None) -> str | None:
+    """The API's address as the client wants it: without the version it adds itself
+    (``https://api.mollie.com``, also when configured as ``https://api.mollie.com/v2/``)."""
+    if not url or not url.strip():
+        return None
+    url = url.strip().rstrip("/")
+    return url.removesuffix("/v2") or None
 
 
 def provider_from_settings() -> PaymentProvider:
