@@ -34,6 +34,23 @@ class Clock:
 
 
 @pytest.fixture
+def quick_idle(monkeypatch):
+    """Textual's Pilot waits after every key press and pause until the process has been idle
+    for a whole window of 20 ms (textual._wait), a window longer than a frame (60 per second,
+    16.7 ms) so that what waits for the next refresh has happened. Most of a keyboard-driven
+    test's time went into those windows (tests/app/test_placement.py: 10 of its 14 s). Here
+    the window is 5 ms and the screen refreshes 250 times a second (4 ms): still longer than
+    a frame, a quarter of the wait. Nothing else changes: the same keys, the same checks.
+    Used by the slowest keyboard-driven files (``pytest.mark.usefixtures("quick_idle")``)."""
+    import textual._wait
+    import textual.screen
+
+    monkeypatch.setattr(textual.screen, "UPDATE_PERIOD", 1 / 250)
+    monkeypatch.setattr(textual._wait, "SLEEP_GRANULARITY", 0.005)
+    monkeypatch.setattr(textual._wait, "SLEEP_IDLE", 0.005 / 20)
+
+
+@pytest.fixture
 def clock() -> Clock:
     return Clock()
 

@@ -5,6 +5,7 @@ whole workflow from the student's submission to the registered grade."""
 
 from __future__ import annotations
 
+import pytest
 from helpers import make_app
 from petition_helpers import (
     BOARD,
@@ -32,6 +33,8 @@ from usis_tui.models import Message, Petition
 from usis_tui.screens.board import BoardPetitionScreen, BoardQueueScreen
 from usis_tui.screens.petitions import PetitionDetailScreen, PetitionsScreen, WithdrawDialog
 from usis_tui.services.schemas import Identity
+
+pytestmark = pytest.mark.usefixtures("quick_idle")  # tests/conftest.py
 
 
 def db_counts(url: str) -> tuple[int, int]:

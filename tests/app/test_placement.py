@@ -6,6 +6,7 @@ sees "Placed" on her Minors page and in her To Do list, and enrols in the parts 
 
 from __future__ import annotations
 
+import pytest
 from helpers import make_app, settle
 from shell_helpers import SIZE, signed_in, text_of
 from test_roles import palette
@@ -15,6 +16,8 @@ from usis_tui.screens.placement import ConfirmPlacementScreen, MinorPlacementScr
 from usis_tui.services.schemas import EnrolRequest
 
 APPLICANT = "s3456789"
+
+pytestmark = pytest.mark.usefixtures("quick_idle")  # tests/conftest.py
 
 
 def rows(screen: MinorPlacementScreen) -> list[list[str]]:

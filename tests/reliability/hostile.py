@@ -54,11 +54,13 @@ STUDENT, OTHER = "s1234567", "s7654321"
 CLASS = "2032"  # Eva's Monday lecture 4031CPLANY (demo database)
 
 
-def plant(url: str, text: str) -> dict[str, int]:
+def plant(url: str, text: str, again: dict[str, int] | None = None) -> dict[str, int]:
     """Write ``text`` straight into the database (as a damaged import or another program
     could), wherever a screen shows stored text: the title, instructor and room of Eva's class
-    2032, the name of Jan (s7654321), a message to Eva, Jan's first petition, and an audit
-    entry of Eva. Returns the ids it touched."""
+    2032, the name of Jan (s7654321), a message to Eva (unread), Jan's petitions, and an audit
+    entry of Eva. Returns the ids it touched; given them back (``again``), it writes the next
+    text over the same rows (the same message and audit entry, unread again) instead of adding
+    new ones, so one running app can be shown string after string."""
     db = Database(url)
     try:
         with db.write() as session:
@@ -77,14 +79,21 @@ def plant(url: str, text: str) -> dict[str, int]:
             for petition in petitions:
                 petition.course_name = petition.institution = text
                 petition.motivation = text
-            message = Message(student_id=eva.id, category="enrolment", subject=text, body=text,
-                              created_at=section.enrol_opens_at, read_at=None)
-            session.add(message)
-            session.add(AuditEntry(at=section.enrol_opens_at, actor=STUDENT,
+            if again is None:
+                message = Message(student_id=eva.id, category="enrolment", subject=text,
+                                  body=text, created_at=section.enrol_opens_at, read_at=None)
+                entry = AuditEntry(at=section.enrol_opens_at, actor=STUDENT,
                                    acting_for=STUDENT, action="cart_add", detail=text,
-                                   outcome="ok"))
+                                   outcome="ok")
+                session.add_all([message, entry])
+            else:
+                message = session.get(Message, again["message"])
+                entry = session.get(AuditEntry, again["audit"])
+                message.subject = message.body = entry.detail = text
+                message.read_at = None
             session.flush()
-            return {"section": section.id, "petitions": len(petitions), "message": message.id}
+            return {"section": section.id, "petitions": len(petitions), "message": message.id,
+                    "audit": entry.id}
     finally:
         db.dispose()
 

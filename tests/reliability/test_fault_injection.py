@@ -48,7 +48,7 @@ SILENT = {"AuditService.action_kinds"}
 LEAKS = ("SELECT", "INSERT", "BEGIN IMMEDIATE", "[SQL", "sqlite:", "postgresql", "Traceback",
          "OperationalError", "psycopg", "/secret/", "boom")
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("quick_idle")]
 
 
 def faults() -> list[tuple[str, BaseException]]:
@@ -123,10 +123,7 @@ async def settle_or_reached(pilot) -> None:
 
 
 async def ready(pilot) -> None:
-    for _ in range(400):
-        if pilot.app.ready:
-            break
-        await pilot.pause(0.05)
+    await pilot.app.database_ready()  # at once when it is (no polling)
     await settle_or_reached(pilot)
 
 
