@@ -80,8 +80,10 @@ class UsisCommands(Provider):
 
     def _pages(self) -> list[str]:
         app = self.usis_app
-        if app.identity is None:
-            return []
+        if app.identity is None:  # before sign-in: the Course Portal's pages (public)
+            if not app.ready:
+                return []
+            return [p for p in navigation.PAGES if navigation.in_portal(p) and app.may_open(p)]
         return [p for p in navigation.PAGES if app.may_open(p)]
 
     async def discover(self) -> Hits:

@@ -26,7 +26,9 @@ def test_every_binding_has_an_id() -> None:
 
 
 def test_ids_name_their_module_or_a_shared_role() -> None:
-    """ids read "<module>.<action>" (screens/timetable.py: "timetable.export"); the dialogs'
+    """ids read "<module>.<action>" (screens/timetable.py: "timetable.export"), and
+    "portal_<module>.<action>" for the Course Portal's pages (screens/portal/messages.py:
+    "portal_messages.open-message", never the uSis Message centre's "messages.*"); the dialogs'
     shared "confirm.yes"/"confirm.no" and the app's own keys (quit, stop_acting, back, language)
     are the exceptions."""
     shared = {"confirm", "quit", "stop_acting", "back", "language"}
@@ -36,4 +38,5 @@ def test_ids_name_their_module_or_a_shared_role() -> None:
                 ident = next(k.value.value for k in node.keywords if k.arg == "id"
                              and isinstance(k.value, ast.Constant))
                 prefix = ident.split(".")[0]
-                assert prefix in shared or prefix == path.stem, (path.name, ident)
+                own = f"portal_{path.stem}" if path.parent.name == "portal" else path.stem
+                assert prefix in shared or prefix == own, (path.name, ident)

@@ -39,6 +39,9 @@ class MainMenuScreen(UsisScreen):
         Binding("k", "clock", N_("Set the clock"),
                 tooltip=N_("Trainer: freeze the clock at a moment or move it"),
                 id="main_menu.clock"),
+        Binding("c", "app.navigate('Course Portal')", N_("Course Portal"),
+                tooltip=N_("Courses for everyone: pick a course, enrol and pay"), show=False,
+                id="main_menu.course-portal"),
         Binding("o", "app.sign_out", N_("Sign out"), id="main_menu.sign-out"),
     ]
 
@@ -77,6 +80,9 @@ class MainMenuScreen(UsisScreen):
                     yield LinkRow(N_("Set the clock"), "",
                                   _("Freeze the clock at a moment, or move it by an hour or a "
                                     "day"), link_id="link-clock")
+                yield LinkRow("Course Portal", "Course Portal",
+                              _("Courses for everyone: pick a course, enrol and pay"),
+                              link_id="link-course-portal")
                 yield LinkRow(N_("Sign out"), "", _("End your uSis session"),
                               link_id="link-sign-out")
 
