@@ -575,18 +575,25 @@ class UsisApp(App):
 
     async def _rebuild_pages(self) -> None:
         """The pages again, in the new language: the Login keeps what was typed; a signed-in
-        user is back on the page they were on, with its breadcrumb underneath."""
+        user is back on the page they were on, with its breadcrumb underneath; so is a guest
+        of the Course Portal (with the Login underneath, as they came)."""
         from .screens.login import LoginScreen
 
         top = self.screen
         if isinstance(top, LoginScreen):
             self.switch_screen(LoginScreen(username=top.typed_username()))
             return
-        if self.identity is None:
-            await top.recompose()
-            return
         page = next((getattr(s, "usis_page", None) for s in reversed(self.screen_stack)
                      if getattr(s, "usis_page", None)), None)
+        if self.identity is None:
+            if page is None or not navigation.in_portal(page) or len(self.screen_stack) < 2:
+                await top.recompose()
+                return
+            while len(self.screen_stack) > 2:
+                self.pop_screen()
+            self.switch_screen(LoginScreen())
+            await self.navigate(page, _record=False)
+            return
         self._back_to_main_menu()
         if page and page != navigation.MAIN_MENU:
             await self.navigate(page, _record=False)

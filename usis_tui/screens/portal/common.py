@@ -110,10 +110,12 @@ def policy_lines(policy_name: str, steps: Sequence[PolicyStep]) -> Text:
     return text
 
 
-def facts(rows: Sequence[tuple[str, str | Text]], label_width: int = 22) -> Table:
-    """Label: value rows (the values literal)."""
+def facts(rows: Sequence[tuple[str, str | Text]], label_width: int | None = None) -> Table:
+    """Label: value rows (the values literal); the labels' column as wide as the longest
+    label (at least 16, at most 26 cells), unless ``label_width`` says."""
+    width = label_width or min(max([16, *(len(label) for label, _value in rows)]), 26)
     table = Table.grid(padding=(0, 2), expand=True)
-    table.add_column(style="bold", no_wrap=True, width=label_width)
+    table.add_column(style="bold", no_wrap=True, width=width)
     table.add_column(ratio=1, overflow="fold")
     for label, value in rows:
         table.add_row(Text(label), value if isinstance(value, Text) else Text(value))

@@ -516,7 +516,7 @@ class EvaluationScreen(PortalScreen):
         scale = [(f"{n} – {label}", n) for n, label in enumerate(form.scale, start=1)]
         questions = self.query_one("#questions", Vertical)
         await questions.mount_all([
-            Vertical(Static(f"{i}. {q.text}"),
+            Vertical(Static(f"{i}. {q.text}", classes="statement"),
                      Select(scale, prompt=_("Choose"), id=f"q-{q.key}", compact=True),
                      classes="question")
             for i, q in enumerate(form.questions, start=1)])
