@@ -504,3 +504,46 @@ async def test_a_guest_switches_the_language_on_a_portal_page(demo_db_url, tmp_p
         login = app.screen
         assert isinstance(login, LoginScreen)
         assert str(login.query_one("#sign-in").label) == i18n._("Sign In") != "Sign In"
+
+
+async def test_a_real_providers_payment_shows_its_link_and_checks_its_status(demo_db_url):
+    """A payment provider that is not the test mode (as Mollie): the checkout link is shown
+    instead of the test outcomes; "Check payment status" asks the provider (portal.refresh):
+    still open → stay; paid → the Enrolment confirmation."""
+    from usis_tui.services.portal.payments import ProviderPayment
+
+    class Provider:  # a provider's answers, as services/portal/payments.py expects them
+        name, test_mode = "mollie", False
+        status_now = "open"
+
+        def create(self, **_payment) -> ProviderPayment:
+            return ProviderPayment(reference="tr_WDqYK6vllg", status="open",
+                                   checkout_url="https://www.mollie.com/checkout/test-mode")
+
+        def status(self, reference: str) -> str:
+            return self.status_now
+
+    provider = Provider()
+    app = make_app(demo_db_url)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await learner(pilot)
+        app.raw_usis.portal._provider = lambda: provider
+        assert await app.navigate("Course Portal", offering=offering_id(app, "LCP-LPS"),
+                                  pay=True)
+        await settle(pilot)
+        pay = app.screen
+        pay.query_one("#method-creditcard").value = True
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        assert pay.view == "checkout" and not pay.query_one("#checkout-test").display
+        assert "https://www.mollie.com/checkout/test-mode" in text_of(
+            pay.query_one("#checkout-link"))
+        assert not pay.check_action("outcome", ())
+        await pilot.press("s")  # Check payment status: still open
+        await settle(pilot)
+        assert pay.view == "checkout" and pay.enrolment.status == "pending"
+        provider.status_now = "paid"
+        await pilot.press("s")
+        await settle(pilot)
+        assert pay.view == "result" and pay.enrolment.status == "enrolled"
+        assert "Enrolment confirmation" in text_of(pay.query_one("#result-title"))
