@@ -42,6 +42,8 @@ COMMANDS = {
     "config": "config:config_group",
     "db": "database:db",
     "import": "importer:import_command",
+    "mail": "portal:mail_group",
+    "portal": "portal:portal_group",
     "replay": "replay:replay_command",
     "results": "results:results_group",
     "serve": "serve:serve_command",
