@@ -443,6 +443,30 @@ async def test_navigate_opens_every_page(demo_db_url):
         assert screen_names(app) == ["MainMenuScreen"]
 
 
+async def test_navigate_opens_every_staff_page_of_the_portal(demo_db_url):
+    """The registry's pages of the Course Portal's administration (courseadmin) and of the
+    trainer (trainer), each opened as its own staff account, with its breadcrumb's pages
+    underneath."""
+    from usis_tui import navigation
+
+    for user, audience in (("courseadmin", "portal"), ("trainer", "trainer")):
+        pages = [p.name for p in navigation.REGISTRY if p.audience == audience]
+        assert pages, audience
+        app = make_app(demo_db_url)
+        async with app.run_test(size=SIZE) as pilot:
+            await signed_in(pilot, user)
+            for page in pages:
+                assert await app.navigate(page) is True, page
+                await settle(pilot)
+                assert app.screen.usis_page == page
+                crumb = app.screen.query_one("#breadcrumb").text
+                assert crumb.startswith("Main Menu") and crumb.endswith(page), (page, crumb)
+                assert len(app.screen_stack) - 1 == len(crumb.split(" › ")), (page, crumb)
+            assert await app.navigate("Main Menu")
+            await settle(pilot)
+            assert screen_names(app) == ["MainMenuScreen"]
+
+
 async def test_leaving_pages_while_they_load_does_not_crash(demo_db_url):
     app = make_app(demo_db_url)
     async with app.run_test(size=SIZE) as pilot:

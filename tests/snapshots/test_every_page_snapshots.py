@@ -14,7 +14,15 @@ from usis_tui import navigation
 SIZES = {"80x24": (80, 24), "120x40": (120, 40)}
 USERS = {"student": "s1234567", "everyone": "s1234567", "board": "board",
          "support": "support"}
+# the Course Portal's administration and the trainer's Outbox (their staff accounts)
+USERS |= {"portal": "courseadmin", "trainer": "trainer"}
 PAGES = [name for name in navigation.PAGES if name != navigation.MAIN_MENU]
+
+
+@pytest.fixture(autouse=True)
+def _outbox(monkeypatch):
+    """The Outbox names its folder: the same on every run, never the user's data folder."""
+    monkeypatch.setenv("USIS_MAIL_OUTBOX", "/tmp/usis-snapshots/outbox")
 
 
 @pytest.mark.parametrize("size", list(SIZES))
