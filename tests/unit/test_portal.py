@@ -503,3 +503,14 @@ def seed_offering(sc, portal, *, capacity: int) -> int:
 
     return offering(sc.db, portal.policy_id, "CP-RUSH", starts=PORTAL_NOW.date() + timedelta(
         weeks=8), capacity=capacity, title="Rush")
+
+
+def test_an_ended_hold_no_longer_shows_as_pending(usis, sc, portal, clock):
+    anna = account(sc.db)
+    held = usis.portal.enrol(anna, portal.open_id)
+    assert [c.status for c in usis.portal.my_courses(anna)] == ["pending"]
+    clock.move(minutes=15)
+    assert usis.portal.my_courses(anna) == []
+    assert usis.portal.course(anna, held.id).status == "released"
+    assert usis.portal_jobs.expire() == 1
+    assert usis.portal.course(anna, held.id).status == "released"

@@ -318,7 +318,7 @@ class PortalService:
                        PortalEnrolment.status != "released")
                 .options(*enrolment_options())
                 .order_by(Offering.starts_on, PortalEnrolment.id)))
-            return enrolment_infos(session, rows, now)
+            return [e for e in enrolment_infos(session, rows, now) if e.status != "released"]
 
     def course(self, account_id: int, enrolment_id: int) -> EnrolmentInfo:
         now = self.ctx.now()
