@@ -1,6 +1,7 @@
 """`usis portal` and `usis mail`: the Course Portal's jobs and checks, run as the local
 administrator (like `usis results import` without ``--user``).
 
+    usis portal                    the app, opened on the Course Portal's course offering
     usis portal remind             the reminder one week before the start (never twice; from cron)
     usis portal expire             release the places whose payment did not come in time
     usis portal verify CODE        is a certificate's verification code real? (exit 1: not valid)
@@ -20,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from ..i18n import N_, _, format_date, format_datetime, format_ec, format_money, ngettext
-from .options import EXIT_ERROR, Settings, common_options, open_usis
+from .options import EXIT_ERROR, Settings, common_options, invocation, open_usis
 
 if TYPE_CHECKING:
     from ..services.portal.schemas import OfferingInfo, Verification
@@ -29,10 +30,17 @@ if TYPE_CHECKING:
 KIND_LABELS = {"certificate": N_("Certificate"), "attendance": N_("Proof of attendance")}
 
 
-@click.group("portal")
+@click.group("portal", invoke_without_command=True)
 @common_options
-def portal_group() -> None:
-    """The Course Portal: reminders, expired payments, certificates, the offering."""
+@click.pass_context
+def portal_group(ctx: click.Context) -> None:
+    """The Course Portal: without a command, the app opens on the course offering; and its
+    reminders, expired payments, certificates, the offering."""
+    if ctx.invoked_subcommand is None:
+        from .. import navigation
+        from .root import launch
+
+        launch(invocation(ctx), start_page=navigation.COURSE_PORTAL)
 
 
 @portal_group.command("remind")
