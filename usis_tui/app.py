@@ -166,7 +166,8 @@ class UsisApp(App):
 
     def __init__(self, database_url: str | None = None, now: datetime | str | None = None, *,
                  demo: bool = False, demo_on_first_start: bool = False,
-                 exit_on_start_error: bool = False, lang: str | None = None) -> None:
+                 exit_on_start_error: bool = False, lang: str | None = None,
+                 start_page: str | None = None) -> None:
         """``demo``: fill an empty database with the demo data while the Login is shown
         (``usis --demo``); ``demo_on_first_start``: only if it has never been used (the default
         embedded database); ``lang``: "nl" or "en" (default: ``--lang``, USIS_LANG, the config
@@ -178,6 +179,8 @@ class UsisApp(App):
         self._use_language(lang if lang is not None else start_language())
         self._demo, self._demo_on_first_start = demo, demo_on_first_start
         self._exit_on_start_error = exit_on_start_error
+        #: a page anyone may open (the Course Portal: `usis portal`), opened over the Login
+        self._start_page = start_page
         self.start_error: str | None = None  # why the app could not start (exit_on_start_error)
         self._database_url_arg = database_url
         self._database_url: str | None = None
@@ -443,6 +446,8 @@ class UsisApp(App):
             return
         self.ready = True
         self._prepared.set()
+        if self._start_page is not None and self.identity is None:
+            await self.navigate(self._start_page)
         # Exam enrolments not confirmed by their deadline are removed (services/exams.py).
         self.run_worker(self._housekeeping, name="housekeeping", thread=True,
                         exit_on_error=False)

@@ -3,7 +3,6 @@ Center sidebar, the Message centre and the command palette, driven through the r
 
 from __future__ import annotations
 
-import importlib.util
 from datetime import timedelta
 
 from helpers import DEMO_NOW, make_app, settle
@@ -446,17 +445,15 @@ async def test_navigate_opens_every_page(demo_db_url):
 
 
 async def test_navigate_opens_every_course_portal_page(demo_db_url):
-    """The Course Portal's pages of the registry (those whose screen exists), as a guest and
-    logged in to the portal: the breadcrumb starts at "Course Portal" with its pages
-    underneath; a learner page asks a guest to log in first (then opens it)."""
+    """The Course Portal's own pages of the registry, as a guest and logged in to the portal:
+    the breadcrumb starts at "Course Portal" with its pages underneath; a learner page asks a
+    guest to log in first (then opens it)."""
     from usis_tui.screens.portal.home import PortalHomeScreen
     from usis_tui.screens.portal.login import PortalLoginScreen
 
-    pages = [p for p in navigation.PAGES if navigation.in_portal(p)
-             and importlib.util.find_spec("usis_tui.screens." + navigation.page(p).screen
-                                          .partition(":")[0]) is not None]
-    assert {"Course Portal", "My courses", "My Records", "Portal messages",
-            "Verify a certificate", "Log in to the Course Portal"} <= set(pages)
+    pages = [p for p in navigation.PAGES if navigation.in_portal(p)]
+    assert set(pages) == {"Course Portal", "My courses", "My Records", "Portal messages",
+                          "Verify a certificate", "Log in to the Course Portal"}
     app = make_app(demo_db_url)
     async with app.run_test(size=SIZE) as pilot:
         await wait_ready(pilot)
@@ -479,6 +476,30 @@ async def test_navigate_opens_every_course_portal_page(demo_db_url):
         await settle(pilot)
         assert screen_names(app) == ["LoginScreen", "PortalHomeScreen"]
         assert isinstance(app.screen, PortalHomeScreen)
+
+
+async def test_navigate_opens_every_staff_page_of_the_portal(demo_db_url):
+    """The registry's pages of the Course Portal's administration (courseadmin) and of the
+    trainer (trainer), each opened as its own staff account, with its breadcrumb's pages
+    underneath."""
+    from usis_tui import navigation
+
+    for user, audience in (("courseadmin", "portal"), ("trainer", "trainer")):
+        pages = [p.name for p in navigation.REGISTRY if p.audience == audience]
+        assert pages, audience
+        app = make_app(demo_db_url)
+        async with app.run_test(size=SIZE) as pilot:
+            await signed_in(pilot, user)
+            for page in pages:
+                assert await app.navigate(page) is True, page
+                await settle(pilot)
+                assert app.screen.usis_page == page
+                crumb = app.screen.query_one("#breadcrumb").text
+                assert crumb.startswith("Main Menu") and crumb.endswith(page), (page, crumb)
+                assert len(app.screen_stack) - 1 == len(crumb.split(" › ")), (page, crumb)
+            assert await app.navigate("Main Menu")
+            await settle(pilot)
+            assert screen_names(app) == ["MainMenuScreen"]
 
 
 async def test_leaving_pages_while_they_load_does_not_crash(demo_db_url):
