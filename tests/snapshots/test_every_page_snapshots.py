@@ -2,8 +2,8 @@
 for (s1234567 for a student's pages, board, support, courseadmin and trainer for their own; the
 Course Portal's public pages as a guest at the portal, without a uSis sign-in, and its learner
 pages as the demo learner Sanne logged in to the portal), on the demo database with the clock
-at DEMO_NOW: at 80x24 every page must show what a student decides on. A page added to the registry gets its two snapshots
-here without another line of test."""
+at DEMO_NOW: at 80x24 every page must show what a student decides on. A page added to the
+registry gets its two snapshots here without another line of test."""
 
 from __future__ import annotations
 
