@@ -80,7 +80,8 @@ class PortalMessagesScreen(PortalScreen):
         if self.account_id is None:
             return
         table = self.query_one(DataTable)
-        found = await self.fetch(self.facade.portal.messages, self.account_id, loading=table)
+        # (no loading indicator: it takes the focus from the table, and the list is quick)
+        found = await self.fetch(self.facade.portal.messages, self.account_id)
         if found is None:
             return
         self.messages = found

@@ -127,8 +127,8 @@ class MyCoursesScreen(PortalScreen):
         if self.account_id is None:
             return
         current = self._current()
-        found = await self.fetch(self.facade.portal.my_courses, self.account_id,
-                                 loading=self.query_one("#mine-table"))
+        # (no loading indicator: it takes the focus from the table, and the list is quick)
+        found = await self.fetch(self.facade.portal.my_courses, self.account_id)
         if found is None:
             return
         self.enrolments = found

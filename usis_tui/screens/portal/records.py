@@ -58,8 +58,8 @@ class MyRecordsScreen(PortalScreen):
     async def load(self) -> None:
         if self.account_id is None:
             return
-        found = await self.fetch(self.facade.portal.records, self.account_id,
-                                 loading=self.query_one("#records-table"))
+        # (no loading indicator: it takes the focus from the table, and the list is quick)
+        found = await self.fetch(self.facade.portal.records, self.account_id)
         if found is None:
             return
         self.records = found
