@@ -79,11 +79,10 @@ def places_text(o: OfferingInfo) -> Text:
 
 
 def price_text(o: OfferingInfo, *, vat: bool = True) -> str:
-    """The price; ``vat``: say the VAT an employer's invoice adds (paying yourself: none)."""
+    """The price (what everybody pays, VAT included); ``vat``: say the VAT it includes."""
     amount = format_money(o.price_cents)
     if vat and o.vat_percent:
-        return _("{amount} (an invoice to your employer adds {vat}% VAT)").format(
-            amount=amount, vat=o.vat_percent)
+        return _("{amount} (including {vat}% VAT)").format(amount=amount, vat=o.vat_percent)
     return amount
 
 

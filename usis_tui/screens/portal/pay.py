@@ -66,9 +66,9 @@ def employer_note(o: OfferingInfo) -> str:
     note = _("Your employer will receive an invoice at the billing address provided for your "
              "organisation.")
     if o.vat_percent:
-        vat = round(o.price_cents * o.vat_percent / 100)
-        note += " " + _("The invoice adds {percent}% VAT: {total} in all.").format(
-            percent=o.vat_percent, total=format_money(o.price_cents + vat))
+        note += " " + _("The invoice shows the {percent}% VAT included in the price of "
+                        "{total}.").format(percent=o.vat_percent,
+                                          total=format_money(o.price_cents))
     return note
 
 
