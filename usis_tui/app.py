@@ -80,8 +80,10 @@ class UsisCommands(Provider):
 
     def _pages(self) -> list[str]:
         app = self.usis_app
-        if app.identity is None:
-            return []
+        if app.identity is None:  # before sign-in: the Course Portal's pages (public)
+            if not app.ready:
+                return []
+            return [p for p in navigation.PAGES if navigation.in_portal(p) and app.may_open(p)]
         return [p for p in navigation.PAGES if app.may_open(p)]
 
     async def discover(self) -> Hits:
@@ -164,7 +166,8 @@ class UsisApp(App):
 
     def __init__(self, database_url: str | None = None, now: datetime | str | None = None, *,
                  demo: bool = False, demo_on_first_start: bool = False,
-                 exit_on_start_error: bool = False, lang: str | None = None) -> None:
+                 exit_on_start_error: bool = False, lang: str | None = None,
+                 start_page: str | None = None) -> None:
         """``demo``: fill an empty database with the demo data while the Login is shown
         (``usis --demo``); ``demo_on_first_start``: only if it has never been used (the default
         embedded database); ``lang``: "nl" or "en" (default: ``--lang``, USIS_LANG, the config
@@ -176,6 +179,8 @@ class UsisApp(App):
         self._use_language(lang if lang is not None else start_language())
         self._demo, self._demo_on_first_start = demo, demo_on_first_start
         self._exit_on_start_error = exit_on_start_error
+        #: a page anyone may open (the Course Portal: `usis portal`), opened over the Login
+        self._start_page = start_page
         self.start_error: str | None = None  # why the app could not start (exit_on_start_error)
         self._database_url_arg = database_url
         self._database_url: str | None = None
@@ -441,6 +446,8 @@ class UsisApp(App):
             return
         self.ready = True
         self._prepared.set()
+        if self._start_page is not None and self.identity is None:
+            await self.navigate(self._start_page)
         # Exam enrolments not confirmed by their deadline are removed (services/exams.py).
         self.run_worker(self._housekeeping, name="housekeeping", thread=True,
                         exit_on_error=False)
@@ -573,18 +580,25 @@ class UsisApp(App):
 
     async def _rebuild_pages(self) -> None:
         """The pages again, in the new language: the Login keeps what was typed; a signed-in
-        user is back on the page they were on, with its breadcrumb underneath."""
+        user is back on the page they were on, with its breadcrumb underneath; so is a guest
+        of the Course Portal (with the Login underneath, as they came)."""
         from .screens.login import LoginScreen
 
         top = self.screen
         if isinstance(top, LoginScreen):
             self.switch_screen(LoginScreen(username=top.typed_username()))
             return
-        if self.identity is None:
-            await top.recompose()
-            return
         page = next((getattr(s, "usis_page", None) for s in reversed(self.screen_stack)
                      if getattr(s, "usis_page", None)), None)
+        if self.identity is None:
+            if page is None or not navigation.in_portal(page) or len(self.screen_stack) < 2:
+                await top.recompose()
+                return
+            while len(self.screen_stack) > 2:
+                self.pop_screen()
+            self.switch_screen(LoginScreen())
+            await self.navigate(page, _record=False)
+            return
         self._back_to_main_menu()
         if page and page != navigation.MAIN_MENU:
             await self.navigate(page, _record=False)

@@ -11,6 +11,7 @@ from sqlalchemy import create_engine, func, select
 from sqlalchemy.orm import Session
 from textual.widgets import DataTable, Input
 
+from usis_tui import navigation
 from usis_tui.models import Message, Student
 from usis_tui.screens.login import DatabaseErrorScreen, LoginScreen
 from usis_tui.screens.main_menu import MainMenuScreen
@@ -441,6 +442,64 @@ async def test_navigate_opens_every_page(demo_db_url):
             # the breadcrumb's pages are underneath, so Escape walks back along it
             assert len(app.screen_stack) - 1 == len(crumb.split(" › ")), (page, crumb)
         assert screen_names(app) == ["MainMenuScreen"]
+
+
+async def test_navigate_opens_every_course_portal_page(demo_db_url):
+    """The Course Portal's own pages of the registry, as a guest and logged in to the portal:
+    the breadcrumb starts at "Course Portal" with its pages underneath; a learner page asks a
+    guest to log in first (then opens it)."""
+    from usis_tui.screens.portal.home import PortalHomeScreen
+    from usis_tui.screens.portal.login import PortalLoginScreen
+
+    pages = [p for p in navigation.PAGES if navigation.in_portal(p)]
+    assert set(pages) == {"Course Portal", "My courses", "My Records", "Portal messages",
+                          "Verify a certificate", "Log in to the Course Portal"}
+    app = make_app(demo_db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_ready(pilot)
+        for learner in (False, True):
+            if learner:
+                app.portal_identity = app.portal.portal_accounts.login(
+                    "sanne.devries@example.com", "demo")
+            for page in pages:
+                assert await app.navigate(page) is True, page
+                await settle(pilot)
+                crumb = app.screen.query_one("#breadcrumb").text
+                audience = navigation.page(page).audience
+                if audience == "learner" and not learner:
+                    assert isinstance(app.screen, PortalLoginScreen), page
+                    assert app.screen.then == page
+                    continue
+                assert crumb.startswith("Course Portal") and crumb.endswith(page), crumb
+                assert len(app.screen_stack) - 2 == len(crumb.split(" › ")), (page, crumb)
+        await app.navigate("Course Portal")
+        await settle(pilot)
+        assert screen_names(app) == ["LoginScreen", "PortalHomeScreen"]
+        assert isinstance(app.screen, PortalHomeScreen)
+
+
+async def test_navigate_opens_every_staff_page_of_the_portal(demo_db_url):
+    """The registry's pages of the Course Portal's administration (courseadmin) and of the
+    trainer (trainer), each opened as its own staff account, with its breadcrumb's pages
+    underneath."""
+    from usis_tui import navigation
+
+    for user, audience in (("courseadmin", "portal"), ("trainer", "trainer")):
+        pages = [p.name for p in navigation.REGISTRY if p.audience == audience]
+        assert pages, audience
+        app = make_app(demo_db_url)
+        async with app.run_test(size=SIZE) as pilot:
+            await signed_in(pilot, user)
+            for page in pages:
+                assert await app.navigate(page) is True, page
+                await settle(pilot)
+                assert app.screen.usis_page == page
+                crumb = app.screen.query_one("#breadcrumb").text
+                assert crumb.startswith("Main Menu") and crumb.endswith(page), (page, crumb)
+                assert len(app.screen_stack) - 1 == len(crumb.split(" › ")), (page, crumb)
+            assert await app.navigate("Main Menu")
+            await settle(pilot)
+            assert screen_names(app) == ["MainMenuScreen"]
 
 
 async def test_leaving_pages_while_they_load_does_not_crash(demo_db_url):

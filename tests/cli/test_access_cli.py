@@ -28,6 +28,10 @@ GUARDED = {"timetable", "audit", "user add", "user passwd", "user lock", "user m
 # the local administrator (no student's data is shown; `import` writes the catalogue)
 ADMIN = {"db init", "db reset", "db upgrade", "db current", "import"}
 PUBLIC = {"catalogue"}  # the published class numbers
+# the Course Portal: its jobs (cron) and the mail queue as the local administrator; the
+# published offering and the certificate check are public (tests/cli/test_portal_cli.py)
+ADMIN |= {"portal remind", "portal expire", "mail flush"}
+PUBLIC |= {"portal offerings", "portal verify"}
 IN_APP = {"replay", "serve"}  # the app: everyone signs in on its login page
 # the user's own settings (config file, USIS_*, options): no database is opened, passwords masked
 OWN_SETTINGS = {"config path", "config show"}

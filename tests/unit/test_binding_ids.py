@@ -26,9 +26,10 @@ def test_every_binding_has_an_id() -> None:
 
 
 def test_ids_name_their_module_or_a_shared_role() -> None:
-    """ids read "<module>.<action>" (screens/timetable.py: "timetable.export"); the dialogs'
-    shared "confirm.yes"/"confirm.no" and the app's own keys (quit, stop_acting, back, language)
-    are the exceptions."""
+    """ids read "<module>.<action>" (screens/timetable.py: "timetable.export"; a module of a
+    package below screens/ may name its package too: screens/portal/admin.py
+    "portal_admin.new"); the dialogs' shared "confirm.yes"/"confirm.no" and the app's own keys
+    (quit, stop_acting, back, language) are the exceptions."""
     shared = {"confirm", "quit", "stop_acting", "back", "language"}
     for path in sorted(PACKAGE.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
@@ -36,4 +37,6 @@ def test_ids_name_their_module_or_a_shared_role() -> None:
                 ident = next(k.value.value for k in node.keywords if k.arg == "id"
                              and isinstance(k.value, ast.Constant))
                 prefix = ident.split(".")[0]
-                assert prefix in shared or prefix == path.stem, (path.name, ident)
+                package = path.parent.name if path.parent.parent.name == "screens" else None
+                assert prefix in shared or prefix in (path.stem, f"{package}_{path.stem}"), (
+                    path.name, ident)

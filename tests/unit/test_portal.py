@@ -287,12 +287,15 @@ def test_employer_invoice_is_a_pdf_and_final_once_registered(usis, sc, portal):
     pending = usis.portal.enrol(anna, portal.open_id, payer="employer", billing=BILLING)
     assert pending.status == "pending" and pending.hold_until is None
     invoice = pending.invoice
-    assert invoice is not None and invoice.total_cents == 49500 + 10395  # 21% VAT
+    # the price includes VAT, whoever pays: 495.00 = 409.09 + 21% VAT 85.91
+    assert invoice is not None and (invoice.net_cents, invoice.vat_cents,
+                                    invoice.total_cents) == (40909, 8591, 49500)
     name, data = usis.portal.invoice_pdf(anna, pending.id)
     assert name == f"invoice-{invoice.number}.pdf" and data.startswith(b"%PDF")
     text = pdf_text(data)
-    for expected in (invoice.number, "Gemeente Leiden", "PO-2027-114", "VAT 21%", "EUR 103.95",
-                     "EUR 598.95", "Due date: 10 Feb 2027", "Leading Change"):
+    for expected in (invoice.number, "Gemeente Leiden", "PO-2027-114", "VAT 21%: EUR 85.91",
+                     "Total: EUR 495.00", "Amount excluding VAT: EUR 409.09",
+                     "Due date: 10 Feb 2027", "Leading Change"):
         assert expected in text, expected
     row = usis.portal_admin.register_payment(invoice.number, actor="courseadmin")
     assert row.status == "enrolled" and row.invoice_paid
@@ -503,3 +506,14 @@ def seed_offering(sc, portal, *, capacity: int) -> int:
 
     return offering(sc.db, portal.policy_id, "CP-RUSH", starts=PORTAL_NOW.date() + timedelta(
         weeks=8), capacity=capacity, title="Rush")
+
+
+def test_an_ended_hold_no_longer_shows_as_pending(usis, sc, portal, clock):
+    anna = account(sc.db)
+    held = usis.portal.enrol(anna, portal.open_id)
+    assert [c.status for c in usis.portal.my_courses(anna)] == ["pending"]
+    clock.move(minutes=15)
+    assert usis.portal.my_courses(anna) == []
+    assert usis.portal.course(anna, held.id).status == "released"
+    assert usis.portal_jobs.expire() == 1
+    assert usis.portal.course(anna, held.id).status == "released"

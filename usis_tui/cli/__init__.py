@@ -7,6 +7,7 @@
     usis audit --student s1234567 [--json] [--action enrol] [--since ISO] [--until ISO]
     usis user add|passwd|lock    usis import FILE    usis replay FILE    usis serve
     usis config path|show
+    usis portal remind|expire|verify CODE|offerings [--json]    usis mail flush
 
 --db URL / USIS_DATABASE_URL and --now ISO / USIS_NOW apply to every subcommand (see
 usis_tui/config.py for the configuration file). Every error prints one line on stderr and exits

@@ -42,6 +42,8 @@ COMMANDS = {
     "config": "config:config_group",
     "db": "database:db",
     "import": "importer:import_command",
+    "mail": "portal:mail_group",
+    "portal": "portal:portal_group",
     "replay": "replay:replay_command",
     "results": "results:results_group",
     "serve": "serve:serve_command",
@@ -67,7 +69,7 @@ class LazyGroup(click.Group):
 
 
 #: the commands that start the app and so can fill an empty database with the demo data
-DEMO_COMMANDS = (None, "serve")
+DEMO_COMMANDS = (None, "serve", "portal")
 
 
 @click.group(cls=LazyGroup, invoke_without_command=True,
@@ -97,7 +99,7 @@ def cli(ctx: click.Context) -> None:
         launch(settings)
 
 
-def launch(settings: Settings) -> None:
+def launch(settings: Settings, start_page: str | None = None) -> None:
     """The app, with its Login on screen at once: the configuration is read and the database
     prepared (and, when asked, filled with the demo data) in the background while the user
     types. What must be right before the app takes the terminal (the clock, the password-hash
@@ -109,7 +111,8 @@ def launch(settings: Settings) -> None:
     check_before_start(now=settings.now, database_url=settings.db)
 
     app = UsisApp(database_url=settings.db, now=settings.now, demo=settings.demo,
-                  demo_on_first_start=settings.db is None, exit_on_start_error=True)
+                  demo_on_first_start=settings.db is None, exit_on_start_error=True,
+                  start_page=start_page)
     if not (sys.__stdout__ and sys.__stdout__.isatty() and sys.__stderr__
             and sys.__stderr__.isatty()):
         # no terminal to show the Login on at once: prepare first, so that a problem is the one

@@ -87,6 +87,32 @@ def deliver(app: App, text: str, filename: str, *, mime_type: str,
     return target
 
 
+def deliver_bytes(app: App, data: bytes, filename: str, *, mime_type: str,
+                  what: str = N_("The file")) -> Path | None:
+    """Deliver a binary file (a certificate's or an invoice's PDF) as ``filename``, as
+    :func:`deliver` does.
+
+    Through ``usis serve`` it goes as bytes (``deliver_binary``). In a terminal, Textual 8.2's
+    driver cannot save bytes (it opens the file in binary mode *with* an encoding, which
+    Python refuses, and it tells a ``BytesIO`` from text with ``isinstance(f, BinaryIO)``,
+    which is False), so the bytes go through its text path as Latin-1, which writes every byte
+    value 0-255 as that same byte: the file is exactly ``data``. (Text mode would turn "\\n"
+    into the platform's line ending: on POSIX that is "\\n" itself.)"""
+    name = safe_filename(filename)
+    if app.is_web:
+        key = app.deliver_binary(io.BytesIO(data), save_filename=name, mime_type=mime_type,
+                                 name=DELIVERY_NAME)
+        target = None
+    else:
+        target = reserve(downloads_folder(), name)
+        key = app.deliver_text(io.StringIO(data.decode("latin-1"), newline=""),
+                               save_directory=target.parent, save_filename=target.name,
+                               mime_type=mime_type, name=DELIVERY_NAME, encoding="latin-1")
+    if key is not None:
+        PENDING.setdefault(app, {})[key] = (what, name)
+    return target
+
+
 #: What each delivery in flight is ("Your timetable", its file name), by app and delivery key,
 #: for the message when Textual reports it done or failed.
 PENDING: WeakKeyDictionary[App, dict[str, tuple[str, str]]] = WeakKeyDictionary()

@@ -52,7 +52,12 @@ class DatabaseErrorScreen(Screen):
 class LoginScreen(Screen):
     """Sign in with a student number (s1234567) or a staff user name, and a password."""
 
-    BINDINGS = [Binding("ctrl+q", "app.quit", N_("Quit"), id="login.quit")]
+    BINDINGS = [
+        Binding("ctrl+q", "app.quit", N_("Quit"), id="login.quit"),
+        Binding("ctrl+o", "course_portal", N_("Course Portal"),
+                tooltip=N_("Courses for everyone, without a uSis account: pick a course, "
+                           "enrol and pay"), id="login.course-portal"),
+    ]
 
     def __init__(self, username: str = "") -> None:
         """``username``: what was typed before the page was built again (language switch)."""
@@ -81,6 +86,8 @@ class LoginScreen(Screen):
                 preparing.display = False  # only while signing in waits for it
                 yield preparing
                 yield ProblemList(id="login-problems")
+                yield Button(_("Course Portal (no uSis account needed)"), id="course-portal",
+                             compact=True)
                 demo = Static(_("Demo accounts: students s1234567, s7654321, s2345678; staff "
                                 "support, board, trainer. Password: demo."), id="login-demo")
                 demo.display = False  # only on the demo database (show_demo_accounts)
@@ -105,6 +112,13 @@ class LoginScreen(Screen):
 
     def on_resize(self, event: Resize) -> None:
         self.set_class(event.size.height < 30, "-short")
+
+    @on(Button.Pressed, "#course-portal")
+    async def action_course_portal(self) -> None:
+        """The Course Portal for people without a uSis account (its pages are public)."""
+        if not await self.usis_app.database_ready():
+            return  # "uSis cannot start" has replaced the Login
+        await self.usis_app.navigate("Course Portal")
 
     @on(Input.Submitted, "#username")
     def _next_field(self) -> None:

@@ -39,7 +39,16 @@ class MainMenuScreen(UsisScreen):
         Binding("k", "clock", N_("Set the clock"),
                 tooltip=N_("Trainer: freeze the clock at a moment or move it"),
                 id="main_menu.clock"),
+        Binding("c", "app.navigate('Course Portal')", N_("Course Portal"),
+                tooltip=N_("Courses for everyone: pick a course, enrol and pay"), show=False,
+                id="main_menu.course-portal"),
         Binding("o", "app.sign_out", N_("Sign out"), id="main_menu.sign-out"),
+        # the Course Portal's administration (role "portal") and the trainer's outbox
+        Binding("d", "portal_admin", N_("Portal administration"),
+                tooltip=N_("Course Portal: the offering, enrolments, payments, withdrawals, "
+                           "evaluations"), id="main_menu.portal-admin"),
+        Binding("e", "outbox", N_("Outbox"),
+                tooltip=N_("Trainer: every e-mail the demo sent"), id="main_menu.outbox"),
     ]
 
     def compose_body(self) -> ComposeResult:
@@ -77,6 +86,18 @@ class MainMenuScreen(UsisScreen):
                     yield LinkRow(N_("Set the clock"), "",
                                   _("Freeze the clock at a moment, or move it by an hour or a "
                                     "day"), link_id="link-clock")
+                if identity is not None and identity.role == "portal":
+                    yield LinkRow("Portal administration", "Portal administration",
+                                  _("Course Portal: the offering, enrolments and payments, "
+                                    "withdrawals, certificates, evaluations"),
+                                  link_id="link-portal-admin")
+                if identity is not None and identity.role == "trainer":
+                    yield LinkRow("Outbox", "Outbox",
+                                  _("The e-mails the demo sent: confirmation codes, "
+                                    "confirmations, reminders"), link_id="link-outbox")
+                yield LinkRow("Course Portal", "Course Portal",
+                              _("Courses for everyone: pick a course, enrol and pay"),
+                              link_id="link-course-portal")
                 yield LinkRow(N_("Sign out"), "", _("End your uSis session"),
                               link_id="link-sign-out")
 
@@ -91,6 +112,10 @@ class MainMenuScreen(UsisScreen):
             return self.usis_app.may_open("Find a student")
         if action == "audit":
             return self.usis_app.may_open("Audit trail")
+        if action == "portal_admin":
+            return self.usis_app.may_open("Portal administration")
+        if action == "outbox":
+            return self.usis_app.may_open("Outbox")
         if action in ("reset", "clock"):  # the trainer's tools
             return self.usis_app.role == "trainer"
         return True
@@ -112,6 +137,12 @@ class MainMenuScreen(UsisScreen):
 
     async def action_board(self) -> None:
         await self.usis_app.navigate("Petitions to handle")
+
+    async def action_portal_admin(self) -> None:
+        await self.usis_app.navigate("Portal administration")
+
+    async def action_outbox(self) -> None:
+        await self.usis_app.navigate("Outbox")
 
     async def action_placement(self) -> None:
         await self.usis_app.navigate("Minor placement")

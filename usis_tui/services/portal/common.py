@@ -220,8 +220,11 @@ def enrolment_infos(session: Session, enrolments: list[PortalEnrolment],
         withdrawal = withdrawals.get(e.id)
         record = records.get(e.id)
         under_review = withdrawal is not None and withdrawal.status == "under_review"
+        status = e.status
+        if status == "pending" and e.hold_until is not None and e.hold_until <= now:
+            status = "released"  # the hold has ended (released for good by the next write)
         out.append(EnrolmentInfo(
-            id=e.id, offering=offering, status=cast(EnrolmentStatus, e.status),
+            id=e.id, offering=offering, status=cast(EnrolmentStatus, status),
             payer=cast(Payer, e.payer),
             price_cents=e.price_cents, created_at=e.created_at, hold_until=e.hold_until,
             enrolled_at=e.enrolled_at,

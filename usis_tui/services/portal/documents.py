@@ -68,44 +68,49 @@ def invoice_pdf(invoice: Invoice) -> tuple[str, bytes]:
     enrolment = invoice.enrolment
     offering = enrolment.offering
     language = account_language(enrolment.account.language)
-    t = lambda message: _in(language, message)  # noqa: E731 - short and local
-    pdf = _pdf(f"{t('Invoice')} {invoice.number}", datetime.combine(invoice.issued_on,
-                                                                    datetime.min.time()))
+    pdf = _pdf(_in(language, "Invoice {number}").format(number=invoice.number),
+               datetime.combine(invoice.issued_on, datetime.min.time()))
     _line(pdf, UNIVERSITY, size=16, style="B")
     _line(pdf, f"Course Portal · {ADDRESS}".replace("·", "-"), size=9)
-    _line(pdf, t("VAT number: {number}").format(number=VAT_NUMBER), size=9)
+    _line(pdf, _in(language, "VAT number: {number}").format(number=VAT_NUMBER), size=9)
     pdf.ln(8)
-    _line(pdf, t("Invoice"), size=20, style="B")
+    _line(pdf, _in(language, "Invoice"), size=20, style="B")
     pdf.ln(2)
-    for label, value in ((t("Invoice number"), invoice.number),
-                         (t("Invoice date"), format_date(invoice.issued_on, language=language)),
-                         (t("Due date"), format_date(invoice.due_on, language=language)),
-                         (t("Your reference"), invoice.reference or "-")):
+    for label, value in (
+            (_in(language, "Invoice number"), invoice.number),
+            (_in(language, "Invoice date"), format_date(invoice.issued_on, language=language)),
+            (_in(language, "Due date"), format_date(invoice.due_on, language=language)),
+            (_in(language, "Your reference"), invoice.reference or "-")):
         _line(pdf, f"{label}: {value}")
     pdf.ln(6)
-    _line(pdf, t("Bill to"), style="B")
+    _line(pdf, _in(language, "Bill to"), style="B")
     _line(pdf, invoice.organisation)
     _line(pdf, invoice.address)
-    _line(pdf, t("Attn. {name} ({email})").format(name=invoice.contact_name,
+    _line(pdf, _in(language, "Attn. {name} ({email})").format(name=invoice.contact_name,
                                                    email=invoice.contact_email))
     pdf.ln(6)
-    _line(pdf, t("Description"), style="B")
+    _line(pdf, _in(language, "Description"), style="B")
     _line(pdf, f"{offering.code} {offering.title}")
-    _line(pdf, t("Participant: {name}").format(name=enrolment.account.name))
-    _line(pdf, t("Dates: {start} – {end}").format(
+    _line(pdf, _in(language, "Participant: {name}").format(name=enrolment.account.name))
+    _line(pdf, _in(language, "Dates: {start} – {end}").format(
         start=format_date(offering.starts_on, language=language),
         end=format_date(offering.ends_on, language=language)))
     pdf.ln(6)
-    _line(pdf, f"{t('Amount excluding VAT')}: {_money(invoice.net_cents, language)}")
-    _line(pdf, f"{t('VAT {percent}%').format(percent=invoice.vat_percent)}: "
-               f"{_money(invoice.vat_cents, language)}")
-    _line(pdf, f"{t('Total')}: {_money(invoice.total_cents, language)}", style="B")
+    net = _in(language, "Amount excluding VAT: {amount}")
+    vat = _in(language, "VAT {percent}%: {amount}")
+    total = _in(language, "Total: {amount}")
+    _line(pdf, net.format(amount=_money(invoice.net_cents, language)))
+    _line(pdf, vat.format(percent=invoice.vat_percent,
+                          amount=_money(invoice.vat_cents, language)))
+    _line(pdf, total.format(amount=_money(invoice.total_cents, language)), style="B")
     pdf.ln(6)
-    _line(pdf, t("Please pay {amount} before {date} to {iban}, stating invoice number "
-                 "{number}.").format(amount=_money(invoice.total_cents, language),
-                                     date=format_date(invoice.due_on, language=language),
-                                     iban=IBAN, number=invoice.number), size=10)
-    _line(pdf, t("The enrolment is only final once payment has been received."), size=10)
+    _line(pdf, _in(language, "Please pay {amount} before {date} to {iban}, stating invoice "
+                             "number {number}.").format(
+        amount=_money(invoice.total_cents, language),
+        date=format_date(invoice.due_on, language=language), iban=IBAN, number=invoice.number),
+          size=10)
+    _line(pdf, _in(language, "The enrolment is only final once payment has been received."),
+          size=10)
     return f"invoice-{invoice.number}.pdf", bytes(pdf.output())
 
 
@@ -115,38 +120,43 @@ def record_pdf(row: PortalRecord) -> tuple[str, bytes]:
     enrolment = row.enrolment
     offering = enrolment.offering
     language = account_language(enrolment.account.language)
-    t = lambda message: _in(language, message)  # noqa: E731
-    title = t("Certificate") if row.kind == "certificate" else t("Proof of attendance")
+    title = (_in(language, "Certificate") if row.kind == "certificate" else
+             _in(language, "Proof of attendance"))
     pdf = _pdf(f"{title} {offering.title}", row.issued_at)
     pdf.ln(20)
     _line(pdf, UNIVERSITY, size=18, style="B", align="C")
     pdf.ln(10)
     _line(pdf, title, size=28, style="B", align="C", height=12)
     pdf.ln(10)
-    _line(pdf, t("This is to certify that") if row.kind == "certificate" else
-          t("This is to confirm that"), align="C")
+    _line(pdf, _in(language, "This is to certify that") if row.kind == "certificate" else
+          _in(language, "This is to confirm that"), align="C")
     pdf.ln(2)
     _line(pdf, enrolment.account.name, size=20, style="B", align="C", height=10)
     pdf.ln(2)
-    _line(pdf, t("has successfully completed the course") if row.kind == "certificate" else
-          t("has attended the course"), align="C")
+    _line(pdf, _in(language, "has successfully completed the course")
+          if row.kind == "certificate" else _in(language, "has attended the course"),
+          align="C")
     pdf.ln(2)
     _line(pdf, offering.title, size=16, style="B", align="C", height=8)
     pdf.ln(4)
-    _line(pdf, t("Dates: {start} – {end}").format(
+    _line(pdf, _in(language, "Dates: {start} – {end}").format(
         start=format_date(offering.starts_on, language=language),
         end=format_date(offering.ends_on, language=language)), align="C")
-    load = t("Study load: {hours} hours").format(hours=offering.hours)
+    load = _in(language, "Study load: {hours} hours").format(hours=offering.hours)
     if offering.ec:
         load += f" ({format_number(offering.ec, language=language)} EC)"
     _line(pdf, load, align="C")
-    _line(pdf, t("Lecturer: {lecturer}").format(lecturer=offering.lecturer), align="C")
+    _line(pdf, _in(language, "Lecturer: {lecturer}").format(lecturer=offering.lecturer),
+          align="C")
     pdf.ln(16)
-    _line(pdf, t("Issued on {date}").format(date=format_date(row.issued_at, language=language)),
+    _line(pdf, _in(language, "Issued on {date}").format(
+        date=format_date(row.issued_at, language=language)),
           align="C", size=10)
-    _line(pdf, t("Verification code: {code}").format(code=row.code), align="C", size=10,
+    _line(pdf, _in(language, "Verification code: {code}").format(code=row.code), align="C",
+          size=10,
           style="B")
-    _line(pdf, t("Check it with: usis portal verify {code}").format(code=row.code), align="C",
+    _line(pdf, _in(language, "Check it with: usis portal verify {code}").format(code=row.code),
+          align="C",
           size=9)
     kind = "certificate" if row.kind == "certificate" else "attendance"
     return f"{kind}-{offering.code}-{row.code}.pdf", bytes(pdf.output())

@@ -318,7 +318,7 @@ class PortalService:
                        PortalEnrolment.status != "released")
                 .options(*enrolment_options())
                 .order_by(Offering.starts_on, PortalEnrolment.id)))
-            return enrolment_infos(session, rows, now)
+            return [e for e in enrolment_infos(session, rows, now) if e.status != "released"]
 
     def course(self, account_id: int, enrolment_id: int) -> EnrolmentInfo:
         now = self.ctx.now()
@@ -604,15 +604,16 @@ class PortalService:
     def _invoice(self, session: Session, enrolment: PortalEnrolment, billing: Billing,
                  now: datetime) -> Invoice:
         offering = enrolment.offering
-        net = enrolment.price_cents
-        vat = round(net * offering.vat_percent / 100)
+        total = enrolment.price_cents  # the price includes VAT, whoever pays it
+        net = round(total * 100 / (100 + offering.vat_percent))
+        vat = total - net
         invoice = Invoice(number=f"CP{now:%Y}-{enrolment.id:06d}", enrolment_id=enrolment.id,
                           organisation=billing.organisation.strip(),
                           address=billing.address.strip(), reference=billing.reference.strip(),
                           contact_name=billing.contact_name.strip(),
                           contact_email=billing.contact_email.strip().lower(),
                           net_cents=net, vat_percent=offering.vat_percent, vat_cents=vat,
-                          total_cents=net + vat, issued_on=now.date(),
+                          total_cents=total, issued_on=now.date(),
                           due_on=(now + INVOICE_TERM).date())
         session.add(invoice)
         account = enrolment.account
