@@ -26,6 +26,8 @@ import json
 import re
 import secrets
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -263,8 +265,19 @@ class MollieStub:
         return json.loads(json.dumps(payment))
 
 
+@contextmanager
+def configured(monkeypatch) -> Iterator[MollieStub]:
+    """A stub running, and uSis configured to pay at it (as an operator configures Mollie:
+    USIS_PAYMENT_PROVIDER, USIS_MOLLIE_API_KEY, USIS_MOLLIE_API_URL)."""
+    with MollieStub() as stub:
+        monkeypatch.setenv("USIS_PAYMENT_PROVIDER", "mollie")
+        monkeypatch.setenv("USIS_MOLLIE_API_KEY", stub.api_key)
+        monkeypatch.setenv("USIS_MOLLIE_API_URL", stub.url)
+        yield stub
+
+
 def _iso(moment: datetime) -> str:
     return moment.replace(microsecond=0).isoformat()
 
 
-__all__ = ["MollieStub"]
+__all__ = ["MollieStub", "configured"]

@@ -25,7 +25,7 @@ from portal_factories import (
     offering,
     seed_portal,
 )
-from support.mollie_stub import MollieStub
+from support.mollie_stub import MollieStub, configured
 
 from usis_tui.services import ServiceError, Usis
 from usis_tui.services.notify import queue_mail
@@ -60,10 +60,7 @@ def usis(sc, clock) -> Usis:
 @pytest.fixture
 def mollie(monkeypatch):
     """The stub, and the configuration that points the portal at it."""
-    with MollieStub() as stub:
-        monkeypatch.setenv("USIS_PAYMENT_PROVIDER", "mollie")
-        monkeypatch.setenv("USIS_MOLLIE_API_KEY", stub.api_key)
-        monkeypatch.setenv("USIS_MOLLIE_API_URL", stub.url)
+    with configured(monkeypatch) as stub:
         yield stub
 
 
