@@ -80,11 +80,9 @@ class UsisCommands(Provider):
 
     def _pages(self) -> list[str]:
         app = self.usis_app
-        if app.identity is None:  # before sign-in: the Course Portal's pages (public)
-            if not app.ready:
-                return []
-            return [p for p in navigation.PAGES if navigation.in_portal(p) and app.may_open(p)]
-        return [p for p in navigation.PAGES if app.may_open(p)]
+        if app.identity is None and not app.ready:
+            return []
+        return [p for p in navigation.PAGES if app.may_reach(p)]
 
     async def discover(self) -> Hits:
         for page in self._pages():
@@ -904,6 +902,14 @@ class UsisApp(App):
         the student or support acting as one, the board its queue, support its own pages)."""
         return navigation.may_open(page, self.role, self.student_number is not None,
                                    self.portal_identity is not None)
+
+    def may_reach(self, page: str) -> bool:
+        """Whether ``page`` is offered (command palette): the pages the user may open, and the
+        Course Portal's learner pages, which first ask for the portal's Log in. Before sign-in:
+        only the Course Portal's pages."""
+        if self.identity is None and not navigation.in_portal(page):
+            return False
+        return self.may_open(page) or navigation.page(page).audience == "learner"
 
     async def action_navigate(self, page: str) -> None:
         await self.navigate(page)

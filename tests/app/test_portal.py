@@ -547,3 +547,45 @@ async def test_a_real_providers_payment_shows_its_link_and_checks_its_status(dem
         await settle(pilot)
         assert pay.view == "result" and pay.enrolment.status == "enrolled"
         assert "Enrolment confirmation" in text_of(pay.query_one("#result-title"))
+
+
+async def test_usis_portal_opens_the_app_on_the_course_offering(demo_db_url):
+    """`usis portal` (UsisApp(start_page="Course Portal")): the course offering over the Login,
+    once the database is ready; Escape goes back to the Login."""
+    from helpers import DEMO_NOW
+
+    from usis_tui.app import UsisApp
+    from usis_tui.screens.login import LoginScreen
+
+    app = UsisApp(database_url=demo_db_url, now=DEMO_NOW, start_page="Course Portal")
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(200):
+            if isinstance(app.screen, PortalHomeScreen):
+                break
+            await pilot.pause(0.05)
+        await settle(pilot)
+        assert isinstance(app.screen, PortalHomeScreen)
+        assert "Negotiation Skills for Professionals" in page_text(app.screen)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, LoginScreen)
+
+
+async def test_the_command_palette_offers_the_portals_learner_pages(demo_db_url):
+    """A uSis student finds "My Records" in the command palette (it asks for the portal's Log
+    in first); before sign-in the palette offers the portal's pages only, its learner pages too."""
+    from usis_tui.app import UsisCommands
+
+    app = make_app(demo_db_url)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        before = UsisCommands(app.screen)._pages()
+        assert "Course Portal" in before and "My Records" in before
+        assert "Enrol" not in before and "Student Center" not in before
+        await signed_in(pilot, "s1234567")
+        pages = UsisCommands(app.screen)._pages()
+        assert {"My Records", "My courses", "Enrol", "Course Portal"} <= set(pages)
+        assert "Portal administration" not in pages
+        await app.navigate("My Records")
+        await settle(pilot)
+        assert isinstance(app.screen, PortalLoginScreen)

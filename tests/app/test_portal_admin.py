@@ -360,3 +360,29 @@ async def test_stored_text_is_shown_literally(demo_db_url):
         await settle(pilot)
         assert f"• {shown}" in visible(app)
         assert app.is_running and app.return_code is None
+
+
+async def test_the_administration_page_asks_for_an_offerings_enrolments_once(demo_db_url,
+                                                                           monkeypatch):
+    """Opening the page and moving to another course load each course's enrolments once: the
+    row highlight that filling the table sends does not start (and cancel) a second load."""
+    from usis_tui.services.portal.admin import PortalAdminService
+
+    asked: list[int] = []
+    original = PortalAdminService.enrolments
+
+    def counting(self, offering_id, *args, **kwargs):
+        asked.append(offering_id)
+        return original(self, offering_id, *args, **kwargs)
+
+    monkeypatch.setattr(PortalAdminService, "enrolments", counting)
+    app = make_app(demo_db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await signed_in(pilot, "courseadmin")
+        await pilot.press("d")
+        await settle(pilot)  # a cancelled load would raise WorkerCancelled here
+        page = app.screen
+        assert len(asked) == 1
+        offerings = page.query_one("#offerings-table")
+        await highlight(pilot, offerings, "LCP-DSP")
+        assert len(asked) == 2 and asked[0] != asked[1]

@@ -95,7 +95,7 @@ def test_default_database_gets_the_demo_data_on_its_first_start(home, launched, 
     assert usis(capsys, monkeypatch, "--now", NOW)[0] == 0
     assert launched == [f"sqlite:///{default_db(home)}"]
     seeded = counts(default_db(home))
-    assert seeded["student"] > 2000 and seeded["staff_user"] == 3 and seeded["demo"] == ("1",)
+    assert seeded["student"] > 2000 and seeded["staff_user"] == 4 and seeded["demo"] == ("1",)
     assert usis(capsys, monkeypatch, "--now", NOW)[0] == 0  # the second start: as it is
     assert counts(default_db(home)) == seeded
 

@@ -202,3 +202,43 @@ def test_timetable_export_downloads_in_the_browser_and_writes_nothing_on_the_ser
         data = Path(download.path()).read_bytes()
         assert data.startswith(b"BEGIN:VCALENDAR") and b"4031CPLANY" in data
     assert list(server_downloads.iterdir()) == []
+
+
+def test_a_course_portal_certificate_downloads_in_the_browser(served, server_downloads,
+                                                              demo_db_url):
+    """The Course Portal's My Records through usis serve: the certificate's PDF is a browser
+    download (Textual's deliver_binary), nothing is written on the server."""
+    from datetime import datetime
+
+    from usis_tui.services import Usis
+
+    url, _log = served
+    usis = Usis.open(demo_db_url, clock=lambda: datetime(2026, 11, 23, 9, 30))
+    later = Usis.open(demo_db_url, clock=lambda: datetime(2026, 12, 1, 17, 0))
+    try:  # Eva (ULCN) took Negotiation Skills and completed it
+        eva = usis.portal_accounts.ulcn("s1234567").account_id
+        course = next(o for o in usis.portal.offerings() if o.code == "LCP-NEG")
+        held = usis.portal.enrol(eva, course.id)
+        payment = usis.portal.pay(eva, held.id, "creditcard")
+        usis.portal.checkout(eva, payment.reference, "paid")
+        code = later.portal_admin.complete(held.id, actor="courseadmin").record_code
+    finally:
+        usis.close()
+        later.close()
+    with signed_in_page(url) as page:
+        wait_for_text(page, "Main Menu", "Eva de Vries (s1234567)")
+        page.keyboard.press("Control+p")
+        page.wait_for_timeout(300)
+        page.keyboard.type("My Records", delay=30)
+        page.wait_for_timeout(500)
+        page.keyboard.press("Enter")
+        wait_for_text(page, "Log in to the Course Portal")
+        page.keyboard.press("Control+s")  # ULCN: continue as the signed-in uSis user
+        wait_for_text(page, "My Records", "Negotiation Skills for Professionals", code)
+        with page.expect_download(timeout=30_000) as info:
+            page.keyboard.press("d")
+        download = info.value
+        assert download.suggested_filename.endswith(".pdf") and code in (
+            download.suggested_filename)
+        assert Path(download.path()).read_bytes().startswith(b"%PDF")
+    assert list(server_downloads.iterdir()) == []

@@ -97,7 +97,8 @@ def _columns(conn: sqlite3.Connection, table: str, schema: str = "main") -> list
 
 #: rows that revision 0001 cannot hold (values a later revision allowed)
 OLD_ROWS_ONLY = {"exam_result": " WHERE grade IS NOT NULL",
-                 "minor_application": " WHERE status <> 'not_placed'"}
+                 "minor_application": " WHERE status <> 'not_placed'",
+                 "staff_user": " WHERE role IN ('support', 'board', 'trainer')"}
 
 
 def filled_base_database(path: Path, demo: Path) -> dict[str, list[tuple]]:

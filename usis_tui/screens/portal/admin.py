@@ -251,6 +251,9 @@ class PortalAdminScreen(PortalStaffScreen):
         self.offerings: list[OfferingInfo] = []
         self.enrolments: list[AdminEnrolment] = []
         self.enrolments_of: int | None = None
+        # the offering whose enrolments were last asked for: the row highlight that filling the
+        # offerings table sends does not start the same load a second time
+        self.enrolments_wanted: int | None = None
         self.reviews = 0
         self._highlight: int | None = None
 
@@ -298,6 +301,11 @@ class PortalAdminScreen(PortalStaffScreen):
         self.reviews = len(reviews or [])
         self._fill_offerings()
         self._show_reviews()
+        self._want_enrolments()
+
+    def _want_enrolments(self) -> None:
+        offering = self.offering
+        self.enrolments_wanted = offering.id if offering is not None else None
         self.load_enrolments()
 
     @service_worker(exclusive=True, group="portal-admin-enrolments",
@@ -442,8 +450,8 @@ class PortalAdminScreen(PortalStaffScreen):
     def _offering_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
         offering = self.offering
-        if offering is not None and offering.id != self.enrolments_of:
-            self.load_enrolments()
+        if offering is not None and offering.id != self.enrolments_wanted:
+            self._want_enrolments()
 
     @on(DataTable.RowHighlighted, "#enrolments-table")
     def _enrolment_highlighted(self, event: DataTable.RowHighlighted) -> None:
