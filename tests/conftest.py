@@ -33,7 +33,7 @@ class Clock:
         return self.now
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def quick_idle(monkeypatch):
     """Textual's Pilot waits after every key press and pause until the process has been idle
     for a whole window of 20 ms (textual._wait), a window longer than a frame (60 per second,
@@ -41,7 +41,8 @@ def quick_idle(monkeypatch):
     test's time went into those windows (tests/app/test_placement.py: 10 of its 14 s). Here
     the window is 5 ms and the screen refreshes 250 times a second (4 ms): still longer than
     a frame, a quarter of the wait. Nothing else changes: the same keys, the same checks.
-    Used by the slowest keyboard-driven files (``pytest.mark.usefixtures("quick_idle")``)."""
+    Every test uses it (autouse): the app tests, snapshots and replay wait for their workers
+    explicitly (helpers.settle), not on the idle window."""
     import textual._wait
     import textual.screen
 

@@ -386,3 +386,33 @@ async def test_the_administration_page_asks_for_an_offerings_enrolments_once(dem
         offerings = page.query_one("#offerings-table")
         await highlight(pilot, offerings, "LCP-DSP")
         assert len(asked) == 2 and asked[0] != asked[1]
+
+
+async def test_support_follows_a_portal_learner_in_the_audit_trail(demo_db_url):
+    """Support finds Pieter (eduID, no uSis account) in Find a student by his e-mail address;
+    Enter opens the Audit trail with his Course Portal steps (he has no uSis pages to act on)."""
+    from shell_helpers import find_student
+
+    from usis_tui.screens.audit import AuditTrailScreen
+
+    app = make_app(demo_db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        # Pieter signs in to the Course Portal and enrols in Sustainable Cities
+        learner = app.raw_usis.portal_accounts.login(PIETER, "demo")
+        [course] = [o for o in app.raw_usis.portal.offerings() if o.code == "LCP-SUS"]
+        app.raw_usis.portal.enrol(learner.account_id, course.id)
+        await signed_in(pilot, "support")
+        pieter = f"portal:{account_id(app, PIETER)}"
+        await pilot.press("f")
+        await settle(pilot)
+        await find_student(pilot, "pieter.bakker@")
+        found = app.screen.query_one("#find-results")
+        assert rows(found) == [[pieter, "Pieter Bakker", f"Course Portal: {PIETER}", "eduID"]]
+        await pilot.press("enter")
+        await settle(pilot)
+        page = app.screen
+        assert isinstance(page, AuditTrailScreen) and app.student_number is None
+        assert page.query_one("#audit-student").value == pieter
+        steps = rows(page.query_one("#audit-table"))
+        assert steps and all(r[2] == pieter for r in steps)
+        assert any("LCP-SUS" in r[5] for r in steps)

@@ -36,6 +36,7 @@ from usis_tui.services import Usis
 
 SIZE = (100, 30)
 STUDENT, MASTER = "s1234567", "s7654321"
+SANNE = "sanne.devries@example.com"  # a Course Portal learner of the demo
 QUIET = {"AuditService.navigation", "AuditService.log", "QueueService.poll",
          "QueueService.enter", "QueueService.leave", "AuthService.is_demo"}
 #: The app's own housekeeping at start (expiring unconfirmed exam enrolments, building the
@@ -48,7 +49,7 @@ SILENT = {"AuditService.action_kinds"}
 LEAKS = ("SELECT", "INSERT", "BEGIN IMMEDIATE", "[SQL", "sqlite:", "postgresql", "Traceback",
          "OperationalError", "psycopg", "/secret/", "boom")
 
-pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("quick_idle")]
+pytestmark = pytest.mark.slow
 
 
 def faults() -> list[tuple[str, BaseException]]:
@@ -149,7 +150,21 @@ async def as_user(pilot, username: str) -> None:
 def _staff(username: str):
     from usis_tui.services.schemas import Identity
 
-    return Identity(kind="staff", username=username, name=username.title(), role=username)
+    role = "portal" if username == "courseadmin" else username
+    return Identity(kind="staff", username=username, name=username.title(), role=role)
+
+
+async def portal_learner(pilot, page: str, **options) -> None:
+    """Logged in to the Course Portal as Sanne (demo), then ``page`` opened."""
+    app = pilot.app
+    await ready(pilot)
+    app.portal_identity = app.portal.portal_accounts.login(SANNE, "demo")
+    await app.navigate(page, **options)
+    await settle_or_reached(pilot)
+
+
+def offering(app, code: str) -> int:
+    return next(o.id for o in app.raw_usis.portal.offerings() if o.code == code)
 
 
 # ------------------------------------------------------------------------------------ scenarios
@@ -307,11 +322,89 @@ async def palette(pilot):
     await settle_or_reached(pilot)
 
 
+async def portal_course(pilot):
+    """A guest: the course offering, a search, a course."""
+    app = pilot.app
+    await ready(pilot)
+    await app.navigate("Course Portal")
+    await settle_or_reached(pilot)
+    await pilot.press("s", *"museum", "enter")
+    await settle_or_reached(pilot)
+    await app.navigate("Course Portal", offering=offering(app, "LCP-GRT"))
+    await settle_or_reached(pilot)
+
+
+async def portal_pay(pilot):
+    """Sanne pays for the last place of Writing a Research Grant (test mode: paid)."""
+    app = pilot.app
+    await portal_learner(pilot, "Course Portal", offering=offering(app, "LCP-GRT"), pay=True)
+    for card in app.screen.query("#method-creditcard"):
+        card.value = True
+        await settle_or_reached(pilot)
+    await pilot.press("ctrl+s")
+    await settle_or_reached(pilot)
+    await pilot.press("1")
+    await settle_or_reached(pilot)
+
+
+async def portal_withdraw(pilot):
+    """My courses → Negotiation Skills → Manage Course → Withdraw → a reason → Complete."""
+    app = pilot.app
+    await portal_learner(pilot, "My courses")
+    mine = app.screen
+    titles = [e.offering.title for e in getattr(mine, "enrolments", [])]
+    if "Negotiation Skills for Professionals" not in titles:
+        return  # the list failed to load (shown)
+    mine.query_one("#mine-table").move_cursor(
+        row=titles.index("Negotiation Skills for Professionals"))
+    await pilot.press("enter")
+    await settle_or_reached(pilot)
+    await pilot.press("w")
+    await settle_or_reached(pilot)
+    app.screen.query_one("#withdraw-reason").text = "I changed jobs."
+    await pilot.press("ctrl+s")
+    await settle_or_reached(pilot)
+
+
+async def portal_records(pilot):
+    """My Records and Portal messages."""
+    await portal_learner(pilot, "My Records")
+    await pilot.press("enter")  # the certificate's PDF
+    await settle_or_reached(pilot)
+    await pilot.app.navigate("Portal messages")
+    await settle_or_reached(pilot)
+
+
+async def portal_admin(pilot):
+    """courseadmin: the offerings, LCP-DSP's enrolments, register Pieter's invoice paid."""
+    app = pilot.app
+    await as_user(pilot, "courseadmin")
+    await app.navigate("Portal administration")
+    await settle_or_reached(pilot)
+    page = app.screen
+    codes = [o.code for o in getattr(page, "offerings", [])]
+    if "LCP-DSP" not in codes:
+        return
+    page.query_one("#offerings-table").move_cursor(row=codes.index("LCP-DSP"))
+    await settle_or_reached(pilot)
+    page.query_one("#enrolments-table").focus()
+    await pilot.press("p")
+    await settle_or_reached(pilot)
+    if app.screen.id == "confirm-register-payment":
+        app.screen.query_one("#confirm-register-payment-yes").press()
+        await settle_or_reached(pilot)
+    await app.navigate("Withdrawal reviews")
+    await settle_or_reached(pilot)
+
+
 SCENARIOS: dict[str, Callable[..., Awaitable[None]]] = {
     "login": login, "student-center": student_center, "enrol-by-number": enrol_by_number,
     "shopping-cart": shopping_cart, "drop": drop, "class-search": class_search,
     "timetable": timetable, "messages": messages, "minors": minors, "petitions": petitions,
     "board": board, "support": support, "audit-trail": audit_trail, "palette": palette,
+    "portal-course": portal_course, "portal-pay": portal_pay,
+    "portal-withdraw": portal_withdraw, "portal-records": portal_records,
+    "portal-admin": portal_admin,
 }
 
 
@@ -385,5 +478,5 @@ async def test_every_failing_service_call_is_one_message(demo_db_url, tmp_path, 
         if not wanted or leaks:
             failures.append(f"{method} ({label}, {calls} calls): {len(about)} messages "
                             f"{about!r} leaks {leaks!r}")
-    print(f"{name}: {len(called)} methods, {time.monotonic() - started:.1f} s")
+    print(f"{name}: {len(called)} methods, {time.monotonic() - started:.1f} s", called)
     assert failures == [], f"{name}:\n" + "\n".join(failures)

@@ -27,7 +27,7 @@ from usis_tui.app import UsisApp
 NOW = "2026-11-23T09:30"
 SIZE = (120, 40)
 
-pytestmark = [pytest.mark.slow, pytest.mark.usefixtures("quick_idle")]
+pytestmark = pytest.mark.slow
 
 
 async def start(pilot, username: str) -> None:

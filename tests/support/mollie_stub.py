@@ -266,10 +266,10 @@ class MollieStub:
 
 
 @contextmanager
-def configured(monkeypatch) -> Iterator[MollieStub]:
+def configured(monkeypatch, api_key: str | None = None) -> Iterator[MollieStub]:
     """A stub running, and uSis configured to pay at it (as an operator configures Mollie:
     USIS_PAYMENT_PROVIDER, USIS_MOLLIE_API_KEY, USIS_MOLLIE_API_URL)."""
-    with MollieStub() as stub:
+    with (MollieStub(api_key=api_key) if api_key else MollieStub()) as stub:
         monkeypatch.setenv("USIS_PAYMENT_PROVIDER", "mollie")
         monkeypatch.setenv("USIS_MOLLIE_API_KEY", stub.api_key)
         monkeypatch.setenv("USIS_MOLLIE_API_URL", stub.url)

@@ -517,3 +517,113 @@ def test_an_ended_hold_no_longer_shows_as_pending(usis, sc, portal, clock):
     assert usis.portal.course(anna, held.id).status == "released"
     assert usis.portal_jobs.expire() == 1
     assert usis.portal.course(anna, held.id).status == "released"
+
+
+def test_support_finds_a_portal_learner_and_follows_their_steps(usis, sc, portal):
+    """Find a student also finds Course Portal learners without a uSis account (by name, e-mail
+    or their audit key portal:<id>); the Audit trail shows their steps under that key."""
+    anna = account(sc.db)
+    paid(usis, anna, portal.open_id)
+    key = f"portal:{anna}"
+    for query in ("jansen", "ANNA@example", key):
+        [row] = usis.audit.find_students(query)
+        assert (row.student_number, row.name) == (key, "Anna Jansen")
+        assert row.programme == "Course Portal: anna@example.com" and row.degree == "Other login"
+    steps = usis.audit.entries(key)
+    assert steps and {s.acting_for for s in steps} == {key}
+    assert any("CP-OPEN" in s.detail for s in steps)
+    for unknown in ("portal:999999", "portal:x", "portal:99999999999999999999"):
+        with pytest.raises(ServiceError) as refused:
+            usis.audit.entries(unknown)
+        assert refused.value.code == "unknown_student"
+    assert usis.audit.find_students("portal:99999999999999999999") == []
+
+
+# ------------------------------------------------------------- every form field, bad input
+NASTY = ("\x1b[31mred", "nul\x00byte")
+
+
+def draft(**change):
+    from usis_tui.services.portal.schemas import OfferingDraft
+
+    fields = dict(code="CP-NEW", title="Negotiating", lecturer="Dr. A. Smit",
+                  location="Lipsius 011", starts_on=PORTAL_NOW.date() + timedelta(weeks=8),
+                  ends_on=PORTAL_NOW.date() + timedelta(weeks=9), hours=20, price_cents=45000,
+                  capacity=20)
+    return OfferingDraft(**{**fields, **change})
+
+
+def test_every_form_field_refuses_bad_input_with_its_name_and_changes_nothing(usis, sc,
+                                                                               portal, clock):
+    """Each field of each Course Portal form (create an account, log in, the employer's billing
+    details, the payment, the withdrawal, the evaluation, verify, the administration's course
+    form and withdrawal review): empty where it is required, too long, or with control
+    characters, it is one refusal that names the field, and no row changes."""
+    anna = account(sc.db)
+    held = usis.portal.enrol(anna, portal.open_id)
+    finished = paid(usis, anna, portal.soon_id)
+    bob = account(sc.db, "bob@example.com", name="Bob")
+    review = paid(usis, bob, portal.open_id)
+    request = usis.portal.withdraw(bob, review.id, "Moved abroad.")
+    accounts, learner, admin = usis.portal_accounts, usis.portal, usis.portal_admin
+    long = "x" * 5000
+    cases = [  # (what, the call, words the message must hold)
+        ("sign-up e-mail", lambda: accounts.create("", "Anna", "a good password"), "e-mail"),
+        ("sign-up e-mail", lambda: accounts.create("a@" + long, "Anna", "a good password"),
+         "e-mail"),
+        ("sign-up name", lambda: accounts.create("new@example.com", "", "a good password"),
+         "name"),
+        ("sign-up name", lambda: accounts.create("new@example.com", long, "a good password"),
+         "name"),
+        ("sign-up password", lambda: accounts.create("new@example.com", "Anna", "short"),
+         "password"),
+        ("confirm code", lambda: accounts.confirm("anna@example.com", "", "a good password"),
+         "code"),
+        ("log-in e-mail", lambda: accounts.login("", "correct horse"), "e-mail"),
+        ("payment method", lambda: learner.pay(anna, held.id, "cash", None),
+         "iDEAL or credit card"),
+        ("iDEAL bank", lambda: learner.pay(anna, held.id, "ideal", "ideal_NOSUCHBANK"), "bank"),
+        ("checkout outcome", lambda: learner.checkout(anna, "tr_none", "maybe"), "outcome"),
+        ("withdrawal reason", lambda: learner.withdraw(anna, finished.id, ""), "reason"),
+        ("review note", lambda: admin.decide_withdrawal(request.id, False, "",
+                                                        actor="courseadmin"), "note"),
+        ("review note", lambda: admin.decide_withdrawal(request.id, False, long,
+                                                        actor="courseadmin"), "note"),
+    ]
+    for field in ("organisation", "address", "reference", "contact_name", "contact_email"):
+        label = {"organisation": "Organisation", "address": "Billing address",
+                 "reference": "Reference / PO number", "contact_name": "Contact person",
+                 "contact_email": "Contact e-mail"}[field]
+        values = [long, *NASTY] + ([""] if field != "reference" else [])
+        for value in values:
+            cases.append((f"billing {field}", lambda f=field, v=value: learner.enrol(
+                anna, portal.last_place_id, payer="employer",
+                billing=BILLING.model_copy(update={f: v})), label))
+    for field, label in (("code", "Code"), ("title", "Title"), ("lecturer", "Lecturer"),
+                         ("location", "Place or online link"), ("description", "Description")):
+        values = [long, *NASTY] + ([""] if field != "description" else [])
+        for value in values:
+            cases.append((f"course {field}", lambda f=field, v=value: admin.save_offering(
+                draft(**{f: v}), actor="courseadmin"), label))
+    for field, value, label in (("hours", -1, "Hours"), ("price_cents", -5, "Price"),
+                                ("vat_percent", 101, "VAT"), ("capacity", -1, "Places"),
+                                ("ec", 61.0, "EC"), ("language", "fr", "Language"),
+                                ("ends_on", PORTAL_NOW.date(), "end")):
+        cases.append((f"course {field}", lambda f=field, v=value: admin.save_offering(
+            draft(**{f: v}), actor="courseadmin"), label))
+    for name, call, words in cases:
+        with unchanged(sc.db), pytest.raises(ServiceError) as refused:
+            call()
+        [problem] = refused.value.problems
+        assert words.lower() in problem.message.lower(), (name, problem.message)
+        assert "\x1b" not in problem.message and "\x00" not in problem.message, name
+    clock.move(days=9)  # the last day of CP-SOON: the evaluation opens
+    form = learner.evaluation_form(anna, finished.id)
+    answers = {q.key: 4 for q in form.questions}
+    for comment in (long, NASTY[0]):
+        with unchanged(sc.db), pytest.raises(ServiceError) as refused:
+            learner.evaluate(anna, finished.id, answers, comment)
+        assert "Comment" in refused.value.problems[0].message
+    for bad in ({}, {**answers, "content": 0}, {**answers, "content": "five"}):
+        with unchanged(sc.db), pytest.raises(ServiceError):
+            learner.evaluate(anna, finished.id, bad)

@@ -82,6 +82,7 @@ def test_pay_by_ideal_at_mollie_then_its_status_makes_the_enrolment_final(usis, 
     assert request.headers["authorization"] == f"Bearer {mollie.api_key}"
     at_mollie = mollie.payments[payment.reference]
     assert payment.reference.startswith("tr_") and payment.provider == "mollie"
+    assert payment.test_mode  # a test_ key: Mollie's test mode
     assert payment.checkout_url == at_mollie["_links"]["checkout"]["href"]
     assert (payment.status, payment.amount_cents, payment.issuer) == ("open", 1205,
                                                                       "ideal_INGBNL2A")
@@ -368,3 +369,15 @@ def test_two_senders_at_once_never_send_one_mail_twice(sc, smtp, clock):
     delivered = [e.rcpt_tos[0] for e in smtp.handler.envelopes]
     assert sorted(delivered) == sorted(f"learner{n}@example.com" for n in range(12))
     assert all(m.sent_at is not None and m.attempts == 1 for m in mails(sc.db))
+
+
+def test_a_live_mollie_payment_is_not_marked_test_mode(usis, sc, portal, monkeypatch):
+    """Mollie's ids start with tr_ in both modes: whether a payment was made in test mode is
+    the key's (test_ or live_), recorded with the payment."""
+    with configured(monkeypatch, api_key="live_" + "x" * 30):
+        anna = account(sc.db)
+        held = usis.portal.enrol(anna, portal.open_id)
+        payment = usis.portal.pay(anna, held.id, "ideal", "ideal_INGBNL2A")
+        assert payment.provider == "mollie" and payment.reference.startswith("tr_")
+        assert payment.test_mode is False
+        assert usis.portal.course(anna, held.id).payment.test_mode is False

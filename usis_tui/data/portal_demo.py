@@ -133,7 +133,8 @@ def seed_portal(add, now: datetime, demo_hash: str, seed: int = 1575) -> dict[st
         if payer == "self" and status == "enrolled":
             method = rng.choice(["ideal", "ideal", "creditcard"])
             payment_id = add(m.Payment, enrolment_id=enrolment_id, provider="test",
-                             reference=f"tr_demo{next(payment_seq):05d}", method=method,
+                             test_mode=True, reference=f"tr_demo{next(payment_seq):05d}",
+                             method=method,
                              issuer="ideal_INGBNL2A" if method == "ideal" else None,
                              amount_cents=price, status="paid", checkout_url=None,
                              created_at=at, expires_at=at + timedelta(minutes=15), paid_at=at)

@@ -184,6 +184,7 @@ class Payment(Base):
     enrolment_id: Mapped[int] = mapped_column(ForeignKey("portal_enrolment.id",
                                                          ondelete="CASCADE"))
     provider: Mapped[str] = mapped_column(String(20))
+    test_mode: Mapped[bool] = mapped_column(default=False)  # made in the provider's test mode
     reference: Mapped[str] = mapped_column(String(64), unique=True)  # the provider's id
     method: Mapped[str] = mapped_column(String(10))
     issuer: Mapped[str | None] = mapped_column(String(40))  # iDEAL: the bank

@@ -56,14 +56,15 @@ class AuditTrailScreen(UsisScreen):
         Binding("f5", "show", N_("Refresh"), show=False, id="audit.show"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, student: str | None = None) -> None:
         super().__init__()
+        self.student = student  # shown at once (Find a student's Course Portal learners)
         self.rows: list = []
         self.shown_student: str | None = None
         self.exported: Path | None = None
 
     def compose_body(self) -> ComposeResult:
-        student = self.usis_app.student_number or ""
+        student = self.student or self.usis_app.student_number or ""
         with VerticalScroll(id="page", classes="support-page"):
             yield Label(_("Audit trail"), classes="page-title")
             with Vertical(id="audit-filters", classes="block") as block:

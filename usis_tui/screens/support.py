@@ -15,6 +15,7 @@ from textual.containers import Horizontal, VerticalScroll
 
 from ..i18n import N_, _, ngettext
 from ..services import ServiceError
+from ..services.audit import PORTAL_PREFIX
 from ..widgets.literal import Button, DataTable, Input, Label, Static
 from ..widgets.problems import ProblemList
 from .base import UsisScreen
@@ -46,9 +47,11 @@ class FindStudentScreen(UsisScreen):
             yield Static(_("Search by student number (s1234567, or its start) or by (part of) "
                            "the name. Select a row and press Enter to act as that student: you "
                            "then see and do what they see and do, and every step is recorded "
-                           "with your name."), classes="hint", markup=False)
+                           "with your name. Course Portal learners with an eduID or other login "
+                           "are found by name or e-mail address; Enter shows their steps in "
+                           "the Audit trail."), classes="hint", markup=False)
             with Horizontal(id="find-row", classes="field-row"):
-                yield Input(placeholder=_("Student number or name"), id="find-query")
+                yield Input(placeholder=_("Student number, name or e-mail"), id="find-query")
                 yield Button(_("Search"), id="find-search", variant="primary", compact=True)
             yield ProblemList(id="find-problems")
             yield Static("", id="find-count")
@@ -128,6 +131,12 @@ class FindStudentScreen(UsisScreen):
         number = self.selected
         if number is None:
             self.notify(_("Search for a student first, then select a row."), severity="warning")
+            return
+        if number.startswith(PORTAL_PREFIX):  # a Course Portal learner: no uSis pages
+            self.notify(_("A Course Portal learner has no uSis pages to act on; the Audit trail "
+                          "shows their steps."), timeout=6)
+            start(self.app, self.usis_app.navigate("Audit trail", student=number),
+                  group="act-as", exclusive=True)
             return
         # an app worker: acting as the student replaces this page
         start(self.app, self.usis_app.act_as(number), group="act-as", exclusive=True)

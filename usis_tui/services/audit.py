@@ -17,7 +17,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ..i18n import _
-from ..models import AuditEntry, Student
+from ..models import AuditEntry, PortalAccount, Student
 from .base import Context, ServiceError, bad_text, fail, get_student
 from .schemas import Frozen
 
@@ -111,7 +111,10 @@ class AuditService:
         ``text`` keeps the steps whose detail, action or actor contains it (any case)."""
         number = (student_number or "").strip().lower()
         with self.ctx.db.read() as session:
-            get_student(session, number)  # raises unknown_student
+            if number.startswith(PORTAL_PREFIX):  # a Course Portal learner (eduID, other login)
+                _portal_account(session, number)
+            else:
+                get_student(session, number)  # raises unknown_student
             stmt = select(AuditEntry).where(AuditEntry.acting_for == number)
             if action:
                 stmt = stmt.where(AuditEntry.action == action)
@@ -171,9 +174,42 @@ class AuditService:
                     .where(or_(Student.student_number.like(escaped + "%", escape="\\"),
                                func.lower(Student.name).like(f"%{escaped}%", escape="\\")))
                     .order_by(Student.student_number).limit(limit))
-            return [StudentRow(student_number=s.student_number, name=s.name,
-                               programme=s.programme.name, degree=s.degree)
-                    for s in session.scalars(stmt)]
+            found = [StudentRow(student_number=s.student_number, name=s.name,
+                                programme=s.programme.name, degree=s.degree)
+                     for s in session.scalars(stmt)]
+            # Course Portal learners without a uSis account (eduID, other login): their steps
+            # are recorded as portal:<id>; ULCN learners are found as the students they are
+            from .portal.schemas import LOGIN_LABELS  # (the portal's services use this module)
+
+            key = wanted.removeprefix(PORTAL_PREFIX)
+            learners = (select(PortalAccount)
+                        .where(PortalAccount.username.is_(None),
+                               or_(PortalAccount.email.like(f"%{escaped}%", escape="\\"),
+                                   func.lower(PortalAccount.name).like(f"%{escaped}%",
+                                                                       escape="\\"),
+                                   PortalAccount.id == (int(key) if key.isdigit() and
+                                                        len(key) < 10 else -1)))
+                        .order_by(PortalAccount.id).limit(max(0, limit - len(found))))
+            found += [StudentRow(student_number=f"{PORTAL_PREFIX}{a.id}", name=a.name,
+                                 programme=_("Course Portal: {email}").format(email=a.email),
+                                 degree=_(LOGIN_LABELS.get(a.login, a.login)))
+                      for a in session.scalars(learners)]
+            return found
+
+
+def _portal_account(session: Session, key: str) -> PortalAccount:
+    """The Course Portal account recorded as ``key`` (portal:<id>); unknown_student if none."""
+    number = key.removeprefix(PORTAL_PREFIX)
+    account = (session.get(PortalAccount, int(number))
+               if number.isdigit() and len(number) < 10 else None)
+    if account is None or account.username is not None:
+        raise fail("unknown_student", _("There is no Course Portal learner {key}.").format(
+            key=key), _("Find the learner by name or e-mail address in Find a student."))
+    return account
+
+
+#: how the audit trail names a Course Portal learner without a uSis account
+PORTAL_PREFIX = "portal:"
 
 
 NAVIGATE = "navigate"

@@ -275,6 +275,7 @@ def upgrade() -> None:
             sa.Column("id", sa.Integer(), nullable=False),
             sa.Column("enrolment_id", sa.Integer(), nullable=False),
             sa.Column("provider", sa.String(length=20), nullable=False),
+            sa.Column("test_mode", sa.Boolean(), nullable=False),
             sa.Column("reference", sa.String(length=64), nullable=False),
             sa.Column("method", sa.String(length=10), nullable=False),
             sa.Column("issuer", sa.String(length=40), nullable=True),

@@ -128,8 +128,7 @@ def get_offering(session: Session, offering_id: int, *, lock: bool = False) -> O
 
 def payment_info(payment: Payment) -> PaymentInfo:
     return PaymentInfo(reference=payment.reference, provider=payment.provider,
-                       test_mode=payment.provider == "test" or payment.reference.startswith(
-                           "tr_"),
+                       test_mode=payment.test_mode,
                        method=cast(Method, payment.method),
                        issuer=payment.issuer, amount_cents=payment.amount_cents,
                        status=cast(PaymentStatus, payment.status),

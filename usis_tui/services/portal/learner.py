@@ -231,7 +231,8 @@ class PortalService:
                 old.status = "canceled"  # one open payment per enrolment: the newest
                 event(session, old, now, "canceled", "replaced by a new payment")
             payment = Payment(enrolment_id=enrolment.id, provider=provider.name,
-                              reference=opened.reference, method=method, issuer=issuer,
+                              test_mode=provider.test_mode, reference=opened.reference,
+                              method=method, issuer=issuer,
                               amount_cents=amount, status="open",
                               checkout_url=opened.checkout_url, created_at=now,
                               expires_at=hold_until)
