@@ -52,6 +52,19 @@ def quick_idle(monkeypatch):
 
 
 @pytest.fixture
+def smtp(monkeypatch):
+    """A local SMTP server (tests/support/mail_server.py) that uSis is configured to send to."""
+    from support.mail_server import MailServer
+
+    server = MailServer()
+    monkeypatch.setenv("USIS_SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("USIS_SMTP_PORT", str(server.port))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
 def clock() -> Clock:
     return Clock()
 

@@ -63,10 +63,11 @@ async def pick(pilot, title_words: str) -> CourseScreen:
 
 
 async def test_acceptance_walk_create_an_account_pick_a_course_pay_by_ideal(demo_db_url,
-                                                                         outbox):
+                                                                         outbox, smtp):
     """A guest from the uSis Login: "Create an account" ("Other login"), the code from the
     e-mail in the outbox, a course picked, iDEAL with the outcome paid → the "Enrolment
-    confirmation", in Portal messages and by e-mail."""
+    confirmation", in Portal messages and by e-mail: to the (local) SMTP server and kept in
+    the outbox."""
     app = make_app(demo_db_url)
     async with app.run_test(size=SIZE) as pilot:
         await guest_at_portal(pilot)
@@ -128,6 +129,9 @@ async def test_acceptance_walk_create_an_account_pick_a_course_pay_by_ideal(demo
         assert messages.messages[0].read
         subjects = [m["Subject"] for m in outbox_mails(outbox, "joost.visser@example.org")]
         assert subjects[-1] == "Enrolment confirmation: Leadership in the Public Sector"
+        sent = [m for m in smtp.handler.messages() if m["To"] == "joost.visser@example.org"]
+        assert [m["Subject"] for m in sent] == subjects  # the code, then the confirmation
+        assert "Prof.dr. S. Groeneveld" in sent[-1].get_content()
 
 
 async def test_a_failed_payment_keeps_the_place_then_an_expired_one_frees_it(demo_db_url):

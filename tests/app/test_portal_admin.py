@@ -416,3 +416,64 @@ async def test_support_follows_a_portal_learner_in_the_audit_trail(demo_db_url):
         steps = rows(page.query_one("#audit-table"))
         assert steps and all(r[2] == pieter for r in steps)
         assert any("LCP-SUS" in r[5] for r in steps)
+
+
+async def test_completed_the_participant_downloads_the_certificate_and_verify_accepts_it(
+        demo_db_url, capsys, monkeypatch):
+    """The acceptance's last step end to end: courseadmin marks a participant of the philosophy
+    lectures (started; they give a proof of attendance) completed → that participant, logged in
+    to the Course Portal, downloads it from My Records (the PDF's text: name, course, hours,
+    code) → `usis portal verify CODE` accepts the code (exit 0) and names the same person and
+    course."""
+    import io
+    import sys
+
+    from portal_helpers import downloads, learner, pdf_text, wait_for_pdf
+
+    from usis_tui.cli import main
+    from usis_tui.screens.portal.records import MyRecordsScreen
+
+    app = make_app(demo_db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await signed_in(pilot, "courseadmin")
+        await pilot.press("d")
+        await settle(pilot)
+        page = app.screen
+        await highlight(pilot, page.query_one("#offerings-table"), "LCP-PHI")
+        enrolments = page.query_one("#enrolments-table")
+        waiting = [r[0] for r in rows(enrolments) if r[2] == "Enrolled" and r[-1] == "–"]
+        await highlight(pilot, enrolments, waiting[0])
+        await pilot.press("c")
+        await settle(pilot)
+        await answer_yes(pilot, "confirm-complete")
+        done = page.enrolment
+        assert done is not None and done.completion == "completed" and done.record_code
+        name, email, code = done.name, done.email, done.record_code
+
+    app = make_app(demo_db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await learner(pilot, email, page="My Records")
+        records = app.screen
+        assert isinstance(records, MyRecordsScreen)
+        mine = [r for r in records.records if r.code == code]
+        assert mine and mine[0].kind == "attendance"
+        table = records.query_one("#records-table")
+        table.focus()
+        table.move_cursor(row=records.records.index(mine[0]))
+        await pilot.press("enter")
+        await settle(pilot)
+        text = pdf_text(await wait_for_pdf(pilot, downloads() / records.last_download))
+        for fact in (name, "Introduction to Chinese Philosophy", code, "20 hours"):
+            assert fact in text, fact
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    exit_code = 0
+    try:
+        main(["portal", "verify", code, "--db", demo_db_url, "--now", "2026-11-23T09:30"])
+    except SystemExit as exc:
+        exit_code = exc.code or 0
+    out = capsys.readouterr().out
+    assert exit_code == 0, out
+    lines = out.splitlines()
+    assert lines[:2] == [f"{code}: valid.", f"  Proof of attendance: {name}"]
+    assert lines[2].startswith("  Introduction to Chinese Philosophy, ") and "20 hours" in lines[2]

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-import socket
 import threading
 from datetime import timedelta
 
@@ -25,6 +24,7 @@ from portal_factories import (
     offering,
     seed_portal,
 )
+from support.mail_server import Collect
 from support.mollie_stub import MollieStub, configured
 
 from usis_tui.services import ServiceError, Usis
@@ -217,57 +217,6 @@ def test_the_provider_says_what_mollie_refused(mollie):
 
 
 # ---------------------------------------------------------------------------- SMTP
-class Collect:
-    """An aiosmtpd handler keeping every envelope it accepts."""
-
-    def __init__(self) -> None:
-        self.envelopes: list = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's name
-        self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-    def messages(self) -> list[email.message.EmailMessage]:
-        return [email.message_from_bytes(e.content, policy=email.policy.default)
-                for e in self.envelopes]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class MailServer:
-    """A local SMTP server that can be taken down and brought back on the same port."""
-
-    def __init__(self) -> None:
-        self.port = free_port()
-        self.handler = Collect()
-        self.controller = None
-
-    def start(self) -> None:
-        from aiosmtpd.controller import Controller
-
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self) -> None:
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
-
-
-@pytest.fixture
-def smtp(monkeypatch):
-    server = MailServer()
-    monkeypatch.setenv("USIS_SMTP_HOST", "127.0.0.1")
-    monkeypatch.setenv("USIS_SMTP_PORT", str(server.port))
-    server.start()
-    yield server
-    server.stop()
-
-
 def test_the_confirmation_code_arrives_by_smtp_and_in_the_outbox(usis, sc, smtp, outbox):
     usis.portal_accounts.create("new.person@example.com", "Nieuwe Persoon", "a good password")
     [envelope] = smtp.handler.envelopes
