@@ -26,6 +26,7 @@ from .portal import PortalAccountService, PortalAdminService, PortalJobs, Portal
 from .preferences import PreferencesService
 from .queue import QueueService
 from .results import ResultsService
+from .schedule import ScheduleService
 from .schemas import Problem
 from .student import StudentService
 from .timetable import TimetableService
@@ -52,6 +53,7 @@ class Usis:
         self.mfa = MfaService(self.ctx)
         self.academics = AcademicsService(self.ctx)
         self.results = ResultsService(self.ctx)
+        self.schedule = ScheduleService(self.ctx)
         # the Course Portal (services/portal/) and its e-mail (services/notify.py)
         self.mail = MailService(self.ctx)
         self.portal = PortalService(self.ctx, self.mail)

@@ -364,6 +364,9 @@ POLICY: Mapping[str, Rule] = {
     "academics.still_needed": OWN_STUDENT,
     "academics.plan": OWN_STUDENT,
     "academics.brightspace": OWN_STUDENT,
+    "schedule.sources": OWN_STUDENT,
+    "schedule.solve": OWN_STUDENT,
+    "schedule.to_cart": OWN_STUDENT,
     # the opening-minute queue: one's own sign-in; a ticket's token is its own proof
     "queue.enter": SELF,
     "queue.poll": ANYONE,
