@@ -168,7 +168,10 @@ def course_options(spec: CourseSpec, fixed: Sequence[Sec],
                    locked: set[str]) -> list[tuple[Sec, ...]]:
     """Every combination of one class per component of a course: tutorials and practicals
     with a parent go with their own lecture; none clashes with another or with a fixed class;
-    a locked class (or a fixed one of this course) is in every combination."""
+    a locked class (or a fixed one of this course) is in every combination. A course without
+    any class (not taught in the period) has none."""
+    if not spec.components:
+        return []
     comps = sorted(spec.components, key=lambda c: (COMPONENT_ORDER.index(c)
                                                     if c in COMPONENT_ORDER else 9, c))
     choices = []
@@ -354,7 +357,8 @@ def _blocking_pairs(courses: Sequence[CourseSpec], fixed: Sequence[Sec],
     for spec in courses:
         for secs in spec.components.values():
             mine = [s for s in secs if s.fixed or s.key in locked]
-            groups.append(mine[:1] if mine else list(secs))
+            if secs:  # (a component without classes is no pair: it blocks on its own)
+                groups.append(mine[:1] if mine else list(secs))
     out = []
     for a, b in itertools.combinations(groups, 2):
         if a[0].course == b[0].course:
