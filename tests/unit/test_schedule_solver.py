@@ -128,7 +128,10 @@ def valid(picks: tuple[Sec, ...], courses: list[CourseSpec], fixed: list[Sec],
     return not any(overlap(s, f) for s in picks for f in fixed)
 
 
-def exhaustive(courses: list[CourseSpec], fixed: list[Sec] = (), prefs: Prefs = Prefs(),
+NO_PREFS = Prefs()
+
+
+def exhaustive(courses: list[CourseSpec], fixed: list[Sec] = (), prefs: Prefs = NO_PREFS,
                locked: set[str] = frozenset()) -> list[tuple[int, tuple[str, ...]]]:
     """Every combination, no pruning: product over every component of every course, each
     checked by ``valid``, scored, sorted by (score, class numbers)."""
@@ -483,7 +486,7 @@ def problems(draw):
     # locks: at most one per component, never where an enrolled class is
     locked = set()
     for spec in courses:
-        for comp, secs in spec.components.items():
+        for secs in spec.components.values():
             if not any(s.fixed for s in secs) and draw(st.integers(0, 7)) == 0:
                 locked.add(draw(st.sampled_from(secs)).key)
     prefs = Prefs(days_off=frozenset(draw(st.sets(st.integers(0, 4), max_size=2))),
