@@ -450,11 +450,13 @@ def problems(draw):
         components: dict[str, list[Sec]] = {}
         lectures: list[str] = []
         for comp, k in sorted(shape, key=lambda item: COMPONENTS.index(item[0])):
-            secs = []
+            secs: list[Sec] = []
             for _i in range(k):
                 meets = [draw(meeting(comp == "Exam"))]
                 if comp != "Exam" and draw(st.integers(0, 3)) == 0:
                     meets.append(draw(meeting(False)))  # a second weekly meeting
+                if secs and draw(st.integers(0, 3)) == 0:  # a parallel group: the same times
+                    meets = parallel(secs[-1])
                 parent = None
                 if comp in ("Tutorial", "Practical") and lectures:
                     parent = draw(st.one_of(st.none(), st.sampled_from(lectures)))
@@ -496,6 +498,12 @@ def problems(draw):
                   prefer_open=draw(st.booleans()))
     limit = draw(st.sampled_from((1, 2, 5, 20)))
     return courses, fixed, locked, prefs, limit
+
+
+def parallel(sec: Sec) -> list[tuple]:
+    """The meetings of ``sec`` (as ``mk`` takes them)."""
+    return [*((slot, []) for slot in sec.slots),
+            (None, [(d, s, e) for d, spans in sec.occurrences.items() for s, e in spans])]
 
 
 def fixed_inside(courses: list[CourseSpec]) -> list[Sec]:
@@ -548,3 +556,32 @@ def test_the_search_equals_an_exhaustive_search(problem):
             assert exhaustive(list(subset), fixed, Prefs(), locked), [s.number for s in subset]
     for a, b in conflict.pairs:  # every class of one side clashes with every of the other
         assert all(overlap(x, y) for x in a for y in b)
+
+
+@st.composite
+def tied_problems(draw):
+    """Many results with the same score: tutorials on three days in two time slots, every
+    week or only odd or even weeks (so they differ in dates, not in the week's shape), no
+    wait lists, a small limit. The search must still break every tie by class number."""
+    n = draw(st.integers(2, 5))
+    counts = [draw(st.integers(1, 4)) for _ in range(n)]
+    numbers = iter(f"{1000 + k}" for k in draw(st.permutations(range(sum(counts)))))
+    courses = []
+    for c, k in enumerate(counts):
+        secs = []
+        for _i in range(k):
+            day = draw(st.integers(0, 2))
+            start, end = draw(st.sampled_from((("09:00", "10:45"), ("11:00", "12:45"))))
+            weeks = draw(st.sampled_from((None, "odd", "even")))
+            secs.append(mk(next(numbers), f"C{c}", "Tutorial", weekly(day, start, end, weeks)))
+        courses.append(CourseSpec(f"C{c}", {"Tutorial": secs}))
+    prefs = Prefs(compact=draw(st.booleans()), fewest_days=draw(st.booleans()))
+    return courses, prefs, draw(st.integers(1, 3))
+
+
+@settings(max_examples=150, deadline=None)
+@given(problem=tied_problems())
+def test_ties_are_broken_by_class_number_as_in_an_exhaustive_search(problem):
+    courses, prefs, limit = problem
+    assert ranked(search(courses, prefs=prefs, limit=limit)) == \
+        exhaustive(courses, prefs=prefs)[:limit]
