@@ -5,21 +5,30 @@ courses that cannot be combined.
 
 A pruned search of our own (benchmarks/README.md says why not a CP solver): options are bit
 positions, every option carries the bitmask of the options it clashes with, so choosing one is
-one AND; the course with the fewest options left goes next (fail first), options are tried
-cheapest first, and a branch is cut when its lower bound cannot beat the 20th best result. The
-search is complete: "no result" means no combination exists (tests/unit/test_schedule_solver.py
-checks it against an exhaustive search).
+one AND; the course with the fewest options left goes next (fail first). Options of a course
+that meet at the same times and cost the same (parallel tutorial groups) are one option, told
+apart by class number only where they could be among the best. Until there are 20 results the
+cheapest options go first; then every branch gets a lower bound of its score (the additive
+costs, the days every option of a course needs, the gaps no class left could close, on week
+masks with a bit per quarter of an hour: the greatest common divisor of the times), the most
+promising branch goes first, and a branch is cut when its bound cannot beat the 20th best
+result (on an equal score: when its smallest class numbers cannot). The search is complete and
+exact: "no result" means no combination exists, and the results are the best 20 of all
+combinations in order (tests/unit/test_schedule_solver.py checks both against an exhaustive
+search).
 """
 
 from __future__ import annotations
 
 import heapq
 import itertools
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
 COMPONENT_ORDER = ("Lecture", "Tutorial", "Practical", "Exam")
+DAY = 24 * 60  # minutes
 
 
 # ---------------------------------------------------------------------------- input
@@ -30,6 +39,11 @@ class Slot:
     weekday: int
     start: int  # minutes after midnight
     end: int
+
+    def __post_init__(self) -> None:
+        # (the database's meeting table has the same checks: weekday 0-6, start < end)
+        if not (0 <= self.weekday <= 6 and 0 <= self.start < self.end <= DAY):
+            raise ValueError(f"not a weekly slot: {self}")
 
 
 @dataclass(eq=False)
@@ -154,12 +168,16 @@ def score(picks: Sequence[Sec], fixed: Sequence[Sec], prefs: Prefs) -> Found:
 # ---------------------------------------------------------------------------- options
 @dataclass(eq=False)
 class Option:
-    """One way to take one course: a class of each component."""
+    """One way to take one course: a class of each component; or several such ways that meet
+    at exactly the same times and cost the same (parallel groups), which the search treats as
+    one and tells apart only by their class numbers."""
 
     course: int  # index into the courses
-    sections: tuple[Sec, ...]
+    members: list[tuple[Sec, ...]]  # the combinations it stands for, by class numbers
     cost: int  # additive part of the score
-    days: frozenset[int]
+    keys: tuple[str, ...]  # the class numbers of the first member (the smallest)
+    days: int  # bitmask of the weekdays it meets on
+    week: int  # its weekly slots as a bitmask (_Week)
     bit: int = 0
     conflicts: int = 0  # bitmask of the options (of other courses) it clashes with
 
@@ -193,20 +211,33 @@ def course_options(spec: CourseSpec, fixed: Sequence[Sec],
 
 
 def build_options(courses: Sequence[CourseSpec], fixed: Sequence[Sec], prefs: Prefs,
-                  locked: set[str]) -> tuple[list[Option], list[int]]:
-    """The options of every course as bits, each with the bitmask of the options it clashes
-    with; and per course the bitmask of its options."""
+                  locked: set[str], week: _Week) -> tuple[list[Option], list[int]]:
+    """The options of every course as bits (cheapest first), each with the bitmask of the
+    options it clashes with; and per course the bitmask of its options. Combinations of a
+    course that meet on the same dates and times and cost the same are one option."""
     options: list[Option] = []
     masks: list[int] = []
     for i, spec in enumerate(courses):
         mask = 0
-        combos = course_options(spec, fixed, locked)
-        combos.sort(key=lambda c: (sum(_additive(s, prefs) for s in c), [s.key for s in c]))
-        for combo in combos:
-            opt = Option(course=i, sections=combo,
-                         cost=sum(_additive(s, prefs) for s in combo if not s.fixed),
-                         days=frozenset(sl.weekday for s in combo for sl in s.slots),
-                         bit=1 << len(options))
+        same: dict[tuple, Option] = {}
+        for combo in course_options(spec, fixed, locked):
+            slots = [sl for s in combo for sl in s.slots]
+            cost = sum(_additive(s, prefs) for s in combo if not s.fixed)
+            days, minutes = _days(slots), week.mask(slots)
+            when = frozenset((day, span) for s in combo
+                             for day, spans in s.occurrences.items() for span in spans)
+            opt = same.get((cost, days, minutes, when))
+            if opt is None:
+                opt = same[(cost, days, minutes, when)] = Option(
+                    course=i, members=[], cost=cost, keys=(), days=days, week=minutes)
+            opt.members.append(combo)
+        mine = list(same.values())
+        for opt in mine:
+            opt.members.sort(key=lambda m: [s.key for s in m])
+            opt.keys = tuple(s.key for s in opt.members[0])
+        mine.sort(key=lambda o: (o.cost, o.keys))
+        for opt in mine:
+            opt.bit = 1 << len(options)
             options.append(opt)
             mask |= opt.bit
         masks.append(mask)
@@ -214,9 +245,10 @@ def build_options(courses: Sequence[CourseSpec], fixed: Sequence[Sec], prefs: Pr
     sections: dict[int, Sec] = {}
     holders: dict[int, int] = {}  # id(section) -> bitmask of the options holding it
     for opt in options:
-        for s in opt.sections:
-            sections[id(s)] = s
-            holders[id(s)] = holders.get(id(s), 0) | opt.bit
+        for member in opt.members:
+            for s in member:
+                sections[id(s)] = s
+                holders[id(s)] = holders.get(id(s), 0) | opt.bit
     ids = list(sections)
     clash_of: dict[int, int] = {k: 0 for k in ids}  # section -> options it clashes with
     for a, b in itertools.combinations(ids, 2):
@@ -225,80 +257,222 @@ def build_options(courses: Sequence[CourseSpec], fixed: Sequence[Sec], prefs: Pr
             clash_of[a] |= holders[b]
             clash_of[b] |= holders[a]
     for opt in options:
-        for s in opt.sections:
+        # (the members meet at the same times: they clash with the same options)
+        for s in opt.members[0]:
             opt.conflicts |= clash_of[id(s)]
     return options, masks
+
+
+# ---------------------------------------------------------------------------- week masks
+# The week's shape as integers, so that the search scores a combination with a few integer
+# operations instead of week_shape(): bit d of ``days`` is weekday d; a week mask has one bit
+# per unit of time of the week (units of the greatest common divisor of the times in play, a
+# quarter of an hour for Leiden's timetable; a minute at worst). A day's gaps are its span
+# (first to last unit in use) less the units in use, exactly what week_shape() adds up.
+_WEEKDAYS = [tuple(d for d in range(7) if bits >> d & 1) for bits in range(128)]
+
+
+def _days(slots: Iterable[Slot]) -> int:
+    out = 0
+    for s in slots:
+        out |= 1 << s.weekday
+    return out
+
+
+class _Week:
+    """Week masks in units of ``unit`` minutes."""
+
+    def __init__(self, slots: Iterable[Slot]) -> None:
+        unit = DAY
+        for s in slots:
+            unit = math.gcd(unit, s.start, s.end)
+        self.unit = unit
+        self.per_day = DAY // unit
+        self.full_day = (1 << self.per_day) - 1
+
+    def mask(self, slots: Iterable[Slot]) -> int:
+        out, unit, per_day = 0, self.unit, self.per_day
+        for s in slots:
+            out |= ((1 << ((s.end - s.start) // unit)) - 1) << (s.weekday * per_day
+                                                               + s.start // unit)
+        return out
+
+    def gaps(self, week: int, days: int) -> int:
+        """Minutes of gaps (week_shape's) of a week mask whose weekdays are ``days``."""
+        total = 0
+        for d in _WEEKDAYS[days]:
+            x = (week >> (d * self.per_day)) & self.full_day
+            if x:
+                total += x.bit_length() - (x & -x).bit_length() + 1 - x.bit_count()
+        return total * self.unit
+
+    def gaps_at_least(self, week: int, days: int, fill: int) -> int:
+        """A lower bound of the gaps of any week ``week | more`` with ``more`` inside
+        ``fill``: within a day's span only units of ``fill`` can close a gap, and a class
+        outside the span widens it by at least its own length."""
+        total = 0
+        both = week | fill
+        for d in _WEEKDAYS[days]:
+            x = (week >> (d * self.per_day)) & self.full_day
+            if not x:
+                continue
+            low, high = (x & -x).bit_length() - 1, x.bit_length()
+            hull = (1 << high) - (1 << low)
+            total += high - low - ((both >> (d * self.per_day)) & hull).bit_count()
+        return total * self.unit
 
 
 # ---------------------------------------------------------------------------- search
 def search(courses: Sequence[CourseSpec], fixed: Sequence[Sec] = (), prefs: Prefs = Prefs(),
            locked: Iterable[str] = (), limit: int = 20, first_only: bool = False) -> Search:
-    """The best ``limit`` combinations (lowest score first; ties by class numbers)."""
-    options, masks = build_options(courses, fixed, prefs, set(locked))
+    """The best ``limit`` combinations (lowest score first; ties by class numbers).
+    ``checked`` counts the combinations of options scored (an option may stand for parallel
+    groups: those are told apart by class number only where they could be in the best)."""
+    fixed_slots = [sl for f in fixed for sl in f.slots]
+    week = _Week([*fixed_slots, *(sl for spec in courses for secs in spec.components.values()
+                                  for s in secs for sl in s.slots)])
+    options, masks = build_options(courses, fixed, prefs, set(locked), week)
     n = len(courses)
     if n == 0 or any(m == 0 for m in masks):
         return Search(results=[], checked=0, feasible=False)
-    fixed_days = frozenset(sl.weekday for f in fixed for sl in f.slots)
     day_w = _day_weight(prefs)
-    # the cheapest option still possible for each course (a lower bound)
+    gap_w = W_GAP_STRONG if prefs.compact else W_GAP
+    off_mask = sum(1 << d for d in set(prefs.days_off) if 0 <= d <= 6)
+    by_course = [[o for o in options if o.course == i] for i in range(n)]
+    # per course: the weekdays and minutes every option uses, and those any option uses
+    every_days = [_and(o.days for o in opts) for opts in by_course]
+    every_week = [_and(o.week for o in opts) for opts in by_course]
+    any_week = [_or(o.week for o in opts) for opts in by_course]
+    by_keys = [sorted(opts, key=lambda o: o.keys) for opts in by_course]
     # the best so far as a heap whose top is the worst of them: (-score, reversed keys, ...)
     best: list[tuple[int, _neg, tuple[str, ...], Found]] = []
     checked = 0
     feasible = False
     chosen: list[Option] = []
-    by_course = [[o for o in options if o.course == i] for i in range(n)]
 
-    def bound(cost: int, days: frozenset[int], alive: int, left: list[int]) -> int:
+    def bound(cost: int, days: int, mask: int, alive: int, left: list[int]) -> int:
+        """No combination below this node scores less (every term of score() bounded)."""
         low = cost
         for c in left:
-            cheapest = min((o.cost for o in by_course[c] if o.bit & alive), default=0)
-            low += cheapest
-        off = sum(1 for d in days if d in prefs.days_off)
-        return low + W_OFF_DAY * off + day_w * len(days)
+            for o in by_course[c]:  # (cheapest first)
+                if o.bit & alive:
+                    low += o.cost
+                    break
+            days |= every_days[c]
+            mask |= every_week[c]
+        fill = _or(any_week[c] for c in left)
+        gaps = week.gaps_at_least(mask, days, fill) if fill else week.gaps(mask, days)
+        return (low + W_OFF_DAY * (days & off_mask).bit_count() + day_w * days.bit_count()
+                + gap_w * gaps // 15)
 
-    def worst() -> int:
-        return -best[0][0] if len(best) >= limit else 1 << 60
+    def tie_lost(opt: Option, alive: int, rest: list[int]) -> bool:
+        """At a node whose bound equals the score of the worst of the best: True when even
+        the smallest class numbers below it (per course: the chosen option's, or the smallest
+        of its options left) come after that result's, so no result below can replace it."""
+        mine = {o.course: o.keys for o in chosen}
+        mine[opt.course] = opt.keys
+        for c in rest:
+            smallest = next((o.keys for o in by_keys[c] if o.bit & alive), None)
+            if smallest is None:
+                return True  # (and no result at all below)
+            mine[c] = smallest
+        return tuple(k for c in range(n) for k in mine[c]) >= best[0][2]
 
-    def visit(alive: int, left: list[int], cost: int, days: frozenset[int]) -> bool:
+    def leaf(cost: int, days: int, mask: int) -> None:
         nonlocal checked, feasible
-        if not left:
-            picks = [s for o in sorted(chosen, key=lambda o: o.course) for s in o.sections]
-            found = score(picks, fixed, prefs)
-            checked += 1
-            feasible = True
+        checked += 1
+        feasible = True
+        total = (cost + W_OFF_DAY * (days & off_mask).bit_count() + day_w * days.bit_count()
+                 + gap_w * week.gaps(mask, days) // 15)
+        if len(best) >= limit and total > -best[0][0]:
+            return
+        # every member of the options scores ``total``: in order of class numbers, as long
+        # as they make the best
+        ordered = sorted(chosen, key=lambda o: o.course)
+        for members in itertools.product(*(o.members for o in ordered)):
+            picks = [s for member in members for s in member]
             keys = tuple(s.key for s in picks)
+            full = len(best) >= limit
+            if full and (total, keys) >= (-best[0][0], best[0][2]):
+                return  # (and so are the members after it)
+            found = score(picks, fixed, prefs)
             entry = (-found.score, _neg(keys), keys, found)
-            if len(best) < limit:
-                heapq.heappush(best, entry)
-            elif (found.score, keys) < (-best[0][0], best[0][2]):
+            if full:
                 heapq.heapreplace(best, entry)
+            else:
+                heapq.heappush(best, entry)
+            if first_only:
+                return
+
+    def visit(alive: int, left: list[int], cost: int, days: int, mask: int) -> bool:
+        if not left:
+            leaf(cost, days, mask)
             return first_only
         # fail first: the course with the fewest options left
-        counts = [(int(masks[c] & alive).bit_count(), c) for c in left]
-        if any(k == 0 for k, _c in counts):
+        course, fewest = -1, 1 << 60
+        for c in left:
+            k = (masks[c] & alive).bit_count()
+            if k < fewest:
+                course, fewest = c, k
+        if fewest == 0:
             return False
-        counts.sort()
-        course = counts[0][1]
         rest = [c for c in left if c != course]
-        for opt in by_course[course]:
-            if not opt.bit & alive:
-                continue
-            new_days = days | opt.days
-            new_cost = cost + opt.cost
-            new_alive = alive & ~opt.conflicts
-            if len(best) >= limit and bound(new_cost, new_days, new_alive, rest) > worst():
+        if first_only or len(best) < limit:
+            # any result, or not yet ``limit`` of them: cheapest options first, and the bound
+            # only once there are ``limit`` results to beat
+            for opt in by_course[course]:
+                if opt.bit & alive:
+                    new_alive, new_cost = alive & ~opt.conflicts, cost + opt.cost
+                    new_days, new_mask = days | opt.days, mask | opt.week
+                    if len(best) >= limit and bound(new_cost, new_days, new_mask, new_alive,
+                                                    rest) > -best[0][0]:
+                        continue
+                    chosen.append(opt)
+                    stop = visit(new_alive, rest, new_cost, new_days, new_mask)
+                    chosen.pop()
+                    if stop:
+                        return True
+            return False
+        children = []
+        for i, opt in enumerate(by_course[course]):
+            if opt.bit & alive:
+                new_alive, new_cost = alive & ~opt.conflicts, cost + opt.cost
+                new_days, new_mask = days | opt.days, mask | opt.week
+                low = bound(new_cost, new_days, new_mask, new_alive, rest)
+                if low < -best[0][0] or (low == -best[0][0]
+                                         and not tie_lost(opt, new_alive, rest)):
+                    children.append((low, i, opt, new_alive, new_cost, new_days, new_mask))
+        # the most promising first: good results early make the bound cut more
+        children.sort(key=lambda child: child[:2])
+        for low, _i, opt, new_alive, new_cost, new_days, new_mask in children:
+            if low > -best[0][0]:
+                break  # (sorted: none of the rest can do better)
+            if low == -best[0][0] and tie_lost(opt, new_alive, rest):
                 continue
             chosen.append(opt)
-            stop = visit(new_alive, rest, new_cost, new_days)
+            visit(new_alive, rest, new_cost, new_days, new_mask)
             chosen.pop()
-            if stop:
-                return True
         return False
 
-    visit((1 << len(options)) - 1, list(range(n)), 0, fixed_days)
+    visit((1 << len(options)) - 1, list(range(n)), 0, _days(fixed_slots),
+          week.mask(fixed_slots))
     ranked = sorted((item[3] for item in best), key=lambda f: (f.score,
                                                                [s.key for s in f.picks]))
     return Search(results=ranked, checked=checked, feasible=feasible)
+
+
+def _and(values: Iterable[int]) -> int:
+    out = -1
+    for v in values:
+        out &= v
+    return out if out != -1 else 0
+
+
+def _or(values: Iterable[int]) -> int:
+    out = 0
+    for v in values:
+        out |= v
+    return out
 
 
 class _neg:
