@@ -306,20 +306,17 @@ class _Week:
                 total += x.bit_length() - (x & -x).bit_length() + 1 - x.bit_count()
         return total * self.unit
 
-    def gaps_at_least(self, week: int, days: int, fill: int) -> int:
-        """A lower bound of the gaps of any week ``week | more`` with ``more`` inside
-        ``fill``: within a day's span only units of ``fill`` can close a gap, and a class
-        outside the span widens it by at least its own length."""
-        total = 0
-        both = week | fill
+    def holes(self, week: int, days: int) -> int:
+        """The units of gaps of a week mask whose weekdays are ``days``: on each day, those
+        between its first and its last class that no class uses. A week with more classes
+        has at least the holes that none of them fills (its days only get longer)."""
+        out, per_day, full_day = 0, self.per_day, self.full_day
         for d in _WEEKDAYS[days]:
-            x = (week >> (d * self.per_day)) & self.full_day
-            if not x:
-                continue
-            low, high = (x & -x).bit_length() - 1, x.bit_length()
-            hull = (1 << high) - (1 << low)
-            total += high - low - ((both >> (d * self.per_day)) & hull).bit_count()
-        return total * self.unit
+            shift = d * per_day
+            x = (week >> shift) & full_day
+            if x:
+                out |= ((1 << x.bit_length()) - (x & -x)) << shift
+        return out & ~week
 
 
 # ---------------------------------------------------------------------------- search
@@ -339,10 +336,6 @@ def search(courses: Sequence[CourseSpec], fixed: Sequence[Sec] = (), prefs: Pref
     gap_w = W_GAP_STRONG if prefs.compact else W_GAP
     off_mask = sum(1 << d for d in set(prefs.days_off) if 0 <= d <= 6)
     by_course = [[o for o in options if o.course == i] for i in range(n)]
-    # per course: the weekdays and minutes every option uses, and those any option uses
-    every_days = [_and(o.days for o in opts) for opts in by_course]
-    every_week = [_and(o.week for o in opts) for opts in by_course]
-    any_week = [_or(o.week for o in opts) for opts in by_course]
     by_keys = [sorted(opts, key=lambda o: o.keys) for opts in by_course]
     # the best so far as a heap whose top is the worst of them: (-score, reversed keys, ...)
     best: list[tuple[int, _neg, tuple[str, ...], Found]] = []
@@ -350,20 +343,48 @@ def search(courses: Sequence[CourseSpec], fixed: Sequence[Sec] = (), prefs: Pref
     feasible = False
     chosen: list[Option] = []
 
-    def bound(cost: int, days: int, mask: int, alive: int, left: list[int]) -> int:
-        """No combination below this node scores less (every term of score() bounded)."""
-        low = cost
+    def below(alive: int, left: list[int]) -> tuple[int, int, int, int]:
+        """What the courses ``left`` add at least, whichever of their options still alive
+        they take: the sum of their cheapest costs, the weekdays and the time every one of
+        their options uses, and all the time any of them uses (where a gap could close)."""
+        cost, days, mask, fill = 0, 0, 0, 0
         for c in left:
+            first = True
             for o in by_course[c]:  # (cheapest first)
                 if o.bit & alive:
-                    low += o.cost
-                    break
-            days |= every_days[c]
-            mask |= every_week[c]
-        fill = _or(any_week[c] for c in left)
-        gaps = week.gaps_at_least(mask, days, fill) if fill else week.gaps(mask, days)
-        return (low + W_OFF_DAY * (days & off_mask).bit_count() + day_w * days.bit_count()
-                + gap_w * gaps // 15)
+                    if first:
+                        cost += o.cost
+                        every_days, every_week, first = o.days, o.week, False
+                    else:
+                        every_days &= o.days
+                        every_week &= o.week
+                    fill |= o.week
+            if not first:
+                days |= every_days
+                mask |= every_week
+        return cost, days, mask, fill
+
+    def bound(cost: int, days: int, mask: int, least: tuple[int, int, int, int], alive: int,
+              rest: list[int], target: int) -> int:
+        """No combination below a node scores less than this (every term of score() bounded),
+        given what the courses ``rest`` add at least (``least``: ``below`` with the node's or
+        a wider alive). Computed to the end only while it is not above ``target``."""
+        low = cost + least[0]
+        days |= least[1]
+        mask |= least[2]
+        low += W_OFF_DAY * (days & off_mask).bit_count() + day_w * days.bit_count()
+        holes = week.holes(mask, days)
+        if not holes or not rest:
+            return low + gap_w * (holes.bit_count() * week.unit) // 15
+        # the holes no option left can fill stay
+        stay = (holes & ~least[3]).bit_count()
+        if len(rest) == 1 and low + gap_w * (stay * week.unit) // 15 <= target:
+            # one course left: it fills at most as many as its best option (the only place
+            # where this pays for itself, measured)
+            fills = max(((o.week & holes).bit_count() for o in by_course[rest[0]]
+                        if o.bit & alive), default=0)
+            stay = max(stay, holes.bit_count() - fills)
+        return low + gap_w * (stay * week.unit) // 15
 
     def tie_lost(opt: Option, alive: int, rest: list[int]) -> bool:
         """At a node whose bound equals the score of the worst of the best: True when even
@@ -417,38 +438,42 @@ def search(courses: Sequence[CourseSpec], fixed: Sequence[Sec] = (), prefs: Pref
         if fewest == 0:
             return False
         rest = [c for c in left if c != course]
-        if first_only or len(best) < limit:
-            # any result, or not yet ``limit`` of them: cheapest options first, and the bound
-            # only once there are ``limit`` results to beat
+        if first_only or not best:
+            # no result yet: cheapest options first, no bound (a search that finds none is
+            # the proof that there is none: that stays cheap)
             for opt in by_course[course]:
                 if opt.bit & alive:
-                    new_alive, new_cost = alive & ~opt.conflicts, cost + opt.cost
-                    new_days, new_mask = days | opt.days, mask | opt.week
-                    if len(best) >= limit and bound(new_cost, new_days, new_mask, new_alive,
-                                                    rest) > -best[0][0]:
-                        continue
                     chosen.append(opt)
-                    stop = visit(new_alive, rest, new_cost, new_days, new_mask)
+                    stop = visit(alive & ~opt.conflicts, rest, cost + opt.cost,
+                                 days | opt.days, mask | opt.week)
                     chosen.pop()
                     if stop:
                         return True
             return False
+        # every child gets a bound, from what the other courses add at least whatever this
+        # course takes (its options only take more options away); the most promising child
+        # goes first: good results early make the bound cut more
+        least = below(alive, rest)
         children = []
         for i, opt in enumerate(by_course[course]):
             if opt.bit & alive:
-                new_alive, new_cost = alive & ~opt.conflicts, cost + opt.cost
-                new_days, new_mask = days | opt.days, mask | opt.week
-                low = bound(new_cost, new_days, new_mask, new_alive, rest)
-                if low < -best[0][0] or (low == -best[0][0]
-                                         and not tie_lost(opt, new_alive, rest)):
+                new_alive = alive & ~opt.conflicts
+                if any(not masks[c] & new_alive for c in rest):
+                    continue  # it leaves a course without options
+                new_cost, new_days, new_mask = cost + opt.cost, days | opt.days, mask | opt.week
+                full = len(best) >= limit
+                low = bound(new_cost, new_days, new_mask, least, new_alive, rest,
+                            -best[0][0] if full else 1 << 60)
+                if not full or low < -best[0][0] or (low == -best[0][0]
+                                                     and not tie_lost(opt, new_alive, rest)):
                     children.append((low, i, opt, new_alive, new_cost, new_days, new_mask))
-        # the most promising first: good results early make the bound cut more
         children.sort(key=lambda child: child[:2])
         for low, _i, opt, new_alive, new_cost, new_days, new_mask in children:
-            if low > -best[0][0]:
-                break  # (sorted: none of the rest can do better)
-            if low == -best[0][0] and tie_lost(opt, new_alive, rest):
-                continue
+            if len(best) >= limit:
+                if low > -best[0][0]:
+                    break  # (sorted: none of the rest can do better)
+                if low == -best[0][0] and tie_lost(opt, new_alive, rest):
+                    continue
             chosen.append(opt)
             visit(new_alive, rest, new_cost, new_days, new_mask)
             chosen.pop()
