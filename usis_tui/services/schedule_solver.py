@@ -535,13 +535,31 @@ class Conflict:
 def smallest_conflict(courses: Sequence[CourseSpec], fixed: Sequence[Sec] = (),
                       locked: Iterable[str] = ()) -> Conflict | None:
     """The smallest set of courses (with the fixed classes) that has no combination; None
-    when all of them combine. At most 2^n feasibility checks, smallest sets first."""
+    when all of them combine. At most 2^n feasibility checks, smallest sets first, on the
+    options of every course built once."""
     locked = set(locked)
     n = len(courses)
+    week = _Week([*(sl for f in fixed for sl in f.slots),
+                  *(sl for spec in courses for secs in spec.components.values()
+                    for s in secs for sl in s.slots)])
+    options, masks = build_options(courses, fixed, Prefs(), locked, week)
+    by_course = [[o for o in options if o.course == i] for i in range(n)]
+
+    def fits(alive: int, left: list[int]) -> bool:
+        """Whether the courses ``left`` have a combination (fail first, as search())."""
+        if not left:
+            return True
+        course = min(left, key=lambda c: (masks[c] & alive).bit_count())
+        if not masks[course] & alive:
+            return False
+        rest = [c for c in left if c != course]
+        return any(fits(alive & ~o.conflicts, rest) for o in by_course[course]
+                   if o.bit & alive)
+
     for size in range(1, n + 1):
         for subset in itertools.combinations(range(n), size):
             chosen = [courses[i] for i in subset]
-            if not feasible(chosen, fixed, locked):
+            if not fits((1 << len(options)) - 1, list(subset)):
                 return Conflict(courses=[c.number for c in chosen],
                                 pairs=_blocking_pairs(chosen, fixed, locked),
                                 examples=_examples(chosen, fixed))
