@@ -513,7 +513,8 @@ async def test_leaving_pages_while_they_load_does_not_crash(demo_db_url):
             await app.navigate("Student Center")
             await pilot.pause()
             await app.navigate("Main Menu")
-        await settle(pilot)
+        # the popped pages' workers were cancelled while loading: that is the point
+        await settle(pilot, cancelled_ok=True)
         assert app.is_running and screen_names(app) == ["MainMenuScreen"]
 
 
