@@ -3,8 +3,8 @@ and the reason for a drop, driven by keyboard (Pilot, 120x40) on a copy of the d
 
 Demo classes used (clock 2026-11-23 09:30, student s1234567): 2093 opens 2 Dec 2026 09:00;
 2060 (Computer Networks tutorial) is full with 4 waiting, its other tutorial 2059 clashes with
-her Tuesday lecture, the groups added later (1901, 1902) have seats; 2479 (Astronomical Observing Techniques tutorial) is full, its other
-tutorial 2480 has seats.
+her Tuesday lecture, the groups added later (1901, 1902) have seats; 2479 (Astronomical
+Observing Techniques tutorial) is full, its other tutorial 2480 has seats.
 """
 
 from __future__ import annotations
