@@ -29,7 +29,7 @@ FONTS = Path(__file__).resolve().parents[2] / "data" / "fonts"
 @lru_cache(maxsize=1)
 def _glyphs() -> frozenset[int]:
     """The code points DejaVu Sans has a glyph for."""
-    from fontTools.ttLib import TTFont
+    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
 
     with TTFont(FONTS / "DejaVuSans.ttf", lazy=True) as font:
         return frozenset(font.getBestCmap())
