@@ -98,7 +98,7 @@ class Search:
 
 
 # ---------------------------------------------------------------------------- scoring
-W_OFF_DAY, W_EARLY_LATE, W_WAITLIST, W_DAY, W_GAP = 1000, 100, 300, 10, 1
+W_OFF_DAY, W_OFF_SLOT, W_EARLY_LATE, W_WAITLIST, W_DAY, W_GAP = 1000, 400, 100, 300, 10, 1
 W_DAY_STRONG, W_GAP_STRONG = 200, 4
 
 
@@ -122,6 +122,8 @@ def _additive(sec: Sec, prefs: Prefs) -> int:
     """The part of a result's score that one class adds on its own."""
     cost = 0
     for s in sec.slots:
+        if s.weekday in prefs.days_off:  # a class on a day you want off (also when the day
+            cost += W_OFF_SLOT           # is taken already: the fewer the better)
         if (prefs.no_before is not None and s.start < prefs.no_before) or (
                 prefs.no_after is not None and s.end > prefs.no_after):
             cost += W_EARLY_LATE
@@ -169,6 +171,8 @@ def course_options(spec: CourseSpec, fixed: Sequence[Sec],
     """Every combination of one class per component of a course: tutorials and practicals
     with a parent go with their own lecture; none clashes with another or with a fixed class;
     a locked class (or a fixed one of this course) is in every combination."""
+    if not spec.components:  # not taught in the period: no way to take it
+        return []
     comps = sorted(spec.components, key=lambda c: (COMPONENT_ORDER.index(c)
                                                     if c in COMPONENT_ORDER else 9, c))
     choices = []
