@@ -10,8 +10,9 @@ one, starting with the courses they still need then) and preferences; the assist
   compact days, fewest days on campus, open seats over wait lists, only classes with a free
   seat. Every change finds the schedules again (after a short pause, the newest change wins).
 - Results: rank, score, days on campus, gaps, wait lists and why; the highlighted schedule's
-  classes and its busiest week as a grid. ``space`` on a class locks it (the rest is chosen
-  around it) or unlocks it; ``t`` puts the schedule in the Shopping cart, all or nothing, and
+  classes and its busiest week as a grid. ``space`` (or Enter, or a click on the highlighted
+  class or a double click on its block) locks a class (the rest is chosen around it) or
+  unlocks it; ``t`` puts the schedule in the Shopping cart, all or nothing, and
   ``c`` (or the link) opens the cart, ready for Enrol all.
 - No schedule: the assistant's explanation, the courses that cannot be combined marked in the
   list, and why classes were left out.
@@ -88,10 +89,12 @@ def days_text(days: list[int] | tuple[int, ...]) -> str:
     return ", ".join(weekday_name(d) for d in days)
 
 
-def why_text(result: ScheduleResult, best: ScheduleResult) -> Text:
+def why_text(result: ScheduleResult, results: list[ScheduleResult]) -> Text:
     """What sets a schedule apart, in a few words: "Fri free", "classes on Fri" (a day you
-    wanted off), "2 classes outside your hours", and against the best one "4h45 more gaps",
-    "1 more wait list", "1 more day"."""
+    wanted off), "2 classes outside your hours"; for the best one "fewest gaps", "no wait
+    list" when the others have more; for the others what they have more than the best one:
+    "4h45 more gaps", "1 more wait list", "1 more day"."""
+    best = results[0]
     parts: list[tuple[str, str]] = []
     free = [d for d in WEEKDAYS if d not in result.days]
     if free:
@@ -102,7 +105,13 @@ def why_text(result: ScheduleResult, best: ScheduleResult) -> Text:
     if result.early_late:
         parts.append((ngettext("{n} class outside your hours", "{n} classes outside your hours",
                                result.early_late).format(n=result.early_late), WARN))
-    if result.rank > best.rank:
+    if result is best:
+        others = results[1:]
+        if others and all(r.gaps_minutes > best.gaps_minutes for r in others):
+            parts.append((_("fewest gaps"), ""))
+        if not best.waitlisted and any(r.waitlisted for r in others):
+            parts.append((_("no wait list"), ""))
+    else:
         more_days = len(result.days) - len(best.days)
         if more_days > 0:
             parts.append((ngettext("{n} more day", "{n} more days", more_days).format(
@@ -114,13 +123,8 @@ def why_text(result: ScheduleResult, best: ScheduleResult) -> Text:
         if more_waits > 0:
             parts.append((ngettext("{n} more wait list", "{n} more wait lists",
                                    more_waits).format(n=more_waits), ""))
-    if not result.gaps_minutes:
-        parts.append((_("no gaps"), ""))
-    if not result.waitlisted:
-        parts.append((_("only open seats"), ""))
     if not parts:
-        parts.append((_("the best fit") if result.rank == best.rank
-                      else _("as good as the best"), ""))
+        parts.append((_("the best fit") if result is best else _("as good as the best"), ""))
     text = Text()
     for i, (words, style) in enumerate(parts):
         if i:
@@ -299,9 +303,10 @@ class ScheduleAssistantScreen(UsisScreen):
                                        id="sa-prefer-open", compact=True)
                         yield Checkbox(_("Only classes with a free seat"), id="sa-open-only",
                                        compact=True)
-                    yield Static(_("Space on a class locks it: every schedule keeps it, the "
-                                   "other classes are chosen around it. t puts the highlighted "
-                                   "schedule in your Shopping cart, all or nothing."),
+                    yield Static(_("Space or Enter on a class locks it: every schedule keeps "
+                                   "it, the other classes are chosen around it; again unlocks "
+                                   "it. t puts the highlighted schedule in your Shopping cart, "
+                                   "all or nothing."),
                                  id="sa-help", classes="muted")
             with Vertical(id="sa-right"):
                 with Vertical(id="sa-done"):
@@ -614,6 +619,12 @@ class ScheduleAssistantScreen(UsisScreen):
             self._fill_results()
         else:
             self._explain()
+            if self.focused is not None and self.focused.id in (
+                    "sa-results", "sa-classes", "sa-grid"):  # hidden now
+                if self.wide:
+                    self.query_one("#sa-courses", DataTable).focus()
+                else:
+                    self.set_focus(None)
         self.refresh_bindings()
 
     def _show_none(self) -> None:
@@ -724,8 +735,10 @@ class ScheduleAssistantScreen(UsisScreen):
         note = self.query_one("#sa-course-note", Static)
         table = self.query_one("#sa-courses", DataTable)
         outcome = self.outcome
-        text = Text()
+        text = Text(self.origin)
         if outcome is not None and 0 <= table.cursor_row < len(self.courses):
+            if text.plain:
+                text.append("\n")
             number = self.courses[table.cursor_row]
             info = next((c for c in outcome.courses if c.catalogue_number == number), None)
             if info is not None:
@@ -736,8 +749,6 @@ class ScheduleAssistantScreen(UsisScreen):
                     text.append("\n" + _("Left out: {reason}").format(reason=reason))
                 if len(info.left_out) > 3:
                     text.append("\n" + _("… and {n} more").format(n=len(info.left_out) - 3))
-        if not text.plain:
-            text.append(self.origin)
         note.update(text)
 
     def _fill_results(self) -> None:
@@ -745,11 +756,10 @@ class ScheduleAssistantScreen(UsisScreen):
         table = self.query_one("#sa-results", DataTable)
         if outcome is None or not table.columns:
             return
-        best = outcome.results[0]
         table.clear()
         for r in outcome.results:
             table.add_row(str(r.rank), str(r.score), str(len(r.days)), hours_text(r.gaps_minutes),
-                          str(r.waitlisted), why_text(r, best), key=str(r.rank))
+                          str(r.waitlisted), why_text(r, outcome.results), key=str(r.rank))
         table.move_cursor(row=0, animate=False)
         self._show_result(0)
 
@@ -764,6 +774,17 @@ class ScheduleAssistantScreen(UsisScreen):
         target = self.query_one(WeekGrid) if not self.wide and self.view == "grid" else (
             self.query_one("#sa-classes", DataTable))
         target.focus()
+
+    @on(DataTable.RowSelected, "#sa-classes")
+    def _class_selected(self, event: DataTable.RowSelected) -> None:
+        """Enter, or a click on the highlighted class: lock or unlock it (as space)."""
+        event.stop()
+        self.action_lock()
+
+    @on(WeekGrid.Activated, "#sa-grid")
+    def _block_activated(self, event: WeekGrid.Activated) -> None:
+        event.stop()
+        self.action_lock()
 
     def _current_result(self) -> ScheduleResult | None:
         outcome = self.outcome
@@ -829,6 +850,10 @@ class ScheduleAssistantScreen(UsisScreen):
             for number, reason in left:
                 text.append(f"\n  {number} ", style="bold")
                 text.append(reason)
+        text.append("\n\n")
+        text.append(_("Press o for your courses and preferences; x there removes a course.")
+                    if not self.wide else _("x on the list of courses removes a course."),
+                    style="italic")
         self.query_one("#sa-explain-text", Static).update(text)
         self.query_one("#sa-classes", DataTable).clear()
 
@@ -851,8 +876,10 @@ class ScheduleAssistantScreen(UsisScreen):
         self.solve(delay=0)
 
     def leave_field(self) -> None:
-        """Escape in the catalogue number field: to the courses (narrow) or the schedules."""
-        if not self.wide and self.view == "setup":
+        """Escape in the catalogue number field: to the schedules, or to the courses when
+        there are none (or in the narrow courses view)."""
+        results = self.outcome is not None and bool(self.outcome.results)
+        if (not self.wide and self.view == "setup") or (self.wide and not results):
             self.query_one("#sa-courses", DataTable).focus()
         else:
             self.query_one("#sa-results", DataTable).focus()

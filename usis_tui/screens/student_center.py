@@ -222,14 +222,14 @@ class StudentCenterScreen(UsisScreen):
                 id="student_center.navigate-shopping-cart"),
         Binding("s", "app.navigate('My Class Schedule')", N_("My Class Schedule"),
                 id="student_center.navigate-my-class-schedule"),
-        Binding("a", "app.navigate('Schedule assistant')", N_("Assistant"),
-                tooltip=N_("Schedule assistant: every timetable without clashes for your "
-                           "courses"), id="student_center.navigate-schedule-assistant"),
         Binding("m", "app.navigate('Message centre')", N_("Messages"),
                 id="student_center.navigate-message-centre"),
         Binding("x", "confirm_exams", N_("Confirm exams"),
                 tooltip=N_("Confirm your provisional exam enrolments (binding)"),
                 id="student_center.confirm-exams"),
+        Binding("a", "app.navigate('Schedule assistant')", N_("Assistant"),
+                tooltip=N_("Schedule assistant: every timetable without clashes for your "
+                           "courses"), id="student_center.navigate-schedule-assistant"),
         Binding("r", "refresh", N_("Refresh"), show=False, id="student_center.refresh"),
     ]
 
