@@ -169,7 +169,7 @@ async def test_bad_number_and_no_schedule_at_80x24_from_courses_still_needed(dem
         assert "No schedule fits these courses in Semester 2 2026-2027." in explanation
         assert ("4031LACSY lecture Thu 09:00 clashes with your class 2028 (4031DATABY tutorial "
                 "Thu 09:00).") in explanation
-        assert "Cannot be combined: 4031LACSY" in explanation
+        assert "In the way: 4031LACSY" in explanation  # the one course that does not fit
         courses = screen.query_one("#sa-courses")
         assert str(courses.get_row("4031LACSY")[0]) == "✗"
         assert "No schedule" in text_of(screen.query_one("#sa-count"))

@@ -36,7 +36,16 @@ from textual.coordinate import Coordinate
 from textual.events import Resize
 
 from ..errors import ServiceError
-from ..i18n import N_, _, format_date, format_ec, format_time, ngettext, weekday_name
+from ..i18n import (
+    N_,
+    _,
+    format_date,
+    format_ec,
+    format_time,
+    ngettext,
+    pgettext,
+    weekday_name,
+)
 from ..services.schemas import day_label
 from ..theme import BAD, GOOD, PRIMARY, WARN
 from ..widgets.columns import Column, fit_columns
@@ -69,6 +78,7 @@ BEFORE_TIMES = ("09:00", "10:00", "11:00", "12:00", "13:00")
 AFTER_TIMES = ("13:00", "15:00", "16:00", "17:00", "18:00", "19:00")
 LOCK_MARK = "●"  # a locked class (space)
 WEEKDAYS = range(5)  # Monday to Friday: the days off to choose from
+COMPONENTS = ("Lecture", "Tutorial", "Practical", "Exam")  # those a schedule has
 
 
 def period_text(academic_year: str, semester: int) -> str:
@@ -153,13 +163,19 @@ def prefs_summary(prefs: SchedulePrefs) -> str:
     return ", ".join(parts)
 
 
-def pick_status(pick: SchedulePick) -> Text:
+def pick_status_label(kind: str) -> Text:
     """"✓ Enrolled" (already on the schedule), "▲ Wait List", "● Open"."""
-    if pick.enrolled:
+    if kind == "enrolled":
         return Text("✓ " + _("Enrolled"), style=f"bold {GOOD}")
-    if pick.waitlist:
+    if kind == "waitlist":
         return Text("▲ " + _("Wait List"), style=f"bold {WARN}")
     return Text("● " + _("Open"), style=f"bold {GOOD}")
+
+
+def pick_status(pick: SchedulePick) -> Text:
+    """A class of a schedule: already on the student's schedule, a wait list place, or open."""
+    return pick_status_label("enrolled" if pick.enrolled else "waitlist" if pick.waitlist
+                             else "open")
 
 
 class CourseTable(DataTable):
@@ -180,7 +196,8 @@ class CourseInput(Input):
     """The catalogue number to add (Enter adds it; Escape leaves the field, not the page)."""
 
     BINDINGS: ClassVar = [
-        Binding("escape", "leave", N_("Done"), tooltip=N_("Leave the field"),
+        Binding("escape", "leave", N_("Leave field"),
+                tooltip=N_("Back to the schedules (the page stays open)"),
                 id="schedule_assistant.leave"),
     ]
 
@@ -201,6 +218,14 @@ class ScheduleAssistantScreen(UsisScreen):
         Binding("space", "lock", N_("Lock"),
                 tooltip=N_("Lock or unlock the highlighted class: the other classes are "
                            "chosen around it"), id="schedule_assistant.lock"),
+        Binding("v", "view('grid')", N_("Grid"), tooltip=N_("The week grid of the schedule"),
+                id="schedule_assistant.view-grid"),
+        Binding("v", "view('list')", N_("List"), tooltip=N_("The classes of the schedule"),
+                id="schedule_assistant.view-list"),
+        Binding("o", "setup(True)", N_("Courses"), tooltip=N_("Courses and preferences"),
+                id="schedule_assistant.setup-true"),
+        Binding("o", "setup(False)", N_("Schedules"), tooltip=N_("Back to the schedules"),
+                show=False, id="schedule_assistant.setup-false"),
         Binding("1", "day_off(0)", N_("Days off"), key_display="1-5",
                 tooltip=N_("1 to 5: Monday to Friday off, or on again"),
                 id="schedule_assistant.day-off-0"),
@@ -212,14 +237,6 @@ class ScheduleAssistantScreen(UsisScreen):
                 id="schedule_assistant.day-off-3"),
         Binding("5", "day_off(4)", N_("Friday off"), show=False,
                 id="schedule_assistant.day-off-4"),
-        Binding("v", "view('grid')", N_("Grid"), tooltip=N_("The week grid of the schedule"),
-                id="schedule_assistant.view-grid"),
-        Binding("v", "view('list')", N_("List"), tooltip=N_("The classes of the schedule"),
-                id="schedule_assistant.view-list"),
-        Binding("o", "setup(True)", N_("Courses"), tooltip=N_("Courses and preferences"),
-                id="schedule_assistant.setup-true"),
-        Binding("o", "setup(False)", N_("Schedules"), tooltip=N_("Back to the schedules"),
-                show=False, id="schedule_assistant.setup-false"),
         Binding("a", "add", N_("Add"), tooltip=N_("Add a course by its catalogue number"),
                 id="schedule_assistant.add"),
         Binding("n", "add_needed", N_("Still needed"),
@@ -683,16 +700,22 @@ class ScheduleAssistantScreen(UsisScreen):
         fit_columns(results, columns, right)
         classes = self.query_one("#sa-classes", DataTable)
         self._short_types = right < 76
+        types = [component_short(c) if self._short_types else component_label(c)
+                 for c in COMPONENTS]
+        statuses = [pick_status_label(kind).plain for kind in ("enrolled", "waitlist", "open")]
         fit_columns(classes, [(LOCK_MARK, "lock", 1), (_("Course"), "course", 10),
-                              (_("Type"), "type", 5 if self._short_types else 9),
-                              (_("Class"), "class", 5),
+                              (_("Type"), "type", max(len(_("Type")), *map(len, types))),
+                              (pgettext("column", "Class"), "class", 5),
                               (_("Days and times"), "times", None),
-                              (_("Status"), "status", max(11, len(_("Wait List")) + 2))], right)
+                              (_("Status"), "status", max(len(_("Status")),
+                                                           *map(len, statuses)))], right)
         courses = self.query_one("#sa-courses", DataTable)
         box = SETUP_WIDTH if self.wide else width - PREFS_WIDTH
+        # Translators: a narrow column: how many classes of the course the assistant may use
+        usable = pgettext("schedule column", "Classes")
         fit_columns(courses, [(" ", "mark", 1), (_("Course"), "course", 10),
                               (_("Title"), "title", None),
-                              (_("Classes"), "classes", len(_("Classes")))], box - 4)
+                              (usable, "classes", max(3, len(usable)))], box - 4)
         self._refill()
 
     def _refill(self) -> None:
@@ -841,7 +864,8 @@ class ScheduleAssistantScreen(UsisScreen):
             text.append("\n" + sentence)
         if outcome.conflict:
             text.append("\n\n")
-            text.append(_("Cannot be combined: {courses}").format(
+            text.append(ngettext("In the way: {courses}", "Cannot be combined: {courses}",
+                                 len(outcome.conflict)).format(
                 courses=", ".join(outcome.conflict)), style=f"bold {BAD}")
         left = [(c.catalogue_number, reason) for c in outcome.courses for reason in c.left_out]
         if left:
