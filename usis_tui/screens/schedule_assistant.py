@@ -682,7 +682,7 @@ class ScheduleAssistantScreen(UsisScreen):
         line = Text(no_wrap=True, overflow="ellipsis")
         line.append(_("Courses") + ": ", style="bold")
         line.append(", ".join(self.courses) or "–")
-        summary = prefs_summary(self.solved_prefs or self.prefs())
+        summary = prefs_summary(self.prefs())
         if summary:
             line.append(" · " + summary)
         self.query_one("#sa-line", Static).update(line)
@@ -719,9 +719,11 @@ class ScheduleAssistantScreen(UsisScreen):
         self._refill()
 
     def _refill(self) -> None:
+        """The rows again after the columns changed (a resize): the same schedule stays
+        highlighted."""
         self._fill_courses()
         if self.outcome is not None and self.outcome.results:
-            self._fill_results()
+            self._fill_results(self.query_one("#sa-results", DataTable).cursor_row)
 
     def _fill_courses(self) -> None:
         table = self.query_one("#sa-courses", DataTable)
@@ -774,7 +776,7 @@ class ScheduleAssistantScreen(UsisScreen):
                     text.append("\n" + _("… and {n} more").format(n=len(info.left_out) - 3))
         note.update(text)
 
-    def _fill_results(self) -> None:
+    def _fill_results(self, row: int = 0) -> None:
         outcome = self.outcome
         table = self.query_one("#sa-results", DataTable)
         if outcome is None or not table.columns:
@@ -783,8 +785,9 @@ class ScheduleAssistantScreen(UsisScreen):
         for r in outcome.results:
             table.add_row(str(r.rank), str(r.score), str(len(r.days)), hours_text(r.gaps_minutes),
                           str(r.waitlisted), why_text(r, outcome.results), key=str(r.rank))
-        table.move_cursor(row=0, animate=False)
-        self._show_result(0)
+        row = min(max(row, 0), len(outcome.results) - 1)
+        table.move_cursor(row=row, animate=False)
+        self._show_result(row)
 
     @on(DataTable.RowHighlighted, "#sa-results")
     def _result_highlighted(self, event: DataTable.RowHighlighted) -> None:
