@@ -224,7 +224,7 @@ class StudentCenterScreen(UsisScreen):
                 id="student_center.navigate-my-class-schedule"),
         Binding("m", "app.navigate('Message centre')", N_("Messages"),
                 id="student_center.navigate-message-centre"),
-        Binding("x", "confirm_exams", N_("Confirm exams"),
+        Binding("x", "confirm_exams", N_("Exams"),
                 tooltip=N_("Confirm your provisional exam enrolments (binding)"),
                 id="student_center.confirm-exams"),
         Binding("a", "app.navigate('Schedule assistant')", N_("Assistant"),
