@@ -90,6 +90,11 @@ REGISTRY: tuple[Page, ...] = (
          N_("Which courses do I still need to follow? When they are taught; plan them into "
             "the Shopping cart"),
          ("still needed", "plan", "mystudymap", "which courses do i still need to follow?")),
+    Page(N_("Schedule assistant"), "Student Center",
+         "schedule_assistant:ScheduleAssistantScreen", "student",
+         N_("Every timetable without clashes for the courses you choose, ranked by your "
+            "preferences; one key puts it in the Shopping cart"),
+         ("schedule planner", "timetable planner", "plan my week", "scheduler")),
     Page(N_("My courses in Brightspace"), "Student Center", "brightspace:BrightspaceScreen",
          "student", N_("The Brightspace courses your enrolments give access to"),
          ("brightspace",)),

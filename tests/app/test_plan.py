@@ -3,8 +3,8 @@ and the reason for a drop, driven by keyboard (Pilot, 120x40) on a copy of the d
 
 Demo classes used (clock 2026-11-23 09:30, student s1234567): 2093 opens 2 Dec 2026 09:00;
 2060 (Computer Networks tutorial) is full with 4 waiting, its other tutorial 2059 clashes with
-her Tuesday lecture; 2479 (Astronomical Observing Techniques tutorial) is full, its other
-tutorial 2480 has seats.
+her Tuesday lecture, the groups added later (1901, 1902) have seats; 2479 (Astronomical
+Observing Techniques tutorial) is full, its other tutorial 2480 has seats.
 """
 
 from __future__ import annotations
@@ -195,8 +195,10 @@ async def test_results_give_wait_list_position_and_offer_other_sections(app, dem
         alts = screen.query_one(AlternativesTable)
         await wait_until(pilot, lambda: pilot.app.focused is alts, what="alternatives focus")
         offered = {(a.instead_of, a.cls.class_number): a for a in alts.by_key.values()}
-        assert set(offered) == {("2060", "2059"), ("2479", "2480")}
+        assert set(offered) == {("2060", "2059"), ("2060", "1901"), ("2060", "1902"),
+                                ("2479", "2480")}
         assert offered[("2060", "2059")].would == "failed"  # clashes with her Tuesday lecture
+        assert offered[("2060", "1901")].would == offered[("2060", "1902")].would == "enrolled"
         assert offered[("2479", "2480")].would == "enrolled"
         assert "Classes 2060, 2479 are full." in plain(screen.query_one("#results-alt-hint"))
         # t: the clashing one to the cart (to sort out later); e: enrol in the free one.

@@ -24,7 +24,8 @@ OTHER_STUDENT = "You are not authorised to see or change another student's data.
 # Every command, by what protects the data it shows or changes. A new command fails
 # test_every_command_is_classified until it is put in one of these.
 GUARDED = {"timetable", "audit", "user add", "user passwd", "user lock", "user mfa status",
-           "user mfa reset", "results import", "results list"}  # --user + the guard
+           "user mfa reset", "results import", "results list",
+           "schedule"}  # --user + the guard
 # the local administrator (no student's data is shown; `import` writes the catalogue)
 ADMIN = {"db init", "db reset", "db upgrade", "db current", "import"}
 PUBLIC = {"catalogue"}  # the published class numbers
@@ -110,6 +111,7 @@ def other_student_cases(tmp_path) -> list[tuple[str, ...]]:
          "--include", "waitlisted,planned"),
         ("audit", "--student", EVA),
         ("audit", "--student", EVA, "--json"),
+        ("schedule", "--student", EVA, "--courses", "4031CNETY,4031CCONY"),
     ]
 
 

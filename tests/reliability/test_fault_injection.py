@@ -397,6 +397,14 @@ async def portal_admin(pilot):
     await settle_or_reached(pilot)
 
 
+async def schedule_assistant(pilot):
+    await as_user(pilot, STUDENT)
+    await pilot.app.navigate("Schedule assistant")  # the coming semester, solved
+    await settle_or_reached(pilot)
+    await pilot.press("t")  # the best schedule into the Shopping cart
+    await settle_or_reached(pilot)
+
+
 SCENARIOS: dict[str, Callable[..., Awaitable[None]]] = {
     "login": login, "student-center": student_center, "enrol-by-number": enrol_by_number,
     "shopping-cart": shopping_cart, "drop": drop, "class-search": class_search,
@@ -404,7 +412,7 @@ SCENARIOS: dict[str, Callable[..., Awaitable[None]]] = {
     "board": board, "support": support, "audit-trail": audit_trail, "palette": palette,
     "portal-course": portal_course, "portal-pay": portal_pay,
     "portal-withdraw": portal_withdraw, "portal-records": portal_records,
-    "portal-admin": portal_admin,
+    "portal-admin": portal_admin, "schedule-assistant": schedule_assistant,
 }
 
 

@@ -375,6 +375,26 @@ def test_completed_gives_a_certificate_that_verifies(usis, sc, portal, clock):
         usis.portal.record_pdf(account(sc.db, "bob@example.com"), record.code)
 
 
+def test_a_certificate_writes_names_in_other_scripts(usis, sc, portal, clock):
+    """Names in Latin Extended, Greek and Cyrillic script are on the PDF as they are (the
+    embedded font has them); a character it has no glyph for becomes "?"; no control
+    characters reach the PDF."""
+    names = {"lukasz@example.com": "Łukasz Żółć", "zoi@example.com": "Ζωή Παπαδοπούλου",
+             "anna@example.com": "Анна Смирнова", "mei@example.com": "Mei 李\x1b[31m"}
+    enrolled = {}
+    for email, name in names.items():
+        learner = account(sc.db, email, name=name)
+        enrolled[email] = (learner, paid(usis, learner, portal.soon_id))
+    clock.move(days=9)
+    for email, (learner, enrolment) in enrolled.items():
+        usis.portal_admin.complete(enrolment.id, actor="courseadmin")
+        [record] = usis.portal.records(learner)
+        text = pdf_text(usis.portal.record_pdf(learner, record.code)[1])
+        expected = "Mei ?[31m" if email == "mei@example.com" else names[email]
+        assert expected in text, (expected, text)
+        assert "\x1b" not in text
+
+
 # ---------------------------------------------------------------------------- evaluation
 def test_the_evaluation_opens_on_the_last_day_is_once_and_anonymous(usis, sc, portal, clock):
     anna, bob = account(sc.db), account(sc.db, "bob@example.com", name="Bob")

@@ -46,6 +46,7 @@ COMMANDS = {
     "portal": "portal:portal_group",
     "replay": "replay:replay_command",
     "results": "results:results_group",
+    "schedule": "schedule:schedule_command",
     "serve": "serve:serve_command",
     "timetable": "timetable:timetable",
     "user": "user:user_group",

@@ -385,6 +385,7 @@ class DemoGenerator:
         # (after everything else, so that no id or random draw above changes)
         self.minor_applications(year_id, prog_ids, demo_hash)
         self.lde_minors(next_year_id, minors_prog)
+        self.extra_groups(year_id, numbers)
         if self.size:
             self.scale(year_id, prog_ids, self.size)
         self.summary.courses = len(self.b.rows[m.Course])
@@ -883,6 +884,28 @@ class DemoGenerator:
                 self.b.add(m.ExamConfirmation, enrolment_id=e["id"], status="confirmed",
                            deadline_at=at(day - timedelta(days=10), "23:59"),
                            confirmed_at=e["enrolled_at"], expired_at=None)
+
+    #: More tutorial groups for three second-semester courses of Computer Science, published
+    #: later (so their class numbers are 19xx): the choice that the schedule assistant works
+    #: with (a Friday group and a group on another day, one of them in a gap of s1234567's week).
+    EXTRA_GROUPS = (("4031CNETY", (("1901", 4, 2), ("1902", 2, 0))),
+                    ("4031CCONY", (("1903", 4, 0), ("1904", 0, 3))),
+                    ("4031IPROY", (("1905", 3, 1), ("1906", 4, 2))))
+
+    def extra_groups(self, year_id: int, numbers: dict) -> None:
+        cal = self.calendar(self.start_year)
+        for cat, groups in self.EXTRA_GROUPS:
+            if (year_id, cat) not in numbers:
+                continue
+            lecture = self.by_number[(year_id, numbers[(year_id, cat)][0])]
+            for k, (number, day, slot) in enumerate(groups):
+                self.add_section(
+                    year_id, number, lecture.course_idx, "Tutorial", capacity=24,
+                    waitlist_capacity=8, window=self.window(lecture.period, 0),
+                    period=lecture.period, section=str(3 + k), parent_id=lecture.id,
+                    instructor=INSTRUCTORS[(k + len(cat)) % len(INSTRUCTORS)],
+                    meetings=[self.weekly("sem2", day, slot, cal["sem2"], cal["sem2_end"],
+                                          ROOMS[(k + 5) % len(ROOMS)])])
 
     def fill_section(self, sec: _Section, pool: list[int], code: str, c_i: int) -> None:
         rng = self.rng

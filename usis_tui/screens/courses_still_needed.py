@@ -47,6 +47,9 @@ class CoursesStillNeededScreen(UsisScreen):
         Binding("p", "plan", N_("Plan"),
                 tooltip=N_("Put the classes of the coming semester's courses in the Shopping "
                            "cart"), id="courses_still_needed.plan"),
+        Binding("s", "schedule", N_("Schedule"),
+                tooltip=N_("The Schedule assistant with the courses marked ✓: every timetable "
+                           "without clashes"), id="courses_still_needed.schedule"),
         Binding("c", "app.navigate('Shopping cart')", N_("Cart"),
                 id="courses_still_needed.navigate-shopping-cart"),
         Binding("q", "app.navigate('Academic requirements')", N_("Requirements"),
@@ -154,6 +157,11 @@ class CoursesStillNeededScreen(UsisScreen):
                 text.append(" · " + _("enrolment opens {when}").format(
                     when=format_datetime(c.next.enrol_opens_at)))
         detail.update(text)
+
+    async def action_schedule(self) -> None:
+        """The Schedule assistant with the courses marked ✓ (those of the coming semester)."""
+        planned = [c.catalogue_number for c in self.data.courses if c.plan] if self.data else []
+        await self.usis_app.navigate("Schedule assistant", courses=planned)
 
     def action_plan(self) -> None:
         self.plan()

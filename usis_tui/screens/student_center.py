@@ -224,9 +224,12 @@ class StudentCenterScreen(UsisScreen):
                 id="student_center.navigate-my-class-schedule"),
         Binding("m", "app.navigate('Message centre')", N_("Messages"),
                 id="student_center.navigate-message-centre"),
-        Binding("x", "confirm_exams", N_("Confirm exams"),
+        Binding("x", "confirm_exams", N_("Exams"),
                 tooltip=N_("Confirm your provisional exam enrolments (binding)"),
                 id="student_center.confirm-exams"),
+        Binding("a", "app.navigate('Schedule assistant')", N_("Assistant"),
+                tooltip=N_("Schedule assistant: every timetable without clashes for your "
+                           "courses"), id="student_center.navigate-schedule-assistant"),
         Binding("r", "refresh", N_("Refresh"), show=False, id="student_center.refresh"),
     ]
 
@@ -255,6 +258,9 @@ class StudentCenterScreen(UsisScreen):
                             b.border_title = _("Plan")
                             yield MenuLink("Shopping cart", id="link-shopping-cart")
                             yield Static("", id="plan-summary", classes="muted")
+                            yield MenuLink("Schedule assistant", id="link-schedule-assistant",
+                                           note=_("Every timetable without clashes for your "
+                                                  "courses (a)"))
                             yield MenuLink("Minors", id="link-minors",
                                            note=_("Apply for a minor, change or cancel it"))
                         with Vertical(id="block-enrol", classes="block") as b:

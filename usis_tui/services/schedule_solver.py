@@ -112,7 +112,7 @@ class Search:
 
 
 # ---------------------------------------------------------------------------- scoring
-W_OFF_DAY, W_EARLY_LATE, W_WAITLIST, W_DAY, W_GAP = 1000, 100, 300, 10, 1
+W_OFF_DAY, W_OFF_SLOT, W_EARLY_LATE, W_WAITLIST, W_DAY, W_GAP = 1000, 400, 100, 300, 10, 1
 W_DAY_STRONG, W_GAP_STRONG = 200, 4
 
 
@@ -136,6 +136,8 @@ def _additive(sec: Sec, prefs: Prefs) -> int:
     """The part of a result's score that one class adds on its own."""
     cost = 0
     for s in sec.slots:
+        if s.weekday in prefs.days_off:  # a class on a day you want off (also when the day
+            cost += W_OFF_SLOT           # is taken already: the fewer the better)
         if (prefs.no_before is not None and s.start < prefs.no_before) or (
                 prefs.no_after is not None and s.end > prefs.no_after):
             cost += W_EARLY_LATE

@@ -47,13 +47,17 @@ LINKS = ((N_("My courses"), "link-my-courses"), (N_("My Records"), "link-records
          (N_("Portal messages"), "link-messages"), (N_("Verify a certificate"), "link-verify"))
 
 
-def offering_row(o: OfferingInfo, narrow: bool) -> tuple:
-    title = Text(o.title, style="bold" if o.can_enrol else "")
-    dates = dates_text(o.starts_on, o.ends_on, year=False)
-    if narrow:
-        return (title, dates, format_money(o.price_cents), places_text(o), state_text(o))
-    return (title, dates, where_short(o), format_money(o.price_cents), places_text(o),
-            o.language.upper(), o.lecturer, state_text(o))
+def offering_cells(o: OfferingInfo) -> dict[str, object]:
+    """A course's cells in the course offering, by column key."""
+    return {"title": Text(o.title, style="bold" if o.can_enrol else ""),
+            "dates": dates_text(o.starts_on, o.ends_on, year=False), "where": where_short(o),
+            "price": format_money(o.price_cents), "places": places_text(o),
+            "language": o.language.upper(), "lecturer": o.lecturer, "state": state_text(o)}
+
+
+#: from this width the lecturer has a column too (below it the title gets the room; the
+#: lecturer is in the course's panel under the table)
+WIDE = 140
 
 
 def detail_text(o: OfferingInfo) -> Text:
@@ -182,13 +186,15 @@ class PortalHomeScreen(PortalScreen):
         columns += [(_("Price"), "price", len(format_money(189500))),
                     (pgettext("column", "Places"), "places", 6)]
         if not narrow:
-            columns += [(pgettext("column", "Lang."), "language", 5),
-                        (_("Lecturer"), "lecturer", 16)]
+            columns.append((pgettext("column", "Lang."), "language", 5))
+        if self.size.width >= WIDE:
+            columns.append((_("Lecturer"), "lecturer", 16))
         columns.append((_("State"), "state", state))
         # (two cells more for the scroll bar when the rows do not fit)
         fit_columns(table, columns, self.size.width - 6)
         for o in self.offerings:
-            table.add_row(*offering_row(o, narrow), key=str(o.id))
+            cells = offering_cells(o)
+            table.add_row(*(cells[key] for _label, key, _width in columns), key=str(o.id))
         ids = [o.id for o in self.offerings]
         if keep in ids:
             table.move_cursor(row=ids.index(keep))
@@ -282,4 +288,4 @@ class PortalHomeScreen(PortalScreen):
         self.notify(_("You are logged out of the Course Portal."), timeout=4)
 
 
-__all__ = ["PortalHomeScreen", "detail_text", "offering_row"]
+__all__ = ["PortalHomeScreen", "detail_text", "offering_cells"]

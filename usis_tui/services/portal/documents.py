@@ -2,13 +2,16 @@
 attendance. Made in memory; the app hands them over with Textual's delivery (a download under
 ``usis serve``), never to a path somebody typed.
 
-The PDF core fonts know Latin-1 (é, ü, ß, …); other characters are written without their accents,
-or as "?" when they have no Latin-1 form."""
+The text is set in DejaVu Sans (usis_tui/data/fonts, embedded as a subset), which writes the
+names of Latin, Greek and Cyrillic script (Łukasz, Ζωή, Анна); a character the font has no
+glyph for is written without its accents, or as "?"; control characters are left out."""
 
 from __future__ import annotations
 
 import unicodedata
 from datetime import datetime
+from functools import lru_cache
+from pathlib import Path
 
 from ...i18n import _in, account_language, format_date, format_money, format_number
 from ...models import Invoice, PortalRecord
@@ -19,19 +22,35 @@ VAT_NUMBER = "NL002785449B01"
 IBAN = "NL16 ABNA 0241 4054 32"
 
 
-def latin1(text: str) -> str:
-    """``text`` as the PDF core fonts can write it."""
+FONT = "DejaVu"
+FONTS = Path(__file__).resolve().parents[2] / "data" / "fonts"
+
+
+@lru_cache(maxsize=1)
+def _glyphs() -> frozenset[int]:
+    """The code points DejaVu Sans has a glyph for."""
+    from fontTools.ttLib import TTFont  # type: ignore[import-untyped]
+
+    with TTFont(FONTS / "DejaVuSans.ttf", lazy=True) as font:
+        return frozenset(font.getBestCmap())
+
+
+def printable(text: str) -> str:
+    """``text`` as the PDF's font can write it: no control characters; a character without a
+    glyph as its base letter (NFKD) or "?"."""
+    glyphs = _glyphs()
     out = []
     for ch in text:
-        if ch in "\n\t" or (ch.isprintable() and ord(ch) < 256):
+        if ch in "\n\t":
             out.append(ch)
+        elif not ch.isprintable():
             continue
-        if not ch.isprintable():
-            continue
-        base = "".join(c for c in unicodedata.normalize("NFKD", ch) if ord(c) < 256
-                       and not unicodedata.combining(c))
-        out.append(base or {"\u2013": "-", "\u2014": "-", "\u2019": "'", "\u201c": '"',
-                            "\u201d": '"', "\u20ac": "EUR"}.get(ch, "?"))
+        elif ord(ch) in glyphs:
+            out.append(ch)
+        else:
+            base = "".join(c for c in unicodedata.normalize("NFKD", ch)
+                           if ord(c) in glyphs and not unicodedata.combining(c))
+            out.append(base or "?")
     return "".join(out)
 
 
@@ -39,7 +58,9 @@ def _pdf(title: str, moment: datetime):
     from fpdf import FPDF
 
     pdf = FPDF(format="A4")
-    pdf.set_title(latin1(title))
+    pdf.add_font(FONT, "", str(FONTS / "DejaVuSans.ttf"))
+    pdf.add_font(FONT, "B", str(FONTS / "DejaVuSans-Bold.ttf"))
+    pdf.set_title(printable(title))
     pdf.set_author(UNIVERSITY)
     pdf.set_creator("uSis Course Portal")
     pdf.set_creation_date(moment.astimezone())  # the same document gives the same bytes
@@ -52,13 +73,14 @@ def _line(pdf, text: str, *, size: float = 11, style: str = "", height: float = 
           align: str = "L") -> None:
     from fpdf.enums import XPos, YPos
 
-    pdf.set_font("Helvetica", style, size)
-    pdf.multi_cell(0, height, latin1(text), align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font(FONT, style, size)
+    pdf.multi_cell(0, height, printable(text), align=align, new_x=XPos.LMARGIN,
+                   new_y=YPos.NEXT)
 
 
 def _money(cents: int, language: str) -> str:
     """"EUR 103.95" / "EUR 103,95" (the core fonts have no euro sign)."""
-    return latin1(format_money(cents, language=language).replace("€", "EUR ").replace(
+    return printable(format_money(cents, language=language).replace("€", "EUR ").replace(
         "  ", " ").replace("\xa0", " "))
 
 
@@ -162,4 +184,4 @@ def record_pdf(row: PortalRecord) -> tuple[str, bytes]:
     return f"{kind}-{offering.code}-{row.code}.pdf", bytes(pdf.output())
 
 
-__all__ = ["invoice_pdf", "latin1", "record_pdf"]
+__all__ = ["invoice_pdf", "printable", "record_pdf"]
