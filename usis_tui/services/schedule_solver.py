@@ -370,23 +370,26 @@ def search(courses: Sequence[CourseSpec], fixed: Sequence[Sec] = (), prefs: Pref
               rest: list[int], target: int) -> int:
         """No combination below a node scores less than this (every term of score() bounded),
         given what the courses ``rest`` add at least (``least``: ``below`` with the node's or
-        a wider alive). Computed to the end only while it is not above ``target``."""
+        a wider alive). With one course left and a bound not above ``target``: the exact best
+        score below (the score of each of its options still alive)."""
         low = cost + least[0]
-        days |= least[1]
-        mask |= least[2]
-        low += W_OFF_DAY * (days & off_mask).bit_count() + day_w * days.bit_count()
-        holes = week.holes(mask, days)
+        with_days = days | least[1]
+        low += W_OFF_DAY * (with_days & off_mask).bit_count() + day_w * with_days.bit_count()
+        holes = week.holes(mask | least[2], with_days)
         if not holes or not rest:
-            return low + gap_w * (holes.bit_count() * week.unit) // 15
-        # the holes no option left can fill stay
-        stay = (holes & ~least[3]).bit_count()
-        if len(rest) == 1 and low + gap_w * (stay * week.unit) // 15 <= target:
-            # one course left: it fills at most as many as its best option (the only place
-            # where this pays for itself, measured)
-            fills = max(((o.week & holes).bit_count() for o in by_course[rest[0]]
-                        if o.bit & alive), default=0)
-            stay = max(stay, holes.bit_count() - fills)
-        return low + gap_w * (stay * week.unit) // 15
+            low += gap_w * (holes.bit_count() * week.unit) // 15
+        else:  # the holes no option left can fill stay
+            low += gap_w * ((holes & ~least[3]).bit_count() * week.unit) // 15
+        if len(rest) != 1 or low > target:
+            return low
+        # one course left: its options' scores (what its visit would compute, without it)
+        exact = 1 << 60
+        for o in by_course[rest[0]]:
+            if o.bit & alive:
+                d, m = days | o.days, mask | o.week
+                exact = min(exact, cost + o.cost + W_OFF_DAY * (d & off_mask).bit_count()
+                            + day_w * d.bit_count() + gap_w * week.gaps(m, d) // 15)
+        return exact
 
     def tie_lost(opt: Option, alive: int, rest: list[int]) -> bool:
         """At a node whose bound equals the score of the worst of the best: True when even
