@@ -165,7 +165,7 @@ class UsisApp(App):
     def __init__(self, database_url: str | None = None, now: datetime | str | None = None, *,
                  demo: bool = False, demo_on_first_start: bool = False,
                  exit_on_start_error: bool = False, lang: str | None = None,
-                 start_page: str | None = None) -> None:
+                 start_page: str | None = None, tour: str | None = None) -> None:
         """``demo``: fill an empty database with the demo data while the Login is shown
         (``usis --demo``); ``demo_on_first_start``: only if it has never been used (the default
         embedded database); ``lang``: "nl" or "en" (default: ``--lang``, USIS_LANG, the config
@@ -179,6 +179,9 @@ class UsisApp(App):
         self._exit_on_start_error = exit_on_start_error
         #: a page anyone may open (the Course Portal: `usis portal`), opened over the Login
         self._start_page = start_page
+        #: a guided tour to start once the database is ready (`usis --tour NAME`, `usis tour
+        #: run NAME`; usis_tui/tours)
+        self._start_tour = tour
         self.start_error: str | None = None  # why the app could not start (exit_on_start_error)
         self._database_url_arg = database_url
         self._database_url: str | None = None

@@ -32,6 +32,7 @@ class Settings:
         self.db: str | None = None
         self.now: str | None = None
         self.demo = False  # usis --demo
+        self.tour: str | None = None  # usis --tour NAME
         config.clear_overrides()  # a new invocation: no option of an earlier one applies
         Settings.current = self
         from ..i18n import set_language

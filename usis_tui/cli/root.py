@@ -29,6 +29,18 @@ def _max_sessions(ctx: click.Context, _param, value: int | None) -> int | None:
     return value
 
 
+def _tour(ctx: click.Context, _param, value: str | None) -> str | None:
+    if value is not None:
+        from ..tours import TourNotFound, load_tour
+
+        try:
+            load_tour(value)
+        except TourNotFound as exc:
+            raise click.BadParameter(str(exc), ctx=ctx, param_hint="--tour") from None
+        invocation(ctx).tour = value
+    return value
+
+
 def _demo(ctx: click.Context, _param, value: bool) -> bool:
     if value:
         invocation(ctx).demo = True
@@ -83,6 +95,9 @@ DEMO_COMMANDS = (None, "serve", "portal")
               help="Fill an empty database with the demo catalogue and accounts (password "
                    "demo) before starting; also for `usis --demo serve`. Without it only the "
                    "default database is filled, on its first start.")
+@click.option("--tour", metavar="NAME", expose_value=False, callback=_tour,
+              help="Start a guided tour (usis tour list): its panel shows each step's "
+                   "instruction and waits until you have done it.")
 @common_options
 @click.pass_context
 def cli(ctx: click.Context) -> None:
@@ -100,7 +115,7 @@ def cli(ctx: click.Context) -> None:
         launch(settings)
 
 
-def launch(settings: Settings, start_page: str | None = None) -> None:
+def launch(settings: Settings, start_page: str | None = None, tour: str | None = None) -> None:
     """The app, with its Login on screen at once: the configuration is read and the database
     prepared (and, when asked, filled with the demo data) in the background while the user
     types. What must be right before the app takes the terminal (the clock, the password-hash
@@ -113,7 +128,7 @@ def launch(settings: Settings, start_page: str | None = None) -> None:
 
     app = UsisApp(database_url=settings.db, now=settings.now, demo=settings.demo,
                   demo_on_first_start=settings.db is None, exit_on_start_error=True,
-                  start_page=start_page)
+                  start_page=start_page, tour=tour or settings.tour)
     if not (sys.__stdout__ and sys.__stdout__.isatty() and sys.__stderr__
             and sys.__stderr__.isatty()):
         # no terminal to show the Login on at once: prepare first, so that a problem is the one

@@ -16,6 +16,7 @@ arguments with spaces are "quoted" (shell rules: ``\\"`` inside double quotes)::
     select "1052"                  highlight the first table row that contains the text
     expect "Success"               the text must be on the screen (waits up to 5 s)
     wait [MS]                      wait until the app is idle, or MS milliseconds first
+    say "Click on 'Enrol'"         a tour's instruction (usis_tui/tours); replay skips it
 
 ``parse_steps`` checks a whole file (pydantic) and reports every bad line with its number;
 ``replay`` runs the steps in ``UsisApp.run_test()`` at a fixed terminal size, writes an SVG
@@ -42,6 +43,7 @@ from .parser import (
     Login,
     Open,
     Press,
+    Say,
     SelectRow,
     Step,
     StepsError,
@@ -84,6 +86,7 @@ __all__ = [
     "Login",
     "Open",
     "Press",
+    "Say",
     "ReplayReport",
     "Replayer",
     "SelectRow",

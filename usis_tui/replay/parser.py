@@ -137,8 +137,20 @@ class Wait(_Step):
         return "wait" if self.ms is None else f"wait {self.ms}"
 
 
+class Say(_Step):
+    """A tour's instruction to the person at the keyboard, as the seed words it (a tour is a
+    steps file with a ``say`` line before each step; usis_tui/tours). Replaying does nothing
+    with it."""
+
+    kind: Literal["say"] = "say"
+    text: str = Field(min_length=1)
+
+    def render(self, *, secret: bool = True) -> str:
+        return f"say {quote(self.text, True)}"
+
+
 Step = Annotated[Login | Code | Open | EnterClass | TypeText | Press | Key | SelectRow | Expect
-                 | Wait, Field(discriminator="kind")]
+                 | Wait | Say, Field(discriminator="kind")]
 STEP = TypeAdapter(Step)
 
 SYNTAX = {
@@ -152,6 +164,7 @@ SYNTAX = {
     "select": 'select "ROW TEXT"',
     "expect": 'expect "TEXT"',
     "wait": "wait [MILLISECONDS]",
+    "say": 'say "INSTRUCTION"',
 }
 
 
@@ -218,6 +231,8 @@ def _fields(kind: str, args: list[str]) -> dict[str, Any]:
         if len(args) > 1 or (args and not args[0].isdigit()):
             raise ValueError(_("expects nothing or a number of milliseconds"))
         return {"kind": "wait", "ms": int(args[0]) if args else None}
+    if kind == "say":
+        return {"kind": "say", "text": one_text()}
     raise ValueError(_("unknown step {step} (steps: {steps})").format(
         step=repr(kind), steps=", ".join(SYNTAX)))
 

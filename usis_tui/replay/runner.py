@@ -25,6 +25,7 @@ from .parser import (
     Login,
     Open,
     Press,
+    Say,
     SelectRow,
     Step,
     TypeText,
@@ -496,6 +497,9 @@ class Replayer:
             if time.monotonic() > deadline:
                 raise StepFailed(_("{text} is not on the screen").format(text=repr(step.text)))
             await self.pilot.pause(0.05)
+
+    async def do_say(self, step: Say) -> None:
+        """A tour's instruction: nothing to do on the screen."""
 
     async def do_wait(self, step: Wait) -> None:
         if step.ms:

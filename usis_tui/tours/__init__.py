@@ -1,0 +1,222 @@
+"""Guided tours: the seed's numbered step lists ("1. Login at uSis with your ULCN account 2. Click
+on 'Main Menu' and go to 'Self Service' ..."), as steps files a person follows at the keyboard.
+
+A tour is a steps file in the replay language (usis_tui/replay) with a ``say "…"`` line before
+each step: the instruction, as the seed words it. The lines after a ``say`` up to the next one
+are that step's actions, what "Show me" does and what ``usis tour check`` replays::
+
+    # title: Option 1: Enrol by entering the class number
+    # about: The uSis manual's first way to enrol: the class number of the minor, 1052.
+    # audience: student
+
+    say "Log in at uSis with your ULCN account (s1234567, password demo)."
+    login s1234567 demo
+    say "Click on 'Main Menu' and go to 'Self Service'."
+    open "Self Service"
+    ...
+
+A step is done when every one of its *checks* holds at once: ``login``/``code`` (somebody is
+signed in), ``open "PAGE"`` (that page is on top) and ``expect "TEXT"`` (the text is on the
+screen). A step with actions needs at least one check, so that a tour can tell when the person
+at the keyboard has done it; a ``say`` with nothing after it is a note the person reads and
+continues from.
+
+The shipped tours are the ``*.tour`` files beside this module; ``list_tours`` and ``load_tour``
+read them. Instructions and labels are written in English and shown through the catalogue in
+the app's language (``say`` texts are extracted by scripts/catalogue.py).
+
+Nothing here imports the app or the screens.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from ..i18n import _
+from ..replay.parser import (
+    Code,
+    Expect,
+    Login,
+    Open,
+    Say,
+    Step,
+    StepsError,
+    parse_steps,
+)
+
+TOURS_DIR = Path(__file__).resolve().parent
+SUFFIX = ".tour"
+#: the steps whose truth a tour can see on the screen (a step is done when all of its hold)
+CHECK_KINDS = ("login", "code", "open", "expect")
+_HEADER = re.compile(r"^#\s*(title|about|audience)\s*:\s*(.+?)\s*$", re.IGNORECASE)
+
+Audience = Literal["student", "learner"]
+
+
+class TourStep(BaseModel):
+    """One numbered step of a tour: the instruction and the actions that carry it out."""
+
+    model_config = ConfigDict(frozen=True)
+
+    number: int  # 1, 2, ... as the person sees it
+    line: int  # the line of its ``say`` in the tour file
+    say: str  # the instruction, in English (shown through the catalogue)
+    actions: tuple[Step, ...] = ()  # every step after the say (checks included)
+
+    @property
+    def checks(self) -> tuple[Step, ...]:
+        """The actions whose truth shows on the screen: the step is done when all hold."""
+        return tuple(s for s in self.actions if s.kind in CHECK_KINDS)
+
+    @property
+    def is_note(self) -> bool:
+        """A ``say`` with nothing to do: the person reads it and continues."""
+        return not self.actions
+
+    def instruction(self) -> str:
+        """The instruction in the current language."""
+        return _(self.say)
+
+
+class Tour(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    name: str  # the file's name without .tour: `usis tour run NAME`
+    title: str  # English; shown through the catalogue
+    about: str = ""
+    audience: Audience = "student"
+    source: str = ""  # the file it was read from
+    steps: tuple[TourStep, ...]
+
+    def all_steps(self) -> list[Step]:
+        """Every line of the tour as steps (say lines included), in order: what ``usis tour
+        check`` replays."""
+        out: list[Step] = []
+        for step in self.steps:
+            out.append(Say(text=step.say, line=step.line))
+            out.extend(step.actions)
+        return out
+
+    def shown_title(self) -> str:
+        return _(self.title)
+
+    def shown_about(self) -> str:
+        return _(self.about) if self.about else ""
+
+
+class TourProgress(BaseModel):
+    """Where a person is in a tour: what the tour guide (tours/guide.py) tells whoever listens
+    (the classroom, the audit) each time the step, or the hint, changes."""
+
+    model_config = ConfigDict(frozen=True)
+
+    tour: str  # the tour's name
+    number: int  # the step the person is on (1-based); total + 1 once finished
+    total: int
+    entered_at: str  # ISO time (the app's clock) the person reached this step
+    hint: str | None = None  # the last hint shown for a wrong turn, in the person's language
+    finished: bool = False
+    shown_me: bool = False  # the step was done by "Show me"
+    skipped: bool = False  # the step was skipped
+
+
+class TourNotFound(KeyError):
+    def __init__(self, name: str) -> None:
+        super().__init__(name)
+        self.name = name
+
+    def __str__(self) -> str:
+        return _("there is no tour called {name} (tours: {tours})").format(
+            name=repr(self.name), tours=", ".join(tour_names()) or _("none"))
+
+
+def parse_tour(text: str, name: str, source: str = "") -> Tour:
+    """A tour from the text of its file; StepsError lists every bad line with its number."""
+    source = source or f"{name}{SUFFIX}"
+    header: dict[str, str] = {}
+    for raw in text.splitlines():
+        found = _HEADER.match(raw.strip())
+        if found:
+            header.setdefault(found.group(1).lower(), found.group(2))
+    problems: list[tuple[int, str]] = []
+    steps = parse_steps(text, source=source)  # StepsError for bad lines
+    blocks: list[TourStep] = []
+    say: Say | None = None
+    actions: list[Step] = []
+
+    def close() -> None:
+        if say is None:
+            return
+        if actions and not any(a.kind in CHECK_KINDS for a in actions):
+            problems.append((say.line, _(
+                "this step has nothing a tour can see when it is done: add an expect line "
+                "(or open, login) after its actions")))
+        blocks.append(TourStep(number=len(blocks) + 1, line=say.line, say=say.text,
+                               actions=tuple(actions)))
+
+    for step in steps:
+        if isinstance(step, Say):
+            close()
+            say, actions = step, []
+        elif say is None:
+            problems.append((step.line, _("a tour starts with a say line: the instruction of "
+                                          "its first step")))
+            say = Say(text="?", line=step.line)  # go on, to report the other lines too
+            actions = [step]
+        else:
+            actions.append(step)
+    close()
+    audience = header.get("audience", "student").lower()
+    if audience not in ("student", "learner"):
+        problems.append((0, _("audience must be student or learner, not {value}")
+                         .format(value=repr(audience))))
+        audience = "student"
+    if "title" not in header:
+        problems.append((0, _("no '# title: ...' line")))
+    if problems:
+        raise StepsError(sorted(problems), source)
+    return Tour(name=name, title=header.get("title", name), about=header.get("about", ""),
+                audience=audience,
+                source=source, steps=tuple(blocks))
+
+
+def tour_files() -> Iterator[Path]:
+    return iter(sorted(TOURS_DIR.glob(f"*{SUFFIX}")))
+
+
+def tour_names() -> list[str]:
+    return [path.stem for path in tour_files()]
+
+
+@cache
+def _load(path: Path) -> Tour:
+    return parse_tour(path.read_text(encoding="utf-8"), path.stem,
+                      source=f"usis_tui/tours/{path.name}")
+
+
+def load_tour(name: str) -> Tour:
+    """A shipped tour by its name (TourNotFound); StepsError if its file has bad lines."""
+    path = TOURS_DIR / f"{name}{SUFFIX}"
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name) or not path.is_file():
+        raise TourNotFound(name)
+    return _load(path)
+
+
+def list_tours() -> list[Tour]:
+    """Every shipped tour, by name."""
+    return [_load(path) for path in tour_files()]
+
+
+def is_check(step: Step) -> bool:
+    return isinstance(step, Login | Code | Open | Expect)
+
+
+__all__ = ["CHECK_KINDS", "SUFFIX", "TOURS_DIR", "Tour", "TourNotFound", "TourProgress",
+           "TourStep",
+           "is_check", "list_tours", "load_tour", "parse_tour", "tour_names"]
