@@ -89,6 +89,12 @@ def test_a_locked_tutorial_is_in_every_result(usis):
     assert refused.value.code == "bad_lock"
     assert refused.value.problems[0].message == (
         "Class 2007 is not one of the classes these courses can use.")
+    with pytest.raises(ServiceError) as refused:  # two tutorials of one course: one is kept
+        usis.schedule.solve(EVA, FOUR, locked=["2070", "2071"])
+    assert refused.value.code == "bad_lock"
+    assert refused.value.problems[0].message == (
+        "Classes 2070 and 2071 are both a tutorial of 4031CCONY: a schedule has one of each. "
+        "Lock one of them.")
 
 
 def test_the_result_goes_into_the_cart_all_or_nothing_and_enrols(usis):

@@ -71,7 +71,7 @@ def _print(outcome) -> None:
     click.echo(_("Schedule assistant for {student}: {courses}, semester {semester} of {year}.")
                .format(student=outcome.student_number, courses=numbers,
                        semester=outcome.semester, year=outcome.academic_year))
-    click.echo(_("Preferences: {prefs}.").format(prefs=prefs_text(outcome.prefs)))
+    click.echo(_("Preferences: {prefs}.").format(prefs=outcome.prefs.describe() or _("none")))
     if outcome.locked:
         click.echo(_("Locked: {classes}.").format(classes=", ".join(outcome.locked)))
     if not outcome.results:
@@ -91,26 +91,6 @@ def _print(outcome) -> None:
             mark = " " + _("(locked)") if p.locked else ""
             click.echo(f"   {c.catalogue_number:<11} {component_label(c.component):<10} "
                        f"{c.class_number}  {c.days_times:<32} {state}{mark}")
-
-
-def prefs_text(prefs) -> str:
-    parts = []
-    if prefs.days_off:
-        parts.append(_("days off {days}").format(days=", ".join(
-            weekday_name(d) for d in prefs.days_off)))
-    if prefs.no_before:
-        parts.append(_("no classes before {time}").format(time=f"{prefs.no_before:%H:%M}"))
-    if prefs.no_after:
-        parts.append(_("no classes after {time}").format(time=f"{prefs.no_after:%H:%M}"))
-    if prefs.compact:
-        parts.append(_("compact days"))
-    if prefs.fewest_days:
-        parts.append(_("fewest days on campus"))
-    if prefs.seats == "open":
-        parts.append(_("only classes with a free seat"))
-    elif prefs.prefer_open:
-        parts.append(_("open seats over wait lists"))
-    return ", ".join(parts) or _("none")
 
 
 def result_summary(r) -> str:

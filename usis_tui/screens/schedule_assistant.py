@@ -41,7 +41,6 @@ from ..i18n import (
     _,
     format_date,
     format_ec,
-    format_time,
     ngettext,
     pgettext,
     weekday_name,
@@ -145,22 +144,7 @@ def why_text(result: ScheduleResult, results: list[ScheduleResult]) -> Text:
 
 def prefs_summary(prefs: SchedulePrefs) -> str:
     """The preferences in a line: "Fri off, from 11:00, compact days, open seats first"."""
-    parts = []
-    if prefs.days_off:
-        parts.append(_("{days} off").format(days=days_text(prefs.days_off)))
-    if prefs.no_before is not None:
-        parts.append(_("from {time}").format(time=format_time(prefs.no_before)))
-    if prefs.no_after is not None:
-        parts.append(_("until {time}").format(time=format_time(prefs.no_after)))
-    if prefs.compact:
-        parts.append(_("compact days"))
-    if prefs.fewest_days:
-        parts.append(_("fewest days"))
-    if prefs.seats == "open":
-        parts.append(_("free seats only"))
-    elif prefs.prefer_open:
-        parts.append(_("open seats first"))
-    return ", ".join(parts)
+    return prefs.describe(short=True)
 
 
 def pick_status_label(kind: str) -> Text:

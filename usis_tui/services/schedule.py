@@ -50,6 +50,33 @@ class SchedulePrefs(Frozen):
     prefer_open: bool = True  # open seats over wait lists
     seats: Literal["waitlist", "open"] = "waitlist"  # "open": only classes with a free seat
 
+    def describe(self, *, short: bool = False) -> str:
+        """The preferences in words, in the current language ("" for none): for a sentence
+        ("days off Fri, no classes before 11:00, ...": `usis schedule`) or, ``short``, for the
+        assistant's summary line ("Fri off, from 11:00, ...")."""
+        def pick(long: str, brief: str) -> str:
+            return _(brief) if short else _(long)
+
+        days = ", ".join(weekday_name(d) for d in self.days_off)
+        parts = []
+        if self.days_off:
+            parts.append(pick(N_("days off {days}"), N_("{days} off")).format(days=days))
+        if self.no_before is not None:
+            parts.append(pick(N_("no classes before {time}"), N_("from {time}")).format(
+                time=format_time(self.no_before)))
+        if self.no_after is not None:
+            parts.append(pick(N_("no classes after {time}"), N_("until {time}")).format(
+                time=format_time(self.no_after)))
+        if self.compact:
+            parts.append(_("compact days"))
+        if self.fewest_days:
+            parts.append(pick(N_("fewest days on campus"), N_("fewest days")))
+        if self.seats == "open":
+            parts.append(pick(N_("only classes with a free seat"), N_("free seats only")))
+        elif self.prefer_open:
+            parts.append(pick(N_("open seats over wait lists"), N_("open seats first")))
+        return ", ".join(parts)
+
 
 class SchedulePick(Frozen):
     cls: ClassInfo
@@ -311,10 +338,19 @@ class ScheduleService:
                      for e in state.active.values()
                      if e.status == "enrolled" and e.section.academic_year_id == year.id
                      and e.section.course.catalogue_number not in specs]
+            kept: dict[tuple[str, str], str] = {}
             for number in wanted_locks:
                 if number not in info:
                     raise fail("bad_lock", _("Class {number} is not one of the classes these "
                                              "courses can use.").format(number=number))
+                what = (info[number].course.catalogue_number, info[number].component)
+                if what in kept:  # a schedule has one class of each component of a course
+                    raise fail("bad_lock", _(
+                        "Classes {first} and {second} are both a {component} of {course}: a "
+                        "schedule has one of each. Lock one of them.").format(
+                            first=kept[what], second=number, course=what[0],
+                            component=component_label(what[1]).lower()))
+                kept[what] = number
             prefs_core = Prefs(days_off=frozenset(prefs.days_off),
                                no_before=_minutes(prefs.no_before) if prefs.no_before else None,
                                no_after=_minutes(prefs.no_after) if prefs.no_after else None,
