@@ -5,7 +5,8 @@ DEMO_NOW, at 120x40 and 80x24 (the page as it opens is in test_every_page_snapsh
   the Shopping cart (the confirmation with its link, the classes, the week grid);
 - 80x24: the same four courses with Friday off in the list view and in the grid view (v), the
   courses and preferences (o) with "only classes with a free seat" (the classes left out);
-- both sizes: no schedule for 4031LACSY with the courses still needed (the explanation).
+- both sizes: no schedule for 4031LACSY with the courses still needed (the explanation);
+- in Dutch at 120x40: Friday off, and no schedule with its explanation.
 """
 
 from __future__ import annotations
@@ -98,4 +99,16 @@ def test_no_schedule_120x40(snap_compare, demo_db_url):
 
 def test_no_schedule_80x24(snap_compare, demo_db_url):
     assert snap_compare(make_app(demo_db_url), terminal_size=NARROW,
+                        run_before=opened("4031LACSY"))
+
+
+def test_dutch_friday_off_120x40(snap_compare, demo_db_url):
+    """In Dutch (usis --lang nl): the same four courses with Friday off."""
+    assert snap_compare(make_app(demo_db_url, lang="nl"), terminal_size=WIDE,
+                        run_before=opened(*FOUR, keys=("5",)))
+
+
+def test_dutch_no_schedule_120x40(snap_compare, demo_db_url):
+    """In Dutch: no schedule for 4031LACSY with the courses still needed, and why."""
+    assert snap_compare(make_app(demo_db_url, lang="nl"), terminal_size=WIDE,
                         run_before=opened("4031LACSY"))
