@@ -23,6 +23,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, time, timedelta, timezone
+from functools import lru_cache
 from typing import Literal, cast
 
 from sqlalchemy import select
@@ -249,8 +250,16 @@ def monday_of(day: date) -> date:
 
 def meeting_dates(meeting: MeetingInfo) -> list[date]:
     """Every real date of a meeting pattern (the model's own rule, ``Meeting.dates``)."""
-    return Meeting(weekday=meeting.weekday, start_date=meeting.start_date,
-                   end_date=meeting.end_date, weeks=meeting.weeks).dates()
+    return list(_pattern_dates(meeting.weekday, meeting.start_date, meeting.end_date,
+                               meeting.weeks))
+
+
+@lru_cache(maxsize=4096)
+def _pattern_dates(weekday: int, start_date: date, end_date: date,
+                   weeks: str | None) -> tuple[date, ...]:
+    """(A pattern's dates depend on nothing else: built once, not once per week shown.)"""
+    return tuple(Meeting(weekday=weekday, start_date=start_date, end_date=end_date,
+                         weeks=weeks).dates())
 
 
 def parse_week(value: str | None, today: date) -> date:
@@ -356,13 +365,23 @@ def build_week(student_number: str, classes: Sequence[TimetableClass], day: date
     kinds = tuple(kinds)
     monday = monday_of(day)
     sunday = monday + timedelta(days=6)
-    every = occurrences_of(classes, kinds=kinds)
-    week = [o for o in every if monday <= o.day <= sunday]
-    before = [o.day for o in every if o.day < monday]
-    after = [o.day for o in every if o.day > sunday]
+    # Only the week's meetings become Occurrences (conflicts and keys are per day, so the same
+    # as among all of them); the dates around it only name the previous and the next class.
+    week = occurrences_of(classes, first=monday, last=sunday, kinds=kinds)
+    wanted = set(kinds)
+    previous_class: date | None = None
+    next_class: date | None = None
+    for tc in classes:
+        if tc.kind not in wanted:
+            continue
+        for meeting in tc.cls.meetings:
+            for day in meeting_dates(meeting):
+                if day < monday and (previous_class is None or day > previous_class):
+                    previous_class = day
+                elif day > sunday and (next_class is None or day < next_class):
+                    next_class = day
     return WeekView(student_number=student_number, monday=monday, today=today, occurrences=week,
-                    previous_class=max(before) if before else None,
-                    next_class=min(after) if after else None)
+                    previous_class=previous_class, next_class=next_class)
 
 
 def exam_lines(classes: Sequence[TimetableClass], today: date, *,
