@@ -8,12 +8,18 @@ are that step's actions, what "Show me" does and what ``usis tour check`` replay
     # title: Option 1: Enrol by entering the class number
     # about: The uSis manual's first way to enrol: the class number of the minor, 1052.
     # audience: student
+    # now: 2026-11-23T09:30
 
     say "Log in at uSis with your ULCN account (s1234567, password demo)."
     login s1234567 demo
     say "Click on 'Main Menu' and go to 'Self Service'."
     open "Self Service"
     ...
+
+The header lines: ``# title:`` (required) and ``# about:`` (shown through the catalogue, like
+the ``say`` texts), ``# audience:`` (student, the default, or learner: a Course Portal
+account) and ``# now:`` (the moment `usis tour check` replays the tour at, unless --now says
+otherwise: the demo data's enrolment period is open at 2026-11-23T09:30).
 
 A step is done when every one of its *checks* holds at once: ``login``/``code`` (somebody is
 signed in), ``open "PAGE"`` (that page is on top) and ``expect "TEXT"`` (the text is on the
@@ -54,7 +60,7 @@ TOURS_DIR = Path(__file__).resolve().parent
 SUFFIX = ".tour"
 #: the steps whose truth a tour can see on the screen (a step is done when all of its hold)
 CHECK_KINDS = ("login", "code", "open", "expect")
-_HEADER = re.compile(r"^#\s*(title|about|audience)\s*:\s*(.+?)\s*$", re.IGNORECASE)
+_HEADER = re.compile(r"^#\s*(title|about|audience|now)\s*:\s*(.+?)\s*$", re.IGNORECASE)
 
 Audience = Literal["student", "learner"]
 
@@ -92,6 +98,7 @@ class Tour(BaseModel):
     about: str = ""
     audience: Audience = "student"
     source: str = ""  # the file it was read from
+    now: str | None = None  # ``# now:``: the moment `usis tour check` replays it at (ISO)
     steps: tuple[TourStep, ...]
 
     def all_steps(self) -> list[Step]:
@@ -140,12 +147,18 @@ def parse_tour(text: str, name: str, source: str = "") -> Tour:
     """A tour from the text of its file; StepsError lists every bad line with its number."""
     source = source or f"{name}{SUFFIX}"
     header: dict[str, str] = {}
-    for raw in text.splitlines():
+    header_line: dict[str, int] = {}
+    for number, raw in enumerate(text.splitlines(), start=1):
         found = _HEADER.match(raw.strip())
-        if found:
-            header.setdefault(found.group(1).lower(), found.group(2))
+        if found and found.group(1).lower() not in header:
+            header[found.group(1).lower()] = found.group(2)
+            header_line[found.group(1).lower()] = number
     problems: list[tuple[int, str]] = []
-    steps = parse_steps(text, source=source)  # StepsError for bad lines
+    try:
+        steps = parse_steps(text, source=source)
+    except StepsError as exc:  # bad lines: reported with the tour's own problems below
+        problems.extend(exc.problems)
+        steps = []
     blocks: list[TourStep] = []
     say: Say | None = None
     actions: list[Step] = []
@@ -174,15 +187,25 @@ def parse_tour(text: str, name: str, source: str = "") -> Tour:
     close()
     audience = header.get("audience", "student").lower()
     if audience not in ("student", "learner"):
-        problems.append((0, _("audience must be student or learner, not {value}")
-                         .format(value=repr(audience))))
+        problems.append((header_line["audience"], _(
+            "audience must be student or learner, not {value}").format(value=repr(audience))))
         audience = "student"
     if "title" not in header:
         problems.append((0, _("no '# title: ...' line")))
+    now = header.get("now")
+    if now is not None:
+        from ..clock import parse_now
+        from ..errors import UsisError
+
+        try:
+            parse_now(now)
+        except (UsisError, ValueError) as exc:
+            problems.append((header_line["now"], _("now: {problem}").format(problem=exc)))
+            now = None
     if problems:
-        raise StepsError(sorted(problems), source)
+        raise StepsError(sorted(set(problems)), source)
     return Tour(name=name, title=header.get("title", name), about=header.get("about", ""),
-                audience=audience,
+                audience=audience, now=now,
                 source=source, steps=tuple(blocks))
 
 
