@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -151,8 +151,7 @@ def check_command(ctx: click.Context, names: tuple[str, ...], check_all: bool,
         click.echo(ngettext("{failed} of {n} tour failed: {names}",
                             "{failed} of {n} tours failed: {names}", len(tours)).format(
             failed=len(failed), n=len(tours), names=", ".join(failed)) if failed else
-            ngettext("The tour passed.", "All {n} tours passed.", len(tours))
-            .format(n=len(tours)))
+            _("All {n} tours passed.").format(n=len(tours)))
     if failed:
         ctx.exit(EXIT_ERROR)
 
@@ -191,7 +190,7 @@ def _load_all(names: list[str]) -> list[Tour]:
     return tours
 
 
-def _bad_tour(exc: Any) -> Any:
+def _bad_tour(exc: Any) -> NoReturn:
     from .replay import echo_bad_lines
 
     echo_bad_lines(exc, exc.source)

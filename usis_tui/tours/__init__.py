@@ -37,10 +37,11 @@ Nothing here imports the app or the screens.
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -236,10 +237,37 @@ def list_tours() -> list[Tour]:
     return [_load(path) for path in tour_files()]
 
 
+def babel_extract(fileobj: Any, keywords: Any, comment_tags: Any,
+                  options: Any) -> Iterator[tuple[int, None, str, list[str]]]:
+    """The Babel extraction method for ``*.tour`` files (scripts/catalogue.py, METHOD_MAP):
+    the ``# title:`` and ``# about:`` lines and every ``say`` text, each with its line, so that
+    the catalogue translates what a tour shows. Lines it cannot read are left out (``usis tour
+    check`` reports them)."""
+    text = fileobj.read()
+    if isinstance(text, bytes):
+        text = text.decode(options.get("encoding", "utf-8") if options else "utf-8")
+    for number, raw in enumerate(text.splitlines(), start=1):
+        found = _HEADER.match(raw.strip())
+        if found:
+            if found.group(1).lower() in ("title", "about"):
+                yield number, None, found.group(2), [
+                    "Translators: the title of a guided tour" if found.group(1).lower() == "title"
+                    else "Translators: what a guided tour is about (one sentence or two)"]
+            continue
+        try:
+            tokens = shlex.split(raw, comments=True)
+        except ValueError:
+            continue
+        if len(tokens) > 1 and tokens[0].lower() == "say":
+            yield number, None, " ".join(tokens[1:]), [
+                "Translators: a guided tour's instruction; the labels in quotes are the ones "
+                "uSis shows in Dutch"]
+
+
 def is_check(step: Step) -> bool:
     return isinstance(step, Login | Code | Open | Expect)
 
 
-__all__ = ["CHECK_KINDS", "SUFFIX", "TOURS_DIR", "Tour", "TourNotFound", "TourProgress",
-           "TourStep",
-           "is_check", "list_tours", "load_tour", "parse_tour", "tour_names"]
+__all__ = ["CHECK_KINDS", "SUFFIX", "TOURS_DIR", "StepsError", "Tour", "TourNotFound",
+           "TourProgress", "TourStep",
+           "babel_extract", "is_check", "list_tours", "load_tour", "parse_tour", "tour_names"]
