@@ -9,6 +9,7 @@ Exit status: 0 every step passed, 1 a step could not be done (stderr names its l
 from __future__ import annotations
 
 import os
+import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -191,4 +192,7 @@ def _replay_on(settings: Settings, url: str, shown: str, *, now: datetime,
             db.dispose()
     except UsisError as exc:
         raise UsisError(str(exc).replace(url, shown)) from None
-    return replay_sync(database_url=url, now=now, echo=click.echo, **run)
+    # the app redirects sys.stdout while it runs: each step's line goes to this command's own
+    stream = sys.stdout
+    return replay_sync(database_url=url, now=now,
+                       echo=lambda line: click.echo(line, file=stream), **run)

@@ -153,7 +153,7 @@ def check_command(ctx: click.Context, names: tuple[str, ...], check_all: bool,
             failed=len(failed), n=len(tours), names=", ".join(failed)) if failed else
             _("All {n} tours passed.").format(n=len(tours)))
     if failed:
-        ctx.exit(EXIT_ERROR)
+        raise SystemExit(EXIT_ERROR)
 
 
 def _find(name: str) -> Tour:

@@ -159,7 +159,13 @@ def parse_tour(text: str, name: str, source: str = "") -> Tour:
         steps = parse_steps(text, source=source)
     except StepsError as exc:  # bad lines: reported with the tour's own problems below
         problems.extend(exc.problems)
-        steps = []
+        bad = {number for number, _problem in exc.problems}
+        kept = "\n".join("" if number in bad else line
+                         for number, line in enumerate(text.splitlines(), start=1))
+        try:  # the good lines (same numbers), to check the tour's rules on them too
+            steps = parse_steps(kept, source=source)
+        except StepsError:
+            steps = []
     blocks: list[TourStep] = []
     say: Say | None = None
     actions: list[Step] = []
