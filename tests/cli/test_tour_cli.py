@@ -24,7 +24,9 @@ def line_of(name: str, step: str) -> int:
 
 # ---------------------------------------------------------------------- check
 @pytest.mark.parametrize("name", tour_names())
-def test_every_shipped_tour_passes_its_check(name, demo_db_url, capsys, tmp_path):
+def test_every_shipped_tour_passes_its_check(name, demo_db_url, capsys, tmp_path, monkeypatch):
+    outbox = tmp_path / "outbox"  # the user's own: a rehearsal's e-mail never lands there
+    monkeypatch.setenv("USIS_MAIL_OUTBOX", str(outbox))
     code, out, err = usis(capsys, "tour", "check", name, "--db", demo_db_url)
     assert code == 0, out + err
     tour = load_tour(name)
@@ -36,6 +38,7 @@ def test_every_shipped_tour_passes_its_check(name, demo_db_url, capsys, tmp_path
     ticked = [line for line in lines if line.startswith("  ✓ line ")]
     assert len(ticked) == len(tour.all_steps())
     assert not list(tmp_path.glob("**/*.svg"))  # no screenshots without --out
+    assert not outbox.exists()
 
 
 def test_a_changed_label_fails_the_check_at_the_line_that_presses_it(demo_db_url, capsys,

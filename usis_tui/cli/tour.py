@@ -15,6 +15,8 @@ wall clock).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
@@ -124,6 +126,41 @@ def check_command(ctx: click.Context, names: tuple[str, ...], check_all: bool,
     url = settings.url
     shown = mask_url(url)
     fresh = _no_database_yet(url)
+    with _rehearsal():
+        failed = _check_all(settings, tours, url, shown, fresh, out_dir)
+    if len(tours) > 1:
+        click.echo(ngettext("{failed} of {n} tour failed: {names}",
+                            "{failed} of {n} tours failed: {names}", len(tours)).format(
+            failed=len(failed), n=len(tours), names=", ".join(failed)) if failed else
+            _("All {n} tours passed.").format(n=len(tours)))
+    if failed:
+        raise SystemExit(EXIT_ERROR)
+
+
+@contextmanager
+def _rehearsal() -> Iterator[None]:
+    """A check is a rehearsal on demo data: the Course Portal pays with the test-mode provider,
+    and its e-mail is kept in a temporary outbox (deleted afterwards), never sent by SMTP nor
+    left in the user's own outbox."""
+    import shutil
+    import tempfile
+
+    from .. import config
+
+    folder = tempfile.mkdtemp(prefix="usis-tour-mail-")
+    config.override(payment_provider="test", smtp_host="", mail_outbox=folder)
+    try:
+        yield
+    finally:
+        config.override(payment_provider=None, smtp_host=None, mail_outbox=None)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _check_all(settings: Settings, tours: list[Tour], url: str, shown: str, fresh: bool,
+               out_dir: str | None) -> list[str]:
+    """Replay each tour, one line a step; the names of the tours that failed."""
+    from ..replay import format_result
+
     failed: list[str] = []
     for tour in tours:
         now = _moment(settings, tour)
@@ -136,8 +173,6 @@ def check_command(ctx: click.Context, names: tuple[str, ...], check_all: bool,
         report = _replay_tour(settings, tour, url, shown, fresh, now=now, out=out)
         for result in report.steps:
             if result.status == "not run":
-                from ..replay import format_result
-
                 click.echo(format_result(result))
         if report.passed:
             click.echo(_("PASSED"))
@@ -147,13 +182,7 @@ def check_command(ctx: click.Context, names: tuple[str, ...], check_all: bool,
         click.echo(_("FAILED at {file} line {line}{step}: {failure}").format(
             file=tour.source, line=report.failed_line, step=what, failure=report.failure))
         failed.append(tour.name)
-    if len(tours) > 1:
-        click.echo(ngettext("{failed} of {n} tour failed: {names}",
-                            "{failed} of {n} tours failed: {names}", len(tours)).format(
-            failed=len(failed), n=len(tours), names=", ".join(failed)) if failed else
-            _("All {n} tours passed.").format(n=len(tours)))
-    if failed:
-        raise SystemExit(EXIT_ERROR)
+    return failed
 
 
 def _find(name: str) -> Tour:
