@@ -60,6 +60,22 @@ def test_a_changed_label_fails_the_check_at_the_line_that_presses_it(demo_db_url
     assert f"· line {number + 1}" in out  # the steps after it were not run
 
 
+def test_a_step_whose_checks_hold_before_its_actions_fails(demo_db_url, tmp_path, capsys):
+    """The tour guide would take it as done before the person did anything."""
+    tour = tmp_path / "eager.tour"
+    tour.write_text('# title: Eager\n# now: 2026-11-23T09:30\n'
+                    'say "Log in."\nlogin s1234567 demo\nexpect "Main Menu"\n'
+                    'say "Go to Student Center."\nopen "Student Center"\n'
+                    'say "Look around."\nwait 10\nexpect "Student Center"\n', encoding="utf-8")
+    code, out, _err = usis(capsys, "tour", "check", str(tour), "--db", demo_db_url)
+    assert code == 1
+    assert out.splitlines()[-1] == (
+        f'FAILED at {tour} line 8 (say "Look around."): the checks of this step already hold '
+        "before its actions: the tour would count it as done at once (make its expect specific "
+        "to the step's result)")
+    assert "✓ line 7   open \"Student Center\"" in out  # the steps before it passed
+
+
 def test_the_tours_clock_unless_now_is_given(demo_db_url, capsys, tmp_path):
     """Before the demo's enrolment period (it opens 2 Nov 2026 09:00) the enrolment fails."""
     code, out, _err = usis(capsys, "tour", "check", "enrol-by-class-number", "--db",

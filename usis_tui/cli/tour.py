@@ -15,7 +15,7 @@ wall clock).
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -27,7 +27,7 @@ from ..i18n import _, ngettext
 from .options import EXIT_ERROR, EXIT_USAGE, Settings, common_options
 
 if TYPE_CHECKING:
-    from ..replay import ReplayReport
+    from ..replay import ReplayReport, Step
     from ..tours import Tour
 
 
@@ -264,7 +264,7 @@ def _replay_tour(settings: Settings, tour: Tour, url: str, shown: str, fresh: bo
     from .replay import _replay_on, replay_on_copy
 
     run: dict[str, Any] = {"steps": tour.all_steps(), "now": now, "out_dir": out,
-                           "steps_file": tour.source}
+                           "steps_file": tour.source, "before_step": _not_done_yet(tour)}
     if not fresh:
         return replay_on_copy(settings, url, shown, **run)
     import shutil
@@ -276,3 +276,20 @@ def _replay_tour(settings: Settings, tour: Tour, url: str, shown: str, fresh: bo
                           _("a fresh demo database"), demo=True, **run)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _not_done_yet(tour: Tour) -> Callable[[Any, Step], str | None]:
+    """Before a step's instruction (its ``say``): its checks must not hold yet, else the tour
+    guide would count the step as done before the person did anything."""
+    from ..replay import holds
+
+    checks = {step.line: step.checks for step in tour.steps}
+
+    def before(app: Any, step: Step) -> str | None:
+        wanted = checks.get(step.line) if step.kind == "say" else None
+        if wanted and all(holds(app, check) for check in wanted):
+            return _("the checks of this step already hold before its actions: the tour would "
+                     "count it as done at once (make its expect specific to the step's result)")
+        return None
+
+    return before
