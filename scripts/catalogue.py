@@ -28,7 +28,9 @@ POT = LOCALE / "usis.pot"
 LANGUAGES = ("nl",)
 KEYWORDS = {**DEFAULT_KEYWORDS, "_in": (2,), "ngettext_in": (2, 3)}
 METHOD_MAP = [("**/migrations/versions/**.py", "ignore"), ("**/data/**.py", "ignore"),
-              ("**.py", "python")]
+              ("**.py", "python"),
+              # the guided tours: their title, about and say texts (usis_tui/tours)
+              ("**/tours/*.tour", "usis_tui.tours:babel_extract")]
 
 
 def po_path(language: str) -> Path:

@@ -157,3 +157,16 @@ def otp_for(monkeypatch, args, now: datetime) -> None:
     except AssertionError:  # both codes of this moment used: a recovery code, as people do
         code = _RECOVERY[(url, user)].pop()
     monkeypatch.setenv("USIS_OTP", code)
+
+
+def run_usis(capsys, *args: str) -> tuple[int, str, str]:
+    """Run the `usis` command in this process: (exit code, stdout, stderr)."""
+    from usis_tui.cli import main
+
+    try:
+        main(list(args))
+        code = 0
+    except SystemExit as exc:
+        code = exc.code if isinstance(exc.code, int) else 1
+    out, err = capsys.readouterr()
+    return code, out, err

@@ -10,9 +10,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from helpers import run_usis as usis
 from syrupy.extensions.image import SVGImageSnapshotExtension
 
-from usis_tui.cli import main
 from usis_tui.replay import (
     EnterClass,
     Expect,
@@ -32,17 +32,6 @@ ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "enrol-1052.steps"
 NOW = "2026-11-23T09:30"
 SUCCESS = "Success: This class has been added to your schedule."
-
-
-def usis(capsys, *args: str) -> tuple[int, str, str]:
-    """Run the `usis` command in this process: (exit code, stdout, stderr)."""
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def replay(capsys, steps: Path, db_url: str, out: Path, *more: str) -> tuple[int, str, str]:

@@ -11,24 +11,14 @@ from pathlib import Path
 
 import pytest
 from factories import dump
+from helpers import run_usis as usis
 
-from usis_tui.cli import main
 from usis_tui.db import Database
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "enrol-1052.steps"
 NOW = "2026-11-23T09:30"
 SUCCESS = "Success: This class has been added to your schedule."
-
-
-def usis(capsys, *args: str) -> tuple[int, str, str]:
-    try:
-        main(list(args))
-        code = 0
-    except SystemExit as exc:
-        code = exc.code if isinstance(exc.code, int) else 1
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def whole(url: str) -> dict[str, list[tuple]]:

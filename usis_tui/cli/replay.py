@@ -9,6 +9,7 @@ Exit status: 0 every step passed, 1 a step could not be done (stderr names its l
 from __future__ import annotations
 
 import os
+import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -77,12 +78,7 @@ def replay_command(settings: Settings, steps_file: str, out_dir: str | None, siz
     Steps files are in English (labels, expected texts): the replay, and what it prints, is
     in English unless --lang or USIS_LANG names the language the steps are written in.
     """
-    from ..config import explicit_language
-    from ..i18n import set_language
-
-    set_language(explicit_language() or "en")
-    # Textual's own setting (not a uSis option), before Textual is imported: stable screenshots
-    os.environ["TEXTUAL_ANIMATIONS"] = "none"
+    headless()
     dims = _size(size)
     path = Path(steps_file)
     from ..replay import StepsError, format_result, parse_steps
@@ -94,8 +90,7 @@ def replay_command(settings: Settings, steps_file: str, out_dir: str | None, siz
     try:
         steps = parse_steps(text, source=steps_file)
     except StepsError as exc:
-        for number, message in exc.problems:
-            click.echo(f"{steps_file}:{number}: {message}", err=True)
+        echo_bad_lines(exc, steps_file)
         lines = ", ".join(str(n) for n, _ in exc.problems)
         raise _BadSteps(ngettext(
             "{file} has {n} bad line (line {lines}); nothing was replayed. See usis replay "
@@ -124,16 +119,7 @@ def replay_command(settings: Settings, steps_file: str, out_dir: str | None, siz
     if write:
         report = _replay_on(settings, url, shown, **run)
     else:
-        from ..dbcopy import throwaway_copy
-
-        def warn(line: str) -> None:
-            click.echo(_("usis: warning: {message}").format(message=line), err=True)
-
-        with throwaway_copy(url, warn=warn) as copy:
-            click.echo(_("The copy is {how}; it is deleted afterwards.").format(how=copy.how))
-            report = _replay_on(settings, copy.url,
-                                _("the copy of {database}").format(database=shown),
-                                copy_of=url, **run)
+        report = replay_on_copy(settings, url, shown, **run)
     for result in report.steps:
         if result.status == "not run":
             click.echo(format_result(result))
@@ -152,10 +138,44 @@ def replay_command(settings: Settings, steps_file: str, out_dir: str | None, siz
         file=steps_file, line=report.failed_line, step=what, failure=report.failure))
 
 
-def _replay_on(settings: Settings, url: str, shown: str, *, now: datetime, **run: Any):
+def headless() -> None:
+    """Before a headless replay: the language the steps are written in (English unless --lang
+    or USIS_LANG says otherwise) and no animations."""
+    from ..config import explicit_language
+    from ..i18n import set_language
+
+    set_language(explicit_language() or "en")
+    # Textual's own setting (not a uSis option), before Textual is imported: stable screenshots
+    os.environ["TEXTUAL_ANIMATIONS"] = "none"
+
+
+def echo_bad_lines(exc: Any, source: str) -> None:
+    """Every bad line of a steps (or tour) file on stderr, as ``FILE:LINE: problem``."""
+    for number, message in exc.problems:
+        click.echo(f"{source}:{number}: {message}", err=True)
+
+
+def replay_on_copy(settings: Settings, url: str, shown: str, **run: Any):
+    """Replay on a throwaway copy of the database at ``url`` (usis_tui/dbcopy.py), deleted
+    afterwards; the report names the original (``shown``, masked)."""
+    from ..dbcopy import throwaway_copy
+
+    def warn(line: str) -> None:
+        click.echo(_("usis: warning: {message}").format(message=line), err=True)
+
+    with throwaway_copy(url, warn=warn) as copy:
+        click.echo(_("The copy is {how}; it is deleted afterwards.").format(how=copy.how))
+        return _replay_on(settings, copy.url,
+                          _("the copy of {database}").format(database=shown),
+                          copy_of=url, **run)
+
+
+def _replay_on(settings: Settings, url: str, shown: str, *, now: datetime,
+               demo: bool | None = None, **run: Any):
     """Prepare the database at ``url`` as `usis` would (a copy holds the same rows, so it gets
-    the demo data exactly when the original would) and replay on it; errors name it as
-    ``shown`` (masked: never a password, nor a copy's temporary name)."""
+    the demo data exactly when the original would; ``demo`` True: fill it with the demo data
+    when it is empty) and replay on it; errors name it as ``shown`` (masked: never a password,
+    nor a copy's temporary name)."""
     from ..bootstrap import ensure_database
     from ..db import Database
     from ..replay import replay_sync
@@ -163,7 +183,8 @@ def _replay_on(settings: Settings, url: str, shown: str, *, now: datetime, **run
     try:
         db = Database(url)
         try:
-            demo = settings.wants_demo(db)
+            if demo is None:
+                demo = settings.wants_demo(db)
             if demo and not db.has_schema():
                 click.echo(_("Preparing the demo database (first start)…"), err=True)
             ensure_database(db, now, demo=demo)
@@ -171,4 +192,7 @@ def _replay_on(settings: Settings, url: str, shown: str, *, now: datetime, **run
             db.dispose()
     except UsisError as exc:
         raise UsisError(str(exc).replace(url, shown)) from None
-    return replay_sync(database_url=url, now=now, echo=click.echo, **run)
+    # the app redirects sys.stdout while it runs: each step's line goes to this command's own
+    stream = sys.stdout
+    return replay_sync(database_url=url, now=now,
+                       echo=lambda line: click.echo(line, file=stream), **run)

@@ -61,6 +61,7 @@ COMMANDS = {
     "schedule": "schedule:schedule_command",
     "serve": "serve:serve_command",
     "timetable": "timetable:timetable",
+    "tour": "tour:tour_group",
     "user": "user:user_group",
 }
 

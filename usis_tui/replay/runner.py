@@ -113,6 +113,19 @@ def on_screen(app, text: str) -> bool:
     return _norm(text) in _norm(screen_text(app))
 
 
+def holds(app, step: Step) -> bool:
+    """Whether a check step is true on the app as it is now, without waiting: ``expect`` (the
+    text is on the screen), ``open`` (that page is on top), ``login``/``code`` (somebody is
+    signed in). Any other step: False."""
+    if isinstance(step, Expect):
+        return on_screen(app, step.text)
+    if isinstance(step, Open):
+        return getattr(app.screen, "usis_page", None) == canonical_page(step.page)
+    if isinstance(step, Login | Code):
+        return app.identity is not None
+    return False
+
+
 def _shown(widget) -> bool:
     from textual.screen import Screen
 
@@ -509,11 +522,13 @@ class Replayer:
 async def replay(steps: Sequence[Step], *, database_url: str, now: datetime,
                  out_dir: Path | None = None, size: tuple[int, int] = SIZE,
                  steps_file: str = "", echo: Callable[[str], None] | None = None,
-                 copy_of: str | None = None, otp_secret: str | None = None) -> ReplayReport:
+                 copy_of: str | None = None, otp_secret: str | None = None,
+                 before_step: Callable[[Any, Step], str | None] | None = None) -> ReplayReport:
     """Run the steps in a headless UsisApp; one SVG per step in ``out_dir``; stops at the first
     step that fails. ``echo`` gets one line per step as it finishes. ``copy_of``: the database
     that ``database_url`` is a throwaway copy of (the report names that one). ``otp_secret``:
-    for ``code`` steps (default: the USIS_OTP_SECRET environment variable)."""
+    for ``code`` steps (default: the USIS_OTP_SECRET environment variable). ``before_step(app,
+    step)``: asked before each step; a message fails that step (a tour's own rules)."""
     from ..app import UsisApp
     from ..config import explicit_language
     from ..db import mask_url
@@ -542,6 +557,9 @@ async def replay(steps: Sequence[Step], *, database_url: str, now: datetime,
                 continue
             status, message = "passed", ""
             try:
+                problem = before_step(app, step) if before_step is not None else None
+                if problem:
+                    raise StepFailed(problem)
                 await runner.run(step)
             except StepFailed as exc:
                 status, message = "failed", str(exc)

@@ -8,12 +8,18 @@ are that step's actions, what "Show me" does and what ``usis tour check`` replay
     # title: Option 1: Enrol by entering the class number
     # about: The uSis manual's first way to enrol: the class number of the minor, 1052.
     # audience: student
+    # now: 2026-11-23T09:30
 
     say "Log in at uSis with your ULCN account (s1234567, password demo)."
     login s1234567 demo
     say "Click on 'Main Menu' and go to 'Self Service'."
     open "Self Service"
     ...
+
+The header lines: ``# title:`` (required) and ``# about:`` (shown through the catalogue, like
+the ``say`` texts), ``# audience:`` (student, the default, or learner: a Course Portal
+account) and ``# now:`` (the moment `usis tour check` replays the tour at, unless --now says
+otherwise: the demo data's enrolment period is open at 2026-11-23T09:30).
 
 A step is done when every one of its *checks* holds at once: ``login``/``code`` (somebody is
 signed in), ``open "PAGE"`` (that page is on top) and ``expect "TEXT"`` (the text is on the
@@ -31,10 +37,11 @@ Nothing here imports the app or the screens.
 from __future__ import annotations
 
 import re
+import shlex
 from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
 
@@ -54,7 +61,7 @@ TOURS_DIR = Path(__file__).resolve().parent
 SUFFIX = ".tour"
 #: the steps whose truth a tour can see on the screen (a step is done when all of its hold)
 CHECK_KINDS = ("login", "code", "open", "expect")
-_HEADER = re.compile(r"^#\s*(title|about|audience)\s*:\s*(.+?)\s*$", re.IGNORECASE)
+_HEADER = re.compile(r"^#\s*(title|about|audience|now)\s*:\s*(.+?)\s*$", re.IGNORECASE)
 
 Audience = Literal["student", "learner"]
 
@@ -92,6 +99,7 @@ class Tour(BaseModel):
     about: str = ""
     audience: Audience = "student"
     source: str = ""  # the file it was read from
+    now: str | None = None  # ``# now:``: the moment `usis tour check` replays it at (ISO)
     steps: tuple[TourStep, ...]
 
     def all_steps(self) -> list[Step]:
@@ -140,12 +148,24 @@ def parse_tour(text: str, name: str, source: str = "") -> Tour:
     """A tour from the text of its file; StepsError lists every bad line with its number."""
     source = source or f"{name}{SUFFIX}"
     header: dict[str, str] = {}
-    for raw in text.splitlines():
+    header_line: dict[str, int] = {}
+    for number, raw in enumerate(text.splitlines(), start=1):
         found = _HEADER.match(raw.strip())
-        if found:
-            header.setdefault(found.group(1).lower(), found.group(2))
+        if found and found.group(1).lower() not in header:
+            header[found.group(1).lower()] = found.group(2)
+            header_line[found.group(1).lower()] = number
     problems: list[tuple[int, str]] = []
-    steps = parse_steps(text, source=source)  # StepsError for bad lines
+    try:
+        steps = parse_steps(text, source=source)
+    except StepsError as exc:  # bad lines: reported with the tour's own problems below
+        problems.extend(exc.problems)
+        bad = {number for number, _problem in exc.problems}
+        kept = "\n".join("" if number in bad else line
+                         for number, line in enumerate(text.splitlines(), start=1))
+        try:  # the good lines (same numbers), to check the tour's rules on them too
+            steps = parse_steps(kept, source=source)
+        except StepsError:
+            steps = []
     blocks: list[TourStep] = []
     say: Say | None = None
     actions: list[Step] = []
@@ -174,15 +194,25 @@ def parse_tour(text: str, name: str, source: str = "") -> Tour:
     close()
     audience = header.get("audience", "student").lower()
     if audience not in ("student", "learner"):
-        problems.append((0, _("audience must be student or learner, not {value}")
-                         .format(value=repr(audience))))
+        problems.append((header_line["audience"], _(
+            "audience must be student or learner, not {value}").format(value=repr(audience))))
         audience = "student"
     if "title" not in header:
         problems.append((0, _("no '# title: ...' line")))
+    now = header.get("now")
+    if now is not None:
+        from ..clock import parse_now
+        from ..errors import UsisError
+
+        try:
+            parse_now(now)
+        except (UsisError, ValueError) as exc:
+            problems.append((header_line["now"], _("now: {problem}").format(problem=exc)))
+            now = None
     if problems:
-        raise StepsError(sorted(problems), source)
+        raise StepsError(sorted(set(problems)), source)
     return Tour(name=name, title=header.get("title", name), about=header.get("about", ""),
-                audience=audience,
+                audience=audience, now=now,
                 source=source, steps=tuple(blocks))
 
 
@@ -213,10 +243,37 @@ def list_tours() -> list[Tour]:
     return [_load(path) for path in tour_files()]
 
 
+def babel_extract(fileobj: Any, keywords: Any, comment_tags: Any,
+                  options: Any) -> Iterator[tuple[int, None, str, list[str]]]:
+    """The Babel extraction method for ``*.tour`` files (scripts/catalogue.py, METHOD_MAP):
+    the ``# title:`` and ``# about:`` lines and every ``say`` text, each with its line, so that
+    the catalogue translates what a tour shows. Lines it cannot read are left out (``usis tour
+    check`` reports them)."""
+    text = fileobj.read()
+    if isinstance(text, bytes):
+        text = text.decode(options.get("encoding", "utf-8") if options else "utf-8")
+    for number, raw in enumerate(text.splitlines(), start=1):
+        found = _HEADER.match(raw.strip())
+        if found:
+            if found.group(1).lower() in ("title", "about"):
+                yield number, None, found.group(2), [
+                    "Translators: the title of a guided tour" if found.group(1).lower() == "title"
+                    else "Translators: what a guided tour is about (one sentence or two)"]
+            continue
+        try:
+            tokens = shlex.split(raw, comments=True)
+        except ValueError:
+            continue
+        if len(tokens) > 1 and tokens[0].lower() == "say":
+            yield number, None, " ".join(tokens[1:]), [
+                "Translators: a guided tour's instruction; the labels in quotes are the ones "
+                "uSis shows in Dutch"]
+
+
 def is_check(step: Step) -> bool:
     return isinstance(step, Login | Code | Open | Expect)
 
 
-__all__ = ["CHECK_KINDS", "SUFFIX", "TOURS_DIR", "Tour", "TourNotFound", "TourProgress",
-           "TourStep",
-           "is_check", "list_tours", "load_tour", "parse_tour", "tour_names"]
+__all__ = ["CHECK_KINDS", "SUFFIX", "TOURS_DIR", "StepsError", "Tour", "TourNotFound",
+           "TourProgress", "TourStep",
+           "babel_extract", "is_check", "list_tours", "load_tour", "parse_tour", "tour_names"]
