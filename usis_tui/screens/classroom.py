@@ -16,6 +16,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.events import Resize
 from textual.timer import Timer
 
 from ..i18n import N_, _, ngettext
@@ -31,9 +32,8 @@ if TYPE_CHECKING:
     from ..services.classroom import ClassroomInfo, Roster
 
 REFRESH_SECONDS = 1.0
-#: an instruction longer than this is cut in the table (the whole one is in the tour panel)
-INSTRUCTION_WIDTH = 48
 NARROW = 100
+SHORT = 30  # rows: the code in a smaller box
 
 
 def step_text(step: int, total: int, instruction: str, finished: bool) -> str:
@@ -41,9 +41,7 @@ def step_text(step: int, total: int, instruction: str, finished: bool) -> str:
         return _("Finished all {total} steps").format(total=total)
     text = _("Step {step} of {total}").format(step=step, total=total)
     if instruction:
-        short = instruction if len(instruction) <= INSTRUCTION_WIDTH else (
-            instruction[:INSTRUCTION_WIDTH - 1] + "…")
-        text += f" · {short}"
+        text += f" · {instruction}"
     return text
 
 
@@ -117,6 +115,7 @@ class ClassroomScreen(UsisScreen):
                                      variant="error", compact=True)
                 yield Static("", id="classroom-count")
                 yield DataTable(id="classroom-table", cursor_type="row", zebra_stripes=True)
+                yield Static("", id="classroom-detail")
 
     def on_mount(self) -> None:
         self._show(None)
@@ -224,6 +223,11 @@ class ClassroomScreen(UsisScreen):
                     title=_("Classroom"), timeout=6)
 
     # ------------------------------------------------------------------ the table
+    def on_resize(self, event: Resize) -> None:
+        self.set_class(event.size.height < SHORT, "-short")
+        if self.roster is not None:
+            self._fill()
+
     def _fill(self) -> None:
         roster = self.roster
         if roster is None:
@@ -232,30 +236,71 @@ class ClassroomScreen(UsisScreen):
         row = table.cursor_row
         now = self.usis_app.now()
         narrow = self.size.width < NARROW
+        trainees = roster.trainees
+        # every column fits the page: the step and the last hint share what is left
+        name_w = min(18, max([len(_("Name"))] + [len(t.name) for t in trainees]))
+        times = [minutes_seconds(t.since, now) for t in trainees]
+        time_w = max([len(_("Time"))] + [len(x) for x in times])
+        fixed = name_w + time_w + (0 if narrow else 8) + 2 * (4 if narrow else 5)
+        room = max(20, self.size.width - 2 - 2 - fixed)  # the page's padding, the scrollbar
+        hint_w = max(12, room * 2 // 5)
+        step_w = max(8, room - hint_w)
         table.clear(columns=True)
-        table.add_column(_("Name"), key="name")
+        table.add_column(_("Name"), key="name", width=name_w)
         if not narrow:
-            table.add_column(_("Student"), key="student")
-        table.add_column(_("Time"), key="time")
-        table.add_column(_("Step"), key="step")
-        table.add_column(_("Last hint"), key="hint")
-        for t in roster.trainees:
-            cells: list[Any] = [Text(t.name)]
+            table.add_column(_("Student"), key="student", width=8)
+        table.add_column(_("Time"), key="time", width=time_w)
+        table.add_column(_("Step"), key="step", width=step_w)
+        table.add_column(_("Last hint"), key="hint", width=hint_w)
+        for t, time_on_step in zip(trainees, times, strict=True):
+            cells: list[Any] = [Text(cut(t.name, name_w))]
             if not narrow:
                 cells.append(Text(t.student_number))
-            cells.append(Text("✓" if t.finished else minutes_seconds(t.since, now),
-                              style="bold green" if t.finished else ""))
-            cells.append(Text(step_text(t.step, t.total, t.instruction, t.finished)))
-            cells.append(Text(t.hint or "", style="italic"))
+            cells.append(Text("✓", style="bold green") if t.finished else Text(time_on_step))
+            cells.append(Text(cut(step_text(t.step, t.total, t.instruction, t.finished),
+                                  step_w)))
+            cells.append(Text(cut(t.hint or "", hint_w), style="italic"))
             table.add_row(*cells, key=t.student_number)
-        if roster.trainees:
-            table.move_cursor(row=min(max(row, 0), len(roster.trainees) - 1))
-        n = len(roster.trainees)
-        done = sum(1 for t in roster.trainees if t.finished)
+        if trainees:
+            table.move_cursor(row=min(max(row, 0), len(trainees) - 1))
+        n = len(trainees)
+        done = sum(1 for t in trainees if t.finished)
         self.query_one("#classroom-count", Static).update(Text(
             (ngettext("{n} trainee", "{n} trainees", n).format(n=n) + " · " +
              ngettext("{done} finished", "{done} finished", done).format(done=done))
             if n else _("No trainees yet: they join with the code above."), style="dim"))
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        """The highlighted trainee's whole instruction and last hint, under the table."""
+        detail = self.query_one("#classroom-detail", Static)
+        table = self.query_one("#classroom-table", DataTable)
+        trainees = self.roster.trainees if self.roster is not None else []
+        if not trainees or not 0 <= table.cursor_row < len(trainees):
+            detail.update("")
+            detail.display = False
+            return
+        t = trainees[table.cursor_row]
+        text = Text.assemble((f"{t.name} ({t.student_number})", "bold"), " · ")
+        if t.finished or t.step > t.total:
+            text.append(_("Finished all {total} steps").format(total=t.total))
+        else:
+            text.append(_("Step {step} of {total}").format(step=t.step, total=t.total) + ": ")
+            text.append(t.instruction)
+        if t.hint:
+            text.append("\n" + _("Last hint") + ": ", style="bold")
+            text.append(t.hint, style="italic")
+        detail.update(text)
+        detail.display = True
+
+    @on(DataTable.RowHighlighted, "#classroom-table")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self._show_detail()
+
+
+def cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:max(0, width - 1)] + "…"
 
 
 __all__ = ["ClassroomScreen", "ConfirmCloseClassroom", "spaced_code", "step_text"]

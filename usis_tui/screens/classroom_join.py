@@ -12,6 +12,7 @@ trainee's tour.
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
     from ..app import UsisApp
     from ..services.classroom import JoinedSession
     from ..tours import TourProgress
+
+log = logging.getLogger(__name__)
 
 
 class ProgressReporter:
@@ -52,21 +55,20 @@ class ProgressReporter:
         self._waiting = progress
         if not self._busy:
             self._busy = True
-            self.app.run_worker(self._send(), group="classroom-progress", exit_on_error=False)
+            start(self.app, self._send(), group="classroom-progress")
 
     async def _send(self) -> None:
         try:
             while self._waiting is not None:
                 progress, self._waiting = self._waiting, None
                 try:
-                    await asyncio.to_thread(self.app.usis.classroom.progress, self.code,
-                                            self.student_number, progress)
+                    await call_service(self.app, self.app.usis.classroom.progress, self.code,
+                                       self.student_number, progress)
                     self.sent += 1
-                except Exception as exc:  # noqa: BLE001 - the tour goes on all the same
-                    from ..failures import log_failure
-
+                except ServiceError as exc:  # the tour goes on all the same
                     self.failures += 1
-                    log_failure(exc, f"classroom {self.code}: progress not sent")
+                    if self.failures == 1:  # (unexpected failures are logged by call_service)
+                        log.warning("classroom %s: progress not sent: %s", self.code, exc)
         finally:
             self._busy = False
 
@@ -123,7 +125,7 @@ class JoinClassroomDialog(ModalScreen[None]):
 
     BINDINGS: ClassVar = [
         Binding("escape", "cancel", N_("Cancel"), tooltip=N_("Back to the Login"),
-                id="join.cancel"),
+                id="classroom_join.cancel"),
     ]
 
     def __init__(self, code: str = "") -> None:
