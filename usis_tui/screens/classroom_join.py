@@ -123,6 +123,7 @@ async def signed_in_as_trainee(app: UsisApp, joined: JoinedSession) -> bool:
 class JoinClassroomDialog(ModalScreen[None]):
     """The session code and your name, then Join (Escape: back to the Login)."""
 
+    CSS_PATH = "../styles/classroom.tcss"
     BINDINGS: ClassVar = [
         Binding("escape", "cancel", N_("Cancel"), tooltip=N_("Back to the Login"),
                 id="classroom_join.cancel"),
@@ -144,10 +145,10 @@ class JoinClassroomDialog(ModalScreen[None]):
                            "steps."), classes="hint")
             yield Label(_("Classroom code"), classes="field-label")
             yield Input(self.code, placeholder=_("e.g. K7MQ3T"), id="join-code",
-                        max_length=12)
+                        max_length=12, compact=True)
             yield Label(_("Your name"), classes="field-label")
             yield Input(placeholder=_("as your trainer will see it"), id="join-name",
-                        max_length=60)
+                        max_length=60, compact=True)
             yield ProblemList(id="join-problems")
             with Horizontal(classes="button-row"):
                 yield Button(_("Join"), id="join-yes", variant="primary", compact=True)
