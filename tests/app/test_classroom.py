@@ -206,3 +206,29 @@ async def test_a_trainer_follows_three_trainees(demo_db_url):
                         Student.student_number.in_(numbers))).all()
             finally:
                 db.dispose()
+
+            # a step reported after the close fails quietly: the trainee's app goes on
+            reporters[2](TourProgress(tour=TOUR, number=10, total=9, finished=True,
+                                      entered_at=trainees[2].now().isoformat()))
+            await reporters[2].idle()
+            await settle(p2, cancelled_ok=True)
+            assert reporters[2].failures == 1 and trainees[2].is_running
+            assert not [n for n in trainees[2]._notifications if n.severity == "error"]
+
+
+async def test_usis_join_code_opens_the_dialog_with_the_code(demo_db_url):
+    app = make_app(demo_db_url, join="K7MQ3T")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_ready(pilot)
+        await settle(pilot)
+        assert isinstance(app.screen, JoinClassroomDialog)
+        assert app.screen.query_one("#join-code", Input).value == "K7MQ3T"
+        assert app.screen.focused is app.screen.query_one("#join-name", Input)
+        await pilot.press(*"Dana", "enter")  # no such classroom: said in the dialog
+        await settle(pilot)
+        assert isinstance(app.screen, JoinClassroomDialog) and app.identity is None
+        assert "There is no classroom with the code 'K7MQ3T'." in text_of(
+            app.screen.query_one("#join-problems"))
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, JoinClassroomDialog)
