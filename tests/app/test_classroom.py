@@ -232,3 +232,25 @@ async def test_usis_join_code_opens_the_dialog_with_the_code(demo_db_url):
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, JoinClassroomDialog)
+
+
+async def test_a_classroom_closed_elsewhere_leaves_the_page(demo_db_url):
+    """Another trainer closed it: the next refresh says so and offers to open one again."""
+    from usis_tui.services import Usis
+
+    app = make_app(demo_db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_classroom(pilot)
+        assert screen.room is not None
+        usis = Usis.open(demo_db_url, clock=lambda: DEMO_NOW)
+        try:
+            usis.classroom.close_session(screen.room.code, actor="trainer")
+        finally:
+            usis.close()
+        for _ in range(60):
+            if screen.room is None:
+                break
+            await pilot.pause(0.05)
+        assert screen.room is None and screen.query_one("#classroom-start").display
+        await pilot.pause()
+        assert any("has been closed" in str(n.message) for n in app._notifications)

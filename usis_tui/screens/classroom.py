@@ -192,10 +192,16 @@ class ClassroomScreen(UsisScreen):
         if self.room is None:
             return
         roster = await self.fetch(self.usis_app.usis.classroom.roster, self.room.code)
-        if roster is not None and self.room is not None and roster.classroom.code == \
-                self.room.code:
-            self.roster = roster
-            self._fill()
+        if roster is None or self.room is None or roster.classroom.code != self.room.code:
+            return
+        if roster.classroom.closed_at is not None:  # closed meanwhile (another trainer)
+            self._show(None)
+            self.query_one("#classroom-table", DataTable).clear(columns=True)
+            self.notify(_("Classroom {code} has been closed.").format(
+                code=roster.classroom.code), title=_("Classroom"), timeout=6)
+            return
+        self.roster = roster
+        self._fill()
 
     @on(Button.Pressed, "#classroom-close")
     def action_close_classroom(self) -> None:
