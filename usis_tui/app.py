@@ -165,7 +165,8 @@ class UsisApp(App):
     def __init__(self, database_url: str | None = None, now: datetime | str | None = None, *,
                  demo: bool = False, demo_on_first_start: bool = False,
                  exit_on_start_error: bool = False, lang: str | None = None,
-                 start_page: str | None = None, tour: str | None = None) -> None:
+                 start_page: str | None = None, tour: str | None = None,
+                 join: str | None = None) -> None:
         """``demo``: fill an empty database with the demo data while the Login is shown
         (``usis --demo``); ``demo_on_first_start``: only if it has never been used (the default
         embedded database); ``lang``: "nl" or "en" (default: ``--lang``, USIS_LANG, the config
@@ -182,6 +183,10 @@ class UsisApp(App):
         #: a guided tour to start once the database is ready (`usis --tour NAME`, `usis tour
         #: run NAME`; usis_tui/tours)
         self._start_tour = tour
+        #: classrooms (services/classroom.py): a code to join at start (`usis --join CODE`),
+        #: and the classroom joined: (code, the tour listener that reports each step)
+        self._join_code = join
+        self.classroom: tuple[str, Any] | None = None
         self.start_error: str | None = None  # why the app could not start (exit_on_start_error)
         self._database_url_arg = database_url
         self._database_url: str | None = None
@@ -449,6 +454,10 @@ class UsisApp(App):
         self._prepared.set()
         if self._start_page is not None and self.identity is None:
             await self.navigate(self._start_page)
+        if self._join_code is not None and self.identity is None:
+            from .screens.classroom_join import JoinClassroomDialog
+
+            self.push_screen(JoinClassroomDialog(self._join_code))
         # Exam enrolments not confirmed by their deadline are removed (services/exams.py).
         self.run_worker(self._housekeeping, name="housekeeping", thread=True,
                         exit_on_error=False)
@@ -614,6 +623,7 @@ class UsisApp(App):
         self.identity = None
         self.acting_for = None
         self.portal_identity = None  # a ULCN sign-in to the Course Portal ends with it
+        self.classroom = None
         self._reguard()
         self.show_login()
 

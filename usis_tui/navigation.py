@@ -150,6 +150,9 @@ REGISTRY: tuple[Page, ...] = (
     Page(N_("Outbox"), MAIN_MENU, "outbox:OutboxScreen", "trainer",
          N_("Trainer: every e-mail the demo sent (confirmation codes, confirmations)"),
          ("mail", "sent mail")),
+    Page(N_("Classroom"), MAIN_MENU, "classroom:ClassroomScreen", "trainer",
+         N_("Trainer: open a classroom for a guided tour and follow every trainee's step, "
+            "live"), ("classrooms", "training session", "trainees")),
     _enrol(N_("Enrol"), "add",
            N_("Add classes: enrol by class number or by searching the course")),
     _enrol(N_("Class Search"), "search", N_("Enrol by searching the course"), "search"),

@@ -50,6 +50,7 @@ ALLOWED = {
     "BOARD": {"board"},
     "BOARD_ROLE": {"board"},
     "TRAINER": {"trainer"},
+    "TRAINER_SELF": {"trainer"},
     "SELF": {"own student"},
     "SUPPORT_STUDENT_ACCOUNT": {"support acting for", "support not acting"},
     "SELF_OR_SUPPORT": {"own student", "support acting for", "support not acting"},
@@ -138,6 +139,8 @@ def example_arguments(signature: inspect.Signature) -> dict:
             args[name] = OWN
         elif name == "staff_username":
             args[name] = BOARD
+        elif name == "trainer":
+            args[name] = TRAINER
         elif name == "account_id":
             args[name] = ACCOUNT
         elif name == "actor":

@@ -33,6 +33,7 @@ class Settings:
         self.now: str | None = None
         self.demo = False  # usis --demo
         self.tour: str | None = None  # usis --tour NAME
+        self.join: str | None = None  # usis --join CODE (a classroom)
         config.clear_overrides()  # a new invocation: no option of an earlier one applies
         Settings.current = self
         from ..i18n import set_language

@@ -41,6 +41,12 @@ def _tour(ctx: click.Context, _param, value: str | None) -> str | None:
     return value
 
 
+def _join(ctx: click.Context, _param, value: str | None) -> str | None:
+    if value is not None:
+        invocation(ctx).join = value
+    return value
+
+
 def _demo(ctx: click.Context, _param, value: bool) -> bool:
     if value:
         invocation(ctx).demo = True
@@ -99,6 +105,9 @@ DEMO_COMMANDS = (None, "serve", "portal")
 @click.option("--tour", metavar="NAME", expose_value=False, callback=_tour,
               help="Start a guided tour (usis tour list): its panel shows each step's "
                    "instruction and waits until you have done it.")
+@click.option("--join", metavar="CODE", expose_value=False, callback=_join,
+              help="Join a trainer's classroom: the Login asks your name, then you follow "
+                   "the classroom's tour as a student of your own.")
 @common_options
 @click.pass_context
 def cli(ctx: click.Context) -> None:
@@ -129,7 +138,7 @@ def launch(settings: Settings, start_page: str | None = None, tour: str | None =
 
     app = UsisApp(database_url=settings.db, now=settings.now, demo=settings.demo,
                   demo_on_first_start=settings.db is None, exit_on_start_error=True,
-                  start_page=start_page, tour=tour or settings.tour)
+                  start_page=start_page, tour=tour or settings.tour, join=settings.join)
     if not (sys.__stdout__ and sys.__stdout__.isatty() and sys.__stderr__
             and sys.__stderr__.isatty()):
         # no terminal to show the Login on at once: prepare first, so that a problem is the one

@@ -13,6 +13,7 @@ from .catalogue import (
     Meeting,
     Minor,
 )
+from .classroom import Classroom, ClassroomTrainee
 from .enrolment import (
     ENROLMENT_STATUSES,
     PASS_GRADE,
@@ -70,6 +71,7 @@ __all__ = [
     "DECISION_TYPES", "INSTITUTION_TYPES", "PETITION_STATUSES", "PETITION_TYPES",
     "Petition", "PetitionDocument", "PetitionEvent",
     "SESSION_STATUSES", "LoginSession",
+    "Classroom", "ClassroomTrainee",
     "EXAM_CONFIRMATION_STATUSES", "ExamConfirmation",
     "LoginThrottle", "Setting",
     "PASS_GRADE", "RESULT_COMPONENTS", "RESULT_MARKS",

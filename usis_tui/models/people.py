@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base
@@ -58,6 +58,9 @@ class Student(AccountSettings, Base):
     #: the academic year ("2026-2027") the student started the programme: the first year
     #: counts for the binding study advice (BSA); None: not known
     cohort: Mapped[str | None] = mapped_column(String(9))
+    #: made for a classroom session (models/classroom.py) and removed with it: its seats are
+    #: its own, never one of the class's seats for everybody else (services/classroom.py)
+    session_student: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     programme: Mapped[Programme] = relationship()
 

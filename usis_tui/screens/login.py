@@ -57,6 +57,9 @@ class LoginScreen(Screen):
         Binding("ctrl+o", "course_portal", N_("Course Portal"),
                 tooltip=N_("Courses for everyone, without a uSis account: pick a course, "
                            "enrol and pay"), id="login.course-portal"),
+        Binding("ctrl+l", "join_classroom", N_("Join a classroom"),
+                tooltip=N_("A trainer's classroom: type its code and your name, and follow "
+                           "the tour as a student of your own"), id="login.join-classroom"),
     ]
 
     def __init__(self, username: str = "") -> None:
@@ -88,6 +91,7 @@ class LoginScreen(Screen):
                 yield ProblemList(id="login-problems")
                 yield Button(_("Course Portal (no uSis account needed)"), id="course-portal",
                              compact=True)
+                yield Button(_("Join a classroom"), id="join-classroom-button", compact=True)
                 demo = Static(_("Demo accounts: students s1234567, s7654321, s2345678; staff "
                                 "support, board, trainer. Password: demo."), id="login-demo")
                 demo.display = False  # only on the demo database (show_demo_accounts)
@@ -119,6 +123,13 @@ class LoginScreen(Screen):
         if not await self.usis_app.database_ready():
             return  # "uSis cannot start" has replaced the Login
         await self.usis_app.navigate("Course Portal")
+
+    @on(Button.Pressed, "#join-classroom-button")
+    def action_join_classroom(self) -> None:
+        """A trainer's classroom: its code and your name (screens/classroom_join.py)."""
+        from .classroom_join import JoinClassroomDialog
+
+        self.app.push_screen(JoinClassroomDialog())
 
     @on(Input.Submitted, "#username")
     def _next_field(self) -> None:

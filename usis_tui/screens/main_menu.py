@@ -49,6 +49,9 @@ class MainMenuScreen(UsisScreen):
                            "evaluations"), id="main_menu.portal-admin"),
         Binding("e", "outbox", N_("Outbox"),
                 tooltip=N_("Trainer: every e-mail the demo sent"), id="main_menu.outbox"),
+        Binding("l", "classroom", N_("Classroom"),
+                tooltip=N_("Trainer: open a classroom and follow every trainee's step"),
+                id="main_menu.classroom"),
     ]
 
     def compose_body(self) -> ComposeResult:
@@ -95,6 +98,9 @@ class MainMenuScreen(UsisScreen):
                     yield LinkRow("Outbox", "Outbox",
                                   _("The e-mails the demo sent: confirmation codes, "
                                     "confirmations, reminders"), link_id="link-outbox")
+                    yield LinkRow("Classroom", "Classroom",
+                                  _("Open a classroom for a guided tour and follow every "
+                                    "trainee's step, live"), link_id="link-classroom")
                 yield LinkRow("Course Portal", "Course Portal",
                               _("Courses for everyone: pick a course, enrol and pay"),
                               link_id="link-course-portal")
@@ -116,6 +122,8 @@ class MainMenuScreen(UsisScreen):
             return self.usis_app.may_open("Portal administration")
         if action == "outbox":
             return self.usis_app.may_open("Outbox")
+        if action == "classroom":
+            return self.usis_app.may_open("Classroom")
         if action in ("reset", "clock"):  # the trainer's tools
             return self.usis_app.role == "trainer"
         return True
@@ -143,6 +151,9 @@ class MainMenuScreen(UsisScreen):
 
     async def action_outbox(self) -> None:
         await self.usis_app.navigate("Outbox")
+
+    async def action_classroom(self) -> None:
+        await self.usis_app.navigate("Classroom")
 
     async def action_placement(self) -> None:
         await self.usis_app.navigate("Minor placement")

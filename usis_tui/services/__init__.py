@@ -16,6 +16,7 @@ from .auth import AuthService
 from .base import Context, ServiceError
 from .cart import CartService
 from .catalogue import CatalogueService, academic_year_code
+from .classroom import ClassroomService
 from .enrolment import EnrolmentService
 from .exams import ExamService
 from .mfa import MfaService
@@ -60,6 +61,8 @@ class Usis:
         self.portal_accounts = PortalAccountService(self.ctx, self.mail)
         self.portal_admin = PortalAdminService(self.ctx, self.mail)
         self.portal_jobs = PortalJobs(self.ctx, self.mail)
+        # classrooms: a trainer's live view of trainees in a guided tour (services/classroom.py)
+        self.classroom = ClassroomService(self.ctx, self.enrolment)
 
     @classmethod
     def open(cls, url: str, clock: Callable[[], datetime] | None = None) -> Usis:

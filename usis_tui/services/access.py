@@ -28,6 +28,7 @@ The rules:
 - ``OWN_LOG``: an audit entry about oneself (``acting_for`` is the own student, or none).
 - ``OWN_ACCOUNT``: the call's ``account_id`` is the principal's own Course Portal account.
 - ``PORTAL_ADMIN``: the Course Portal's administration (staff role "portal").
+- ``TRAINER_SELF``: a trainer, as themselves (``trainer`` is their own name): classrooms.
 - ``NOBODY``: never through the guard: only the local administrator, who runs the ``usis``
   command without ``--user`` and so talks to the unguarded ``Usis`` (user accounts).
 
@@ -200,6 +201,13 @@ def _trainer(principal: Principal, arguments: dict[str, Any]) -> None:
                       _("Sign in with a trainer account."))
 
 
+def _trainer_self(principal: Principal, arguments: dict[str, Any]) -> None:
+    _trainer(principal, arguments)
+    if arguments.get("trainer") != principal.username:
+        raise Refused(_("You can only open and list your own classrooms."),
+                      _("You are signed in as {user}.").format(user=principal.username))
+
+
 def _self(principal: Principal, arguments: dict[str, Any]) -> None:
     value = arguments.get("username")
     if not isinstance(value, str) or value.strip().lower() != principal.username.lower():
@@ -275,6 +283,7 @@ OWN_OR_SUPPORT = Rule("OWN_OR_SUPPORT", _own_or_support, ("student_number",))
 BOARD = Rule("BOARD", _board, ("staff_username",))
 BOARD_ROLE = Rule("BOARD_ROLE", _board_role)
 TRAINER = Rule("TRAINER", _trainer)
+TRAINER_SELF = Rule("TRAINER_SELF", _trainer_self, ("trainer",))
 SELF = Rule("SELF", _self, ("username",))
 SUPPORT_STUDENT_ACCOUNT = Rule("SUPPORT_STUDENT_ACCOUNT", _support_student_account,
                                ("username",))
@@ -436,6 +445,15 @@ POLICY: Mapping[str, Rule] = {
     # e-mail: sending what is queued is harmless; the outbox shows codes, for the trainer
     "mail.flush": ANYONE,
     "mail.outbox": TRAINER,
+    # classrooms (services/classroom.py): the trainer opens, watches and closes; anybody with
+    # the code joins (before sign-in: it makes the account they sign in with); a trainee
+    # reports their own session student's progress
+    "classroom.open_session": TRAINER_SELF,
+    "classroom.open_sessions": TRAINER_SELF,
+    "classroom.roster": TRAINER,
+    "classroom.close_session": TRAINER,
+    "classroom.join": ANYONE,
+    "classroom.progress": OWN_STUDENT,
 }
 
 
@@ -590,6 +608,7 @@ __all__ = [
     "SUPPORT_STUDENT_ACCOUNT",
     "SUPPORT_STUDENT_MFA",
     "TRAINER",
+    "TRAINER_SELF",
     "GuardedService",
     "GuardedUsis",
     "Principal",

@@ -71,6 +71,7 @@ class _Student:
     id: int
     language: str | None
     student_number: str
+    session_student = False  # a classroom's session student takes the ORM path
 
     def __init__(self, ident: int, student_number: str, language: str | None = None) -> None:
         self.id, self.student_number, self.language = ident, student_number, language
@@ -209,7 +210,8 @@ def _bucket(ids: list[int]) -> tuple[int, tuple, tuple[str, ...]]:
 
 
 def _student_stmt():
-    return select(Student.id, Student.language).where(Student.student_number == bindparam("n"))
+    return (select(Student.id, Student.language, Student.session_student)
+            .where(Student.student_number == bindparam("n")))
 
 
 def _mine_stmt():
@@ -400,6 +402,8 @@ def enrol_fast(service, student_number: str, requests: Sequence[EnrolRequest], *
         if not found:
             return None  # unknown student: the ORM path refuses it (and audits that)
         student_id, language = found[0][0], found[0][1]
+        if found[0][2]:
+            return None  # a classroom's session student: its own seats (the ORM path)
         mine = conn.all(db.prepared("fast.mine", _mine_stmt), {"st": student_id})
         active_before = {(sid, status) for _id, sid, status, _pos in mine if status in ACTIVE}
         wanted = ids + [sid for sid, _st in sorted(active_before) if sid not in set(ids)]

@@ -211,6 +211,8 @@ class EnrolmentService:
             enrolment.waitlist_position = None
             enrolment.enrolled_at = now
             section.enrolled_count += 1
+            if student.session_student:  # a seat of its own (services/classroom.py)
+                section.capacity += 1
             subject, body = enrolled_message(section, account_language(student.language))
         else:
             section.waitlist_count += 1
@@ -297,6 +299,8 @@ class EnrolmentService:
             self._leave_waitlist(session, section, enrolment)
         else:
             section.enrolled_count -= 1
+            if student.session_student:  # its own seat goes with it: nobody's seat frees up
+                section.capacity -= 1
         enrolment.status = "dropped"
         enrolment.waitlist_position = None
         enrolment.dropped_at = now

@@ -407,9 +407,11 @@ def evaluate(session: Session | None, state: StudentState, section: ClassSection
                     enrolled=format_ec(counted, language=lang),
                     course=course.catalogue_number, ec=format_ec(adds, language=lang))))
 
-    # Seats and wait list.
+    # Seats and wait list. A classroom's session student brings a seat of its own (the class
+    # grows by one for it, services/enrolment.py): it never takes or waits for anyone's seat.
     outcome: Outcome = "enrolled"
-    if section.enrolled_count >= section.capacity and permission is None:
+    if (section.enrolled_count >= section.capacity and permission is None
+            and not state.student.session_student):
         if not wait_list_ok:
             waitlist_room = section.waitlist_count < section.waitlist_capacity
             problems.append(Problem(
