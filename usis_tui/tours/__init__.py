@@ -216,8 +216,16 @@ def parse_tour(text: str, name: str, source: str = "") -> Tour:
                 source=source, steps=tuple(blocks))
 
 
+#: the order trainers teach them in (the seed's flow: Option 1 first); others follow by name
+ORDER = ("enrol-by-class-number", "enrol-by-searching", "apply-for-minor", "elective-petition",
+         "portal-enrol-and-pay", "portal-withdraw")
+
+
 def tour_files() -> Iterator[Path]:
-    return iter(sorted(TOURS_DIR.glob(f"*{SUFFIX}")))
+    def rank(path: Path) -> tuple[int, str]:
+        return (ORDER.index(path.stem) if path.stem in ORDER else len(ORDER), path.stem)
+
+    return iter(sorted(TOURS_DIR.glob(f"*{SUFFIX}"), key=rank))
 
 
 def tour_names() -> list[str]:
@@ -239,7 +247,7 @@ def load_tour(name: str) -> Tour:
 
 
 def list_tours() -> list[Tour]:
-    """Every shipped tour, by name."""
+    """Every shipped tour, in the order they are taught (ORDER)."""
     return [_load(path) for path in tour_files()]
 
 
