@@ -102,7 +102,14 @@ def screen_lines(app) -> list[str]:
     update = app.screen._compositor.render_update(full=True,
                                                   screen_stack=app._background_screens)
     console.print(update)
-    return console.export_text(styles=False).splitlines()
+    lines = console.export_text(styles=False).splitlines()
+    # A guided tour's panel (widgets/tour_panel.py) quotes the step's instruction: what it
+    # says is not what the page shows, so its rows are left out (it spans the screen's width).
+    for panel in app.screen.query(".tour-panel"):
+        region = panel.region
+        for row in range(region.y, min(region.bottom, len(lines))):
+            lines[row] = ""
+    return lines
 
 
 def screen_text(app) -> str:
@@ -111,6 +118,11 @@ def screen_text(app) -> str:
 
 def on_screen(app, text: str) -> bool:
     return _norm(text) in _norm(screen_text(app))
+
+
+def count_on_screen(app, text: str) -> int:
+    """How many times ``text`` is on the screen (spacing and case aside)."""
+    return _norm(screen_text(app)).count(_norm(text)) if text.strip() else 0
 
 
 def _shown(widget) -> bool:
@@ -169,6 +181,70 @@ def _fields_on_screen(app) -> list[tuple[Any, list[str]]]:
 
 def _button_label(widget) -> str:
     return _plain(getattr(widget, "label", "")).strip()
+
+
+# ---------------------------------------------------------------------- lookups
+# What a step names on the screen (a field by its label, a button, a key, a row): shared by the
+# runner and by a guided tour, which highlights the control a step uses (tours/guide.py).
+def find_field(app, label: str):
+    """The shown field whose label (else placeholder, prompt, id) is ``label``; the focused one
+    first; None if there is none."""
+    fields = _fields_on_screen(app)
+    for match in (lambda names: _same(names[0], label) if names else False,
+                  lambda names: any(_same(n, label) for n in names)):
+        found = [w for w, names in fields if match(names)]
+        if found:
+            focused = [w for w in found if w is app.focused]
+            return (focused or found)[0]
+    return None
+
+
+def press_candidates(app, label: str) -> list[Any]:
+    """The shown Buttons, Checkboxes, RadioButtons and Tabs labelled ``label`` (disabled ones
+    too), the focused one first."""
+    from textual.widgets import Button, Checkbox, RadioButton, Tab
+
+    found = [w for w in app.screen.query("*")
+             if isinstance(w, Button | Checkbox | RadioButton | Tab) and _shown(w)
+             and _same(_button_label(w), label)]
+    found.sort(key=lambda w: w is not app.focused)
+    return found
+
+
+def key_for(app, label: str) -> str | None:
+    """The key of the screen's enabled binding described as ``label``, or None."""
+    for key, active in app.screen.active_bindings.items():
+        if active.enabled and _same(active.binding.description or "", label):
+            return key
+    return None
+
+
+def find_row(app, text: str) -> tuple[Any, int] | None:
+    """(table, row or option index) of the first shown DataTable/OptionList row containing
+    ``text``, the focused table first; None if there is none."""
+    from textual.widgets import DataTable, OptionList
+
+    wanted = _norm(text)
+    tables = [w for w in app.screen.query("*")
+              if isinstance(w, DataTable | OptionList) and _shown(w)]
+    tables.sort(key=lambda t: t is not app.focused)
+    for table in tables:
+        if isinstance(table, DataTable):
+            for row in range(table.row_count):
+                if any(wanted in _norm(_plain(c)) for c in table.get_row_at(row)):
+                    return table, row
+        else:
+            for index in range(table.option_count):
+                if wanted in _norm(_plain(table.get_option_at_index(index).prompt)):
+                    return table, index
+    return None
+
+
+def has_table(app) -> bool:
+    from textual.widgets import DataTable, OptionList
+
+    return any(isinstance(w, DataTable | OptionList) and _shown(w)
+               for w in app.screen.query("*"))
 
 
 # ---------------------------------------------------------------------- the runner
@@ -363,14 +439,7 @@ class Replayer:
                 screen=getattr(app.screen, "usis_page", type(app.screen).__name__)))
 
     def _field(self, label: str):
-        fields = _fields_on_screen(self.app)
-        for match in (lambda names: _same(names[0], label) if names else False,
-                      lambda names: any(_same(n, label) for n in names)):
-            found = [w for w, names in fields if match(names)]
-            if found:
-                focused = [w for w in found if w is self.app.focused]
-                return (focused or found)[0]
-        return None
+        return find_field(self.app, label)
 
     def _field_names(self) -> str:
         names = [names[0] for _w, names in _fields_on_screen(self.app) if names]
@@ -426,16 +495,13 @@ class Replayer:
                                "length)").format(value=repr(widget.value), text=repr(text)))
 
     async def do_press(self, step: Press) -> None:
-        from textual.widgets import Button, Checkbox, RadioButton, Tab
+        from textual.widgets import Button, Checkbox, RadioButton
 
         app = self.app
-        candidates = [w for w in app.screen.query("*")
-                      if isinstance(w, Button | Checkbox | RadioButton | Tab) and _shown(w)
-                      and _same(_button_label(w), step.label)]
+        candidates = press_candidates(app, step.label)
         enabled = [w for w in candidates if not w.disabled]
         if enabled:
-            focused = [w for w in enabled if w is app.focused]
-            target = (focused or enabled)[0]
+            target = enabled[0]
             target.scroll_visible(animate=False)
             await self.pilot.pause()
             if isinstance(target, Button):
@@ -449,10 +515,10 @@ class Replayer:
             return
         if candidates:
             raise StepFailed(_("the button {label} is disabled").format(label=repr(step.label)))
-        for key, active in app.screen.active_bindings.items():
-            if active.enabled and _same(active.binding.description or "", step.label):
-                await self.pilot.press(key)
-                return
+        key = key_for(app, step.label)
+        if key is not None:
+            await self.pilot.press(key)
+            return
         buttons = sorted({_button_label(w) for w in app.screen.query("*")
                           if isinstance(w, Button | Checkbox | RadioButton) and _shown(w)})
         keys = sorted({a.binding.description for a in app.screen.active_bindings.values()
@@ -466,28 +532,19 @@ class Replayer:
         await self.pilot.press(*step.keys)
 
     async def do_select(self, step: SelectRow) -> None:
-        from textual.widgets import DataTable, OptionList
+        from textual.widgets import DataTable
 
         app = self.app
-        wanted = _norm(step.text)
-        tables = [w for w in app.screen.query("*")
-                  if isinstance(w, DataTable | OptionList) and _shown(w)]
-        tables.sort(key=lambda t: t is not app.focused)
-        for table in tables:
+        found = find_row(app, step.text)
+        if found is not None:
+            table, row = found
+            table.focus()
             if isinstance(table, DataTable):
-                for row in range(table.row_count):
-                    cells = table.get_row_at(row)
-                    if any(wanted in _norm(_plain(c)) for c in cells):
-                        table.focus()
-                        table.move_cursor(row=row, animate=False)
-                        return
+                table.move_cursor(row=row, animate=False)
             else:
-                for index in range(table.option_count):
-                    if wanted in _norm(_plain(table.get_option_at_index(index).prompt)):
-                        table.focus()
-                        table.highlighted = index
-                        return
-        raise StepFailed((_("no row containing {text}") if tables else
+                table.highlighted = row
+            return
+        raise StepFailed((_("no row containing {text}") if has_table(app) else
                           _("no row containing {text} (no table on this screen)"))
                          .format(text=repr(step.text)))
 

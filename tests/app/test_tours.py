@@ -1,0 +1,159 @@
+"""Guided tours in the app (issue 18): the tour panel, Show me, Back/Skip/Stop, hints for a
+wrong turn, the Tours page; a trainee follows "Option 1" (usis_tui/tours/
+enrol-by-class-number.tour) on a copy of the demo database, clock at DEMO_NOW (2026-11-23
+09:30)."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from enrol_helpers import wait_until
+from helpers import make_app, settle
+from shell_helpers import signed_in, text_of, wait_ready
+
+from usis_tui.tours.guide import TARGET_CLASS
+from usis_tui.widgets.tour_panel import TourPanel
+
+TOUR = "enrol-by-class-number"
+SIZE = (120, 40)
+YEAR = "2026-2027"
+MINOR = "1052"
+
+
+# ---------------------------------------------------------------------- helpers
+def panel(app) -> TourPanel:
+    found = app.screen.query(TourPanel)
+    assert found, f"no tour panel on {type(app.screen).__name__}"
+    return found.first()
+
+
+def panel_text(app) -> str:
+    p = panel(app)
+    return " | ".join(text_of(p.query_one(f"#{part}"))
+                      for part in ("tour-heading", "tour-instruction", "tour-hint"))
+
+
+async def at_step(pilot, number: int, timeout: float = 10) -> None:
+    """Wait until the guide is on step ``number`` (1-based; total + 1: finished)."""
+    guide = pilot.app.tour_guide
+    await wait_until(pilot, lambda: guide.progress().number == number, timeout,
+                     f"step {number} (on {guide.progress().number})")
+    await settle(pilot)
+
+
+def target(app):
+    found = app.screen.query(f".{TARGET_CLASS}")
+    return found.first() if found else None
+
+
+async def wait_target(pilot):
+    await wait_until(pilot, lambda: target(pilot.app) is not None, 5, "a highlighted control")
+    return target(pilot.app)
+
+
+def enrolled(url: str, student: str = "s1234567") -> dict[str, str]:
+    from helpers import DEMO_NOW
+
+    from usis_tui.services import Usis
+
+    usis = Usis.open(url, clock=lambda: DEMO_NOW)
+    try:
+        return {line.cls.class_number: line.status
+                for line in usis.enrolment.schedule(student, YEAR)}
+    finally:
+        usis.close()
+
+
+def audit_details(url: str) -> list[str]:
+    from sqlalchemy import select
+
+    from usis_tui.db import Database
+    from usis_tui.models import AuditEntry
+
+    db = Database(url)
+    try:
+        with db.read() as session:
+            return [e.detail for e in session.scalars(
+                select(AuditEntry).where(AuditEntry.action == "tour").order_by(AuditEntry.id))]
+    finally:
+        db.dispose()
+
+
+# ---------------------------------------------------------------------- following the tour
+async def test_a_trainee_follows_option_1_with_one_wrong_turn(demo_db_url):
+    """From `usis --tour enrol-by-class-number`: the panel on the Login; the trainee types,
+    presses keys and clicks the highlighted controls as the instructions say, opens the
+    Timetable instead of Enrol once (a hint leads back), and finishes; the minor is enrolled."""
+    seen: list = []
+    app = make_app(demo_db_url, tour=TOUR)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_ready(pilot)
+        await wait_until(pilot, lambda: app.tour_guide is not None, 5, "the tour")
+        app.tour_guide.add_listener(seen.append)
+        await at_step(pilot, 1)
+        assert "Step 1 of 9" in panel_text(app)
+        assert "Log in at uSis with your ULCN account" in panel_text(app)
+        assert (await wait_target(pilot)).id == "username"
+
+        # 1. log in
+        await pilot.click("#username")
+        await pilot.press(*"s1234567", "enter")
+        await pilot.press(*"demo", "enter")
+        await at_step(pilot, 2)
+        # 2. Main Menu → Self Service: the link is highlighted; Enter on it
+        assert (await wait_target(pilot)).id == "link-self-service"
+        await pilot.press("s")
+        await at_step(pilot, 3)
+        # 3. Student Center
+        await pilot.press("c")
+        await at_step(pilot, 4)
+        assert "Click on 'Enrol'" in panel_text(app)
+        # a wrong turn: the Timetable instead of Enrol
+        await pilot.press("ctrl+p")
+        await pilot.press(*"Timetable")
+        await settle(pilot)
+        await pilot.press("enter")
+        await wait_until(pilot, lambda: app.tour_guide.hint is not None, 5, "a hint")
+        assert app.screen.usis_page == "Timetable"
+        hint = app.tour_guide.hint
+        assert "Student Center" in hint and "Escape" in hint and "Enrol" in hint, hint
+        assert hint in panel_text(app)
+        assert seen[-1].hint == hint and seen[-1].number == 4
+        # back, as the hint says
+        await pilot.press("escape")
+        await wait_until(pilot, lambda: app.tour_guide.hint is None, 5, "the hint to go")
+        await pilot.press("e")
+        await at_step(pilot, 5)
+        # 5. the class number, then Continue (Enter)
+        field = await wait_target(pilot)
+        assert field.id == "class-number"
+        await pilot.click("#class-number")
+        await pilot.press(*MINOR, "enter")
+        await at_step(pilot, 6)
+        # 6. Next (the highlighted button, clicked)
+        button = await wait_target(pilot)
+        assert str(button.label) == "Next"
+        await pilot.click(button)
+        await at_step(pilot, 7)
+        # 7. Enrol
+        button = await wait_target(pilot)
+        assert str(button.label) == "Enrol"
+        await pilot.click(button)
+        await at_step(pilot, 8)
+        # 8. Finish enrolling
+        await pilot.click(await wait_target(pilot))
+        await at_step(pilot, 9)
+        # 9. a note: read it, Next step (F7)
+        assert app.tour_guide.step.is_note
+        await pilot.press("f7")
+        await at_step(pilot, 10)
+        assert app.tour_guide.finished
+        assert "finished" in panel_text(app)
+        assert seen[-1].finished
+        await pilot.press("f10")
+        await settle(pilot)
+        assert app.tour_guide is None and not app.screen.query(TourPanel)
+    assert enrolled(demo_db_url).get(MINOR) == "enrolled"
+    details = audit_details(demo_db_url)
+    assert "step 2 done (by the trainee)" in details and "finished " + TOUR in details
