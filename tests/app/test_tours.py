@@ -5,9 +5,6 @@ enrol-by-class-number.tour) on a copy of the demo database, clock at DEMO_NOW (2
 
 from __future__ import annotations
 
-import time
-
-import pytest
 from enrol_helpers import wait_until
 from helpers import make_app, settle
 from shell_helpers import signed_in, text_of, wait_ready
@@ -40,6 +37,11 @@ async def at_step(pilot, number: int, timeout: float = 10) -> None:
     await wait_until(pilot, lambda: guide.progress().number == number, timeout,
                      f"step {number} (on {guide.progress().number})")
     await settle(pilot)
+
+
+def tour_key_enabled(app, key: str = "f6") -> bool:
+    active = app.screen.active_bindings.get(key)
+    return active is not None and active.enabled
 
 
 def target(app):
@@ -157,3 +159,127 @@ async def test_a_trainee_follows_option_1_with_one_wrong_turn(demo_db_url):
     assert enrolled(demo_db_url).get(MINOR) == "enrolled"
     details = audit_details(demo_db_url)
     assert "step 2 done (by the trainee)" in details and "finished " + TOUR in details
+
+
+async def test_show_me_does_every_step_and_the_tour_finishes(demo_db_url):
+    """Show me (F6) on every step, from the Login: the replay engine signs in, opens the pages,
+    enters the class number and presses the buttons in the live app; each step is done by
+    Show me; the minor is enrolled."""
+    seen: list = []
+    app = make_app(demo_db_url, tour=TOUR)
+    async with app.run_test(size=SIZE) as pilot:
+        await wait_ready(pilot)
+        await wait_until(pilot, lambda: app.tour_guide is not None, 5, "the tour")
+        app.tour_guide.add_listener(seen.append)
+        for number in range(1, 10):
+            await at_step(pilot, number)
+            await pilot.press("f6")
+            await at_step(pilot, number + 1, timeout=30)
+            assert seen[-1].shown_me and seen[-1].hint is None, seen[-1]
+        assert app.tour_guide.finished
+        assert app.identity is not None and app.identity.username == "s1234567"
+    assert enrolled(demo_db_url).get(MINOR) == "enrolled"
+    details = audit_details(demo_db_url)
+    assert "step 8 done (Show me)" in details and f"finished {TOUR}" in details
+
+
+async def test_back_skip_and_stop(demo_db_url):
+    """Skip moves on without checking, Back shows the previous step again (the app stays where
+    it is), Stop ends the tour: the panel and its keys go."""
+    app = make_app(demo_db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await signed_in(pilot)
+        assert not tour_key_enabled(app)
+        assert await app.start_tour(TOUR)
+        await settle(pilot)
+        await at_step(pilot, 2)  # signed in already: the login step is done at once
+        assert panel(app)
+        assert tour_key_enabled(app)
+        await pilot.press("f9")  # Skip: Self Service is not opened
+        await at_step(pilot, 3)
+        assert app.screen.usis_page == "Main Menu"
+        assert "Click on 'Student Center'" in panel_text(app)
+        await pilot.press("f8")  # Back
+        await at_step(pilot, 2)
+        assert "go to 'Self Service'" in panel_text(app)
+        assert app.screen.usis_page == "Main Menu"
+        await pilot.click("#tour-skip")  # the panel's buttons do the same
+        await at_step(pilot, 3)
+        await pilot.press("f7")  # Next step: not a note, nothing happens
+        await settle(pilot)
+        assert app.tour_guide.index == 2
+        await pilot.press("f10")  # Stop
+        await settle(pilot)
+        assert app.tour_guide is None
+        assert not app.screen.query(TourPanel)
+        assert not tour_key_enabled(app)
+    details = audit_details(demo_db_url)
+    assert details[0] == f"start {TOUR}"
+    assert "step 2 done (Skipped)" in details
+    assert details[-1] == f"stopped {TOUR} at step 3"
+
+
+async def test_show_me_leads_back_and_says_why_it_cannot(demo_db_url):
+    """The command palette is no wrong turn; Show me on another page first goes back to where
+    the step began; Show me that cannot do the step says why in the panel (the hint stays
+    while the trainee stays there), and the app stays up."""
+    app = make_app(demo_db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await signed_in(pilot)
+        assert await app.start_tour(TOUR)
+        await at_step(pilot, 2)
+        await pilot.press("f9", "f9")  # to "Click on 'Enrol'", on the Main Menu
+        await at_step(pilot, 4)
+        await pilot.press("ctrl+p")  # the palette is no wrong turn
+        await pilot.pause(0.8)
+        assert app.tour_guide.hint is None
+        await pilot.press("escape")
+        await settle(pilot)
+        # a wrong turn: a hint; Show me goes back to the Main Menu, then opens Enrol
+        await app.navigate("Timetable")
+        await wait_until(pilot, lambda: app.tour_guide.hint is not None, 5, "a hint")
+        assert "Enrol" in app.tour_guide.hint
+        await pilot.press("f6")
+        await at_step(pilot, 5, timeout=30)
+        assert app.screen.usis_page == "Enrol"
+        # step 8 from the Main Menu: nothing there says Finish enrolling
+        await pilot.press("f9", "f9", "f9")
+        await at_step(pilot, 8)
+        await app.navigate("Main Menu")
+        await settle(pilot)
+        await pilot.press("f8", "f9")  # Back, Skip: step 8 begins again, on the Main Menu
+        await at_step(pilot, 8)
+        await pilot.press("f6")
+        await wait_until(pilot, lambda: (app.tour_guide.hint or "").startswith(
+            "Show me could not do this step"), 30, "the Show me failure")
+        assert "Finish enrolling" in app.tour_guide.hint
+        await pilot.pause(0.8)
+        assert "Finish enrolling" in app.tour_guide.hint and app.is_running
+        assert app.tour_guide.index == 7
+        assert "Show me could not do this step" in panel_text(app)
+
+
+async def test_the_panel_in_dutch(demo_db_url, monkeypatch):
+    """In Dutch the panel shows the instruction through the catalogue (here a stand-in
+    translation: the catalogue gets the tour's Dutch at the merge) and the checks look for the
+    translated texts."""
+    from usis_tui import i18n
+
+    words = {"Click on 'Main Menu' and go to 'Self Service'.":
+             "Klik op 'Hoofdmenu' en ga naar 'Self Service'."}
+    real = i18n._
+
+    def dutch(message: str) -> str:
+        return words.get(message, real(message))
+
+    monkeypatch.setattr("usis_tui.tours._", dutch)
+    app = make_app(demo_db_url, lang="nl")
+    async with app.run_test(size=SIZE) as pilot:
+        await signed_in(pilot)
+        assert await app.start_tour(TOUR)
+        await at_step(pilot, 2)
+        assert "Klik op 'Hoofdmenu' en ga naar 'Self Service'." in panel_text(app)
+        # the page names of the checks are found in Dutch too
+        await pilot.press("f6")
+        await at_step(pilot, 3, timeout=30)
+        assert app.screen.usis_page == "Self Service"

@@ -114,6 +114,8 @@ class TourGuide:
         self._wrong_ticks = 0
         #: how often each expected text was on the screen when the step began
         self._baseline: dict[str, int] = {}
+        #: Show me's failure, kept while the trainee stays on the page it failed on
+        self._failed: tuple[str, str | None] | None = None
         self._target: Widget | None = None
         self._timer: Any = None
 
@@ -157,6 +159,7 @@ class TourGuide:
         self.index = index
         self._how = how
         self.hint = None
+        self._failed = None
         self._wrong_ticks = 0
         self._entered_at = self.app.now()
         self._start_page = page_of(self.app.screen) if self._on_a_page() else None
@@ -257,6 +260,10 @@ class TourGuide:
 
         app = self.app
         screen = app.screen
+        if self._failed is not None:
+            if self._failed[1] == page_of(screen):
+                return  # Show me's failure stays until the trainee moves
+            self._failed = None
         hint: str | None = None
         signing_in = any(isinstance(a, Login | Code) for a in step.actions)
         goal = self._goal_page(step)
@@ -393,9 +400,14 @@ class TourGuide:
             return
         self.showing = True
         self._highlight(None)
+        self._changed()
         problem: str | None = None
         try:
             replayer = LiveReplayer(Pilot(self.app))
+            back = self._way_back(step)
+            if back is not None:  # off the step's pages: back to where the step began first
+                await self.app.navigate(back)
+                await replayer.settle()
             for action in step.actions:
                 await replayer.run(translated(action))
         except StepFailed as exc:
@@ -410,7 +422,22 @@ class TourGuide:
         if problem is None:  # every action, and every check, passed as replay checks them
             self._done("show_me")
         else:
-            self._set_hint(_(HINT_SHOW_ME).format(problem=problem))
+            self._failed = (_(HINT_SHOW_ME).format(problem=problem), page_of(self.app.screen))
+            self.hint = None
+            self._set_hint(self._failed[0])
+
+    def _way_back(self, step: TourStep) -> str | None:
+        """The page the step began on, when the trainee has left the step's pages (None: on
+        them, or the step began on no page)."""
+        from textual.command import CommandPalette
+
+        if self._start_page is None or isinstance(self.app.screen, CommandPalette) \
+                or any(isinstance(a, Login | Code) for a in step.actions):
+            return None
+        here = page_of(self.app.screen)
+        if here in (self._start_page, self._goal_page(step)) and self._on_a_page():
+            return None
+        return self._start_page
 
     # ------------------------------------------------------------------ telling
     def _changed(self) -> None:
