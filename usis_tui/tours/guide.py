@@ -31,6 +31,15 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from ..i18n import N_, _
 from ..navigation import canonical_page, path, title
+from ..replay.engine import (
+    Replayer,
+    StepFailed,
+    count_on_screen,
+    find_field,
+    find_row,
+    key_for,
+    press_candidates,
+)
 from ..replay.parser import (
     Code,
     EnterClass,
@@ -41,15 +50,6 @@ from ..replay.parser import (
     SelectRow,
     Step,
     TypeText,
-)
-from ..replay.runner import (
-    Replayer,
-    StepFailed,
-    count_on_screen,
-    find_field,
-    find_row,
-    key_for,
-    press_candidates,
 )
 from . import Tour, TourProgress, TourStep
 
