@@ -283,3 +283,29 @@ async def test_the_panel_in_dutch(demo_db_url, monkeypatch):
         await pilot.press("f6")
         await at_step(pilot, 3, timeout=30)
         assert app.screen.usis_page == "Self Service"
+
+
+async def test_the_tours_page_starts_a_tour(demo_db_url):
+    """Main Menu › Tours (a link for students): the shipped tours with their steps; Enter on
+    one starts it from the Main Menu, its login step done (the student is signed in)."""
+    app = make_app(demo_db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await signed_in(pilot)
+        assert app.screen.query("#link-tours")
+        await pilot.click("#link-tours")
+        await settle(pilot)
+        assert app.screen.usis_page == "Tours"
+        table = app.screen.query_one("#tours-table")
+        assert table.row_count == len(__import__("usis_tui.tours").tours.list_tours())
+        row = [text_of_cell(c) for c in table.get_row(TOUR)]
+        assert row[0] == "Option 1: Enrol by entering the class number" and row[1] == "9"
+        table.move_cursor(row=table.get_row_index(TOUR))
+        await pilot.press("enter")
+        await at_step(pilot, 2)
+        assert app.screen.usis_page == "Main Menu"
+        assert "Step 2 of 9" in panel_text(app)
+        assert (await wait_target(pilot)).id == "link-self-service"
+
+
+def text_of_cell(cell) -> str:
+    return getattr(cell, "plain", str(cell))

@@ -95,6 +95,10 @@ class MainMenuScreen(UsisScreen):
                     yield LinkRow("Outbox", "Outbox",
                                   _("The e-mails the demo sent: confirmation codes, "
                                     "confirmations, reminders"), link_id="link-outbox")
+                if identity is not None and identity.role in ("student", "trainer"):
+                    yield LinkRow("Tours", "Tours",
+                                  _("Guided tours: a task step by step, with Show me"),
+                                  link_id="link-tours")
                 yield LinkRow("Course Portal", "Course Portal",
                               _("Courses for everyone: pick a course, enrol and pay"),
                               link_id="link-course-portal")

@@ -54,7 +54,8 @@ class TourPanel(Vertical):
         for bindings in self.app._bindings.key_to_bindings.values():
             for binding in bindings:
                 if binding.action == action:
-                    return self.app.get_key_display(binding)
+                    shown = self.app.get_key_display(binding)
+                    return shown.upper() if len(shown) <= 3 else shown  # "F6"
         return ""
 
     def sync(self) -> None:
