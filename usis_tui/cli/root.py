@@ -95,9 +95,10 @@ DEMO_COMMANDS = (None, "serve", "portal")
               help="Fill an empty database with the demo catalogue and accounts (password "
                    "demo) before starting; also for `usis --demo serve`. Without it only the "
                    "default database is filled, on its first start.")
-@click.option("--tour", metavar="NAME", expose_value=False, callback=_tour,
+@click.option("--tour", metavar="NAME", expose_value=False, callback=_tour, envvar="USIS_TOUR",
               help="Start a guided tour (usis tour list): its panel shows each step's "
-                   "instruction and waits until you have done it.")
+                   "instruction and waits until you have done it (also USIS_TOUR; `usis "
+                   "--tour NAME serve`: in every browser session).")
 @common_options
 @click.pass_context
 def cli(ctx: click.Context) -> None:
