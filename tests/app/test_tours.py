@@ -148,7 +148,9 @@ async def test_a_trainee_follows_option_1_with_one_wrong_turn(demo_db_url):
         await at_step(pilot, 9)
         # 9. a note: read it, Next step (F7)
         assert app.tour_guide.step.is_note
-        await pilot.press("f7")
+        await wait_until(pilot, lambda: app.focused is not None and app.focused.id == "tour-next",
+                         5, "Next in the panel focused")
+        await pilot.press("enter")
         await at_step(pilot, 10)
         assert app.tour_guide.finished
         assert "finished" in panel_text(app)

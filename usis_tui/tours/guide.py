@@ -74,6 +74,7 @@ HINT_START = N_("This step starts on {start}: press Escape to go back to it, or 
                "type {page}.")
 HINT_SHOW_ME = N_("Show me could not do this step: {problem}")
 HINT_SIGN_IN = N_("Sign in first: this tour starts at the Login.")
+HINT_SIGNED_OUT = N_("You have signed out: sign in again, then go to {page}.")
 
 
 def translated(step: Step) -> Step:
@@ -169,6 +170,13 @@ class TourGuide:
         self._highlight(None)
         self._changed()
         self.app.call_after_refresh(self.tick)
+        if step.is_note:  # Enter reads on: the panel's Next has the focus
+            self.app.call_after_refresh(self._focus_next)
+
+    def _focus_next(self) -> None:
+        found = self.app.screen.query("#tour-next")
+        if found and not self.stopped and self.step is not None and self.step.is_note:
+            found.first().focus()
 
     def _done(self, how: How) -> None:
         """The current step is done (``how``): the next step, or the end of the tour."""
@@ -272,6 +280,8 @@ class TourGuide:
                 self._on_login_path() else _(HINT_SIGN_IN)
         elif goal is None:
             hint = None
+        elif app.identity is None and self._on_login_path():
+            hint = _(HINT_SIGNED_OUT).format(page=title(goal))
         elif isinstance(screen, ModalScreen):
             if self._find_target(step) is None:
                 hint = _(HINT_MODAL).format(page=title(goal))
