@@ -5,6 +5,7 @@ enrol-by-class-number.tour) on a copy of the demo database, clock at DEMO_NOW (2
 
 from __future__ import annotations
 
+import pytest
 from enrol_helpers import wait_until
 from helpers import make_app, settle
 from shell_helpers import signed_in, text_of, wait_ready
@@ -163,13 +164,14 @@ async def test_a_trainee_follows_option_1_with_one_wrong_turn(demo_db_url):
     assert "step 2 done (by the trainee)" in details and "finished " + TOUR in details
 
 
-async def test_show_me_does_every_step_and_the_tour_finishes(demo_db_url):
+@pytest.mark.parametrize("size", [SIZE, (80, 24)], ids=["120x40", "80x24"])
+async def test_show_me_does_every_step_and_the_tour_finishes(demo_db_url, size):
     """Show me (F6) on every step, from the Login: the replay engine signs in, opens the pages,
     enters the class number and presses the buttons in the live app; each step is done by
-    Show me; the minor is enrolled."""
+    Show me; the minor is enrolled. At 80x24 too, where the pages scroll."""
     seen: list = []
     app = make_app(demo_db_url, tour=TOUR)
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         await wait_ready(pilot)
         await wait_until(pilot, lambda: app.tour_guide is not None, 5, "the tour")
         app.tour_guide.add_listener(seen.append)

@@ -98,6 +98,30 @@ def count_on_screen(app, text: str) -> int:
     return _norm(screen_text(app)).count(_norm(text)) if text.strip() else 0
 
 
+def page_texts(app) -> str:
+    """The text of every shown Static and Label of the current screen, also those scrolled out
+    of sight (a small terminal shows part of a page); a tour's panel left out."""
+    from textual.widgets import Static
+
+    parts: list[str] = []
+    for widget in app.screen.query(Static):
+        if widget.has_class("tour-panel") or any(a.has_class("tour-panel")
+                                                 for a in widget.ancestors_with_self):
+            continue
+        if _shown(widget):
+            parts.append(_plain(getattr(widget, "content", "")))
+    return "\n".join(parts)
+
+
+def count_on_page(app, text: str) -> int:
+    """How many times ``text`` is on the page: on the screen, or in the text of its widgets
+    scrolled out of sight, whichever shows it more often."""
+    if not text.strip():
+        return 0
+    wanted = _norm(text)
+    return max(_norm(screen_text(app)).count(wanted), _norm(page_texts(app)).count(wanted))
+
+
 def _shown(widget) -> bool:
     from textual.screen import Screen
 

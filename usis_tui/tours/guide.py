@@ -34,7 +34,7 @@ from ..navigation import canonical_page, path, title
 from ..replay.engine import (
     Replayer,
     StepFailed,
-    count_on_screen,
+    count_on_page,
     find_field,
     find_row,
     key_for,
@@ -165,7 +165,7 @@ class TourGuide:
         self._entered_at = self.app.now()
         self._start_page = page_of(self.app.screen) if self._on_a_page() else None
         step = self.tour.steps[index]
-        self._baseline = {c.text: count_on_screen(self.app, _(c.text)) for c in step.checks
+        self._baseline = {c.text: count_on_page(self.app, _(c.text)) for c in step.checks
                           if isinstance(c, Expect)}
         self._highlight(None)
         self._changed()
@@ -249,9 +249,10 @@ class TourGuide:
                 if page_of(app.screen) != canonical_page(check.page):
                     return False
             elif isinstance(check, Expect):
-                # shown once more than when the step began: "Confirm classes" is in the Enrol
+                # on the page (also scrolled out of sight on a small terminal), once more than
+                # when the step began: "Confirm classes" is in the Enrol
                 # page's step indicator all along, and once more on its step 2
-                if count_on_screen(app, _(check.text)) <= self._baseline.get(check.text, 0):
+                if count_on_page(app, _(check.text)) <= self._baseline.get(check.text, 0):
                     return False
         return True
 
