@@ -487,5 +487,15 @@ class LiveReplayer(Replayer):
         return any(w is not me and w.state in (WorkerState.PENDING, WorkerState.RUNNING)
                    for w in self.app.workers)
 
+    async def do_expect(self, step: Expect) -> None:
+        """On the page, also scrolled out of sight: the trainee's terminal may be small."""
+        import time
+
+        deadline = time.monotonic() + self.expect_timeout
+        while count_on_page(self.app, step.text) == 0:
+            if time.monotonic() > deadline:
+                raise StepFailed(_("{text} is not on the screen").format(text=repr(step.text)))
+            await self.pilot.pause(0.05)
+
 
 __all__ = ["TARGET_CLASS", "TourGuide", "translated"]

@@ -37,6 +37,7 @@ class TourPanel(Vertical):
 
     def __init__(self) -> None:
         super().__init__(classes="tour-panel")
+        self._shown: tuple | None = None  # what the panel shows now (sync changes only that)
 
     def compose(self) -> ComposeResult:
         yield Static("", id="tour-heading", oneline=True)
@@ -77,12 +78,17 @@ class TourPanel(Vertical):
                 instruction=step.instruction() if step else "")
         else:
             instruction = step.instruction() if step is not None else ""
+        note = step is not None and step.is_note
+        shown = (heading, instruction, progress.hint, note, guide.index, progress.finished,
+                 guide.showing, tuple(self._key(action) for _i, _l, action in BUTTONS))
+        if shown == self._shown:
+            return  # the guide looks four times a second: nothing to draw again
+        self._shown = shown
         self.query_one("#tour-heading", Static).update(heading)
         self.query_one("#tour-instruction", Static).update(instruction)
         hint = self.query_one("#tour-hint", Static)
         hint.update(f"! {progress.hint}" if progress.hint else "")
         hint.display = bool(progress.hint)
-        note = step is not None and step.is_note
         for button_id, label, action in BUTTONS:
             button = self.query_one(f"#{button_id}", Button)
             key = self._key(action)
