@@ -3,9 +3,12 @@
 It holds the tour and the current step and watches the app (every quarter of a second, and
 each time the screen changes): a step is done when every one of its checks holds at once, as
 ``usis replay`` checks them — ``login``/``code``: somebody is signed in; ``open "PAGE"``: that
-page is on top; ``expect "TEXT"``: the text is on the screen (the tour's own panel left out). A
-note (a ``say`` with nothing after it) waits for Next. A login step is done at once when
-somebody is already signed in (a classroom's trainee arrives signed in).
+page is on top; ``expect "TEXT"``: the text is on the page (the tour's own panel left out) —
+with two differences a person at a terminal needs: an expected text counts when the page
+shows it once more than when the step began ("Confirm classes" is in the Enrol page's step
+indicator all along), and also when it is scrolled out of sight (80x24). A note (a ``say``
+with nothing after it) waits for Next. A login step is done at once when somebody is already
+signed in (a classroom's trainee).
 
 - **Show me** does the step's actions in the live app with the replay engine (a worker of the
   app; a failure becomes a hint, the app stays up);
@@ -18,7 +21,7 @@ somebody is already signed in (a classroom's trainee arrives signed in).
 Labels and texts of a tour are English: the checks and Show me look for their translation
 (``_()``) in the app's language; page names go through ``navigation.canonical_page``.
 
-Whoever listens (``add_listener``: the panel, a classroom) gets a ``TourProgress`` on the event
+Whoever listens (``add_listener``: a classroom) gets a ``TourProgress`` on the event
 loop each time the step, the hint or ``finished`` changes. Starting, finishing, stopping and
 each step done (by the trainee, Show me, skipped) go to the audit trail when somebody is signed
 in.
@@ -126,6 +129,8 @@ class TourGuide:
         return None if self.finished else self.tour.steps[self.index]
 
     def progress(self) -> TourProgress:
+        """Where the trainee is; ``shown_me``/``skipped`` tell how the step before this one
+        (once finished: the last step) was done."""
         total = len(self.tour.steps)
         return TourProgress(tour=self.tour.name,
                             number=total + 1 if self.finished else self.index + 1, total=total,
