@@ -41,9 +41,13 @@ from .widgets.header import LANGUAGE_KEY
 from .widgets.literal import clean, literal
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from .services import Usis
     from .services.portal.schemas import PortalIdentity
     from .services.schemas import Identity
+    from .tours import TourProgress
+    from .tours.guide import TourGuide
 
 
 # A student page asked for while no student is chosen: support acts as one first.
@@ -149,7 +153,8 @@ _FROZEN = False  # gc.freeze() done in this process (UsisApp._freeze_long_lived)
 class UsisApp(App):
     TITLE = "uSis"
     SUB_TITLE = "Universiteit Leiden"
-    CSS_PATH = ["styles/global.tcss", "styles/menus.tcss", "styles/support.tcss"]
+    CSS_PATH = ["styles/global.tcss", "styles/menus.tcss", "styles/support.tcss",
+                "styles/tour.tcss"]
     COMMANDS = App.COMMANDS | {UsisCommands}
     stop_key_label = STOP_KEY
     BINDINGS = [
@@ -160,6 +165,17 @@ class UsisApp(App):
         # The description names the other language: "Nederlands" in English, "English" in Dutch
         Binding(LANGUAGE_KEY, "switch_language", N_("Nederlands"), priority=True,
                 id="language", tooltip=N_("Switch the language: Nederlands | English")),
+        # A guided tour's keys (usis_tui/tours/guide.py): shown only while a tour runs
+        Binding("f6", "tour_show_me", N_("Show me"), priority=True, id="tour.show_me",
+                tooltip=N_("Tour: do this step for me, in the app")),
+        Binding("f7", "tour_next", N_("Next step"), priority=True, id="tour.next",
+                tooltip=N_("Tour: I have read this, go on")),
+        Binding("f8", "tour_back", N_("Previous step"), priority=True, id="tour.back",
+                tooltip=N_("Tour: show the previous step again")),
+        Binding("f9", "tour_skip", N_("Skip step"), priority=True, id="tour.skip",
+                tooltip=N_("Tour: go on to the next step without doing this one")),
+        Binding("f10", "tour_stop", N_("Stop tour"), priority=True, id="tour.stop",
+                tooltip=N_("Tour: end the guided tour")),
     ]
 
     def __init__(self, database_url: str | None = None, now: datetime | str | None = None, *,
@@ -187,6 +203,8 @@ class UsisApp(App):
         #: and the classroom joined: (code, the tour listener that reports each step)
         self._join_code = join
         self.classroom: tuple[str, Any] | None = None
+        #: the guided tour running in this app (start_tour / stop_tour)
+        self.tour_guide: TourGuide | None = None
         self.start_error: str | None = None  # why the app could not start (exit_on_start_error)
         self._database_url_arg = database_url
         self._database_url: str | None = None
@@ -458,6 +476,8 @@ class UsisApp(App):
             from .screens.classroom_join import JoinClassroomDialog
 
             self.push_screen(JoinClassroomDialog(self._join_code))
+        if self._start_tour is not None:
+            await self.start_tour(self._start_tour)
         # Exam enrolments not confirmed by their deadline are removed (services/exams.py).
         self.run_worker(self._housekeeping, name="housekeeping", thread=True,
                         exit_on_error=False)
@@ -684,7 +704,112 @@ class UsisApp(App):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "stop_acting":  # the key shows only while acting as a student
             return self.acting_for is not None
+        if action.startswith("tour_"):  # a tour's keys show only while it runs
+            return self._tour_key_state(action)
         return True
+
+    # ------------------------------------------------------------------ guided tours
+    async def start_tour(self, name: str, *,
+                         listener: Callable[[TourProgress], None] | None = None) -> bool:
+        """Start the shipped tour ``name`` (usis_tui/tours) in this app: its panel on every
+        page, from the page shown now. A tour already running ends first. False (with a
+        message) for a tour that does not exist or cannot be read."""
+        from .replay.parser import StepsError
+        from .tours import TourNotFound, load_tour
+        from .tours.guide import TourGuide
+
+        try:
+            tour = load_tour(name)
+        except (TourNotFound, StepsError) as exc:
+            self.notify(str(exc), title=_("Tour"), severity="error", timeout=8)
+            return False
+        if self.tour_guide is not None:
+            await self.stop_tour()
+        guide = TourGuide(self, tour)
+        if listener is not None:
+            guide.add_listener(listener)
+        self.tour_guide = guide
+        await self._audit_log("tour", self.student_number, f"start {tour.name}")
+        guide.start()
+        return True
+
+    async def stop_tour(self) -> None:
+        """End the running tour: its panels and keys go; the app stays where it is."""
+        guide = self.tour_guide
+        if guide is None:
+            return
+        guide.stop()
+        self.tour_guide = None
+        if not guide.finished:
+            await self._audit_log("tour", self.student_number,
+                                  f"stopped {guide.tour.name} at step {guide.index + 1}")
+        from .widgets.tour_panel import TourPanel
+
+        for screen in self.screen_stack:
+            for panel in screen.query(TourPanel):
+                await panel.remove()
+        self.refresh_bindings()
+
+    def tour_panels_sync(self) -> None:
+        """The tour's panel on the current page (mounted when missing), showing the guide's
+        step; dialogs (modal screens) and pages about to be built get none."""
+        from textual.screen import ModalScreen
+
+        from .screens.base import PendingPage
+        from .screens.login import DatabaseErrorScreen
+        from .widgets.tour_panel import TourPanel
+
+        if self.tour_guide is None:
+            return
+        screen = self.screen
+        if isinstance(screen, ModalScreen | PendingPage | DatabaseErrorScreen) \
+                or not screen.is_mounted:
+            return
+        found = screen.query(TourPanel)
+        if found:
+            for panel in found:
+                panel.sync()
+        else:
+            screen.mount(TourPanel())
+
+    def _tour_key_state(self, action: str) -> bool | None:
+        guide = self.tour_guide
+        if guide is None:
+            return False
+        step = guide.step
+        if action == "tour_stop":
+            return True
+        if action == "tour_back":
+            return True if guide.index > 0 or guide.finished else None
+        if step is None or guide.showing:
+            return None
+        if action == "tour_next":
+            return True if step.is_note else None
+        return True
+
+    async def action_tour_show_me(self) -> None:
+        """Show me: the step's actions done in the app by the replay engine, in a worker (a
+        failure is a hint in the panel)."""
+        from .screens.calls import start
+
+        guide = self.tour_guide
+        if guide is not None and not guide.showing:
+            start(self, guide.show_me(), group="tour", exclusive=True)
+
+    def action_tour_next(self) -> None:
+        if self.tour_guide is not None:
+            self.tour_guide.next()
+
+    def action_tour_back(self) -> None:
+        if self.tour_guide is not None:
+            self.tour_guide.back()
+
+    def action_tour_skip(self) -> None:
+        if self.tour_guide is not None:
+            self.tour_guide.skip()
+
+    async def action_tour_stop(self) -> None:
+        await self.stop_tour()
 
     # ------------------------------------------------------------------ trainer
     def _reset_demo(self) -> Any:

@@ -112,6 +112,9 @@ REGISTRY: tuple[Page, ...] = (
     Page(N_("Register results"), MAIN_MENU, "register_results:RegisterResultsScreen", "board",
          N_("Board of Examiners: type or import the grades of an exam or resit class"),
          ("register grades", "enter grades", "grade entry")),
+    Page(N_("Tours"), MAIN_MENU, "tours:ToursScreen", "everyone",
+         N_("Guided tours: the steps of a task one at a time, in a panel on every page; Show "
+            "me does a step for you"), ("tour", "guided tours")),
     Page(N_("Find a student"), MAIN_MENU, "support:FindStudentScreen", "support",
          N_("Support: look a student up by number or name and act as them"),
          ("find student", "act as")),

@@ -29,8 +29,9 @@ def test_ids_name_their_module_or_a_shared_role() -> None:
     """ids read "<module>.<action>" (screens/timetable.py: "timetable.export"; a module of a
     package below screens/ may name its package too: screens/portal/admin.py
     "portal_admin.new"); the dialogs' shared "confirm.yes"/"confirm.no" and the app's own keys
-    (quit, stop_acting, back, language) are the exceptions."""
-    shared = {"confirm", "quit", "stop_acting", "back", "language"}
+    (quit, stop_acting, back, language) and a guided tour's (tour.*, app.py) are the
+    exceptions."""
+    shared = {"confirm", "quit", "stop_acting", "back", "language", "tour"}
     for path in sorted(PACKAGE.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(), str(path))):
             if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "Binding":

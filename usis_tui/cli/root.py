@@ -102,9 +102,10 @@ DEMO_COMMANDS = (None, "serve", "portal")
               help="Fill an empty database with the demo catalogue and accounts (password "
                    "demo) before starting; also for `usis --demo serve`. Without it only the "
                    "default database is filled, on its first start.")
-@click.option("--tour", metavar="NAME", expose_value=False, callback=_tour,
+@click.option("--tour", metavar="NAME", expose_value=False, callback=_tour, envvar="USIS_TOUR",
               help="Start a guided tour (usis tour list): its panel shows each step's "
-                   "instruction and waits until you have done it.")
+                   "instruction and waits until you have done it (also USIS_TOUR; `usis "
+                   "--tour NAME serve`: in every browser session).")
 @click.option("--join", metavar="CODE", expose_value=False, callback=_join,
               help="Join a trainer's classroom: the Login asks your name, then you follow "
                    "the classroom's tour as a student of your own.")

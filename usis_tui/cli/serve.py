@@ -96,6 +96,8 @@ def serve_command(settings: Settings, host: str, port: int, public_url: str | No
     language = overrides().get("lang")  # usis --lang nl serve: every session starts in Dutch
     if language is not None:
         environment["USIS_LANG"] = language
+    if settings.tour is not None:  # usis --tour NAME serve: every session starts the tour
+        environment["USIS_TOUR"] = settings.tour
     apply_environment(environment)
     server = room_server(served_command(), host=host, port=port,
                          public_url=public_url or default_public_url(host, port),

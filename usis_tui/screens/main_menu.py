@@ -101,6 +101,10 @@ class MainMenuScreen(UsisScreen):
                     yield LinkRow("Classroom", "Classroom",
                                   _("Open a classroom for a guided tour and follow every "
                                     "trainee's step, live"), link_id="link-classroom")
+                if identity is not None and identity.role in ("student", "trainer"):
+                    yield LinkRow("Tours", "Tours",
+                                  _("Guided tours: a task step by step, with Show me"),
+                                  link_id="link-tours")
                 yield LinkRow("Course Portal", "Course Portal",
                               _("Courses for everyone: pick a course, enrol and pay"),
                               link_id="link-course-portal")
