@@ -1,13 +1,11 @@
 """Classrooms in the app: one trainer app and three trainee apps on one demo database. The
 trainer opens a classroom (Main Menu › Classroom); each trainee joins it from the Login (ctrl+l,
-the code, a name), is signed in as a session student of their own, and does the steps of the
-tour (Option 1: enrol in 1052) with the replay engine, each step reported through the listener
-the classroom gives the tour guide; the trainer's table shows each trainee's step changing; each
-enrolment in 1052 lands on that trainee's own session student; Close classroom removes them.
-
-Until the tour guide (usis_tui/tours/guide.py) is merged, the test calls the listener
-(``app.classroom[1]``, a ProgressReporter) with the TourProgress the guide would send after
-each step; once it is, ``app.start_tour`` calls it itself.
+the code, a name), is signed in as a session student of their own, and follows the classroom's
+tour (Option 1: enrol in 1052) in the tour guide: each trainee does a step's actions (with the
+replay engine, as a trainee would by hand) and the guide, seeing it done, moves on and reports
+the new step through the listener the classroom gave it; one wrong turn gets the guide's hint.
+The trainer's table shows each trainee's step and hint changing; each enrolment in 1052 lands on
+that trainee's own session student; Close classroom removes them.
 """
 
 from __future__ import annotations
@@ -22,11 +20,12 @@ from textual.widgets import Input
 
 from usis_tui.db import Database
 from usis_tui.models import ClassSection, Enrolment, Student
+from usis_tui.replay import Open
 from usis_tui.replay.runner import Replayer
 from usis_tui.screens.classroom import ClassroomScreen, ConfirmCloseClassroom
 from usis_tui.screens.classroom_join import JoinClassroomDialog, ProgressReporter
 from usis_tui.screens.main_menu import MainMenuScreen
-from usis_tui.tours import TourProgress, load_tour
+from usis_tui.tours import TourProgress
 
 TOUR = "enrol-by-class-number"
 SIZE = (120, 40)
@@ -98,24 +97,34 @@ async def join(pilot, code: str, name: str) -> ProgressReporter:
     return reporter
 
 
-async def do_steps(pilot, reporter: ProgressReporter, numbers: range, *,
-                   hint: str | None = None) -> None:
-    """Carry out these steps of the tour in the trainee's app (the replay engine, as "Show me"
-    does), and report reaching the step after each, as the tour guide does."""
-    tour = load_tour(TOUR)
+async def until(pilot, done, what: str) -> None:
+    for _ in range(200):
+        if done():
+            return
+        await pilot.pause(0.05)
+    raise AssertionError(f"{what} did not happen")
+
+
+async def do_steps(pilot, numbers: range) -> None:
+    """Do these steps of the tour in the trainee's app: a step's actions with the replay engine
+    (as a trainee would by hand), a note with the panel's Next (F7); after each, wait until the
+    tour guide has seen it done and moved on, and until its report reached the classroom."""
+    app = pilot.app
+    guide = app.tour_guide
+    assert guide is not None and guide.tour.name == TOUR
     replayer = Replayer(pilot)
     for number in numbers:
-        step = tour.steps[number - 1]
-        if number > 1:  # step 1 is the sign-in: the classroom signed the trainee in
-            with this_app(pilot.app):
+        assert guide.index == number - 1 and not guide.finished, (guide.index, number)
+        step = guide.tour.steps[number - 1]
+        if step.is_note:
+            await pilot.press("f7")
+        else:
+            with this_app(app):
                 for action in step.actions:
                     await replayer.run(action)
-        reached = number + 1
-        reporter(TourProgress(
-            tour=TOUR, number=reached, total=len(tour.steps),
-            entered_at=pilot.app.now().isoformat(), hint=hint,
-            finished=reached > len(tour.steps)))
-    await reporter.idle()
+        await until(pilot, lambda n=number: guide.finished or guide.index >= n,
+                    f"the guide seeing step {number} done")
+    await app.classroom[1].idle()
 
 
 async def show_roster(pilot, screen: ClassroomScreen) -> dict[str, list[str]]:
@@ -145,27 +154,41 @@ async def test_a_trainer_follows_three_trainees(demo_db_url):
                                                                        strict=True)]
             numbers = [app.identity.username for app in trainees]  # type: ignore[union-attr]
             assert len(set(numbers)) == 3
+            for pilot, reporter in zip(pilots, reporters, strict=True):
+                # the classroom signed them in: the guide counts the login step done at once
+                await until(pilot, lambda a=pilot.app: a.tour_guide is not None
+                            and a.tour_guide.index == 1, "the login step counted as done")
+                await reporter.idle()
             rows = await show_roster(tp, screen)
             assert sorted(rows) == sorted(NAMES)
             for name, number in zip(NAMES, numbers, strict=True):
                 assert rows[name][1] == number
-                assert rows[name][3].startswith("Step 1 of 9 · Log in at uSis")
+                assert rows[name][3].startswith("Step 2 of 9 · Click on 'Main Menu'")
 
-            # Anna goes to the Enrol page (steps 1-4), Bram only to Self Service, with a hint
-            await do_steps(p0, reporters[0], range(1, 5))
-            await do_steps(p1, reporters[1], range(1, 3),
-                           hint="This step is on Student Center.")
+            # Anna goes on to the Enrol page (steps 2-4), Bram only to Self Service (step 2)
+            # and then takes a wrong turn: the Timetable instead of the Student Center
+            await do_steps(p0, range(2, 5))
+            await do_steps(p1, range(2, 3))
+            with this_app(trainees[1]):
+                await Replayer(p1).run(Open(page="Timetable"))
+            guide = trainees[1].tour_guide
+            assert guide is not None
+            await until(p1, lambda: guide.hint is not None, "Bram's hint")
+            hint = guide.hint
+            assert hint is not None and "Escape" in hint
+            await reporters[1].idle()
             rows = await show_roster(tp, screen)
             assert rows["Anna"][3].startswith("Step 5 of 9 · Enter the class number")
             assert rows["Bram"][3].startswith("Step 3 of 9 · Click on 'Student Center'")
-            assert rows["Bram"][4] == "This step is on Student Center."
-            assert rows["Carla"][3].startswith("Step 1 of 9")
+            assert rows["Bram"][4].startswith("This step is on Student Center")
+            assert hint.startswith(rows["Bram"][4].rstrip("…"))  # (the cell may cut it short)
+            assert rows["Carla"][3].startswith("Step 2 of 9")
             assert rows["Anna"][2] == "0:00"  # by the trainer's clock, frozen
 
             # every trainee enrols in 1052 (the tour to its end); Carla starts last
-            await do_steps(p0, reporters[0], range(5, 10))
-            await do_steps(p1, reporters[1], range(3, 10))
-            await do_steps(p2, reporters[2], range(1, 7))
+            await do_steps(p0, range(5, 10))
+            await do_steps(p1, range(3, 10))
+            await do_steps(p2, range(2, 7))
             trainer.clock.set(DEMO_NOW + timedelta(minutes=4, seconds=5))
             rows = await show_roster(tp, screen)
             assert rows["Anna"][3] == rows["Bram"][3] == "Finished all 9 steps"
@@ -174,7 +197,7 @@ async def test_a_trainer_follows_three_trainees(demo_db_url):
             assert rows["Carla"][2] == "2:05"  # Carla's clock is 2 minutes ahead
             assert "3 trainees · 2 finished" in text_of(screen.query_one("#classroom-count"))
             assert all(r.failures == 0 for r in reporters)
-            await do_steps(p2, reporters[2], range(7, 10))
+            await do_steps(p2, range(7, 10))
 
             # each enrolment in 1052 is the trainee's own session student's
             db = Database(demo_db_url)
