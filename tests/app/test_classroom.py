@@ -277,3 +277,37 @@ async def test_a_classroom_closed_elsewhere_leaves_the_page(demo_db_url):
         assert screen.room is None and screen.query_one("#classroom-start").display
         await pilot.pause()
         assert any("has been closed" in str(n.message) for n in app._notifications)
+
+
+async def test_a_trainer_opens_a_classroom_from_the_tours_page(demo_db_url):
+    """Main Menu › Tours, a tour highlighted, c (Open a classroom): the Classroom page with that
+    tour chosen; a student's Tours page has no such key or button."""
+    from usis_tui.screens.tours import ToursScreen
+    from usis_tui.widgets.literal import DataTable, Select
+
+    app = make_app(demo_db_url)
+    async with app.run_test(size=SIZE) as pilot:
+        await signed_in(pilot, "trainer")
+        await app.navigate("Tours")
+        await settle(pilot)
+        tours = app.screen
+        assert isinstance(tours, ToursScreen) and tours.query("#tours-classroom")
+        table = tours.query_one("#tours-table", DataTable)
+        table.move_cursor(row=[t.name for t in tours.tours].index("apply-for-minor"))
+        await pilot.press("c")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ClassroomScreen)
+        assert screen.query_one("#classroom-tour", Select).value == "apply-for-minor"
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert screen.room is not None and screen.room.tour == "apply-for-minor"
+
+    student = make_app(demo_db_url)
+    async with student.run_test(size=SIZE) as pilot:
+        await signed_in(pilot)
+        await student.navigate("Tours")
+        await settle(pilot)
+        assert isinstance(student.screen, ToursScreen)
+        assert not student.screen.query("#tours-classroom")
+        assert student.screen.check_action("classroom", ()) is False

@@ -83,8 +83,10 @@ class ClassroomScreen(UsisScreen):
                 id="classroom.close"),
     ]
 
-    def __init__(self, **kwargs: Any) -> None:
+    def __init__(self, tour: str | None = None, **kwargs: Any) -> None:
+        """``tour``: the tour chosen beforehand (Tours › Open a classroom)."""
         super().__init__(**kwargs)
+        self.preset_tour = tour
         self.room: ClassroomInfo | None = None
         self.roster: Roster | None = None
         self._timer: Timer | None = None
@@ -101,8 +103,11 @@ class ClassroomScreen(UsisScreen):
                                "classroom."), classes="hint")
                 with Horizontal(id="classroom-choose"):
                     yield Label(_("Tour"), classes="field-label")
+                    names = [t.name for t in tours]
+                    chosen = self.preset_tour if self.preset_tour in names else None
                     yield Select([(t.shown_title(), t.name) for t in tours], id="classroom-tour",
-                                 allow_blank=False, compact=True)
+                                 allow_blank=False, compact=True,
+                                 **({"value": chosen} if chosen else {}))
                     yield Button(_("Open classroom"), id="classroom-open", variant="primary",
                                  compact=True)
             with Vertical(id="classroom-live"):

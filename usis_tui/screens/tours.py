@@ -4,7 +4,8 @@ with its panel on every page (tours/guide.py, widgets/tour_panel.py).
 
     Main Menu › Tours
 
-Trainers will find their classroom's actions here too (a key and a button beside Start).
+Trainers also open a classroom for the highlighted tour here (c, or the button beside Start):
+the Classroom page with that tour chosen.
 """
 
 from __future__ import annotations
@@ -33,6 +34,9 @@ class ToursScreen(UsisScreen):
         Binding("s", "start_tour", N_("Start"),
                 tooltip=N_("Start the highlighted tour (or Enter on it): its steps in a panel "
                            "on every page"), id="tours.start"),
+        Binding("c", "classroom", N_("Open a classroom"),
+                tooltip=N_("Trainer: a classroom for the highlighted tour, for trainees to "
+                           "join"), id="tours.classroom"),
     ]
 
     def __init__(self, **kwargs: object) -> None:
@@ -56,6 +60,8 @@ class ToursScreen(UsisScreen):
             yield about
             with Horizontal(id="tours-actions", classes="buttons"):
                 yield Button(_("Start"), id="tours-start", variant="primary", compact=True)
+                if self.usis_app.role == "trainer":
+                    yield Button(_("Open a classroom"), id="tours-classroom", compact=True)
 
     @on(DataTable.RowHighlighted, "#tours-table")
     def _show_about(self) -> None:
@@ -81,3 +87,14 @@ class ToursScreen(UsisScreen):
         # has its Login step done at once)
         await self.usis_app.navigate("Main Menu")
         await self.usis_app.start_tour(tour.name)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "classroom":  # the trainer's (the Classroom page is theirs)
+            return self.usis_app.may_open("Classroom")
+        return True
+
+    @on(Button.Pressed, "#tours-classroom")
+    async def action_classroom(self) -> None:
+        tour = self.highlighted()
+        if tour is not None and self.usis_app.may_open("Classroom"):
+            await self.usis_app.navigate("Classroom", tour=tour.name)
