@@ -222,9 +222,13 @@ def press_candidates(app, label: str) -> list[Any]:
 
 
 def key_for(app, label: str) -> str | None:
-    """The key of the screen's enabled binding described as ``label``, or None."""
+    """The key of the screen's enabled binding described as ``label``, or None. A description
+    is a message of the catalogue, shown in the app's language: it answers to its English and
+    to what the footer shows ("Search" and, in Dutch, "Zoeken")."""
     for key, active in app.screen.active_bindings.items():
-        if active.enabled and _same(active.binding.description or "", label):
+        description = active.binding.description or ""
+        if active.enabled and (_same(description, label)
+                               or (description and _same(_(description), label))):
             return key
     return None
 
@@ -531,7 +535,7 @@ class Replayer:
             return
         buttons = sorted({_button_label(w) for w in app.screen.query("*")
                           if isinstance(w, Button | Checkbox | RadioButton) and _shown(w)})
-        keys = sorted({a.binding.description for a in app.screen.active_bindings.values()
+        keys = sorted({_(a.binding.description) for a in app.screen.active_bindings.values()
                        if a.enabled and a.binding.description and a.binding.show})
         raise StepFailed(_("no button or key {label} on this screen (buttons: {buttons}; "
                            "keys: {keys})").format(label=repr(step.label),

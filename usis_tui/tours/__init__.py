@@ -254,9 +254,10 @@ def list_tours() -> list[Tour]:
 def babel_extract(fileobj: Any, keywords: Any, comment_tags: Any,
                   options: Any) -> Iterator[tuple[int, None, str, list[str]]]:
     """The Babel extraction method for ``*.tour`` files (scripts/catalogue.py, METHOD_MAP):
-    the ``# title:`` and ``# about:`` lines and every ``say`` text, each with its line, so that
-    the catalogue translates what a tour shows. Lines it cannot read are left out (``usis tour
-    check`` reports them)."""
+    the ``# title:`` and ``# about:`` lines, every ``say`` and ``expect`` text and the labels
+    a tour presses or types into, each with its line, so that the catalogue translates what a
+    tour shows and what it looks for.
+    Lines it cannot read are left out (``usis tour check`` reports them)."""
     text = fileobj.read()
     if isinstance(text, bytes):
         text = text.decode(options.get("encoding", "utf-8") if options else "utf-8")
@@ -276,6 +277,19 @@ def babel_extract(fileobj: Any, keywords: Any, comment_tags: Any,
             yield number, None, " ".join(tokens[1:]), [
                 "Translators: a guided tour's instruction; the labels in quotes are the ones "
                 "uSis shows in Dutch"]
+        elif len(tokens) > 1 and tokens[0].lower() in ("press", "type"):
+            # the label of a button, a footer key or a field (most are the app's own messages
+            # already; a label with an amount in it is not)
+            yield number, None, tokens[1] if tokens[0].lower() == "type" else " ".join(
+                tokens[1:]), ["Translators: the label of a button, key or field as uSis shows "
+                              "it in Dutch (a guided tour presses or fills it)"]
+        elif len(tokens) > 1 and tokens[0].lower() == "expect":
+            # often a part of a longer message ("has been added to your Shopping cart"): the
+            # tour looks for its translation on a Dutch screen
+            yield number, None, " ".join(tokens[1:]), [
+                "Translators: text a guided tour expects on the screen, often part of a longer "
+                "message: the same words as they appear in that message's Dutch translation "
+                "(a course title or code stays as it is)"]
 
 
 def is_check(step: Step) -> bool:

@@ -225,9 +225,19 @@ class TourGuide:
 
     # ------------------------------------------------------------------ looking
     def tick(self) -> None:
-        """One look at the app: the step done? a wrong turn? the control to highlight."""
+        """One look at the app: the step done? a wrong turn? the control to highlight. A look
+        that fails (a page torn down while the app closes) is logged and skipped: the tour never
+        takes the app down."""
         if self.stopped:
             return
+        try:
+            self._tick()
+        except Exception:  # noqa: BLE001 - one look lost, the next one comes
+            import logging
+
+            logging.getLogger(__name__).warning("tour guide: a look failed", exc_info=True)
+
+    def _tick(self) -> None:
         self.app.tour_panels_sync()
         step = self.step
         if step is None or self.showing:
