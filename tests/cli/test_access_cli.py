@@ -34,6 +34,10 @@ PUBLIC = {"catalogue"}  # the published class numbers
 ADMIN |= {"portal remind", "portal expire", "mail flush"}
 PUBLIC |= {"portal offerings", "portal verify"}
 IN_APP = {"replay", "serve"}  # the app: everyone signs in on its login page
+# guided tours: run is the app (its login page); check replays a tour on a throwaway copy, as
+# replay does; list reads the shipped tour files, no database
+IN_APP |= {"tour run", "tour check"}
+PUBLIC |= {"tour list"}
 # the user's own settings (config file, USIS_*, options): no database is opened, passwords masked
 OWN_SETTINGS = {"config path", "config show"}
 

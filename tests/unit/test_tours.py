@@ -126,10 +126,12 @@ def test_every_shipped_tour_reads_and_has_a_clock_and_checks():
 
 
 def test_the_catalogue_extracts_title_about_and_say_texts():
+    """The title, the about line and every instruction; and what a tour looks for on a Dutch
+    screen: its expected texts and the labels it presses (not a user name or password)."""
     found = list(babel_extract(io.BytesIO(GOOD.encode()), [], [], {}))
     assert [(n, text) for n, _f, text, _c in found] == [
-        (1, "A small tour"), (2, "Two steps and a note."), (6, "Log in."),
-        (10, "Click on 'Next'."), (14, "Done.")]
+        (1, "A small tour"), (2, "Two steps and a note."), (6, "Log in."), (8, "Main Menu"),
+        (10, "Click on 'Next'."), (11, "Next"), (12, "has been added"), (14, "Done.")]
     assert all(c and c[0].startswith("Translators:") for *_x, c in found)
 
 

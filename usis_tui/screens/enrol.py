@@ -184,8 +184,11 @@ class EnrolScreen(UsisScreen):
     async def show_tab(self, tab: str) -> None:
         if tab in self._panes:
             await self._panes[tab].get()
+        # The focus leaves the old tab first: a focused widget that is hidden blurs itself when
+        # its Hide event comes, and would take away the focus given to the new tab meanwhile.
+        self.set_focus(None)
         self.query_one(TabbedContent).active = tab
-        self._focus_tab(tab)
+        self.call_after_refresh(self._focus_tab, tab)
 
     @on(TabbedContent.TabActivated, "#enrol-tabs")
     async def _tab_shown(self, event: TabbedContent.TabActivated) -> None:

@@ -511,5 +511,6 @@ class AddPane(Vertical):
         await self.action_my_schedule()
 
     async def action_my_schedule(self) -> None:
+        self.screen.set_focus(None)  # (the step-3 button is hidden next: see EnrolScreen.show_tab)
         self.show_view("entry")
         await self.enrol.show_tab("schedule")
