@@ -12,6 +12,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -57,6 +58,29 @@ def wait_for_port(port: int, proc: subprocess.Popen, log: Path, timeout: float =
     raise AssertionError(f"usis serve did not listen on port {port}:\n{log.read_text()}")
 
 
+@contextmanager
+def serving(args: list[str], db_url: str, port: int, env: dict[str, str],
+            log: Path) -> Iterator[str]:
+    """`usis ARGS --host 127.0.0.1 --port PORT --db DB_URL` (ARGS end with `serve`) until the
+    block ends; yields its URL; stops it and the apps it started."""
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "usis_tui", *args, "--host", "127.0.0.1", "--port",
+             str(port), "--db", db_url],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        wait_for_port(port, proc, log)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
+
+
 @pytest.fixture
 def server_downloads(tmp_path) -> Path:
     """The downloads folder of the user running `usis serve` (must stay empty)."""
@@ -73,22 +97,8 @@ def served(demo_db_url, tmp_path, server_downloads):
     env = {**os.environ, "USIS_NOW": "2026-11-23T09:30", "TEXTUAL_ANIMATIONS": "none",
            "XDG_DOWNLOAD_DIR": str(server_downloads)}
     env.pop("USIS_DATABASE_URL", None)
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "usis_tui", "serve", "--host", "127.0.0.1", "--port",
-             str(port), "--db", demo_db_url],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        wait_for_port(port, proc, log)
-        yield f"http://127.0.0.1:{port}", log
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+    with serving(["serve"], demo_db_url, port, env, log) as url:
+        yield url, log
 
 
 def terminal_text(page) -> str:

@@ -5,12 +5,9 @@ works in the browser."""
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
 
 import pytest
-from test_browser import ROOT, free_port, signed_in_page, wait_for_port, wait_for_text
+from test_browser import free_port, serving, signed_in_page, wait_for_text
 
 pytestmark = pytest.mark.e2e
 
@@ -22,22 +19,9 @@ def served_tour(demo_db_url, tmp_path):
     env = {**os.environ, "USIS_NOW": "2026-11-23T09:30", "TEXTUAL_ANIMATIONS": "none"}
     env.pop("USIS_DATABASE_URL", None)
     env.pop("USIS_TOUR", None)
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "usis_tui", "--tour", "enrol-by-class-number", "serve",
-             "--host", "127.0.0.1", "--port", str(port), "--db", demo_db_url],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        wait_for_port(port, proc, log)
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGTERM)
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+    with serving(["--tour", "enrol-by-class-number", "serve"], demo_db_url, port, env,
+                 log) as url:
+        yield url
 
 
 def test_a_tour_in_the_browser(served_tour):
