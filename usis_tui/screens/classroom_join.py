@@ -78,14 +78,6 @@ class ProgressReporter:
             await asyncio.sleep(0.01)
 
 
-async def join_classroom(app: UsisApp, code: str, name: str) -> JoinedSession:
-    """Join (ServiceError when the code or the name is refused), then sign in as the session
-    student and start the classroom's tour (``signed_in_as_trainee``)."""
-    joined: JoinedSession = await call_service(app, app.raw_usis.classroom.join, code, name)
-    await signed_in_as_trainee(app, joined)
-    return joined
-
-
 async def signed_in_as_trainee(app: UsisApp, joined: JoinedSession) -> bool:
     """Sign in with the session student's credentials through the normal sign-in, then start
     the classroom's tour with a ProgressReporter as its listener. False (with a message) when
@@ -114,9 +106,7 @@ async def signed_in_as_trainee(app: UsisApp, joined: JoinedSession) -> bool:
                  "You work as student {number}, made for this session.").format(
         code=joined.code, name=joined.name, number=joined.student_number),
         title=_("Classroom"), timeout=8)
-    start_tour = getattr(app, "start_tour", None)  # the tour guide (usis_tui/tours/guide.py)
-    if start_tour is not None:
-        await start_tour(joined.tour, listener=reporter)
+    await app.start_tour(joined.tour, listener=reporter)
     return True
 
 
@@ -196,4 +186,4 @@ class JoinClassroomDialog(ModalScreen[None]):
         self.dismiss(None)
 
 
-__all__ = ["JoinClassroomDialog", "ProgressReporter", "join_classroom", "signed_in_as_trainee"]
+__all__ = ["JoinClassroomDialog", "ProgressReporter", "signed_in_as_trainee"]
